@@ -1,0 +1,71 @@
+//! One module per subcommand.
+
+mod check;
+mod rules;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Lint 401(k) investment menus against fiduciary policy rules.
+#[derive(Debug, Parser)]
+#[command(name = "menulint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check menus against the policy rules.
+    Check(check::CheckArgs),
+    /// List the rules in force.
+    Rules(rules::RulesArgs),
+    /// Print the menu format's JSON Schema.
+    Schema,
+}
+
+/// When to use colour in human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Resolves `auto` against `NO_COLOR` / `FORCE_COLOR` and whether stdout is a terminal.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+                if set("NO_COLOR") {
+                    false
+                } else if set("FORCE_COLOR") {
+                    true
+                } else {
+                    std::io::stdout().is_terminal()
+                }
+            }
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Schema => {
+            print!("{}", menulint::validate::MENU_SCHEMA);
+            0
+        }
+    }
+}
+
+/// Prints the reports of a rule set that failed to load; exit code 2.
+pub fn print_load_errors(reports: &[menulint::check::FileReport], color: bool) -> u8 {
+    let style = menulint::render::HumanStyle { color, width: 100 };
+    eprint!("{}", menulint::render::render_human(reports, style));
+    menulint::check::exit::NOT_CHECKED
+}

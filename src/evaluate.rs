@@ -1,0 +1,279 @@
+//! Stage 3: run the rules over a validated menu and turn failures into findings.
+
+use crate::exposure::LookThrough;
+use crate::finding::{Finding, Label, Severity};
+use crate::load::{Document, SpanIndex};
+use crate::menu::Menu;
+use crate::rules::{register_functions, Rule, RuleSet, Scope};
+use crate::source::SourceFile;
+use cel::{Context, ExecutionError, Value};
+use serde_json::{json, Map, Value as Json};
+
+/// Effective rule settings for one run (sponsor overrides come on top of the packs).
+pub struct Evaluation<'a> {
+    pub rules: &'a RuleSet,
+    /// "Today" for date-dependent rules, as `YYYY-MM-DD`.
+    pub as_of: &'a str,
+}
+
+/// The menu as rules see it: defaults filled in, numbers as doubles, derived fields added.
+///
+/// Every option gets `index`, `path` and `effective` (look-through exposure); the menu
+/// gets `effective` (plan exposure weighted by assets) and `plan.total_assets_usd`.
+pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough) -> Json {
+    let mut root = doc.value.clone();
+    numbers_to_doubles(&mut root);
+    if let Some(plan) = root.get_mut("plan").and_then(Json::as_object_mut) {
+        plan.entry("total_assets_usd")
+            .or_insert(json!(menu.total_assets_usd() as f64));
+    }
+    if let Some(options) = root.get_mut("options").and_then(Json::as_array_mut) {
+        for (i, o) in options.iter_mut().enumerate() {
+            let Some(o) = o.as_object_mut() else { continue };
+            defaults(
+                o,
+                &[
+                    ("qdia", json!(false)),
+                    ("liquidity", json!("daily")),
+                    ("leverage", json!(1.0)),
+                ],
+            );
+            for table in ["performance", "exposure", "disclosures", "custody"] {
+                o.entry(table).or_insert_with(|| json!({}));
+            }
+            o.entry("holdings").or_insert_with(|| json!([]));
+            if let Some(e) = o.get_mut("exposure").and_then(Json::as_object_mut) {
+                defaults(
+                    e,
+                    &[
+                        ("crypto_pct", json!(0.0)),
+                        ("private_equity_pct", json!(0.0)),
+                        ("private_credit_pct", json!(0.0)),
+                        ("real_estate_pct", json!(0.0)),
+                        ("crypto_assets", json!([])),
+                    ],
+                );
+            }
+            o.insert("index".into(), json!(i));
+            o.insert("path".into(), json!(format!("options[{i}]")));
+            let eff = lt.options.get(i).copied().unwrap_or_default();
+            o.insert(
+                "effective".into(),
+                serde_json::to_value(eff).unwrap_or_default(),
+            );
+        }
+    }
+    if let Some(m) = root.as_object_mut() {
+        m.entry("waivers").or_insert_with(|| json!([]));
+        m.insert(
+            "effective".into(),
+            serde_json::to_value(lt.plan).unwrap_or_default(),
+        );
+    }
+    root
+}
+
+fn defaults(obj: &mut Map<String, Json>, pairs: &[(&str, Json)]) {
+    for (k, v) in pairs {
+        obj.entry(*k).or_insert_with(|| v.clone());
+    }
+}
+
+/// Menu numbers become doubles so `2 * x` and `x + y` never mix int and double.
+fn numbers_to_doubles(v: &mut Json) {
+    match v {
+        Json::Number(n) if !n.is_f64() => {
+            if let Some(f) = n.as_f64().and_then(serde_json::Number::from_f64) {
+                *n = f;
+            }
+        }
+        Json::Array(a) => a.iter_mut().for_each(numbers_to_doubles),
+        Json::Object(o) => o.values_mut().for_each(numbers_to_doubles),
+        _ => {}
+    }
+}
+
+/// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
+pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Vec<Finding> {
+    let view = rule_view(doc, menu, lt);
+    let mut findings = Vec::new();
+    let mut root = Context::with_env(ev.rules.env.clone());
+    if let Err(e) = register_functions(&mut root) {
+        findings.push(Finding::input_error(
+            "rule-eval",
+            format!("cannot register rule helpers: {e}"),
+            None,
+            None,
+        ));
+        return findings;
+    }
+    let options: Vec<Value> = view["options"]
+        .as_array()
+        .map(|a| a.iter().map(to_cel).collect())
+        .unwrap_or_default();
+    root.add_variable_from_value("menu", to_cel(&view));
+    root.add_variable_from_value("plan", to_cel(&view["plan"]));
+    root.add_variable_from_value("options", Value::List(options.clone().into()));
+    root.add_variable_from_value("as_of", ev.as_of.to_owned());
+
+    for rule in ev.rules.rules() {
+        let mut rctx = root.new_inner_scope();
+        rctx.add_variable_from_value(
+            "params",
+            to_cel(&Json::Object(rule.params.clone().into_iter().collect())),
+        );
+        match rule.scope {
+            Scope::Plan => run(rule, &rctx, None, doc, menu, &mut findings),
+            Scope::Option => {
+                for (i, o) in options.iter().enumerate() {
+                    let mut octx = rctx.new_inner_scope();
+                    octx.add_variable_from_value("option", o.clone());
+                    run(rule, &octx, Some(i), doc, menu, &mut findings);
+                }
+            }
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+fn to_cel(v: &Json) -> Value {
+    // serde_json values always serialize; Null is only reached on a defect
+    cel::to_value(v).unwrap_or(Value::Null)
+}
+
+fn run(
+    rule: &Rule,
+    ctx: &Context,
+    option: Option<usize>,
+    doc: &Document,
+    menu: &Menu,
+    out: &mut Vec<Finding>,
+) {
+    let base = option.map(|i| format!("options[{i}]")).unwrap_or_default();
+    match fire(rule, ctx, &base, &doc.spans, &doc.source) {
+        Ok(Some(mut f)) => {
+            f.option = option_of(&f.path, menu);
+            out.push(f);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let span = doc.spans.nearest(&base).map(|(_, s)| s.value.clone());
+            out.push(
+                Finding::input_error(
+                    "rule-eval",
+                    format!(
+                        "rule {} could not be evaluated{}: {e}",
+                        rule.id,
+                        if base.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" on {base}")
+                        }
+                    ),
+                    Some(&doc.source),
+                    span,
+                )
+                .with_path(base)
+                .with_label("while checking this")
+                .with_help(format!(
+                    "this is a defect in the rule ({}, pack `{}`); fix the rule or report it",
+                    rule.file, rule.pack
+                )),
+            );
+        }
+    }
+}
+
+/// Evaluates one rule in one context; `Some` when it fails.
+fn fire(
+    rule: &Rule,
+    ctx: &Context,
+    base: &str,
+    spans: &SpanIndex,
+    source: &SourceFile,
+) -> Result<Option<Finding>, ExecutionError> {
+    // `when` guards the `let` bindings, which may only make sense once it holds
+    if let Some(when) = &rule.when {
+        if !when.eval_bool(ctx)? {
+            return Ok(None);
+        }
+    }
+    let mut lctx = ctx.new_inner_scope();
+    for (name, expr) in &rule.lets {
+        let v = expr.eval(ctx)?;
+        lctx.add_variable_from_value(name.clone(), v);
+    }
+    if rule.check.eval_bool(&lctx)? {
+        return Ok(None);
+    }
+    let message = rule.message.render(&lctx)?;
+    let path = resolve_path(base, &rule.at.render(&lctx)?);
+    let (path_found, span) = match spans.nearest(&path) {
+        Some((p, s)) => (p.to_owned(), Some(s.value.clone())),
+        None => (String::new(), Some(0..0)),
+    };
+    let label = match &rule.label {
+        Some(t) => t.render(&lctx)?,
+        None if path_found == path => "here".to_owned(),
+        None => format!(
+            "`{}` is missing here",
+            path.strip_prefix(&format!("{path_found}."))
+                .unwrap_or(&path)
+        ),
+    };
+    let mut labels = Vec::new();
+    for also in &rule.also {
+        let p = resolve_path(base, &also.at.render(&lctx)?);
+        if let Some(s) = spans.get(&p) {
+            labels.push(Label {
+                location: source.location(&s.value),
+                span: s.value.clone(),
+                path: p,
+                message: also.label.render(&lctx)?,
+            });
+        }
+    }
+    Ok(Some(Finding {
+        rule: rule.id.clone(),
+        name: rule.name.clone(),
+        severity: rule.severity,
+        message,
+        path,
+        option: None,
+        location: span.as_ref().map(|s| source.location(s)),
+        span,
+        label: Some(label),
+        help: Some(rule.help.clone()),
+        citation: Some(rule.citation.clone()),
+        labels,
+    }))
+}
+
+/// `at` paths are relative to the option in option scope; a leading `/` makes them absolute.
+fn resolve_path(base: &str, at: &str) -> String {
+    let at = at.trim();
+    if let Some(abs) = at.strip_prefix('/') {
+        abs.to_owned()
+    } else if base.is_empty() {
+        at.to_owned()
+    } else if at.is_empty() {
+        base.to_owned()
+    } else if at.starts_with('[') {
+        format!("{base}{at}")
+    } else {
+        format!("{base}.{at}")
+    }
+}
+
+/// The id of the option a path lies in, if any.
+fn option_of(path: &str, menu: &Menu) -> Option<String> {
+    let rest = path.strip_prefix("options[")?;
+    let i: usize = rest[..rest.find(']')?].parse().ok()?;
+    menu.options.get(i).map(|o| o.id.clone())
+}
+
+/// True when a finding of this severity fails the run.
+pub fn is_failing(severity: Severity, deny_warnings: bool) -> bool {
+    severity == Severity::Error || (deny_warnings && severity == Severity::Warning)
+}

@@ -1,0 +1,205 @@
+//! Look-through exposure: an option's own alternative-asset shares plus what it holds
+//! through other options of the same menu, and the plan-level figures weighted by assets.
+
+use crate::menu::{Exposure, Menu};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Effective shares of one option's (or the plan's) assets, percent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub crypto_pct: f64,
+    pub private_equity_pct: f64,
+    pub private_credit_pct: f64,
+    pub real_estate_pct: f64,
+}
+
+impl Figures {
+    fn own(e: &Exposure) -> Self {
+        Figures {
+            crypto_pct: e.crypto_pct,
+            private_equity_pct: e.private_equity_pct,
+            private_credit_pct: e.private_credit_pct,
+            real_estate_pct: e.real_estate_pct,
+        }
+    }
+
+    fn add_scaled(&mut self, other: &Figures, factor: f64) {
+        self.crypto_pct += other.crypto_pct * factor;
+        self.private_equity_pct += other.private_equity_pct * factor;
+        self.private_credit_pct += other.private_credit_pct * factor;
+        self.real_estate_pct += other.real_estate_pct * factor;
+    }
+}
+
+/// Effective exposure of every option (same order as the menu) and of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LookThrough {
+    pub options: Vec<Figures>,
+    pub plan: Figures,
+}
+
+/// Holdings that lead back to where they started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cycle {
+    /// Index of the option whose holding closes the cycle, and of that holding.
+    pub option: usize,
+    pub holding: usize,
+    /// The option ids around the cycle, first repeated at the end.
+    pub ids: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    New,
+    Visiting,
+    Done,
+}
+
+/// Computes look-through exposure. Holdings naming no option of the menu count as
+/// zero (a structure rule reports them); a cycle has no answer and is an error.
+pub fn look_through(menu: &Menu) -> Result<LookThrough, Cycle> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, o) in menu.options.iter().enumerate() {
+        index.entry(o.id.as_str()).or_insert(i);
+    }
+    let n = menu.options.len();
+    let mut state = vec![State::New; n];
+    let mut figures = vec![Figures::default(); n];
+    for start in 0..n {
+        if state[start] != State::New {
+            continue;
+        }
+        // iterative DFS: a frame is (option, next holding to visit)
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = State::Visiting;
+        while let Some(&mut (opt, ref mut next)) = stack.last_mut() {
+            let holdings = &menu.options[opt].holdings;
+            if let Some(h) = holdings.get(*next) {
+                let h_index = *next;
+                *next += 1;
+                let Some(&target) = index.get(h.option.as_str()) else {
+                    continue;
+                };
+                match state[target] {
+                    State::Done => {}
+                    State::New => {
+                        state[target] = State::Visiting;
+                        stack.push((target, 0));
+                    }
+                    State::Visiting => {
+                        let from = stack.iter().position(|&(o, _)| o == target).unwrap_or(0);
+                        let mut ids: Vec<String> = stack[from..]
+                            .iter()
+                            .map(|&(o, _)| menu.options[o].id.clone())
+                            .collect();
+                        ids.push(menu.options[target].id.clone());
+                        return Err(Cycle {
+                            option: opt,
+                            holding: h_index,
+                            ids,
+                        });
+                    }
+                }
+            } else {
+                let mut f = Figures::own(&menu.options[opt].exposure);
+                for h in holdings {
+                    if let Some(&t) = index.get(h.option.as_str()) {
+                        f.add_scaled(&figures[t], h.weight_pct / 100.0);
+                    }
+                }
+                figures[opt] = f;
+                state[opt] = State::Done;
+                stack.pop();
+            }
+        }
+    }
+    let mut plan = Figures::default();
+    let total: f64 = menu
+        .options
+        .iter()
+        .map(|o| o.assets_usd.unwrap_or(0) as f64)
+        .sum();
+    if total > 0.0 {
+        for (o, f) in menu.options.iter().zip(&figures) {
+            plan.add_scaled(f, o.assets_usd.unwrap_or(0) as f64 / total);
+        }
+    }
+    Ok(LookThrough {
+        options: figures,
+        plan,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::{Holding, InvestmentOption, Plan};
+
+    fn option(id: &str, crypto: f64, assets: u64, holdings: &[(&str, f64)]) -> InvestmentOption {
+        let json = serde_json::json!({
+            "id": id, "name": id, "vehicle": "mutual_fund", "asset_class": "balanced",
+            "assets_usd": assets, "exposure": { "crypto_pct": crypto },
+        });
+        let mut o: InvestmentOption = serde_json::from_value(json).unwrap();
+        o.holdings = holdings
+            .iter()
+            .map(|(id, w)| Holding {
+                option: id.to_string(),
+                weight_pct: *w,
+            })
+            .collect();
+        o
+    }
+
+    fn menu(options: Vec<InvestmentOption>) -> Menu {
+        Menu {
+            schema_version: 1,
+            plan: Plan {
+                name: "p".into(),
+                sponsor: "s".into(),
+                ein: None,
+                plan_number: None,
+                recordkeeper: None,
+                effective_date: None,
+                total_assets_usd: None,
+            },
+            options,
+            waivers: vec![],
+        }
+    }
+
+    #[test]
+    fn nested_look_through_and_plan_weighting() {
+        // a holds 10 % of b, b holds 50 % of c, c is 100 % crypto
+        let m = menu(vec![
+            option("a", 1.0, 300, &[("b", 10.0)]),
+            option("b", 0.0, 100, &[("c", 50.0)]),
+            option("c", 100.0, 100, &[]),
+        ]);
+        let lt = look_through(&m).unwrap();
+        assert!((lt.options[2].crypto_pct - 100.0).abs() < 1e-9);
+        assert!((lt.options[1].crypto_pct - 50.0).abs() < 1e-9);
+        assert!((lt.options[0].crypto_pct - 6.0).abs() < 1e-9);
+        // (6*300 + 50*100 + 100*100) / 500
+        assert!((lt.plan.crypto_pct - 33.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_cycle_is_reported_with_its_path() {
+        let m = menu(vec![
+            option("a", 0.0, 0, &[("b", 10.0)]),
+            option("b", 0.0, 0, &[("c", 10.0)]),
+            option("c", 0.0, 0, &[("x", 1.0), ("a", 10.0)]),
+        ]);
+        let c = look_through(&m).unwrap_err();
+        assert_eq!(c.ids, vec!["a", "b", "c", "a"]);
+        assert_eq!((c.option, c.holding), (2, 1));
+    }
+
+    #[test]
+    fn missing_targets_count_as_zero() {
+        let m = menu(vec![option("a", 2.0, 10, &[("ghost", 50.0)])]);
+        assert_eq!(look_through(&m).unwrap().options[0].crypto_pct, 2.0);
+    }
+}

@@ -1,0 +1,142 @@
+//! The typed menu model (format v1), read from a document that passed the schema.
+
+use serde::{Deserialize, Serialize};
+
+/// A sponsor's proposed investment menu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Menu {
+    pub schema_version: u32,
+    pub plan: Plan,
+    pub options: Vec<InvestmentOption>,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub name: String,
+    pub sponsor: String,
+    pub ein: Option<String>,
+    pub plan_number: Option<String>,
+    pub recordkeeper: Option<String>,
+    pub effective_date: Option<String>,
+    pub total_assets_usd: Option<u64>,
+}
+
+/// One designated investment alternative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvestmentOption {
+    pub id: String,
+    pub name: String,
+    pub ticker: Option<String>,
+    pub cusip: Option<String>,
+    pub isin: Option<String>,
+    pub vehicle: String,
+    pub asset_class: String,
+    pub management: Option<String>,
+    pub expense_ratio_pct: Option<f64>,
+    #[serde(default)]
+    pub qdia: bool,
+    pub assets_usd: Option<u64>,
+    #[serde(default = "daily")]
+    pub liquidity: String,
+    #[serde(default = "unlevered")]
+    pub leverage: f64,
+    pub benchmark: Option<String>,
+    pub inception_date: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub performance: Performance,
+    #[serde(default)]
+    pub exposure: Exposure,
+    #[serde(default)]
+    pub disclosures: Disclosures,
+    #[serde(default)]
+    pub custody: Custody,
+    #[serde(default)]
+    pub holdings: Vec<Holding>,
+}
+
+fn daily() -> String {
+    "daily".to_owned()
+}
+
+fn unlevered() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Performance {
+    pub return_1y_pct: Option<f64>,
+    pub return_5y_pct: Option<f64>,
+    pub return_10y_pct: Option<f64>,
+    pub since_inception_pct: Option<f64>,
+}
+
+/// Share of an option's assets in each alternative class, percent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exposure {
+    #[serde(default)]
+    pub crypto_pct: f64,
+    #[serde(default)]
+    pub private_equity_pct: f64,
+    #[serde(default)]
+    pub private_credit_pct: f64,
+    #[serde(default)]
+    pub real_estate_pct: f64,
+    #[serde(default)]
+    pub crypto_assets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disclosures {
+    pub prospectus_url: Option<String>,
+    pub fact_sheet_url: Option<String>,
+    pub risk_disclosure_url: Option<String>,
+    pub valuation_policy_url: Option<String>,
+    pub fee_disclosure_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Custody {
+    pub custodian: Option<String>,
+    pub qualified_custodian: Option<bool>,
+}
+
+/// A look-through position in another option of the same menu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holding {
+    pub option: String,
+    pub weight_pct: f64,
+}
+
+/// A fiduciary committee's documented exception to one rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub rule: String,
+    pub option: Option<String>,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+}
+
+impl Menu {
+    /// Plan assets: the declared total, or the sum of the options' assets.
+    pub fn total_assets_usd(&self) -> u64 {
+        self.plan.total_assets_usd.unwrap_or_else(|| {
+            self.options
+                .iter()
+                .filter_map(|o| o.assets_usd)
+                .fold(0u64, u64::saturating_add)
+        })
+    }
+}

@@ -1,0 +1,122 @@
+//! Annotated source snippets through miette's graphical handler.
+
+use super::Summary;
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+use std::fmt;
+use std::sync::Arc;
+
+/// How to draw the output.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// A finding viewed as a miette diagnostic.
+struct Diag<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<Arc<str>>>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let f = self.finding;
+        Some(if f.name.is_empty() {
+            Box::new(&f.rule)
+        } else {
+            Box::new(format!("{}({})", f.rule, f.name))
+        })
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let f = self.finding;
+        let primary = f
+            .span
+            .clone()
+            .map(|s| LabeledSpan::new_primary_with_span(f.label.clone(), s.start..s.end));
+        let others = f
+            .labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.start..l.span.end));
+        Some(Box::new(primary.into_iter().chain(others)))
+    }
+}
+
+/// Renders every finding of every report, then a summary line.
+pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for report in reports {
+        let source = report
+            .source
+            .as_ref()
+            .map(|s| NamedSource::new(s.name(), s.text_arc()));
+        for finding in &report.findings {
+            let help = match (&finding.help, &finding.citation) {
+                (Some(h), Some(c)) => Some(format!("{h}\npolicy: {c}")),
+                (Some(h), None) => Some(h.clone()),
+                (None, Some(c)) => Some(format!("policy: {c}")),
+                (None, None) => None,
+            };
+            let diag = Diag {
+                finding,
+                source: source.clone().filter(|_| finding.span.is_some()),
+                help,
+            };
+            if finding.span.is_none() {
+                out.push_str(&format!("{}: ", report.path));
+            }
+            // writing into a String cannot fail
+            let _ = handler.render_report(&mut out, &diag);
+            out.push('\n');
+        }
+    }
+    out.push_str(&Summary::of(reports).to_string());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,107 @@
+//! CEL expressions as rules use them: compiled once, evaluated per menu or option.
+
+use crate::source::Span;
+use cel::{Context, Env, ExecutionError, Program, Value};
+
+/// A compiled CEL expression and where it is written in its rule pack.
+#[derive(Debug)]
+pub struct Expr {
+    pub source: String,
+    pub span: Span,
+    program: Program,
+}
+
+impl Expr {
+    pub fn compile(env: &Env, source: &str, span: Span) -> Result<Expr, String> {
+        if source.trim().is_empty() {
+            return Err("the expression is empty".to_owned());
+        }
+        let program = env.compile(source).map_err(|e| {
+            e.errors
+                .iter()
+                .map(|e| format!("{}:{}: {}", e.pos.0, e.pos.1, e.msg))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        Ok(Expr {
+            source: source.to_owned(),
+            span,
+            program,
+        })
+    }
+
+    pub fn eval(&self, ctx: &Context) -> Result<Value, ExecutionError> {
+        self.program.execute(ctx)
+    }
+
+    /// Evaluates to a boolean, or says what the expression gave instead.
+    pub fn eval_bool(&self, ctx: &Context) -> Result<bool, ExecutionError> {
+        match self.eval(ctx)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(ExecutionError::UnexpectedType {
+                got: format_value(&other),
+                want: "bool".to_owned(),
+            }),
+        }
+    }
+}
+
+/// Formats a value for a message: numbers without noise, lists joined by commas.
+pub fn format_value(v: &Value) -> String {
+    match v {
+        Value::Float(f) => format_number(*f),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::String(s) => s.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "none".to_owned(),
+        Value::List(items) => items
+            .iter()
+            .map(format_value)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Map(m) => {
+            let mut entries: Vec<String> = m
+                .map
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}: {}",
+                        format_value(&Value::from(k.clone())),
+                        format_value(v)
+                    )
+                })
+                .collect();
+            entries.sort();
+            format!("{{{}}}", entries.join(", "))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// At most four decimals, trailing zeros dropped: `5`, `6.5`, `0.015`.
+pub fn format_number(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    let s = format!("{f:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_formatted_without_noise() {
+        assert_eq!(format_number(5.0), "5");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+        assert_eq!(format_number(0.015), "0.015");
+        assert_eq!(format_number(-0.00001), "0");
+    }
+}

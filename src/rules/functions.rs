@@ -1,0 +1,126 @@
+//! Helpers registered for rule expressions, beyond standard CEL.
+
+use crate::date::days_from_iso;
+use crate::identifiers;
+use cel::extractors::Arguments;
+use cel::{Context, ExecutionError, Value};
+use std::sync::Arc;
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        Value::Int(i) => Some(*i as f64),
+        Value::UInt(u) => Some(*u as f64),
+        _ => None,
+    }
+}
+
+fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
+    list.iter()
+        .map(|v| {
+            number(v)
+                .ok_or_else(|| ExecutionError::function_error(name, format!("not a number: {v:?}")))
+        })
+        .collect()
+}
+
+/// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`, `days_until`.
+pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
+    ctx.add_function(
+        "sum",
+        |Arguments(args): Arguments| -> Result<f64, ExecutionError> {
+            match args.as_slice() {
+                [Value::List(l)] => Ok(numbers("sum", l)?.iter().sum()),
+                _ => Err(ExecutionError::function_error(
+                    "sum",
+                    "takes one list of numbers",
+                )),
+            }
+        },
+    )?;
+    ctx.add_function(
+        "argmax",
+        |Arguments(args): Arguments| -> Result<i64, ExecutionError> {
+            match args.as_slice() {
+                [Value::List(l)] => {
+                    let ns = numbers("argmax", l)?;
+                    let mut best: Option<(usize, f64)> = None;
+                    for (i, &n) in ns.iter().enumerate() {
+                        if best.is_none_or(|(_, b)| n > b) {
+                            best = Some((i, n));
+                        }
+                    }
+                    Ok(best.map_or(-1, |(i, _)| i as i64))
+                }
+                _ => Err(ExecutionError::function_error(
+                    "argmax",
+                    "takes one list of numbers",
+                )),
+            }
+        },
+    )?;
+    ctx.add_function("first_true", |l: Arc<Vec<Value>>| -> i64 {
+        l.iter()
+            .position(|v| matches!(v, Value::Bool(true)))
+            .map_or(-1, |i| i as i64)
+    })?;
+    ctx.add_function("valid_cusip", |s: Arc<String>| identifiers::valid_cusip(&s))?;
+    ctx.add_function("valid_isin", |s: Arc<String>| identifiers::valid_isin(&s))?;
+    ctx.add_function(
+        "age_years",
+        |from: Arc<String>, to: Arc<String>| -> Result<f64, ExecutionError> {
+            match (days_from_iso(&from), days_from_iso(&to)) {
+                (Some(a), Some(b)) => Ok((b - a) as f64 / 365.2425),
+                _ => Err(ExecutionError::function_error(
+                    "age_years",
+                    format!("not ISO dates: {from}, {to}"),
+                )),
+            }
+        },
+    )?;
+    ctx.add_function(
+        "days_until",
+        |from: Arc<String>, to: Arc<String>| -> Result<i64, ExecutionError> {
+            match (days_from_iso(&from), days_from_iso(&to)) {
+                (Some(a), Some(b)) => Ok(b - a),
+                _ => Err(ExecutionError::function_error(
+                    "days_until",
+                    format!("not ISO dates: {from}, {to}"),
+                )),
+            }
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str) -> Value {
+        let env = Arc::new(crate::rules::cel_env());
+        let mut ctx = Context::with_env(env.clone());
+        register(&mut ctx).unwrap();
+        env.compile(src).unwrap().execute(&ctx).unwrap()
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(eval("sum([1, 2.5])"), Value::Float(3.5));
+        assert_eq!(eval("argmax([1.0, 7.0, 7.0, 2.0])"), Value::Int(1));
+        assert_eq!(eval("argmax([])"), Value::Int(-1));
+        assert_eq!(eval("first_true([false, true])"), Value::Int(1));
+        assert_eq!(
+            eval("valid_cusip('037833100') && !valid_isin('US3159481079')"),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            eval("days_until('2024-02-28', '2024-03-01')"),
+            Value::Int(2)
+        );
+        assert_eq!(
+            eval("age_years('2016-01-01', '2026-01-01') > 9.99"),
+            Value::Bool(true)
+        );
+    }
+}

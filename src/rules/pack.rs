@@ -1,0 +1,357 @@
+//! Rule packs: TOML files of rules, read with spans and compiled once.
+
+use super::expr::Expr;
+use super::template::Template;
+use crate::finding::{Finding, Severity};
+use crate::source::{SourceFile, Span};
+use cel::Env;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// The packs shipped in the binary, by name.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("crypto", include_str!("../../rules/crypto.toml")),
+    ("scope", include_str!("../../rules/scope.toml")),
+    ("disclosure", include_str!("../../rules/disclosure.toml")),
+    ("structure", include_str!("../../rules/structure.toml")),
+    ("fees", include_str!("../../rules/fees.toml")),
+];
+
+/// Whether a rule runs once per menu or once per option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Plan,
+    Option,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackToml {
+    pack: PackHeader,
+    #[serde(default)]
+    rules: Vec<Spanned<RuleToml>>,
+}
+
+/// A pack's own description.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackHeader {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleToml {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    severity: Severity,
+    scope: Scope,
+    summary: String,
+    description: String,
+    citation: String,
+    help: String,
+    #[serde(default)]
+    params: BTreeMap<String, toml::Value>,
+    #[serde(default, rename = "let")]
+    lets: BTreeMap<String, Spanned<String>>,
+    when: Option<Spanned<String>>,
+    check: Spanned<String>,
+    message: Spanned<String>,
+    at: Spanned<String>,
+    label: Option<Spanned<String>>,
+    #[serde(default)]
+    also: Vec<AlsoToml>,
+    #[serde(default)]
+    examples: Vec<ExampleToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlsoToml {
+    at: Spanned<String>,
+    label: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleToml {
+    title: String,
+    fails: bool,
+    menu: String,
+}
+
+/// A secondary label: where, and what it says.
+#[derive(Debug)]
+pub struct Also {
+    pub at: Template,
+    pub label: Template,
+}
+
+/// A menu shipped with a rule to show (and test) when it passes or fails.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Example {
+    pub title: String,
+    pub fails: bool,
+    pub menu: String,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub pack: String,
+    pub severity: Severity,
+    pub scope: Scope,
+    pub summary: String,
+    pub description: String,
+    pub citation: String,
+    pub help: String,
+    /// Parameters with their effective values.
+    pub params: BTreeMap<String, serde_json::Value>,
+    pub lets: Vec<(String, Expr)>,
+    pub when: Option<Expr>,
+    pub check: Expr,
+    pub message: Template,
+    pub at: Template,
+    pub label: Option<Template>,
+    pub also: Vec<Also>,
+    pub examples: Vec<Example>,
+    /// Where the rule is defined: the pack file's name and the `[[rules]]` header.
+    pub file: String,
+    pub span: Span,
+}
+
+/// A loaded pack: its header, source and rules.
+#[derive(Debug)]
+pub struct Pack {
+    pub header: PackHeader,
+    pub source: SourceFile,
+    pub rules: Vec<Rule>,
+}
+
+/// The CEL environment every rule is compiled against.
+pub fn cel_env() -> Env {
+    let mut env = Env::stdlib();
+    // the extensions only add functions; failing here is a build defect
+    env.add_extension(cel::extensions::strings)
+        .and_then(|()| env.add_extension(cel::extensions::lists))
+        .and_then(|()| env.add_extension(cel::extensions::math))
+        .expect("CEL extensions register");
+    env
+}
+
+/// Parses and compiles one pack. Every problem is a finding in the pack file.
+pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
+    let text = source.text().to_owned();
+    let parsed: PackToml = toml::from_str(&text).map_err(|e| {
+        vec![
+            Finding::input_error("rule-pack", e.message().trim(), Some(&source), e.span())
+                .with_label("here")
+                .with_help("see the rule-pack format in README.md (\"Writing rules\")"),
+        ]
+    })?;
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    for spanned in parsed.rules {
+        let rule_span = spanned.span();
+        let r = spanned.into_inner();
+        let mut err = |span: Span, msg: String| {
+            errors.push(
+                Finding::input_error("rule-pack", msg, Some(&source), Some(span))
+                    .with_label("here"),
+            );
+        };
+        let id_ok = r.id.get_ref().len() == 6
+            && r.id.get_ref()[..3].bytes().all(|b| b.is_ascii_uppercase())
+            && r.id.get_ref()[3..].bytes().all(|b| b.is_ascii_digit());
+        if !id_ok {
+            err(
+                r.id.span(),
+                format!(
+                    "rule id `{}` must be three capitals and three digits, like CRY001",
+                    r.id.get_ref()
+                ),
+            );
+        }
+        let name_ok = !r.name.get_ref().is_empty()
+            && r.name
+                .get_ref()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !name_ok {
+            err(
+                r.name.span(),
+                format!("rule name `{}` must be kebab-case", r.name.get_ref()),
+            );
+        }
+        let mut compile = |s: &Spanned<String>| -> Option<Expr> {
+            match Expr::compile(env, s.get_ref(), s.span()) {
+                Ok(e) => Some(e),
+                Err(msg) => {
+                    err(s.span(), format!("invalid CEL expression: {msg}"));
+                    None
+                }
+            }
+        };
+        let lets: Vec<(String, Option<Expr>)> = r
+            .lets
+            .iter()
+            .map(|(k, v)| (k.clone(), compile(v)))
+            .collect();
+        let when = r.when.as_ref().map(&mut compile);
+        let check = compile(&r.check);
+        let mut template = |s: &Spanned<String>| -> Option<Template> {
+            match Template::compile(env, s.get_ref(), s.span()) {
+                Ok(t) => Some(t),
+                Err(msg) => {
+                    errors.push(
+                        Finding::input_error(
+                            "rule-pack",
+                            format!("invalid template: {msg}"),
+                            Some(&source),
+                            Some(s.span()),
+                        )
+                        .with_label("here"),
+                    );
+                    None
+                }
+            }
+        };
+        let message = template(&r.message);
+        let at = template(&r.at);
+        let label = r.label.as_ref().map(&mut template);
+        let also: Vec<(Option<Template>, Option<Template>)> = r
+            .also
+            .iter()
+            .map(|a| (template(&a.at), template(&a.label)))
+            .collect();
+
+        let params: BTreeMap<String, serde_json::Value> = r
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_to_json(v)))
+            .collect();
+        check_param_references(&r, &params, &source, &mut errors);
+
+        let (Some(check), Some(message), Some(at)) = (check, message, at) else {
+            continue;
+        };
+        let Some(lets) = lets
+            .into_iter()
+            .map(|(k, e)| e.map(|e| (k, e)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let Some(also) = also
+            .into_iter()
+            .map(|(a, l)| Some(Also { at: a?, label: l? }))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let (Some(when), Some(label)) = (
+            when.map_or(Some(None), |w| w.map(Some)),
+            label.map_or(Some(None), |l| l.map(Some)),
+        ) else {
+            continue;
+        };
+        rules.push(Rule {
+            id: r.id.into_inner(),
+            name: r.name.into_inner(),
+            pack: parsed.pack.name.clone(),
+            severity: r.severity,
+            scope: r.scope,
+            summary: r.summary,
+            description: r.description,
+            citation: r.citation,
+            help: r.help,
+            params,
+            lets,
+            when,
+            check,
+            message,
+            at,
+            label,
+            also,
+            examples: r
+                .examples
+                .into_iter()
+                .map(|e| Example {
+                    title: e.title,
+                    fails: e.fails,
+                    menu: e.menu,
+                })
+                .collect(),
+            file: source.name().to_owned(),
+            span: rule_span,
+        });
+    }
+    if errors.is_empty() {
+        Ok(Pack {
+            header: parsed.pack,
+            source,
+            rules,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every `params.NAME` an expression uses must be declared, so a typo fails at load.
+fn check_param_references(
+    r: &RuleToml,
+    params: &BTreeMap<String, serde_json::Value>,
+    source: &SourceFile,
+    errors: &mut Vec<Finding>,
+) {
+    static PARAM: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = PARAM.get_or_init(|| {
+        regex::Regex::new(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex")
+    });
+    let mut texts: Vec<&Spanned<String>> = vec![&r.check, &r.message, &r.at];
+    texts.extend(r.when.iter());
+    texts.extend(r.label.iter());
+    texts.extend(r.lets.values());
+    texts.extend(r.also.iter().flat_map(|a| [&a.at, &a.label]));
+    for t in texts {
+        for cap in re.captures_iter(t.get_ref()) {
+            let name = &cap[1];
+            if !params.contains_key(name) {
+                errors.push(
+                    Finding::input_error(
+                        "rule-pack",
+                        format!("rule {} uses `params.{name}`, which its `params` table does not declare", r.id.get_ref()),
+                        Some(source),
+                        Some(t.span()),
+                    )
+                    .with_label("used here")
+                    .with_help(format!("declare it: params = {{ {name} = ... }}")),
+                );
+            }
+        }
+    }
+}
+
+/// TOML to JSON, with dates as ISO strings (as in menus).
+pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}

@@ -1,0 +1,138 @@
+//! Message and path templates: literal text with `{cel expression}` placeholders.
+
+use super::expr::{format_value, Expr};
+use crate::source::Span;
+use cel::{Context, Env, ExecutionError};
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Expr(Expr),
+}
+
+/// A compiled template; `{{` and `}}` stand for literal braces.
+#[derive(Debug)]
+pub struct Template {
+    source: String,
+    parts: Vec<Part>,
+}
+
+impl Template {
+    /// Compiles every placeholder; the error names the placeholder and what is wrong.
+    pub fn compile(env: &Env, source: &str, span: Span) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut chars = source.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().map(|p| p.1) == Some('{') => {
+                    chars.next();
+                    text.push('{');
+                }
+                '}' if chars.peek().map(|p| p.1) == Some('}') => {
+                    chars.next();
+                    text.push('}');
+                }
+                '{' => {
+                    let start = i + 1;
+                    let end = placeholder_end(source, start)
+                        .ok_or_else(|| format!("unclosed `{{` at character {}", i + 1))?;
+                    while chars.peek().is_some_and(|p| p.0 < end) {
+                        chars.next();
+                    }
+                    chars.next(); // the closing brace
+                    if !text.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut text)));
+                    }
+                    let expr =
+                        Expr::compile(env, &source[start..end], span.clone()).map_err(|e| {
+                            format!("in placeholder `{{{}}}`: {e}", &source[start..end])
+                        })?;
+                    parts.push(Part::Expr(expr));
+                }
+                '}' => {
+                    return Err(format!(
+                        "unmatched `}}` at character {}; write `}}}}` for a literal brace",
+                        i + 1
+                    ))
+                }
+                c => text.push(c),
+            }
+        }
+        if !text.is_empty() {
+            parts.push(Part::Text(text));
+        }
+        Ok(Template {
+            source: source.to_owned(),
+            parts,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The expressions in this template, for static checks.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Expr(e) => Some(e),
+            Part::Text(_) => None,
+        })
+    }
+
+    pub fn render(&self, ctx: &Context) -> Result<String, ExecutionError> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Expr(e) => out.push_str(&format_value(&e.eval(ctx)?)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Finds the `}` closing a placeholder, skipping nested braces and quoted strings.
+fn placeholder_end(s: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in s[start..].char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(start + i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_placeholders_and_literal_braces() {
+        let env = Env::stdlib();
+        let t = Template::compile(&env, "{{x}} {1 + 2}% of {'a}b'} {[1.5, 2.0]}", 0..1).unwrap();
+        assert_eq!(
+            t.render(&Context::default()).unwrap(),
+            "{x} 3% of a}b 1.5, 2"
+        );
+        assert!(Template::compile(&env, "oops {1 +", 0..1).is_err());
+        assert!(Template::compile(&env, "oops }", 0..1).is_err());
+        assert!(Template::compile(&env, "{1 +}", 0..1).is_err());
+    }
+}
