@@ -6,12 +6,12 @@ use serde::Serialize;
 /// A fixed-width table for the terminal.
 pub fn rules_table(rules: &RuleSet) -> String {
     let mut out = format!(
-        "{:<7} {:<34} {:<8} {:<11} {}\n",
+        "{:<7} {:<36} {:<8} {:<11} {}\n",
         "ID", "NAME", "SEVERITY", "PACK", "SUMMARY"
     );
     for r in rules.rules() {
         out.push_str(&format!(
-            "{:<7} {:<34} {:<8} {:<11} {}\n",
+            "{:<7} {:<36} {:<8} {:<11} {}\n",
             r.id, r.name, r.severity, r.pack, r.summary
         ));
     }

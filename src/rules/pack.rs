@@ -99,6 +99,17 @@ pub struct Example {
     pub menu: String,
 }
 
+impl Example {
+    /// The example as a complete menu: a plan header, then the example's options.
+    pub fn to_source(&self, rule_id: &str, index: usize) -> SourceFile {
+        let text = format!(
+            "schema_version = 1\n\n[plan]\nname = \"Example Plan\"\nsponsor = \"Example Sponsor\"\n\n{}",
+            self.menu
+        );
+        SourceFile::new(format!("{rule_id}-example-{}.toml", index + 1), text)
+    }
+}
+
 /// A compiled rule.
 #[derive(Debug)]
 pub struct Rule {

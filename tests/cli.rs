@@ -1,0 +1,304 @@
+//! The `menulint` binary end to end: exit codes, findings, spans and rendered output.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-25";
+
+fn menulint() -> Command {
+    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
+    cmd.env_remove("FORCE_COLOR").env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `check --format json` and returns (exit code, parsed output).
+fn check_json(args: &[&str]) -> (i32, Value) {
+    let out = menulint()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .args(args)
+        .output()
+        .expect("runs");
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().expect("exit code"), json)
+}
+
+/// (rule, line, column) of every finding of the first file.
+fn located(json: &Value) -> Vec<(String, u64, u64)> {
+    json["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p.display().to_string()
+}
+
+const MINIMAL: &str = r#"schema_version = 1
+
+[plan]
+name = "P"
+sponsor = "S"
+
+[[options]]
+id = "sp"
+name = "Fund"
+vehicle = "etf"
+asset_class = "us_equity"
+"#;
+
+#[test]
+fn clean_sample_menus_exit_zero_with_no_findings() {
+    for menu in [
+        "sample-menus/conventional.toml",
+        "sample-menus/bitcoin.toml",
+    ] {
+        let (code, json) = check_json(&[menu]);
+        assert_eq!(code, 0, "{menu}: {json:#}");
+        assert_eq!(json["files"][0]["findings"], Value::Array(vec![]), "{menu}");
+        assert_eq!(json["files"][0]["checked"], true);
+    }
+}
+
+#[test]
+fn problem_menu_has_exactly_these_findings() {
+    let (code, json) = check_json(&["sample-menus/problems.toml"]);
+    assert_eq!(code, 1);
+    let expected = [
+        ("DIS005", 11, 1),
+        ("DIS006", 11, 1),
+        ("STR001", 11, 1),
+        ("CRY001", 30, 1),
+        ("CRY002", 30, 1),
+        ("DIS002", 34, 1),
+        ("FEE001", 61, 21),
+        ("CRY004", 62, 14),
+        ("CRY006", 84, 1),
+        ("STR006", 89, 8),
+        ("STR007", 89, 8),
+        ("CRY003", 91, 15),
+        ("CRY005", 104, 25),
+        ("FEE001", 117, 21),
+        ("SCO003", 118, 12),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(r, l, c)| (r.to_string(), *l, *c))
+        .collect();
+    assert_eq!(located(&json), expected);
+    let summary = &json["summary"];
+    assert_eq!(
+        (summary["errors"].as_u64(), summary["warnings"].as_u64()),
+        (Some(13), Some(2))
+    );
+}
+
+#[test]
+fn human_output_snapshot() {
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "sample-menus/problems.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("problems_human", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn json_output_snapshot() {
+    let out = menulint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "sample-menus/problems.toml",
+        ])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("problems_json", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    // a clean menu whose index fund now costs more than the passive cap: a warning only
+    let menu = include_str!("../sample-menus/conventional.toml")
+        .replace("expense_ratio_pct = 0.015", "expense_ratio_pct = 0.35");
+    let path = write(dir.path(), "fee.toml", &menu);
+    let (code, json) = check_json(&[&path]);
+    assert_eq!(code, 0);
+    assert_eq!(located(&json), vec![("FEE001".to_owned(), 45, 21)]);
+    let (code, _) = check_json(&["--deny", "warnings", &path]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn syntax_error_exits_2_at_the_right_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "bad.toml",
+        &MINIMAL.replace("name = \"Fund\"", "name = \"Fund"),
+    );
+    let (code, json) = check_json(&[&path]);
+    assert_eq!(code, 2);
+    let found = located(&json);
+    assert_eq!(found[0].0, "menulint::syntax");
+    assert_eq!(found[0].1, 9);
+    assert_eq!(json["files"][0]["checked"], false);
+}
+
+#[test]
+fn schema_violations_exit_2_each_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "expense_ratio_pct = \"0.04%\"\n",
+            12,
+            "options[0].expense_ratio_pct",
+        ),
+        ("crypto_pct = 3.0\n", 12, "options[0].crypto_pct"),
+        (
+            "exposure = { crypto_pct = 140.0 }\n",
+            12,
+            "options[0].exposure.crypto_pct",
+        ),
+        ("vehicle = \"hedge_fund\"\n", 11, "options[0].vehicle"),
+    ];
+    for (extra, line, path) in cases {
+        let text = if extra.starts_with("vehicle") {
+            MINIMAL.replace("vehicle = \"etf\"\n", "") + extra
+        } else {
+            format!("{MINIMAL}{extra}")
+        };
+        let p = write(dir.path(), "m.toml", &text);
+        let (code, json) = check_json(&[&p]);
+        assert_eq!(code, 2, "{extra}");
+        let f = &json["files"][0]["findings"][0];
+        assert_eq!(f["rule"], "menulint::schema", "{extra}");
+        assert_eq!(f["line"], line, "{extra}: {f:#}");
+        assert_eq!(f["path"], path, "{extra}");
+    }
+    // a missing required key labels the table that lacks it
+    let p = write(
+        dir.path(),
+        "m.toml",
+        &MINIMAL.replace("sponsor = \"S\"\n", ""),
+    );
+    let (code, json) = check_json(&[&p]);
+    assert_eq!(code, 2);
+    let f = &json["files"][0]["findings"][0];
+    assert_eq!(
+        (f["line"].as_u64(), f["message"].as_str()),
+        (Some(3), Some("missing required key `sponsor` in `plan`"))
+    );
+}
+
+#[test]
+fn unreadable_inputs_exit_2_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml").display().to_string();
+    let (code, json) = check_json(&[&missing]);
+    assert_eq!(code, 2);
+    assert_eq!(json["files"][0]["findings"][0]["rule"], "menulint::io");
+
+    let bytes = dir.path().join("latin1.toml");
+    std::fs::write(&bytes, b"schema_version = 1\nname = \"Caf\xe9\"\n").unwrap();
+    let (code, json) = check_json(&[&bytes.display().to_string()]);
+    assert_eq!(code, 2);
+    let f = &json["files"][0]["findings"][0];
+    assert_eq!(
+        (f["rule"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+        (Some("menulint::encoding"), Some(2), Some(12))
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let (code, json) = check_json(&[&empty.path().display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(json["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no menus"));
+
+    let big = write(dir.path(), "big.toml", MINIMAL);
+    let (code, json) = check_json(&["--max-file-size", "10", &big]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        json["files"][0]["findings"][0]["rule"],
+        "menulint::too-large"
+    );
+}
+
+#[test]
+fn directories_are_searched_and_results_sorted() {
+    let (code, json) = check_json(&["sample-menus"]);
+    assert_eq!(code, 1);
+    let paths: Vec<_> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "sample-menus/bitcoin.toml",
+            "sample-menus/conventional.toml",
+            "sample-menus/problems.toml"
+        ]
+    );
+}
+
+#[test]
+fn bad_as_of_is_a_usage_error() {
+    menulint()
+        .args([
+            "check",
+            "--as-of",
+            "2026-02-30",
+            "sample-menus/bitcoin.toml",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn schema_command_prints_the_embedded_schema() {
+    let out = menulint().arg("schema").output().unwrap();
+    assert!(out.status.success());
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file: Value = serde_json::from_str(include_str!("../schemas/menu.schema.json")).unwrap();
+    assert_eq!(printed, file);
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let run = || {
+        menulint()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+                "sample-menus",
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run(), run());
+}

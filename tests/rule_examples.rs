@@ -1,0 +1,97 @@
+//! Every built-in rule ships a passing and a failing example; run them all.
+
+use menulint::check::check_source;
+use menulint::evaluate::Evaluation;
+use menulint::load::parent_path;
+use menulint::rules::RuleSet;
+
+const AS_OF: &str = "2026-11-25";
+
+#[test]
+fn every_rule_has_a_passing_and_a_failing_example() {
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    for rule in rules.rules() {
+        assert!(
+            rule.examples.iter().any(|e| e.fails),
+            "{} has no failing example",
+            rule.id
+        );
+        assert!(
+            rule.examples.iter().any(|e| !e.fails),
+            "{} has no passing example",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn examples_fail_and_pass_as_they_say_at_the_right_line() {
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    let ev = Evaluation {
+        rules: &rules,
+        as_of: AS_OF,
+    };
+    let mut ran = 0;
+    for rule in rules.rules() {
+        for (i, example) in rule.examples.iter().enumerate() {
+            let source = example.to_source(&rule.id, i);
+            let report = check_source(&ev, source.clone());
+            assert!(
+                report.checked,
+                "{}: example {:?} could not be checked: {:#?}",
+                rule.id, example.title, report.findings
+            );
+            let hits: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.id)
+                .collect();
+            if !example.fails {
+                assert!(
+                    hits.is_empty(),
+                    "{}: passing example {:?} fired: {hits:#?}",
+                    rule.id,
+                    example.title
+                );
+                ran += 1;
+                continue;
+            }
+            assert!(
+                !hits.is_empty(),
+                "{}: failing example {:?} did not fire",
+                rule.id,
+                example.title
+            );
+            for f in hits {
+                assert_eq!(f.severity, rule.severity, "{}", rule.id);
+                // the label sits on the line of the field the finding names, or on the
+                // header of the nearest table that exists when the field is missing
+                let line = source.line_text(f.location.expect("located").line);
+                let mut path = f.path.as_str();
+                let found = loop {
+                    let last = path
+                        .rsplit(['.', '['])
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches(']');
+                    if line.contains(last) && !last.is_empty()
+                        || line.starts_with('[') && path.starts_with("options")
+                    {
+                        break true;
+                    }
+                    match parent_path(path) {
+                        Some(p) if !p.is_empty() => path = p,
+                        _ => break false,
+                    }
+                };
+                assert!(
+                    found,
+                    "{}: finding at {} labels line {line:?}",
+                    rule.id, f.path
+                );
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 2 * rules.rules().count(), "only {ran} examples ran");
+}
