@@ -302,3 +302,73 @@ fn output_is_byte_identical_across_runs() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_custom_pack_adds_rules() {
+    let (code, json) = check_json(&[
+        "--pack",
+        "tests/packs/custom.toml",
+        "sample-menus/conventional.toml",
+    ]);
+    assert_eq!(code, 0, "a warning alone does not fail");
+    assert_eq!(located(&json), vec![("ACM001".to_owned(), 95, 6)]);
+    assert_eq!(
+        json["files"][0]["findings"][0]["message"],
+        "the menu offers 5 options; the policy allows 4"
+    );
+}
+
+/// A broken pack is an error in the pack file, at its line, and nothing is checked.
+fn pack_error(pack_text: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = write(dir.path(), "bad.toml", pack_text);
+    let out = menulint()
+        .args(["check", "--pack", &pack, "sample-menus/conventional.toml"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
+    let good = include_str!("packs/custom.toml");
+    // TOML syntax
+    let (code, err) = pack_error(&good.replace("severity = \"warning\"", "severity = warning"));
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml:9:"), "{err}");
+    // unknown field
+    let (code, err) = pack_error(&good.replace(
+        "severity = \"warning\"",
+        "severity = \"warning\"\nseverty = \"error\"",
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown field `severty`") && err.contains("bad.toml:10:"),
+        "{err}"
+    );
+    // invalid CEL
+    let (code, err) =
+        pack_error(&good.replace("size(options) <= params.max", "size(options <= params.max"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid CEL expression") && err.contains("bad.toml:16:"),
+        "{err}"
+    );
+    // undeclared parameter
+    let (code, err) = pack_error(&good.replace(
+        "size(options) <= params.max",
+        "size(options) <= params.maximum",
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`params.maximum`") && err.contains("bad.toml:16:"),
+        "{err}"
+    );
+    // a rule id that clashes with a built-in rule
+    let (code, err) = pack_error(&good.replace("ACM001", "CRY001"));
+    assert_eq!(code, 2);
+    assert!(err.contains("rule id CRY001 is defined twice"), "{err}");
+}

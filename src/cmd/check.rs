@@ -36,6 +36,9 @@ pub struct CheckArgs {
     /// Largest menu file accepted, in bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// An extra rule pack file to apply with the built-in packs (repeatable).
+    #[arg(long = "pack", value_name = "FILE")]
+    packs: Vec<PathBuf>,
     /// Colour in human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
@@ -51,7 +54,7 @@ fn parse_date(s: &str) -> Result<String, String> {
 
 pub fn run(args: CheckArgs) -> u8 {
     let color = args.color.enabled();
-    let rules = match RuleSet::builtin() {
+    let rules = match RuleSet::with_pack_files(&args.packs) {
         Ok(r) => r,
         Err(reports) => return super::print_load_errors(&reports, color),
     };

@@ -14,10 +14,23 @@ pub use template::Template;
 
 use crate::check::FileReport;
 use crate::finding::Finding;
+use crate::load::read_source;
 use crate::source::SourceFile;
 use cel::Env;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Largest rule pack accepted, in bytes.
+pub const MAX_PACK_SIZE: u64 = 4 * 1024 * 1024;
+
+/// The packs shipped in the binary, named as in the repository.
+pub fn builtin_sources() -> Vec<SourceFile> {
+    BUILTIN_PACKS
+        .iter()
+        .map(|(name, text)| SourceFile::new(format!("rules/{name}.toml"), *text))
+        .collect()
+}
 
 /// Every pack in force for a run, compiled against one CEL environment.
 pub struct RuleSet {
@@ -28,10 +41,26 @@ pub struct RuleSet {
 impl RuleSet {
     /// Loads the built-in packs.
     pub fn builtin() -> Result<RuleSet, Vec<FileReport>> {
-        let sources = BUILTIN_PACKS
-            .iter()
-            .map(|(name, text)| SourceFile::new(format!("rules/{name}.toml"), *text))
-            .collect();
+        RuleSet::from_sources(builtin_sources())
+    }
+
+    /// Loads the built-in packs plus pack files from disk.
+    pub fn with_pack_files(paths: &[PathBuf]) -> Result<RuleSet, Vec<FileReport>> {
+        let mut sources = builtin_sources();
+        let mut failed = Vec::new();
+        for path in paths {
+            match read_source(path, MAX_PACK_SIZE) {
+                Ok(s) => sources.push(s),
+                Err(f) => failed.push(FileReport::not_checked(
+                    &path.display().to_string(),
+                    None,
+                    vec![*f],
+                )),
+            }
+        }
+        if !failed.is_empty() {
+            return Err(failed);
+        }
         RuleSet::from_sources(sources)
     }
 
