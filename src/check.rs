@@ -1,12 +1,13 @@
 //! The pipeline for one menu: load → validate → evaluate, and the file list for a run.
 
-use crate::evaluate::{evaluate, is_failing, Evaluation};
+use crate::evaluate::{evaluate, Evaluation};
 use crate::exposure::look_through;
 use crate::finding::Finding;
 use crate::load::{parse, read_source};
 use crate::menu::Menu;
 use crate::source::SourceFile;
 use crate::validate::validate;
+use crate::waivers;
 use std::path::{Path, PathBuf};
 
 /// Process exit codes, as documented in the README.
@@ -27,6 +28,12 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// False when the file could not be checked (its findings are input errors).
     pub checked: bool,
+    /// Indices of the config waivers (in [`Evaluation::waivers`]) this menu used.
+    pub config_waivers_used: Vec<usize>,
+    /// Findings left out because the baseline already records them.
+    pub baselined: usize,
+    /// False for reports about other files (a config, a rule pack).
+    pub is_menu: bool,
 }
 
 impl FileReport {
@@ -36,18 +43,23 @@ impl FileReport {
             source,
             findings,
             checked: false,
+            config_waivers_used: Vec::new(),
+            baselined: 0,
+            is_menu: true,
         }
+    }
+
+    /// Marks a report about a file that is not a menu (a config, a rule pack).
+    pub fn not_menu(mut self) -> Self {
+        self.is_menu = false;
+        self
     }
 
     /// This file's contribution to the exit code.
     pub fn exit_code(&self, deny_warnings: bool) -> u8 {
         if !self.checked {
             exit::NOT_CHECKED
-        } else if self
-            .findings
-            .iter()
-            .any(|f| is_failing(f.severity, deny_warnings))
-        {
+        } else if self.findings.iter().any(|f| f.is_failing(deny_warnings)) {
             exit::FINDINGS
         } else {
             exit::CLEAN
@@ -113,14 +125,60 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
             return FileReport::not_checked(&name, Some(source), vec![f]);
         }
     };
-    let findings = evaluate(ev, &doc, &menu, &lt);
-    let checked = !findings.iter().any(|f| f.rule.starts_with("menulint::"));
+    let mut findings = evaluate(ev, &doc, &menu, &lt);
+    for f in &mut findings {
+        f.fingerprint = fingerprint(&menu, f);
+    }
+    let checked = !findings.iter().any(|f| f.rule == "menulint::rule-eval");
+    // the menu's own waivers come first, then the config's
+    let own = waivers::menu_waivers(&doc);
+    let all: Vec<_> = own
+        .iter()
+        .map(|w| (&source, w))
+        .chain(ev.waivers.iter().map(|(s, w)| (s, w)))
+        .collect();
+    let used = waivers::apply(&mut findings, &all, ev.as_of);
+    for (w, &u) in own.iter().zip(&used) {
+        findings.extend(waivers::audit(&source, w, u, ev.as_of));
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     FileReport {
         path: name,
         source: Some(source),
         findings,
         checked,
+        config_waivers_used: used[own.len()..]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &u)| u.then_some(i))
+            .collect(),
+        baselined: 0,
+        is_menu: true,
     }
+}
+
+/// A finding's identity that survives moved lines and reordered options:
+/// FNV-1a of rule, plan name, option id and the field path below the option.
+pub fn fingerprint(menu: &Menu, f: &Finding) -> String {
+    let field = match (&f.option, f.path.find(']')) {
+        (Some(id), Some(end)) if f.path.starts_with("options[") => {
+            format!("{id}{}", &f.path[end + 1..])
+        }
+        _ => f.path.clone(),
+    };
+    let key = format!(
+        "{}|{}|{}|{}",
+        f.rule,
+        menu.plan.name,
+        f.option.as_deref().unwrap_or("-"),
+        field
+    );
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// Expands the command-line paths: files as given, directories searched recursively

@@ -1,7 +1,8 @@
 //! Stage 3: run the rules over a validated menu and turn failures into findings.
 
+use crate::config::WaiverSpec;
 use crate::exposure::LookThrough;
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Finding, Label};
 use crate::load::{Document, SpanIndex};
 use crate::menu::Menu;
 use crate::rules::{register_functions, Rule, RuleSet, Scope};
@@ -14,6 +15,8 @@ pub struct Evaluation<'a> {
     pub rules: &'a RuleSet,
     /// "Today" for date-dependent rules, as `YYYY-MM-DD`.
     pub as_of: &'a str,
+    /// Waivers from the config, with the file each is written in.
+    pub waivers: &'a [(SourceFile, WaiverSpec)],
 }
 
 /// The menu as rules see it: defaults filled in, numbers as doubles, derived fields added.
@@ -247,6 +250,8 @@ fn fire(
         help: Some(rule.help.clone()),
         citation: Some(rule.citation.clone()),
         labels,
+        fingerprint: String::new(),
+        waiver: None,
     }))
 }
 
@@ -271,9 +276,4 @@ fn option_of(path: &str, menu: &Menu) -> Option<String> {
     let rest = path.strip_prefix("options[")?;
     let i: usize = rest[..rest.find(']')?].parse().ok()?;
     menu.options.get(i).map(|o| o.id.clone())
-}
-
-/// True when a finding of this severity fails the run.
-pub fn is_failing(severity: Severity, deny_warnings: bool) -> bool {
-    severity == Severity::Error || (deny_warnings && severity == Severity::Warning)
 }

@@ -69,6 +69,22 @@ pub struct Finding {
     pub citation: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<Label>,
+    /// Identifies the finding across edits that move lines: rule, plan, option id, field.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// The waiver that excuses this finding, if any; a waived finding does not fail the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<AppliedWaiver>,
+}
+
+/// The committee's exception that excuses a finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+    /// Where the waiver is written, `file:line`.
+    pub at: String,
 }
 
 impl Finding {
@@ -96,6 +112,8 @@ impl Finding {
             help: None,
             citation: None,
             labels: Vec::new(),
+            fingerprint: String::new(),
+            waiver: None,
         }
     }
 
@@ -112,6 +130,13 @@ impl Finding {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// True when this finding counts against the run (not waived, severe enough).
+    pub fn is_failing(&self, deny_warnings: bool) -> bool {
+        self.waiver.is_none()
+            && (self.severity == Severity::Error
+                || (deny_warnings && self.severity == Severity::Warning))
     }
 
     /// Sort key that makes output order independent of evaluation order.

@@ -4,7 +4,9 @@
 //! [`load`] (TOML with spans) → [`validate`] (JSON Schema) → [`evaluate`] (rules from
 //! [`rules`]) → [`render`]. [`check`] strings the stages together for one file.
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 pub mod date;
 pub mod evaluate;
 pub mod exposure;
@@ -12,7 +14,10 @@ pub mod finding;
 pub mod identifiers;
 pub mod load;
 pub mod menu;
+pub mod output;
+pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
 pub mod validate;
+pub mod waivers;

@@ -328,7 +328,7 @@ fn pack_error(pack_text: &str) -> (i32, String) {
         .unwrap();
     (
         out.status.code().unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
     )
 }
 

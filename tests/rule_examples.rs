@@ -30,6 +30,7 @@ fn examples_fail_and_pass_as_they_say_at_the_right_line() {
     let ev = Evaluation {
         rules: &rules,
         as_of: AS_OF,
+        waivers: &[],
     };
     let mut ran = 0;
     for rule in rules.rules() {

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod init;
 mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -19,6 +20,10 @@ enum Command {
     Check(check::CheckArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
+    /// Explain one rule: what it checks, why, its parameters and examples.
+    Explain(rules::ExplainArgs),
+    /// Write a commented starter `menulint.toml` and an example menu.
+    Init(init::InitArgs),
     /// Print the menu format's JSON Schema.
     Schema,
 }
@@ -56,11 +61,28 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => rules::explain(args),
+        Command::Init(args) => init::run(args),
         Command::Schema => {
             print!("{}", menulint::validate::MENU_SCHEMA);
             0
         }
     }
+}
+
+/// Parses `--as-of`.
+pub fn parse_date(s: &str) -> Result<String, String> {
+    if s.len() == 10 && menulint::date::days_from_iso(s).is_some() {
+        Ok(s.to_owned())
+    } else {
+        Err(format!("`{s}` is not a date of the form YYYY-MM-DD"))
+    }
+}
+
+/// Prints a one-line error for a problem outside any file; exit code 2.
+pub fn usage_error(msg: &str) -> u8 {
+    eprintln!("error: {msg}");
+    menulint::check::exit::NOT_CHECKED
 }
 
 /// Prints the reports of a rule set that failed to load; exit code 2.

@@ -1,6 +1,9 @@
-//! `menulint rules`
+//! `menulint rules` and `menulint explain`
 
-use menulint::rules::RuleSet;
+use menulint::config::discover;
+use menulint::policy::Policy;
+use menulint::rules::Selection;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,18 +17,55 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// The config file to use, instead of the nearest `menulint.toml` above the current directory.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. CRY001.
+    rule: String,
+    /// The config file to use, instead of the nearest `menulint.toml` above the current directory.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The date examples are checked as of (YYYY-MM-DD); defaults to today.
+    #[arg(long, value_parser = super::parse_date)]
+    as_of: Option<String>,
+}
+
+fn policy(config: Option<PathBuf>) -> Result<Policy, u8> {
+    let path = config.or_else(|| discover(&std::env::current_dir().unwrap_or_default()));
+    Policy::load(path.as_deref(), &Selection::default())
+        .map_err(|reports| super::print_load_errors(&reports, false))
 }
 
 pub fn run(args: RulesArgs) -> u8 {
-    let rules = match RuleSet::builtin() {
-        Ok(r) => r,
-        Err(reports) => return super::print_load_errors(&reports, false),
+    let policy = match policy(args.config) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let out = match args.format {
-        Format::Table => menulint::render::rules_table(&rules),
-        Format::Markdown => menulint::render::rules_markdown(&rules),
-        Format::Json => menulint::render::rules_json(&rules),
+        Format::Table => menulint::render::rules_table(&policy.rules),
+        Format::Markdown => menulint::render::rules_markdown(&policy.rules),
+        Format::Json => menulint::render::rules_json(&policy.rules),
     };
     print!("{out}");
+    0
+}
+
+pub fn explain(args: ExplainArgs) -> u8 {
+    let policy = match policy(args.config) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(rule) = policy.rules.rule(&args.rule) else {
+        return super::usage_error(&format!(
+            "no rule `{}`; `menulint rules` lists them",
+            args.rule
+        ));
+    };
+    let as_of = args.as_of.unwrap_or_else(menulint::date::today);
+    print!("{}", menulint::render::explain(&policy.rules, rule, &as_of));
     0
 }

@@ -97,6 +97,16 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
             .as_ref()
             .map(|s| NamedSource::new(s.name(), s.text_arc()));
         for finding in &report.findings {
+            if let Some(w) = &finding.waiver {
+                let at = finding
+                    .location
+                    .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
+                out.push_str(&format!(
+                    "  waived {}({}) at {}{at}: {}\n    reason: {} (approved by {}, expires {}; {})\n\n",
+                    finding.rule, finding.name, report.path, finding.message, w.reason, w.approved_by, w.expires, w.at
+                ));
+                continue;
+            }
             let help = match (&finding.help, &finding.citation) {
                 (Some(h), Some(c)) => Some(format!("{h}\npolicy: {c}")),
                 (Some(h), None) => Some(h.clone()),

@@ -124,6 +124,8 @@ pub struct Rule {
     pub help: String,
     /// Parameters with their effective values.
     pub params: BTreeMap<String, serde_json::Value>,
+    /// Parameters as the pack sets them, before any config override.
+    pub defaults: BTreeMap<String, serde_json::Value>,
     pub lets: Vec<(String, Expr)>,
     pub when: Option<Expr>,
     pub check: Expr,
@@ -132,6 +134,8 @@ pub struct Rule {
     pub label: Option<Template>,
     pub also: Vec<Also>,
     pub examples: Vec<Example>,
+    /// False when the config or the command line switched the rule off.
+    pub enabled: bool,
     /// Where the rule is defined: the pack file's name and the `[[rules]]` header.
     pub file: String,
     pub span: Span,
@@ -282,6 +286,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             description: r.description,
             citation: r.citation,
             help: r.help,
+            defaults: params.clone(),
             params,
             lets,
             when,
@@ -299,6 +304,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
                     menu: e.menu,
                 })
                 .collect(),
+            enabled: true,
             file: source.name().to_owned(),
             span: rule_span,
         });

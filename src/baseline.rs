@@ -1,0 +1,69 @@
+//! Baselines: record today's findings so that only new ones are reported.
+
+use crate::check::FileReport;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The baseline file: fingerprints with enough context for a person to read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub menulint_baseline: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    pub message: String,
+}
+
+impl Baseline {
+    /// Every policy finding of the reports (not input errors, not waived ones).
+    pub fn record(reports: &[FileReport]) -> Baseline {
+        let mut findings: Vec<Entry> = reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+            .filter(|(_, f)| !f.fingerprint.is_empty() && f.waiver.is_none())
+            .map(|(r, f)| Entry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule.clone(),
+                file: r.path.clone(),
+                option: f.option.clone(),
+                message: f.message.clone(),
+            })
+            .collect();
+        findings.sort();
+        findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        Baseline {
+            menulint_baseline: 1,
+            findings,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Drops the findings the baseline knows, counting them per report.
+    pub fn filter(&self, reports: &mut [FileReport]) {
+        let known: BTreeSet<&str> = self
+            .findings
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .collect();
+        for r in reports {
+            let before = r.findings.len();
+            r.findings
+                .retain(|f| f.fingerprint.is_empty() || !known.contains(f.fingerprint.as_str()));
+            r.baselined += before - r.findings.len();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! `menulint init`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+const EXAMPLE_MENU: &str = include_str!("../../sample-menus/conventional.toml");
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Directory to write `menulint.toml` and `menu.toml` into.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+pub fn run(args: InitArgs) -> u8 {
+    let files = [
+        (
+            args.dir.join(menulint::config::CONFIG_FILE),
+            menulint::config::CONFIG_TEMPLATE,
+        ),
+        (args.dir.join("menu.toml"), EXAMPLE_MENU),
+    ];
+    if let Some((p, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return super::usage_error(&format!(
+            "{} already exists; menulint init never overwrites files",
+            p.display()
+        ));
+    }
+    for (path, text) in &files {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        if let Err(e) = written {
+            return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+        }
+        println!("wrote {}", path.display());
+    }
+    println!("next: menulint check {}", files[1].0.display());
+    0
+}

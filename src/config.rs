@@ -1,0 +1,303 @@
+//! Sponsor configuration (`menulint.toml`): which packs, rule overrides, waivers.
+//!
+//! Found from a menu's directory upward (like ruff and cargo-deny), or given with
+//! `--config`. A config may `extends` another; the extending file wins.
+
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use crate::load::read_source;
+use crate::source::{SourceFile, Span};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The file name looked for when discovering a config.
+pub const CONFIG_FILE: &str = "menulint.toml";
+const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+const MAX_EXTENDS: usize = 16;
+
+/// The commented starter config that `menulint init` writes.
+pub const CONFIG_TEMPLATE: &str = include_str!("../menulint.template.toml");
+
+/// A rule's severity as a config may set it, including switching it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    /// The severity, or `None` for `off`.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigToml {
+    extends: Option<Spanned<String>>,
+    packs: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<OverrideToml>>,
+    #[serde(default)]
+    waivers: Vec<Spanned<WaiverToml>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideToml {
+    severity: Option<Level>,
+    #[serde(default)]
+    params: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaiverToml {
+    rule: Spanned<String>,
+    option: Option<String>,
+    reason: String,
+    approved_by: String,
+    expires: Spanned<toml::value::Datetime>,
+}
+
+/// A pack the config puts in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackRef {
+    Builtin(String),
+    File(PathBuf),
+}
+
+/// Where in which config file something was written, for diagnostics.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub source: SourceFile,
+    pub span: Span,
+}
+
+/// A config's change to one rule.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOverride {
+    pub level: Option<Level>,
+    pub params: BTreeMap<String, (serde_json::Value, Option<Origin>)>,
+    pub origin: Option<Origin>,
+}
+
+/// A committee's exception, from a menu or a config.
+#[derive(Debug, Clone)]
+pub struct WaiverSpec {
+    pub rule: String,
+    pub option: Option<String>,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+    /// Where the waiver's `rule` and `expires` are written.
+    pub rule_span: Span,
+    pub expires_span: Span,
+}
+
+/// A resolved configuration (after `extends`).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The config files read, the extending one first.
+    pub files: Vec<SourceFile>,
+    /// `None` means every built-in pack.
+    pub packs: Option<Vec<(PackRef, Option<Origin>)>>,
+    pub rules: BTreeMap<String, RuleOverride>,
+    /// Config waivers with the file each is written in.
+    pub waivers: Vec<(SourceFile, WaiverSpec)>,
+}
+
+/// The nearest `menulint.toml` in `dir` or its ancestors.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}
+
+fn error(source: &SourceFile, span: Option<Span>, msg: impl Into<String>) -> Vec<FileReport> {
+    let f = Finding::input_error("config", msg, Some(source), span).with_label("here");
+    vec![FileReport::not_checked(source.name(), Some(source.clone()), vec![f]).not_menu()]
+}
+
+/// Loads a config file and everything it extends.
+pub fn load(path: &Path) -> Result<Config, Vec<FileReport>> {
+    let mut chain: Vec<(PathBuf, SourceFile, ConfigToml)> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    while let Some(p) = next.take() {
+        let source = read_source(&p, MAX_CONFIG_SIZE).map_err(|f| {
+            vec![FileReport::not_checked(&p.display().to_string(), None, vec![*f]).not_menu()]
+        })?;
+        let parsed: ConfigToml = toml::from_str(source.text()).map_err(|e| {
+            let msg = e.message().trim().to_owned();
+            error(&source, e.span(), msg)
+        })?;
+        if let Some(ext) = &parsed.extends {
+            let target = resolve_extends(&p, ext.get_ref())
+                .map_err(|m| error(&source, Some(ext.span()), m))?;
+            let canon = std::fs::canonicalize(&target).unwrap_or(target.clone());
+            if chain
+                .iter()
+                .any(|(q, _, _)| std::fs::canonicalize(q).ok().as_ref() == Some(&canon))
+                || std::fs::canonicalize(&p).ok().as_ref() == Some(&canon)
+            {
+                return Err(error(&source, Some(ext.span()), "`extends` forms a cycle"));
+            }
+            if chain.len() >= MAX_EXTENDS {
+                return Err(error(
+                    &source,
+                    Some(ext.span()),
+                    format!("`extends` chains more than {MAX_EXTENDS} configs"),
+                ));
+            }
+            next = Some(target);
+        }
+        chain.push((p, source, parsed));
+    }
+    let mut config = Config::default();
+    // apply the base first, so the extending config wins
+    for (path, source, parsed) in chain.into_iter().rev() {
+        if let Some(packs) = parsed.packs {
+            let mut refs = Vec::new();
+            for p in packs {
+                let origin = Origin {
+                    source: source.clone(),
+                    span: p.span(),
+                };
+                let r = if is_builtin_name(p.get_ref()) {
+                    PackRef::Builtin(p.get_ref().clone())
+                } else if p.get_ref().ends_with(".toml") {
+                    let resolved = resolve_within(&path, p.get_ref())
+                        .map_err(|m| error(&source, Some(p.span()), m))?;
+                    PackRef::File(resolved)
+                } else {
+                    let names: Vec<_> = crate::rules::BUILTIN_PACKS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect();
+                    return Err(error(
+                        &source,
+                        Some(p.span()),
+                        format!(
+                            "`{}` is neither a built-in pack ({}) nor a .toml file",
+                            p.get_ref(),
+                            names.join(", ")
+                        ),
+                    ));
+                };
+                refs.push((r, Some(origin)));
+            }
+            config.packs = Some(refs);
+        }
+        for (id, o) in parsed.rules {
+            let span = o.span();
+            let o = o.into_inner();
+            let entry = config.rules.entry(id.to_ascii_uppercase()).or_default();
+            entry.origin = Some(Origin {
+                source: source.clone(),
+                span,
+            });
+            if o.severity.is_some() {
+                entry.level = o.severity;
+            }
+            for (k, v) in o.params {
+                let origin = Origin {
+                    source: source.clone(),
+                    span: v.span(),
+                };
+                entry
+                    .params
+                    .insert(k, (crate::rules::toml_to_json(v.get_ref()), Some(origin)));
+            }
+        }
+        for w in parsed.waivers {
+            let w = w.into_inner();
+            let expires = w.expires.get_ref().to_string();
+            if w.expires.get_ref().date.is_none() || w.expires.get_ref().time.is_some() {
+                return Err(error(
+                    &source,
+                    Some(w.expires.span()),
+                    "`expires` must be a date, like 2026-12-31",
+                ));
+            }
+            config.waivers.push((
+                source.clone(),
+                WaiverSpec {
+                    rule: w.rule.get_ref().clone(),
+                    option: w.option,
+                    reason: w.reason,
+                    approved_by: w.approved_by,
+                    expires,
+                    rule_span: w.rule.span(),
+                    expires_span: w.expires.span(),
+                },
+            ));
+        }
+        config.files.insert(0, source);
+    }
+    Ok(config)
+}
+
+fn is_builtin_name(name: &str) -> bool {
+    crate::rules::BUILTIN_PACKS.iter().any(|(n, _)| *n == name)
+}
+
+/// Resolves a path written in a config relative to that config's directory, refusing
+/// anything that leaves the directory tree (`../../etc/passwd`, absolute paths).
+pub fn resolve_within(config_path: &Path, written: &str) -> Result<PathBuf, String> {
+    let dir = config_path.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let rel = Path::new(written);
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "`{written}` leaves the config's directory; packs and extended configs must live at or below it"
+        ));
+    }
+    let full = dir.join(rel);
+    let canon_dir =
+        std::fs::canonicalize(dir).map_err(|e| format!("cannot resolve {}: {e}", dir.display()))?;
+    let canon =
+        std::fs::canonicalize(&full).map_err(|e| format!("cannot read `{written}`: {e}"))?;
+    if !canon.starts_with(&canon_dir) {
+        return Err(format!(
+            "`{written}` resolves outside the config's directory (through a symbolic link)"
+        ));
+    }
+    Ok(full)
+}
+
+/// Resolves `extends`: relative to the config, and it may point upward (an
+/// organisation-wide base config), but only at another TOML file.
+fn resolve_extends(config_path: &Path, written: &str) -> Result<PathBuf, String> {
+    if !written.ends_with(".toml") {
+        return Err(format!(
+            "`extends` must name a .toml config file, not `{written}`"
+        ));
+    }
+    let dir = config_path.parent().unwrap_or(Path::new("."));
+    let full = dir.join(written);
+    if !full.is_file() {
+        return Err(format!("cannot read `{written}`: no such file"));
+    }
+    Ok(full)
+}

@@ -1,0 +1,110 @@
+//! `menulint explain RULE`: a rule's documentation, with its examples run live.
+
+use crate::check::check_source;
+use crate::evaluate::Evaluation;
+use crate::rules::{Rule, RuleSet, Scope};
+use std::fmt::Write;
+
+fn indent(text: &str, by: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{by}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The rule's documentation. Each example is checked against the rules in force,
+/// and what it really does is printed next to what it claims.
+pub fn explain(rules: &RuleSet, rule: &Rule, as_of: &str) -> String {
+    let mut out = String::new();
+    let scope = match rule.scope {
+        Scope::Plan => "once per menu",
+        Scope::Option => "once per option",
+    };
+    let state = if rule.enabled {
+        ""
+    } else {
+        " — switched off"
+    };
+    let _ = writeln!(
+        out,
+        "{} {} ({} pack, {}, {scope}){state}\n",
+        rule.id, rule.name, rule.pack, rule.severity
+    );
+    let _ = writeln!(out, "{}\n", rule.summary);
+    let _ = writeln!(
+        out,
+        "What it checks, and why:\n{}\n",
+        indent(&rule.description, "  ")
+    );
+    let _ = writeln!(out, "Source:\n  {}\n", rule.citation);
+    let _ = writeln!(out, "What to do:\n  {}\n", rule.help);
+    if !rule.params.is_empty() {
+        let _ = writeln!(
+            out,
+            "Parameters (tune in menulint.toml under [rules.{}]):",
+            rule.id
+        );
+        for (k, v) in &rule.params {
+            let default = rule.defaults.get(k);
+            let note = if default == Some(v) {
+                String::new()
+            } else {
+                format!(
+                    "   (pack default: {})",
+                    default.map_or("none".to_owned(), |d| d.to_string())
+                )
+            };
+            let _ = writeln!(out, "  {k} = {v}{note}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Logic (CEL):");
+    if let Some(w) = &rule.when {
+        let _ = writeln!(out, "  when:  {}", w.source);
+    }
+    for (name, e) in &rule.lets {
+        let _ = writeln!(out, "  let {name} = {}", e.source);
+    }
+    let _ = writeln!(out, "  check: {}\n", rule.check.source);
+    let ev = Evaluation {
+        rules,
+        as_of,
+        waivers: &[],
+    };
+    for (i, ex) in rule.examples.iter().enumerate() {
+        let report = check_source(&ev, ex.to_source(&rule.id, i));
+        let hits: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .collect();
+        let verdict = if hits.is_empty() { "passes" } else { "fails" };
+        let claim = if ex.fails { "fails" } else { "passes" };
+        let _ = writeln!(out, "Example {}: {}", i + 1, ex.title);
+        let _ = writeln!(out, "{}", indent(&ex.menu, "  │ "));
+        match hits.first() {
+            Some(f) => {
+                let line = f.location.map_or(0, |l| l.line.saturating_sub(6));
+                let _ = writeln!(out, "  → {verdict}: {} (example line {line})", f.message);
+            }
+            None => {
+                let _ = writeln!(out, "  → {verdict}");
+            }
+        }
+        if verdict != claim {
+            let _ = writeln!(
+                out,
+                "  ! the example says it {claim}; with the settings in force it {verdict}"
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
