@@ -1,0 +1,457 @@
+//! Sponsor configuration, waivers, baselines, `explain` and `init`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-25";
+const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
+const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
+
+fn menulint() -> Command {
+    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(path: &Path, text: &str) -> String {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+    path.display().to_string()
+}
+
+fn check(args: &[&str]) -> (i32, Value) {
+    let out = menulint()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap(), json)
+}
+
+/// (file name, rule, severity, line, waived) of every finding in the run.
+fn findings(json: &Value) -> Vec<(String, String, String, u64, bool)> {
+    let mut out = Vec::new();
+    for f in json["files"].as_array().unwrap() {
+        let name = Path::new(f["path"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for x in f["findings"].as_array().unwrap() {
+            out.push((
+                name.clone(),
+                x["rule"].as_str().unwrap().to_owned(),
+                x["severity"].as_str().unwrap().to_owned(),
+                x["line"].as_u64().unwrap_or(0),
+                x.get("waiver").is_some(),
+            ));
+        }
+    }
+    out
+}
+
+fn rules_of(json: &Value) -> Vec<String> {
+    findings(json).into_iter().map(|f| f.1).collect()
+}
+
+#[test]
+fn nearest_config_wins_and_explicit_config_overrides_discovery() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        &d.path().join("menulint.toml"),
+        "[rules.CRY004]\nparams = { max_pct = 2.0 }\n",
+    );
+    let top = write(&d.path().join("a/menu.toml"), BITCOIN);
+    let (code, json) = check(&[&top]);
+    assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
+    assert!(json["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the cap is 2%"));
+
+    // a nearer config replaces the parent's for menus below it
+    write(
+        &d.path().join("b/menulint.toml"),
+        "[rules.CRY004]\nparams = { max_pct = 3.0 }\n",
+    );
+    let nested = write(&d.path().join("b/menu.toml"), BITCOIN);
+    let (code, json) = check(&[&nested]);
+    assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));
+
+    // --config takes precedence over discovery
+    let explicit = write(
+        &d.path().join("strict.toml"),
+        "[rules.CRY004]\nparams = { max_pct = 1.0 }\n",
+    );
+    let (code, json) = check(&["--config", &explicit, &nested]);
+    assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
+}
+
+#[test]
+fn severity_off_and_select_ignore() {
+    let d = tempfile::tempdir().unwrap();
+    let menu = write(&d.path().join("m.toml"), PROBLEMS);
+    write(
+        &d.path().join("menulint.toml"),
+        "[rules.SCO003]\nseverity = \"info\"\n[rules.CRY004]\nseverity = \"off\"\n",
+    );
+    let (_, json) = check(&[&menu]);
+    let found = findings(&json);
+    assert!(found.iter().any(|f| f.1 == "SCO003" && f.2 == "info"));
+    assert!(!found.iter().any(|f| f.1 == "CRY004"));
+
+    let (code, json) = check(&["--select", "CRY00,STR006", "--ignore", "CRY002", &menu]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_of(&json),
+        ["CRY001", "CRY006", "STR006", "CRY003", "CRY005"]
+    );
+
+    // only warnings left: exit 0
+    let (code, json) = check(&["--select", "FEE", &menu]);
+    assert_eq!(
+        (code, rules_of(&json)),
+        (0, vec!["FEE001".to_owned(), "FEE001".to_owned()])
+    );
+}
+
+#[test]
+fn extends_merges_with_the_extending_config_winning() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        &d.path().join("base.toml"),
+        "[rules.FEE001]\nseverity = \"error\"\n[rules.CRY004]\nparams = { max_pct = 1.0 }\n",
+    );
+    write(
+        &d.path().join("plans/menulint.toml"),
+        "extends = \"../base.toml\"\n[rules.CRY004]\nparams = { max_pct = 2.0 }\n",
+    );
+    let menu = write(&d.path().join("plans/m.toml"), PROBLEMS);
+    let (_, json) = check(&[&menu]);
+    let found = findings(&json);
+    assert!(found
+        .iter()
+        .filter(|f| f.1 == "FEE001")
+        .all(|f| f.2 == "error"));
+    let cry004 = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CRY004")
+        .unwrap();
+    assert!(cry004["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("the cap is 2%"));
+}
+
+#[test]
+fn config_errors_exit_2_at_their_line() {
+    let d = tempfile::tempdir().unwrap();
+    let menu = write(&d.path().join("m.toml"), BITCOIN);
+    let cases = [
+        (
+            "[rules.CRY004]\nparams = { max_pct = \"3%\" }\n",
+            2,
+            "takes a number, not a string",
+        ),
+        (
+            "[rules.CRY004]\nparams = { max_pc = 3.0 }\n",
+            2,
+            "has no parameter `max_pc`",
+        ),
+        (
+            "[rules.XYZ001]\nseverity = \"warning\"\n",
+            1,
+            "no rule XYZ001",
+        ),
+        (
+            "[rules.CRY004]\nseverity = \"fatal\"\n",
+            2,
+            "unknown variant `fatal`",
+        ),
+        (
+            "packs = [\"crypto\", \"../evil.toml\"]\n",
+            1,
+            "leaves the config's directory",
+        ),
+        (
+            "packs = [\"/etc/passwd.toml\"]\n",
+            1,
+            "leaves the config's directory",
+        ),
+        (
+            "packs = [\"missing.toml\"]\n",
+            1,
+            "cannot read `missing.toml`",
+        ),
+        ("packs = [\"cryptos\"]\n", 1, "neither a built-in pack"),
+        ("colour = true\n", 1, "unknown field `colour`"),
+    ];
+    for (text, line, message) in cases {
+        let config = write(&d.path().join("menulint.toml"), text);
+        let (code, json) = check(&[&menu]);
+        assert_eq!(code, 2, "{text}");
+        let cfg = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == config.as_str())
+            .unwrap_or_else(|| panic!("{text}: {json:#}"));
+        let f = &cfg["findings"][0];
+        assert_eq!(f["rule"], "menulint::config", "{text}");
+        assert_eq!(f["line"], line, "{text}");
+        assert!(
+            f["message"].as_str().unwrap().contains(message),
+            "{text}: {}",
+            f["message"]
+        );
+    }
+}
+
+#[test]
+fn a_custom_pack_from_the_config_is_applied() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        &d.path().join("packs/acme.toml"),
+        include_str!("packs/custom.toml"),
+    );
+    write(
+        &d.path().join("menulint.toml"),
+        "packs = [\"structure\", \"packs/acme.toml\"]\n",
+    );
+    let menu = write(&d.path().join("m.toml"), BITCOIN);
+    let (code, json) = check(&[&menu]);
+    assert_eq!((code, rules_of(&json)), (0, vec!["ACM001".to_owned()]));
+}
+
+const WAIVERS: &str = r#"
+[[waivers]]
+rule = "FEE001"
+option = "gbtc"
+reason = "Committee minutes 2026-03-14, item 4"
+approved_by = "Investment Committee"
+expires = 2027-06-30
+
+[[waivers]]
+rule = "SCO003"
+reason = "Legacy option being wound down"
+approved_by = "Investment Committee"
+expires = 2026-10-01
+
+[[waivers]]
+rule = "STR005"
+option = "sp500"
+reason = "Old CUSIP correction"
+approved_by = "Investment Committee"
+expires = 2027-01-31
+
+[[waivers]]
+rule = "FEE001"
+option = "nasdaq-3x"
+reason = "Being replaced next quarter"
+approved_by = "Investment Committee"
+expires = 2026-12-10
+"#;
+
+#[test]
+fn waivers_apply_expire_go_stale_and_warn_before_expiry() {
+    let d = tempfile::tempdir().unwrap();
+    let menu = write(&d.path().join("m.toml"), &format!("{PROBLEMS}{WAIVERS}"));
+    let (code, json) = check(&[&menu]);
+    assert_eq!(code, 1);
+    let found = findings(&json);
+    let waived: Vec<_> = found
+        .iter()
+        .filter(|f| f.4)
+        .map(|f| (f.1.as_str(), f.3))
+        .collect();
+    assert_eq!(waived, [("FEE001", 61), ("FEE001", 117)]);
+    // the expired waiver no longer applies: the leverage finding stays an error
+    assert!(found
+        .iter()
+        .any(|f| f.1 == "SCO003" && !f.4 && f.2 == "error"));
+    let about: Vec<_> = found
+        .iter()
+        .filter(|f| f.1.starts_with("menulint::waiver"))
+        .map(|f| (f.1.as_str(), f.2.as_str(), f.3))
+        .collect();
+    let base = PROBLEMS.lines().count() as u64;
+    assert_eq!(
+        about,
+        [
+            ("menulint::waiver-expired", "error", base + 13),
+            ("menulint::waiver-unused", "warning", base + 16),
+            ("menulint::waiver-expiring", "info", base + 27),
+        ]
+    );
+    let w = &json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "FEE001")
+        .unwrap()["waiver"];
+    assert_eq!(w["reason"], "Committee minutes 2026-03-14, item 4");
+    assert_eq!(w["expires"], "2027-06-30");
+    assert_eq!(json["summary"]["waived"], 2);
+
+    // human output keeps waived findings visible, with reason and expiry
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, &menu])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("waived FEE001(expense-ratio-cap)"), "{text}");
+    assert!(text.contains("reason: Committee minutes 2026-03-14, item 4 (approved by Investment Committee, expires 2027-06-30"));
+    assert!(text.trim_end().ends_with(", 2 waived"), "{text}");
+}
+
+#[test]
+fn config_waivers_apply_to_every_menu_and_stale_ones_are_reported_on_the_config() {
+    let d = tempfile::tempdir().unwrap();
+    let config = write(&d.path().join("menulint.toml"), WAIVERS);
+    let menu = write(&d.path().join("m.toml"), PROBLEMS);
+    let (_, json) = check(&[&menu]);
+    let found = findings(&json);
+    assert_eq!(found.iter().filter(|f| f.4).count(), 2);
+    let on_config: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == "menulint.toml")
+        .map(|f| (f.1.as_str(), f.3))
+        .collect();
+    assert_eq!(
+        on_config,
+        [
+            ("menulint::waiver-expired", 13),
+            ("menulint::waiver-unused", 16),
+            ("menulint::waiver-expiring", 27)
+        ]
+    );
+    assert_eq!(
+        json["summary"]["menus"], 1,
+        "the config is not counted as a menu: {config}"
+    );
+}
+
+#[test]
+fn baseline_hides_known_findings_even_when_lines_move() {
+    let d = tempfile::tempdir().unwrap();
+    let menu_path = d.path().join("m.toml");
+    let menu = write(&menu_path, PROBLEMS);
+    let baseline = d.path().join("baseline.json").display().to_string();
+    let (code, json) = check(&["--write-baseline", &baseline, &menu]);
+    assert_eq!(code, 1);
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(
+        recorded["findings"].as_array().unwrap().len(),
+        15,
+        "{json:#}"
+    );
+
+    // move every line down and add one new problem
+    let moved = format!(
+        "# reviewed by the committee\n\n\n{}",
+        PROBLEMS.replace("leverage = 3.0", "leverage = 3.0\nqdia = true")
+    );
+    write(&menu_path, &moved);
+    let (code, json) = check(&["--baseline", &baseline, &menu]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&json), ["STR003", "STR002"]);
+    assert_eq!(json["summary"]["baselined"], 15);
+}
+
+#[test]
+fn explain_runs_every_examples_and_reports_what_they_do() {
+    let rules = menulint::rules::RuleSet::builtin().unwrap();
+    for rule in rules.rules() {
+        let text = menulint::render::explain(&rules, rule, AS_OF);
+        assert!(text.starts_with(&format!("{} {}", rule.id, rule.name)));
+        assert!(text.contains(&rule.citation));
+        assert!(!text.contains("! the example says"), "{}: {text}", rule.id);
+        let fails = text.matches("  → fails: ").count();
+        assert_eq!(
+            fails,
+            rule.examples.iter().filter(|e| e.fails).count(),
+            "{}",
+            rule.id
+        );
+    }
+    let out = menulint()
+        .args(["explain", "cry004", "--as-of", AS_OF])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  max_pct = 5.0\n"));
+    assert!(text.contains(
+        "→ fails: plan-level crypto exposure is 10% of assets; the cap is 5% (example line 12)"
+    ));
+
+    // a config override shows up with the pack default, and the example may change verdict
+    let d = tempfile::tempdir().unwrap();
+    let config = write(
+        &d.path().join("c.toml"),
+        "[rules.CRY004]\nparams = { max_pct = 12.0 }\n",
+    );
+    let out = menulint()
+        .args(["explain", "CRY004", "--as-of", AS_OF, "--config", &config])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  max_pct = 12.0   (pack default: 5.0)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("! the example says it fails; with the settings in force it passes"),
+        "{text}"
+    );
+
+    menulint().args(["explain", "NOPE01"]).assert().code(2);
+}
+
+#[test]
+fn rules_lists_active_rules_with_effective_severity() {
+    let d = tempfile::tempdir().unwrap();
+    let config = write(
+        &d.path().join("c.toml"),
+        "[rules.FEE001]\nseverity = \"error\"\n[rules.STR009]\nseverity = \"off\"\n",
+    );
+    let out = menulint()
+        .args(["rules", "--format", "json", "--config", &config])
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 27);
+    assert!(!rows.iter().any(|r| r["id"] == "STR009"));
+    assert_eq!(
+        rows.iter().find(|r| r["id"] == "FEE001").unwrap()["severity"],
+        "error"
+    );
+}
+
+#[test]
+fn init_writes_a_working_starter_and_never_overwrites() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().display().to_string();
+    menulint().args(["init", &dir]).assert().success();
+    let config = std::fs::read_to_string(d.path().join("menulint.toml")).unwrap();
+    assert_eq!(config, menulint::config::CONFIG_TEMPLATE);
+    // the starter config is valid and the example menu passes under it
+    let (code, json) = check(&[&d.path().join("menu.toml").display().to_string()]);
+    assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));
+    // a second run refuses and leaves the files alone
+    std::fs::write(d.path().join("menu.toml"), "edited").unwrap();
+    menulint().args(["init", &dir]).assert().code(2);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("menu.toml")).unwrap(),
+        "edited"
+    );
+}
