@@ -34,6 +34,8 @@ pub struct FileReport {
     pub baselined: usize,
     /// False for reports about other files (a config, a rule pack).
     pub is_menu: bool,
+    /// The ids of the menu's options, in menu order (empty when not checked).
+    pub options: Vec<String>,
 }
 
 impl FileReport {
@@ -46,6 +48,7 @@ impl FileReport {
             config_waivers_used: Vec::new(),
             baselined: 0,
             is_menu: true,
+            options: Vec::new(),
         }
     }
 
@@ -154,6 +157,7 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
             .collect(),
         baselined: 0,
         is_menu: true,
+        options: menu.options.iter().map(|o| o.id.clone()).collect(),
     }
 }
 

@@ -8,17 +8,12 @@ use menulint::evaluate::Evaluation;
 use menulint::finding::Finding;
 use menulint::load::DEFAULT_MAX_FILE_SIZE;
 use menulint::policy::Policy;
-use menulint::render::{render_human, render_json, HumanStyle};
+use menulint::render::{render, Catalog, Format, RenderOptions, RuleInfo};
 use menulint::rules::Selection;
 use menulint::waivers;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Deny {
@@ -30,9 +25,16 @@ pub struct CheckArgs {
     /// Menu files, or directories to search for `*.toml` menus.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    /// Output format; repeat it, each with its own --output, to write several at once.
+    #[arg(long, value_enum)]
+    format: Vec<Format>,
+    /// Write the output to this file (atomically) instead of standard output; pairs with
+    /// the --format in the same position.
+    #[arg(long, value_name = "FILE")]
+    output: Vec<PathBuf>,
+    /// Human format: no summary line, and no output at all when nothing is found.
+    #[arg(long, short)]
+    quiet: bool,
     /// The date to check as of (YYYY-MM-DD); defaults to today (UTC).
     #[arg(long, value_parser = super::parse_date)]
     as_of: Option<String>,
@@ -66,6 +68,18 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
+    let mut formats = args.format.clone();
+    if formats.is_empty() {
+        formats.push(Format::Human);
+    }
+    if args.output.len() > formats.len() {
+        return super::usage_error("more --output than --format: give each --output its --format");
+    }
+    if formats.len() - args.output.len() > 1 {
+        return super::usage_error(
+            "only one --format may go to standard output; give the others an --output",
+        );
+    }
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let selection = Selection {
@@ -86,6 +100,7 @@ pub fn run(args: CheckArgs) -> u8 {
     };
 
     let (files, mut reports) = collect_menus(&args.paths);
+    let mut catalog = Catalog::new();
     // menus grouped by the config that governs them
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
@@ -126,12 +141,21 @@ pub fn run(args: CheckArgs) -> u8 {
                 continue;
             }
         };
+        for rule in policy.rules.rules() {
+            catalog
+                .entry(rule.id.clone())
+                .or_insert_with(|| RuleInfo::of(rule));
+        }
         let ev = Evaluation {
             rules: &policy.rules,
             as_of: &as_of,
             waivers: &policy.config.waivers,
         };
-        let checked: Vec<FileReport> = menus.iter().map(|p| check_path(&ev, &opts, p)).collect();
+        // each menu is independent; results are sorted afterwards, so order never leaks
+        let checked: Vec<FileReport> = menus
+            .par_iter()
+            .map(|p| check_path(&ev, &opts, p))
+            .collect();
         reports.extend(audit_config_waivers(&ev, &checked, &as_of));
         reports.extend(checked);
     }
@@ -145,11 +169,24 @@ pub fn run(args: CheckArgs) -> u8 {
             return super::usage_error(&format!("cannot write baseline {}: {e}", path.display()));
         }
     }
-    let out = match args.format {
-        Format::Human => render_human(&reports, HumanStyle { color, width: 100 }),
-        Format::Json => render_json(&reports, &as_of),
+    let ropts = RenderOptions {
+        as_of: &as_of,
+        catalog: &catalog,
+        color,
+        width: 100,
+        quiet: args.quiet,
     };
-    print!("{out}");
+    for (i, format) in formats.iter().enumerate() {
+        let text = render(*format, &reports, &ropts);
+        match args.output.get(i) {
+            Some(path) => {
+                if let Err(e) = menulint::output::write_atomic(path, text.as_bytes()) {
+                    return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+                }
+            }
+            None => print!("{text}"),
+        }
+    }
     let deny_warnings = args.deny == Some(Deny::Warnings);
     reports
         .iter()

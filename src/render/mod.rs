@@ -1,9 +1,13 @@
 //! Stage 4: turn file reports into text for people and machines. One emitter per format.
 
 mod explain;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
 mod rules;
+mod sarif;
 
 pub use explain::explain;
 pub use human::{render_human, HumanStyle};
@@ -12,6 +16,97 @@ pub use rules::{rules_json, rules_markdown, rules_table};
 
 use crate::check::FileReport;
 use crate::finding::Severity;
+use crate::rules::{Rule, Scope};
+use std::collections::BTreeMap;
+
+/// What the machine formats need to know about a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub name: String,
+    pub pack: String,
+    pub severity: Severity,
+    pub scope: Scope,
+    pub summary: String,
+    pub description: String,
+    pub help: String,
+    pub citation: String,
+}
+
+impl RuleInfo {
+    pub fn of(rule: &Rule) -> RuleInfo {
+        RuleInfo {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            pack: rule.pack.clone(),
+            severity: rule.severity,
+            scope: rule.scope,
+            summary: rule.summary.clone(),
+            description: rule.description.clone(),
+            help: rule.help.clone(),
+            citation: rule.citation.clone(),
+        }
+    }
+}
+
+/// The rules in force in a run, by id (several configs may contribute).
+pub type Catalog = BTreeMap<String, RuleInfo>;
+
+/// Output formats of `menulint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML: a suite per menu, a case per rule and option.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary for a pull-request comment.
+    Markdown,
+}
+
+/// Settings shared by the emitters.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    pub as_of: &'a str,
+    pub catalog: &'a Catalog,
+    pub color: bool,
+    pub width: usize,
+    /// Human format: leave out the summary line (and say nothing when all is clean).
+    pub quiet: bool,
+}
+
+/// Renders the reports in one format.
+pub fn render(format: Format, reports: &[FileReport], opts: &RenderOptions) -> String {
+    match format {
+        Format::Human => {
+            let s = render_human(
+                reports,
+                HumanStyle {
+                    color: opts.color,
+                    width: opts.width,
+                },
+            );
+            if opts.quiet {
+                // the summary is the last line
+                let body = s.trim_end_matches('\n');
+                body.rfind('\n')
+                    .map_or(String::new(), |i| body[..=i].to_owned())
+            } else {
+                s
+            }
+        }
+        Format::Json => render_json(reports, opts.as_of),
+        Format::Sarif => sarif::render(reports, opts),
+        Format::Junit => junit::render(reports, opts),
+        Format::Github => github::render(reports),
+        Format::Markdown => markdown::render(reports, opts),
+    }
+}
 
 /// Counts over a whole run, for summary lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

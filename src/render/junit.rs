@@ -1,0 +1,118 @@
+//! JUnit XML: a test suite per menu, a test case per rule and option (or plan).
+
+use super::RenderOptions;
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use crate::rules::Scope;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+fn failure(r: &FileReport, f: &Finding) -> (String, String) {
+    let at = f.location.map_or(r.path.clone(), |l| {
+        format!("{}:{}:{}", r.path, l.line, l.column)
+    });
+    let mut body = format!("{at}: {}", f.message);
+    if let Some(h) = &f.help {
+        body.push_str(&format!("\nhelp: {h}"));
+    }
+    if let Some(c) = &f.citation {
+        body.push_str(&format!("\npolicy: {c}"));
+    }
+    (format!("{at}: {}", f.message), body)
+}
+
+fn case(name: String, classname: &str, findings: &[&Finding], r: &FileReport) -> TestCase {
+    let active: Vec<&&Finding> = findings
+        .iter()
+        .filter(|f| f.waiver.is_none() && f.severity != Severity::Info)
+        .collect();
+    let status = if let Some(f) = active.first() {
+        let (message, body) = failure(r, f);
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_message(message)
+            .set_type(format!("{} {}", f.rule, f.severity))
+            .set_description(body);
+        s
+    } else if let Some(f) = findings.iter().find(|f| f.waiver.is_some()) {
+        let w = f.waiver.as_ref().map(|w| {
+            format!(
+                "waived: {} (approved by {}, expires {})",
+                w.reason, w.approved_by, w.expires
+            )
+        });
+        // the Jenkins schema allows only text inside <skipped>, no attributes
+        let mut s = TestCaseStatus::skipped();
+        s.set_description(w.unwrap_or_default());
+        s
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut tc = TestCase::new(name, status);
+    tc.set_classname(classname.to_owned());
+    tc
+}
+
+pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
+    let mut report = Report::new("menulint");
+    for r in reports {
+        let mut suite = TestSuite::new(r.path.clone());
+        let classname = r.path.clone();
+        if !r.checked || !r.is_menu {
+            // input errors (or findings about a config file): one case per finding
+            for f in &r.findings {
+                suite.add_test_case(case(f.rule.clone(), &classname, &[f], r));
+            }
+            if r.findings.is_empty() {
+                suite.add_test_case(case("menulint::load".to_owned(), &classname, &[], r));
+            }
+            report.add_test_suite(suite);
+            continue;
+        }
+        for info in opts.catalog.values() {
+            let targets: Vec<Option<&String>> = match info.scope {
+                Scope::Plan => vec![None],
+                Scope::Option => r.options.iter().map(Some).collect(),
+            };
+            for target in targets {
+                let hits: Vec<&Finding> = r
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.rule == info.id
+                            && (info.scope == Scope::Plan || f.option.as_ref() == target)
+                    })
+                    .collect();
+                let name = match target {
+                    Some(o) => format!("{} {} [{o}]", info.id, info.name),
+                    None => format!("{} {} [plan]", info.id, info.name),
+                };
+                suite.add_test_case(case(name, &classname, &hits, r));
+            }
+        }
+        // findings not tied to a rule in the catalog (waiver audits, rule-eval errors)
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| !opts.catalog.contains_key(&f.rule))
+        {
+            suite.add_test_case(case(f.rule.clone(), &classname, &[f], r));
+        }
+        report.add_test_suite(suite);
+    }
+    let xml = report.to_string().unwrap_or_default();
+    // the Jenkins JUnit schema, which most CI servers follow, has no `skipped`
+    // attribute on the root <testsuites>; the per-suite counts keep it
+    match (xml.find("<testsuites "), xml.find('>')) {
+        (Some(start), _) => {
+            let end = xml[start..].find('>').map_or(xml.len(), |e| start + e);
+            let root = &xml[start..end];
+            let cleaned = regex_skipped().replace(root, "");
+            format!("{}{}{}", &xml[..start], cleaned, &xml[end..])
+        }
+        _ => xml,
+    }
+}
+
+fn regex_skipped() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r#" skipped="\d+""#).expect("static regex"))
+}

@@ -1,0 +1,69 @@
+//! A compact Markdown summary, sized for a pull-request comment.
+
+use super::{RenderOptions, Summary};
+use crate::check::FileReport;
+use crate::finding::Severity;
+
+/// Makes text safe inside a table cell.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
+    let summary = Summary::of(reports);
+    let verdict = if summary.errors > 0 || summary.not_checked > 0 {
+        "❌"
+    } else {
+        "✅"
+    };
+    let mut out = format!(
+        "## {verdict} menulint: {summary}\n\nChecked as of {}.\n",
+        opts.as_of
+    );
+    let mut rows = Vec::new();
+    let mut waived = Vec::new();
+    for r in reports {
+        for f in &r.findings {
+            let at = f.location.map_or(format!("`{}`", r.path), |l| {
+                format!("`{}:{}`", r.path, l.line)
+            });
+            let rule = if f.name.is_empty() {
+                f.rule.clone()
+            } else {
+                format!("{} `{}`", f.rule, f.name)
+            };
+            match &f.waiver {
+                Some(w) => waived.push(format!(
+                    "| {rule} | {at} | {} | {} ({}, expires {}) |",
+                    cell(&f.message),
+                    cell(&w.reason),
+                    cell(&w.approved_by),
+                    w.expires
+                )),
+                None => {
+                    let sev = match f.severity {
+                        Severity::Error => "🔴 error",
+                        Severity::Warning => "🟡 warning",
+                        Severity::Info => "🔵 info",
+                    };
+                    rows.push(format!("| {sev} | {rule} | {at} | {} |", cell(&f.message)));
+                }
+            }
+        }
+    }
+    if !rows.is_empty() {
+        out.push_str("\n| Severity | Rule | Where | Finding |\n|---|---|---|---|\n");
+        out.push_str(&rows.join("\n"));
+        out.push('\n');
+    }
+    if !waived.is_empty() {
+        out.push_str("\n<details><summary>Waived findings</summary>\n\n| Rule | Where | Finding | Waiver |\n|---|---|---|---|\n");
+        out.push_str(&waived.join("\n"));
+        out.push_str("\n\n</details>\n");
+    }
+    out
+}

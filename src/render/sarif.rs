@@ -1,0 +1,168 @@
+//! SARIF 2.1.0 for code-scanning dashboards (GitHub, Azure DevOps, …).
+
+use super::RenderOptions;
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use serde_sarif::sarif::{
+    ArtifactContent, ArtifactLocation, Location, Message, MultiformatMessageString,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn result_level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn text(s: &str) -> MultiformatMessageString {
+    MultiformatMessageString::builder()
+        .text(s.to_owned())
+        .build()
+}
+
+fn region(r: &FileReport, f: &Finding) -> Region {
+    // a finding without a place (an unreadable file) still gets line 1, as GitHub requires
+    let l = f.location.unwrap_or(crate::source::Location {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+    });
+    let mut region = Region::builder()
+        .start_line(l.line as i64)
+        .start_column(l.column as i64)
+        .end_line(l.end_line as i64)
+        .end_column(l.end_column.max(1) as i64)
+        .build();
+    if let (Some(src), Some(_)) = (&r.source, f.location) {
+        region.snippet = Some(
+            ArtifactContent::builder()
+                .text(src.line_text(l.line).to_owned())
+                .build(),
+        );
+    }
+    region
+}
+
+pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
+    let ids: Vec<&String> = opts.catalog.keys().collect();
+    let rules: Vec<ReportingDescriptor> = opts
+        .catalog
+        .values()
+        .map(|r| {
+            let mut props = BTreeMap::new();
+            props.insert(
+                "citation".to_owned(),
+                serde_json::Value::String(r.citation.clone()),
+            );
+            props.insert("pack".to_owned(), serde_json::Value::String(r.pack.clone()));
+            ReportingDescriptor::builder()
+                .id(r.id.clone())
+                .name(r.name.clone())
+                .short_description(text(&r.summary))
+                .full_description(text(&r.description.replace('\n', " ")))
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(format!("{}\nPolicy: {}", r.help, r.citation))
+                        .markdown(format!("{}\n\n**Policy:** {}", r.help, r.citation))
+                        .build(),
+                )
+                .default_configuration(
+                    ReportingConfiguration::builder()
+                        .level(serde_json::json!(level(r.severity)))
+                        .build(),
+                )
+                .properties(
+                    PropertyBag::builder()
+                        .tags(vec![r.pack.clone()])
+                        .additional_properties(props)
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in reports {
+        for f in &r.findings {
+            let location = Location::builder()
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(
+                            ArtifactLocation::builder()
+                                .uri(r.path.replace('\\', "/"))
+                                .build(),
+                        )
+                        .region(region(r, f))
+                        .build(),
+                )
+                .build();
+            let mut message = f.message.clone();
+            if let Some(c) = &f.citation {
+                message.push_str(&format!(" ({c})"));
+            }
+            let mut fingerprints = BTreeMap::new();
+            let key = if f.fingerprint.is_empty() {
+                format!("{}:{}", f.rule, f.message)
+            } else {
+                f.fingerprint.clone()
+            };
+            fingerprints.insert("menulint/v1".to_owned(), key);
+            let mut result = SarifResult::builder()
+                .rule_id(f.rule.clone())
+                .level(result_level(f.severity))
+                .message(Message::builder().text(message).build())
+                .locations(vec![location])
+                .partial_fingerprints(fingerprints)
+                .build();
+            if let Some(i) = ids.iter().position(|id| **id == f.rule) {
+                result.rule_index = Some(i as i64);
+            }
+            if let Some(w) = &f.waiver {
+                result.suppressions = Some(vec![Suppression::builder()
+                    .kind(serde_json::json!("external"))
+                    .status(serde_json::json!("accepted"))
+                    .justification(format!(
+                        "{} — approved by {}, expires {} ({})",
+                        w.reason, w.approved_by, w.expires, w.at
+                    ))
+                    .build()]);
+            }
+            results.push(result);
+        }
+    }
+    let driver = ToolComponent::builder()
+        .name("menulint".to_owned())
+        .version(env!("CARGO_PKG_VERSION").to_owned())
+        .semantic_version(env!("CARGO_PKG_VERSION").to_owned())
+        .information_uri("https://github.com/menulint/menulint".to_owned())
+        .rules(rules)
+        .build();
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    run.column_kind = Some(serde_json::json!("unicodeCodePoints"));
+    let sarif = Sarif::builder()
+        .schema(SCHEMA.to_owned())
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    s.push('\n');
+    s
+}

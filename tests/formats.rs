@@ -1,0 +1,299 @@
+//! Machine formats: SARIF, JUnit, GitHub annotations, Markdown; files and directories.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-25";
+const WAIVED: &str = "tests/menus/waived.toml";
+
+fn menulint() -> Command {
+    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn run(format: &str, paths: &[&str]) -> (i32, String) {
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", format])
+        .args(paths)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn sarif_snapshot_and_schema() {
+    let (code, text) = run("sarif", &[WAIVED]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("waived_sarif", text);
+
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF does not validate: {errors:#?}");
+
+    // what GitHub code scanning requires beyond the schema
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 15);
+    for r in results {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(
+            region["startLine"].as_u64().unwrap() >= 1
+                && region["startColumn"].as_u64().unwrap() >= 1
+        );
+        assert!(
+            region["endLine"].as_u64().unwrap() >= 1 && region["endColumn"].as_u64().unwrap() >= 1
+        );
+        assert!(r["message"]["text"].is_string());
+        assert!(r["partialFingerprints"]["menulint/v1"].is_string());
+        let id = r["ruleId"].as_str().unwrap();
+        let rule =
+            &sarif["runs"][0]["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], id);
+    }
+    let suppressed: Vec<_> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert!(suppressed[0]["suppressions"][0]["justification"]
+        .as_str()
+        .unwrap()
+        .starts_with("Committee minutes 2026-03-14"));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), 28);
+    assert!(rules
+        .iter()
+        .all(|r| r["properties"]["citation"].is_string() && r["help"]["text"].is_string()));
+}
+
+#[test]
+fn junit_snapshot_and_xsd() {
+    let (code, text) = run("junit", &[WAIVED]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("waived_junit", text);
+    // 5 options × 25 option rules + 3 plan rules
+    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="128" skipped="1" errors="0" failures="14">"#), "{text}");
+    assert!(text.contains(
+        r#"<testcase name="FEE001 expense-ratio-cap [gbtc]" classname="tests/menus/waived.toml">
+            <skipped>waived: Committee minutes"#
+    ));
+
+    let xmllint = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output();
+    if xmllint.is_err() {
+        eprintln!("SKIPPED: JUnit XSD validation needs xmllint (Debian package libxml2-utils; .ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("junit.xml");
+    std::fs::write(&xml, &text).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", "tests/schemas/jenkins-junit.xsd"])
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "JUnit XML does not validate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn github_and_markdown_snapshots() {
+    let (_, gh) = run("github", &[WAIVED]);
+    insta::assert_snapshot!("waived_github", gh);
+    assert_eq!(gh.lines().count(), 14, "waived findings are not annotated");
+    let (_, md) = run("markdown", &[WAIVED]);
+    insta::assert_snapshot!("waived_markdown", md);
+}
+
+#[test]
+fn github_escapes_hostile_names_and_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = include_str!("../sample-menus/problems.toml").replace(
+        "name = \"ProShares UltraPro QQQ\"",
+        "name = \"50% off, now: \\n::error::pwned\"",
+    );
+    let path = dir.path().join("a,b:c.toml");
+    std::fs::write(&path, menu).unwrap();
+    let (_, gh) = run("github", &[&path.display().to_string()]);
+    let line = gh.lines().find(|l| l.contains("SCO003")).unwrap();
+    assert!(line.contains("a%2Cb%3Ac.toml,line=118,"), "{line}");
+    assert!(
+        line.contains("::50%25 off, now: %0A::error::pwned has leverage 3x"),
+        "{line}"
+    );
+    assert_eq!(
+        gh.lines().filter(|l| l.starts_with("::")).count(),
+        gh.lines().count()
+    );
+}
+
+#[test]
+fn a_broken_file_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("sample-menus/problems.toml", dir.path().join("a.toml")).unwrap();
+    std::fs::write(dir.path().join("b.toml"), "schema_version = 1\n[plan\n").unwrap();
+    std::fs::copy(
+        "sample-menus/conventional.toml",
+        dir.path().join("sub-c.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("menulint.toml"), "").unwrap();
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "the worst exit code wins");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<(String, bool, usize)> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = Path::new(f["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                name,
+                f["checked"].as_bool().unwrap(),
+                f["findings"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("a.toml".into(), true, 15),
+            ("b.toml".into(), false, 1),
+            ("sub-c.toml".into(), true, 0)
+        ]
+    );
+    assert_eq!(json["summary"]["menus"], 3);
+}
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    let go = |threads: &str| {
+        menulint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "check",
+                "--as-of",
+                AS_OF,
+                "--format",
+                "sarif",
+                "sample-menus",
+                "tests/menus",
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = go("1");
+    assert_eq!(one, go("2"));
+    assert_eq!(one, go("4"));
+}
+
+#[test]
+fn several_formats_to_files_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let junit = dir.path().join("out.xml");
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "sarif", "--output"])
+        .arg(&sarif)
+        .args(["--format", "junit", "--output"])
+        .arg(&junit)
+        .args(["--format", "markdown", WAIVED])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("## ❌ menulint: 1 menu, 13 errors, 1 warning"));
+    assert_eq!(
+        std::fs::read_to_string(&sarif).unwrap(),
+        run("sarif", &[WAIVED]).1
+    );
+    assert_eq!(
+        std::fs::read_to_string(&junit).unwrap(),
+        run("junit", &[WAIVED]).1
+    );
+    // only files were written in the directory: no temporary left behind
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn unwritable_output_fails_cleanly_and_usage_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("missing-dir/out.sarif");
+    menulint()
+        .args(["check", "--format", "sarif", "--output"])
+        .arg(&target)
+        .arg(WAIVED)
+        .assert()
+        .code(2);
+    assert!(!target.exists());
+    menulint()
+        .args(["check", "--format", "sarif", "--format", "junit", WAIVED])
+        .assert()
+        .code(2);
+    menulint()
+        .args(["check", "--output", "x.json", "--output", "y.json", WAIVED])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn quiet_prints_nothing_for_a_clean_menu() {
+    let out = menulint()
+        .args([
+            "check",
+            "--quiet",
+            "--as-of",
+            AS_OF,
+            "sample-menus/conventional.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
+    let out = menulint()
+        .args([
+            "check",
+            "-q",
+            "--as-of",
+            AS_OF,
+            "sample-menus/problems.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("CRY004(plan-crypto-cap)") && !text.contains("1 menu,"));
+}
+
+#[test]
+fn summary_line_counts_waived() {
+    let (_, text) = run("human", &[WAIVED]);
+    assert!(
+        text.ends_with("1 menu, 13 errors, 1 warning, 0 infos, 1 waived\n"),
+        "{text}"
+    );
+}
