@@ -1,7 +1,7 @@
 //! The pipeline for one menu: load → validate → evaluate, and the file list for a run.
 
 use crate::evaluate::{evaluate, Evaluation};
-use crate::exposure::look_through;
+use crate::exposure::{look_through, LookThrough};
 use crate::finding::Finding;
 use crate::load::{parse, read_source};
 use crate::menu::Menu;
@@ -9,6 +9,7 @@ use crate::source::SourceFile;
 use crate::validate::validate;
 use crate::waivers;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Process exit codes, as documented in the README.
 pub mod exit {
@@ -34,8 +35,10 @@ pub struct FileReport {
     pub baselined: usize,
     /// False for reports about other files (a config, a rule pack).
     pub is_menu: bool,
-    /// The ids of the menu's options, in menu order (empty when not checked).
-    pub options: Vec<String>,
+    /// The menu as read, when it passed the schema.
+    pub menu: Option<Arc<Menu>>,
+    /// Its look-through exposure, when it could be computed.
+    pub exposure: Option<LookThrough>,
 }
 
 impl FileReport {
@@ -48,7 +51,8 @@ impl FileReport {
             config_waivers_used: Vec::new(),
             baselined: 0,
             is_menu: true,
-            options: Vec::new(),
+            menu: None,
+            exposure: None,
         }
     }
 
@@ -157,7 +161,8 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
             .collect(),
         baselined: 0,
         is_menu: true,
-        options: menu.options.iter().map(|o| o.id.clone()).collect(),
+        menu: Some(Arc::new(menu)),
+        exposure: Some(lt),
     }
 }
 

@@ -15,7 +15,8 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn own(e: &Exposure) -> Self {
+    /// An option's own shares, before looking through holdings.
+    pub fn own(e: &Exposure) -> Self {
         Figures {
             crypto_pct: e.crypto_pct,
             private_equity_pct: e.private_equity_pct,

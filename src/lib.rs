@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod date;
+pub mod diff;
 pub mod evaluate;
 pub mod exposure;
 pub mod finding;

@@ -59,6 +59,9 @@ pub struct CheckArgs {
     /// Record the current findings in a baseline file.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Human format: also show how each look-through exposure figure was computed.
+    #[arg(long)]
+    explain_exposure: bool,
     /// Largest menu file accepted, in bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
@@ -177,7 +180,10 @@ pub fn run(args: CheckArgs) -> u8 {
         quiet: args.quiet,
     };
     for (i, format) in formats.iter().enumerate() {
-        let text = render(*format, &reports, &ropts);
+        let mut text = render(*format, &reports, &ropts);
+        if args.explain_exposure && *format == Format::Human {
+            text = format!("{}{text}", menulint::render::explain_exposure(&reports));
+        }
         match args.output.get(i) {
             Some(path) => {
                 if let Err(e) = menulint::output::write_atomic(path, text.as_bytes()) {

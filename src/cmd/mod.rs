@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod diff;
 mod init;
 mod rules;
 
@@ -18,6 +19,8 @@ pub struct Cli {
 enum Command {
     /// Check menus against the policy rules.
     Check(check::CheckArgs),
+    /// Compare a proposed menu with the current one: options, plan figures, findings.
+    Diff(diff::DiffArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
     /// Explain one rule: what it checks, why, its parameters and examples.
@@ -60,6 +63,7 @@ impl Color {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),

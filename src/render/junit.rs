@@ -70,7 +70,11 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
         for info in opts.catalog.values() {
             let targets: Vec<Option<&String>> = match info.scope {
                 Scope::Plan => vec![None],
-                Scope::Option => r.options.iter().map(Some).collect(),
+                Scope::Option => r
+                    .menu
+                    .iter()
+                    .flat_map(|m| m.options.iter().map(|o| Some(&o.id)))
+                    .collect(),
             };
             for target in targets {
                 let hits: Vec<&Finding> = r

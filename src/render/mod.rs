@@ -1,6 +1,8 @@
 //! Stage 4: turn file reports into text for people and machines. One emitter per format.
 
+mod diff;
 mod explain;
+mod exposure;
 mod github;
 mod human;
 mod json;
@@ -9,7 +11,9 @@ mod markdown;
 mod rules;
 mod sarif;
 
+pub use diff::{diff_human, diff_json, diff_markdown};
 pub use explain::explain;
+pub use exposure::explain_exposure;
 pub use human::{render_human, HumanStyle};
 pub use json::render_json;
 pub use rules::{rules_json, rules_markdown, rules_table};

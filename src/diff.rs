@@ -1,0 +1,332 @@
+//! `menulint diff`: what a proposed menu changes, option by option, in plan
+//! figures, and in policy findings.
+
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use crate::menu::{InvestmentOption, Menu};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// How an option of the proposed menu was paired with one of the current menu.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum OptionChange {
+    Added {
+        id: String,
+        name: String,
+    },
+    Removed {
+        id: String,
+        name: String,
+    },
+    Changed {
+        id: String,
+        name: String,
+        /// The current id, when the option was matched by another identifier.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        renamed_from: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        matched_by: Option<&'static str>,
+        fields: Vec<FieldChange>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// A plan-level figure before and after.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FigureChange {
+    pub figure: &'static str,
+    pub before: f64,
+    pub after: f64,
+}
+
+/// The whole comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuDiff {
+    pub current: String,
+    pub proposed: String,
+    pub options: Vec<OptionChange>,
+    pub plan: Vec<FieldChange>,
+    pub figures: Vec<FigureChange>,
+    pub introduced: Vec<Finding>,
+    pub resolved: Vec<Finding>,
+    pub unchanged: Vec<Finding>,
+}
+
+impl MenuDiff {
+    /// True when the proposal brings an error that no waiver excuses.
+    pub fn introduces_error(&self) -> bool {
+        self.introduced.iter().any(|f| f.is_failing(false))
+    }
+
+    /// Like [`introduces_error`](Self::introduces_error), counting warnings too.
+    pub fn introduces_failure(&self, deny_warnings: bool) -> bool {
+        self.introduced.iter().any(|f| f.is_failing(deny_warnings))
+    }
+}
+
+/// Pairs options: by id, then (for those left) by ticker, CUSIP, ISIN.
+fn pair(
+    current: &Menu,
+    proposed: &Menu,
+) -> Vec<(Option<usize>, Option<usize>, Option<&'static str>)> {
+    let mut cur_used = vec![false; current.options.len()];
+    let mut prop_match: Vec<Option<(usize, Option<&'static str>)>> =
+        vec![None; proposed.options.len()];
+    for (j, p) in proposed.options.iter().enumerate() {
+        if let Some(i) = current.options.iter().position(|c| c.id == p.id) {
+            if !cur_used[i] {
+                cur_used[i] = true;
+                prop_match[j] = Some((i, None));
+            }
+        }
+    }
+    type Key = fn(&InvestmentOption) -> Option<&String>;
+    let keys: [(&'static str, Key); 3] = [
+        ("ticker", |o| o.ticker.as_ref()),
+        ("cusip", |o| o.cusip.as_ref()),
+        ("isin", |o| o.isin.as_ref()),
+    ];
+    for (label, key) in keys {
+        for (j, p) in proposed.options.iter().enumerate() {
+            if prop_match[j].is_some() {
+                continue;
+            }
+            let Some(k) = key(p) else { continue };
+            if let Some(i) = (0..current.options.len())
+                .find(|&i| !cur_used[i] && key(&current.options[i]) == Some(k))
+            {
+                cur_used[i] = true;
+                prop_match[j] = Some((i, Some(label)));
+            }
+        }
+    }
+    let mut out: Vec<_> = prop_match
+        .iter()
+        .enumerate()
+        .map(|(j, m)| match m {
+            Some((i, by)) => (Some(*i), Some(j), *by),
+            None => (None, Some(j), None),
+        })
+        .collect();
+    out.extend(
+        (0..current.options.len())
+            .filter(|&i| !cur_used[i])
+            .map(|i| (Some(i), None, None)),
+    );
+    out
+}
+
+/// Leaves of a JSON value as `a.b[2]` paths.
+fn leaves(v: &Value, path: String, out: &mut BTreeMap<String, Value>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                leaves(x, p, out);
+            }
+        }
+        Value::Null => {}
+        other => {
+            out.insert(path, other.clone());
+        }
+    }
+}
+
+fn field_changes<T: Serialize>(a: &T, b: &T, skip: &[&str]) -> Vec<FieldChange> {
+    let (mut la, mut lb) = (BTreeMap::new(), BTreeMap::new());
+    leaves(
+        &serde_json::to_value(a).unwrap_or_default(),
+        String::new(),
+        &mut la,
+    );
+    leaves(
+        &serde_json::to_value(b).unwrap_or_default(),
+        String::new(),
+        &mut lb,
+    );
+    let mut keys: Vec<&String> = la.keys().chain(lb.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !skip.contains(&k.as_str()) && la.get(*k) != lb.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: la.get(k).cloned(),
+            after: lb.get(k).cloned(),
+        })
+        .collect()
+}
+
+/// The identity of a finding across the two menus: rule, current option id, field.
+fn key(f: &Finding, rename: &BTreeMap<String, String>) -> (String, String, String) {
+    let option = f.option.clone().unwrap_or_default();
+    let option = rename.get(&option).cloned().unwrap_or(option);
+    let field = match f.path.find(']') {
+        Some(end) if f.path.starts_with("options[") => f.path[end + 1..].to_owned(),
+        _ => f.path.clone(),
+    };
+    (f.rule.clone(), option, field)
+}
+
+/// Compares two checked menus. Both reports must carry their menu.
+pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
+    let (cm, pm) = (current.menu.as_ref()?, proposed.menu.as_ref()?);
+    let mut options = Vec::new();
+    let mut rename = BTreeMap::new();
+    for (ci, pj, by) in pair(cm, pm) {
+        match (ci, pj) {
+            (Some(i), Some(j)) => {
+                let (c, p) = (&cm.options[i], &pm.options[j]);
+                if c.id != p.id {
+                    rename.insert(p.id.clone(), c.id.clone());
+                }
+                let fields = field_changes(c, p, &[]);
+                if !fields.is_empty() {
+                    options.push(OptionChange::Changed {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        renamed_from: (c.id != p.id).then(|| c.id.clone()),
+                        matched_by: by,
+                        fields,
+                    });
+                }
+            }
+            (None, Some(j)) => options.push(OptionChange::Added {
+                id: pm.options[j].id.clone(),
+                name: pm.options[j].name.clone(),
+            }),
+            (Some(i), None) => options.push(OptionChange::Removed {
+                id: cm.options[i].id.clone(),
+                name: cm.options[i].name.clone(),
+            }),
+            (None, None) => {}
+        }
+    }
+    let plan = field_changes(&cm.plan, &pm.plan, &[]);
+    let mut figures = Vec::new();
+    if let (Some(a), Some(b)) = (&current.exposure, &proposed.exposure) {
+        for (name, x, y) in [
+            (
+                "crypto exposure, % of plan assets",
+                a.plan.crypto_pct,
+                b.plan.crypto_pct,
+            ),
+            (
+                "private equity exposure, % of plan assets",
+                a.plan.private_equity_pct,
+                b.plan.private_equity_pct,
+            ),
+            (
+                "private credit exposure, % of plan assets",
+                a.plan.private_credit_pct,
+                b.plan.private_credit_pct,
+            ),
+            (
+                "real estate exposure, % of plan assets",
+                a.plan.real_estate_pct,
+                b.plan.real_estate_pct,
+            ),
+        ] {
+            figures.push(FigureChange {
+                figure: name,
+                before: x,
+                after: y,
+            });
+        }
+    }
+    figures.push(FigureChange {
+        figure: "options",
+        before: cm.options.len() as f64,
+        after: pm.options.len() as f64,
+    });
+    figures.push(FigureChange {
+        figure: "plan assets, USD",
+        before: cm.total_assets_usd() as f64,
+        after: pm.total_assets_usd() as f64,
+    });
+    figures.push(FigureChange {
+        figure: "asset-weighted expense ratio, %",
+        before: weighted_expense(cm),
+        after: weighted_expense(pm),
+    });
+
+    let policy = |r: &FileReport| -> Vec<Finding> {
+        r.findings
+            .iter()
+            .filter(|f| !f.rule.starts_with("menulint::"))
+            .cloned()
+            .collect()
+    };
+    let (before, after) = (policy(current), policy(proposed));
+    let none = BTreeMap::new();
+    let before_keys: Vec<_> = before.iter().map(|f| key(f, &none)).collect();
+    let after_keys: Vec<_> = after.iter().map(|f| key(f, &rename)).collect();
+    let introduced = after
+        .iter()
+        .zip(&after_keys)
+        .filter(|(_, k)| !before_keys.contains(k))
+        .map(|(f, _)| f.clone())
+        .collect();
+    let unchanged = after
+        .iter()
+        .zip(&after_keys)
+        .filter(|(_, k)| before_keys.contains(k))
+        .map(|(f, _)| f.clone())
+        .collect();
+    let resolved = before
+        .iter()
+        .zip(&before_keys)
+        .filter(|(_, k)| !after_keys.contains(k))
+        .map(|(f, _)| f.clone())
+        .collect();
+    Some(MenuDiff {
+        current: current.path.clone(),
+        proposed: proposed.path.clone(),
+        options,
+        plan,
+        figures,
+        introduced,
+        resolved,
+        unchanged,
+    })
+}
+
+/// Expense ratio weighted by option assets (options without either are left out).
+fn weighted_expense(m: &Menu) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for o in &m.options {
+        if let (Some(er), Some(a)) = (o.expense_ratio_pct, o.assets_usd) {
+            num += er * a as f64;
+            den += a as f64;
+        }
+    }
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
+}
+
+/// Severity words for listings.
+pub fn severity_word(f: &Finding) -> &'static str {
+    if f.waiver.is_some() {
+        return "waived";
+    }
+    match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}

@@ -1,0 +1,161 @@
+//! Renderings of a [`MenuDiff`].
+
+use crate::diff::{severity_word, MenuDiff, OptionChange};
+use crate::finding::Finding;
+use crate::rules::format_number;
+use serde_json::Value;
+
+fn value(v: &Option<Value>) -> String {
+    match v {
+        None => "(none)".to_owned(),
+        Some(Value::String(s)) => format!("{s:?}"),
+        Some(Value::Number(n)) => n.as_f64().map_or(n.to_string(), format_number),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn finding_line(path: &str, f: &Finding) -> String {
+    let at = f
+        .location
+        .map_or(path.to_owned(), |l| format!("{path}:{}", l.line));
+    format!("{:<7} {} {at}: {}", severity_word(f), f.rule, f.message)
+}
+
+/// Plain text for the terminal.
+pub fn diff_human(d: &MenuDiff) -> String {
+    let mut out = format!(
+        "menulint diff: {} → {}\n\nOptions:\n",
+        d.current, d.proposed
+    );
+    if d.options.is_empty() {
+        out.push_str("  no option changed\n");
+    }
+    for c in &d.options {
+        match c {
+            OptionChange::Added { id, name } => out.push_str(&format!("  + {id}  {name}\n")),
+            OptionChange::Removed { id, name } => out.push_str(&format!("  - {id}  {name}\n")),
+            OptionChange::Changed {
+                id,
+                name,
+                renamed_from,
+                matched_by,
+                fields,
+            } => {
+                let was = match (renamed_from, matched_by) {
+                    (Some(old), Some(by)) => format!(" (was {old}, matched by {by})"),
+                    _ => String::new(),
+                };
+                out.push_str(&format!("  ~ {id}  {name}{was}\n"));
+                for f in fields {
+                    out.push_str(&format!(
+                        "      {}: {} → {}\n",
+                        f.field,
+                        value(&f.before),
+                        value(&f.after)
+                    ));
+                }
+            }
+        }
+    }
+    for f in &d.plan {
+        out.push_str(&format!(
+            "  ~ plan.{}: {} → {}\n",
+            f.field,
+            value(&f.before),
+            value(&f.after)
+        ));
+    }
+    out.push_str("\nPlan figures:\n");
+    for f in &d.figures {
+        let mark = if f.before == f.after { " " } else { "*" };
+        out.push_str(&format!(
+            "  {mark} {:<44} {} → {}\n",
+            f.figure,
+            format_number(f.before),
+            format_number(f.after)
+        ));
+    }
+    for (title, list, path) in [
+        ("Introduced", &d.introduced, &d.proposed),
+        ("Resolved", &d.resolved, &d.current),
+    ] {
+        out.push_str(&format!("\n{title} findings ({}):\n", list.len()));
+        for f in list {
+            out.push_str(&format!("  {}\n", finding_line(path, f)));
+        }
+    }
+    out.push_str(&format!("\nUnchanged findings: {}\n", d.unchanged.len()));
+    out.push_str(if d.introduces_error() {
+        "\nThe proposed menu introduces at least one error.\n"
+    } else {
+        "\nThe proposed menu introduces no error.\n"
+    });
+    out
+}
+
+/// One JSON document.
+pub fn diff_json(d: &MenuDiff) -> String {
+    let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A pull-request comment.
+pub fn diff_markdown(d: &MenuDiff) -> String {
+    let verdict = if d.introduces_error() {
+        "❌ introduces errors"
+    } else {
+        "✅ introduces no error"
+    };
+    let mut out = format!(
+        "## menulint diff: {verdict}\n\n`{}` → `{}`\n\n",
+        d.current, d.proposed
+    );
+    out.push_str("| Figure | Before | After |\n|---|---|---|\n");
+    for f in &d.figures {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            f.figure,
+            format_number(f.before),
+            format_number(f.after)
+        ));
+    }
+    if !d.options.is_empty() {
+        out.push_str("\n| Option | Change |\n|---|---|\n");
+        for c in &d.options {
+            let (id, what) = match c {
+                OptionChange::Added { id, .. } => (id, "added".to_owned()),
+                OptionChange::Removed { id, .. } => (id, "removed".to_owned()),
+                OptionChange::Changed {
+                    id,
+                    fields,
+                    renamed_from,
+                    ..
+                } => (
+                    id,
+                    fields
+                        .iter()
+                        .map(|f| format!("{}: {} → {}", f.field, value(&f.before), value(&f.after)))
+                        .chain(renamed_from.iter().map(|o| format!("renamed from {o}")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                        .replace('|', "\\|"),
+                ),
+            };
+            out.push_str(&format!("| `{id}` | {what} |\n"));
+        }
+    }
+    for (title, list) in [("Introduced", &d.introduced), ("Resolved", &d.resolved)] {
+        out.push_str(&format!("\n**{title} findings ({})**\n\n", list.len()));
+        for f in list {
+            out.push_str(&format!(
+                "- {} **{}** {}\n",
+                severity_word(f),
+                f.rule,
+                f.message.replace('|', "\\|")
+            ));
+        }
+    }
+    out.push_str(&format!("\nUnchanged findings: {}\n", d.unchanged.len()));
+    out
+}

@@ -1,0 +1,93 @@
+//! `check --explain-exposure`: how each look-through figure was computed.
+
+use crate::check::FileReport;
+use crate::exposure::Figures;
+use crate::rules::format_number as n;
+
+/// Reads one exposure figure.
+type Figure = fn(&Figures) -> f64;
+
+const KINDS: [(&str, Figure); 4] = [
+    ("crypto", |f| f.crypto_pct),
+    ("private equity", |f| f.private_equity_pct),
+    ("private credit", |f| f.private_credit_pct),
+    ("real estate", |f| f.real_estate_pct),
+];
+
+/// A plain-text derivation of every non-zero effective exposure, per menu.
+pub fn explain_exposure(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let (Some(menu), Some(lt)) = (&r.menu, &r.exposure) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "Look-through exposure in {} (percent of each option's assets):\n",
+            r.path
+        ));
+        let index = |id: &str| menu.options.iter().position(|o| o.id == id);
+        for (i, o) in menu.options.iter().enumerate() {
+            for (kind, get) in KINDS {
+                let eff = get(&lt.options[i]);
+                if eff == 0.0 {
+                    continue;
+                }
+                let own = get(&crate::exposure::Figures::own(&o.exposure));
+                let mut terms = vec![format!("own {}%", n(own))];
+                for h in &o.holdings {
+                    if let Some(j) = index(&h.option) {
+                        let held = get(&lt.options[j]);
+                        if held != 0.0 {
+                            terms.push(format!(
+                                "{}% of {} ({}%)",
+                                n(h.weight_pct),
+                                h.option,
+                                n(held)
+                            ));
+                        }
+                    }
+                }
+                out.push_str(&format!(
+                    "  {:<16} {kind} {}% = {}\n",
+                    o.id,
+                    n(eff),
+                    terms.join(" + ")
+                ));
+            }
+        }
+        let total: f64 = menu
+            .options
+            .iter()
+            .map(|o| o.assets_usd.unwrap_or(0) as f64)
+            .sum();
+        for (kind, get) in KINDS {
+            let plan = get(&lt.plan);
+            if plan == 0.0 {
+                continue;
+            }
+            let terms: Vec<String> = menu
+                .options
+                .iter()
+                .enumerate()
+                .filter(|(i, o)| get(&lt.options[*i]) != 0.0 && o.assets_usd.unwrap_or(0) > 0)
+                .map(|(i, o)| {
+                    let share = o.assets_usd.unwrap_or(0) as f64 / total * 100.0;
+                    format!(
+                        "{} {}% × {}% of assets",
+                        o.id,
+                        n(get(&lt.options[i])),
+                        n(share)
+                    )
+                })
+                .collect();
+            out.push_str(&format!(
+                "  {:<16} {kind} {}% = {}\n",
+                "plan",
+                n(plan),
+                terms.join(" + ")
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,279 @@
+//! Look-through exposure through holdings, and `menulint diff`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-25";
+const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
+const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
+
+fn menulint() -> Command {
+    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn check(text: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = menulint()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+fn finding<'a>(json: &'a Value, rule: &str) -> &'a Value {
+    json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule}: {json:#}"))
+}
+
+const CHAIN: &str = r#"schema_version = 1
+[plan]
+name = "P"
+sponsor = "S"
+
+[[options]]
+id = "a"
+name = "A Balanced Fund"
+vehicle = "cit"
+asset_class = "balanced"
+[[options.holdings]]
+option = "b"
+weight_pct = 40.0
+
+[[options]]
+id = "b"
+name = "B Multi-Asset Fund"
+vehicle = "cit"
+asset_class = "multi_asset_alternative"
+[[options.holdings]]
+option = "c"
+weight_pct = 20.0
+
+[[options]]
+id = "c"
+name = "C Bitcoin Fund"
+vehicle = "etf"
+asset_class = "digital_asset"
+exposure = { crypto_pct = 100.0 }
+"#;
+
+#[test]
+fn nested_holdings_add_up_through_every_level() {
+    // a: 40 % of b; b: 20 % of c; c: 100 % crypto → b 20 %, a 8 %
+    let (code, json) = check(CHAIN);
+    assert_eq!(code, 1);
+    let a = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CRY001")
+        .collect::<Vec<_>>();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0]["message"], "A Balanced Fund holds 8% crypto (look-through via b); the cap for a non-digital-asset option is 5%");
+    assert_eq!(
+        (a[0]["line"].as_u64(), a[0]["path"].as_str()),
+        (Some(12), Some("options[0].holdings[0].option"))
+    );
+    assert_eq!(a[1]["message"], "B Multi-Asset Fund holds 20% crypto (look-through via c); the cap for a non-digital-asset option is 5%");
+    assert_eq!(a[1]["line"].as_u64(), Some(21));
+}
+
+#[test]
+fn qdia_holding_the_menus_bitcoin_fund_breaks_the_qdia_cap() {
+    let menu = BITCOIN.replace(
+        "qdia = true\n",
+        "qdia = true\nholdings = [{ option = \"btc\", weight_pct = 6.0 }]\n",
+    );
+    let (code, json) = check(&menu);
+    assert_eq!(code, 1);
+    let f = finding(&json, "CRY002");
+    assert_eq!(f["message"], "the QDIA Vanguard Target Retirement 2045 Fund holds 6% crypto (look-through via btc); the QDIA cap is 0%");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(28), Some(24))
+    );
+    assert_eq!(f["labels"][0]["message"], "designated as the QDIA here");
+}
+
+#[test]
+fn a_cycle_is_an_input_error_at_the_closing_holding() {
+    let menu = CHAIN.replace("exposure = { crypto_pct = 100.0 }\n", "exposure = { crypto_pct = 100.0 }\n[[options.holdings]]\noption = \"a\"\nweight_pct = 1.0\n");
+    let (code, json) = check(&menu);
+    assert_eq!(code, 2);
+    let f = &json["files"][0]["findings"][0];
+    assert_eq!(f["rule"], "menulint::holdings-cycle");
+    assert_eq!(f["message"], "holdings form a cycle: a → b → c → a");
+    assert_eq!(f["line"], 31);
+}
+
+#[test]
+fn missing_targets_and_overweight_holdings_are_errors_at_their_lines() {
+    let menu = CHAIN.replace("option = \"c\"\nweight_pct = 20.0", "option = \"ghost\"\nweight_pct = 70.0\n[[options.holdings]]\noption = \"c\"\nweight_pct = 40.0");
+    let (code, json) = check(&menu);
+    assert_eq!(code, 1);
+    let missing = finding(&json, "STR008");
+    assert_eq!(
+        missing["message"],
+        "B Multi-Asset Fund holds `ghost`, which is not an option of this menu"
+    );
+    assert_eq!(missing["line"], 21);
+    let over = finding(&json, "STR009");
+    assert_eq!(
+        over["message"],
+        "B Multi-Asset Fund's holdings add up to 110% of its assets"
+    );
+    assert_eq!(over["line"], 20);
+}
+
+#[test]
+fn explain_exposure_shows_the_arithmetic() {
+    let out = menulint()
+        .args([
+            "check",
+            "--quiet",
+            "--explain-exposure",
+            "--select",
+            "CRY004",
+            "--as-of",
+            AS_OF,
+            "sample-menus/problems.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  tdf-2050         crypto 6% = own 0% + 6% of gbtc (100%)\n"),
+        "{text}"
+    );
+    assert!(text.contains("  plan             crypto 18% = tdf-2050 6% × 50% of assets + gbtc 100% × 7.5% of assets + fbtc 100% × 7.5% of assets\n"), "{text}");
+}
+
+fn diff(current: &str, proposed: &str, format: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, p) = (
+        dir.path().join("current.toml"),
+        dir.path().join("proposed.toml"),
+    );
+    std::fs::write(&c, current).unwrap();
+    std::fs::write(&p, proposed).unwrap();
+    let out = menulint()
+        .current_dir(dir.path())
+        .args([
+            "diff",
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+            "current.toml",
+            "proposed.toml",
+        ])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn ids(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["option"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn diff_of_the_sample_menus() {
+    let (code, text) = diff(
+        include_str!("../sample-menus/conventional.toml"),
+        BITCOIN,
+        "human",
+    );
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("diff_conventional_to_bitcoin", text);
+}
+
+#[test]
+fn diff_reports_introduced_resolved_and_unchanged_and_gates_only_on_new_errors() {
+    // the proposal renames the bitcoin option (matched by ticker), grows it past the
+    // plan cap, and drops the stable value fund
+    let proposed = BITCOIN
+        .replace("id = \"btc\"", "id = \"ibit\"")
+        .replace("assets_usd = 6000000", "assets_usd = 16000000")
+        .replace("assets_usd = 104000000", "assets_usd = 94000000");
+    let cut = proposed.find("[[options]]\nid = \"stable\"").unwrap();
+    let end = cut + proposed[cut..].find("\n\n").unwrap() + 2;
+    let proposed = format!("{}{}", &proposed[..cut], &proposed[end..]);
+    let (code, text) = diff(BITCOIN, &proposed, "json");
+    assert_eq!(code, 1, "{text}");
+    let d: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        ids(&d["introduced"]),
+        [
+            ("STR001".to_owned(), "-".to_owned()),
+            ("CRY004".to_owned(), "ibit".to_owned())
+        ]
+    );
+    assert_eq!(ids(&d["resolved"]), Vec::<(String, String)>::new());
+    let renamed = d["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "ibit")
+        .unwrap();
+    assert_eq!(
+        (
+            renamed["renamed_from"].as_str(),
+            renamed["matched_by"].as_str()
+        ),
+        (Some("btc"), Some("ticker"))
+    );
+    assert!(d["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["change"] == "removed" && c["id"] == "stable"));
+    let crypto = &d["figures"][0];
+    // 16 M of bitcoin in 235 M of plan assets once the stable value fund is gone
+    assert_eq!(crypto["before"].as_f64(), Some(2.4));
+    assert!((crypto["after"].as_f64().unwrap() - 16.0 / 235.0 * 100.0).abs() < 1e-9);
+
+    // fixing one problem of a menu that still has others is not a failure
+    let fixed = PROBLEMS.replace("leverage = 3.0\n", "");
+    let (code, text) = diff(PROBLEMS, &fixed, "json");
+    assert_eq!(code, 0, "{text}");
+    let d: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        ids(&d["resolved"]),
+        [("SCO003".to_owned(), "nasdaq-3x".to_owned())]
+    );
+    assert_eq!(d["introduced"], Value::Array(vec![]));
+    assert_eq!(d["unchanged"].as_array().unwrap().len(), 14);
+
+    let (_, md) = diff(PROBLEMS, &fixed, "markdown");
+    insta::assert_snapshot!("diff_fix_markdown", md);
+}
+
+#[test]
+fn diff_of_a_broken_menu_exits_2() {
+    let (code, text) = diff(BITCOIN, "schema_version = [", "human");
+    assert_eq!(code, 2);
+    assert!(text.contains("menulint::syntax"), "{text}");
+}
