@@ -3,6 +3,7 @@
 mod check;
 mod diff;
 mod init;
+mod report;
 mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -21,6 +22,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Compare a proposed menu with the current one: options, plan figures, findings.
     Diff(diff::DiffArgs),
+    /// Write the compliance report for the fiduciary committee (HTML or Markdown).
+    Report(report::ReportArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
     /// Explain one rule: what it checks, why, its parameters and examples.
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Report(args) => report::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),

@@ -1,5 +1,6 @@
 //! Stage 4: turn file reports into text for people and machines. One emitter per format.
 
+mod charts;
 mod diff;
 mod explain;
 mod exposure;
@@ -8,6 +9,7 @@ mod human;
 mod json;
 mod junit;
 mod markdown;
+mod report;
 mod rules;
 mod sarif;
 
@@ -16,6 +18,7 @@ pub use explain::explain;
 pub use exposure::explain_exposure;
 pub use human::{render_human, HumanStyle};
 pub use json::render_json;
+pub use report::{report, ReportFormat};
 pub use rules::{rules_json, rules_markdown, rules_table};
 
 use crate::check::FileReport;

@@ -1,0 +1,492 @@
+//! The compliance report for a fiduciary committee: HTML (self-contained) or Markdown.
+
+use super::charts::{bar_chart, Bar};
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use crate::policy::Policy;
+use crate::rules::format_number;
+use crate::waivers::EXPIRING_SOON_DAYS;
+use minijinja::value::Serde;
+use minijinja::{Environment, Value};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+const HTML_TEMPLATE: &str = include_str!("../../templates/report.html");
+const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/report.md");
+
+#[derive(Serialize)]
+struct Data {
+    version: &'static str,
+    as_of: String,
+    generated: Option<String>,
+    menu_path: String,
+    plan: BTreeMap<&'static str, String>,
+    verdict: &'static str,
+    verdict_class: &'static str,
+    counts: Counts,
+    packs: Vec<PackRow>,
+    charts: Vec<Chart>,
+    options: Vec<OptionRow>,
+    findings: Vec<RuleGroup>,
+    waivers: Vec<WaiverRow>,
+    audit: Audit,
+}
+
+#[derive(Serialize, Default)]
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    waived: usize,
+}
+
+#[derive(Serialize)]
+struct PackRow {
+    name: String,
+    title: String,
+    rules: usize,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct Chart {
+    title: String,
+    svg: String,
+    /// The same data as a table (for Markdown, and for screen readers).
+    rows: Vec<(String, String, String)>,
+}
+
+#[derive(Serialize)]
+struct OptionRow {
+    id: String,
+    name: String,
+    ticker: String,
+    asset_class: String,
+    vehicle: String,
+    expense_ratio: String,
+    qdia: bool,
+    assets: String,
+    crypto: String,
+    private: String,
+    real_estate: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleGroup {
+    id: String,
+    name: String,
+    severity: String,
+    citation: String,
+    summary: String,
+    items: Vec<Item>,
+}
+
+#[derive(Serialize)]
+struct Item {
+    severity: String,
+    message: String,
+    option: String,
+    at: String,
+    excerpt: String,
+    waiver: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WaiverRow {
+    rule: String,
+    option: String,
+    reason: String,
+    approved_by: String,
+    expires: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct Audit {
+    menu_sha256: String,
+    packs: Vec<(String, String)>,
+    configs: Vec<(String, String)>,
+    params: Vec<(String, String, String)>,
+}
+
+fn sha256(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn dollars(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("${out}")
+}
+
+fn count(findings: &[&Finding]) -> Counts {
+    let mut c = Counts::default();
+    for f in findings {
+        if f.waiver.is_some() {
+            c.waived += 1;
+            continue;
+        }
+        match f.severity {
+            Severity::Error => c.errors += 1,
+            Severity::Warning => c.warnings += 1,
+            Severity::Info => c.infos += 1,
+        }
+    }
+    c
+}
+
+/// Which output the report takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+fn param(policy: &Policy, rule: &str, name: &str) -> Option<f64> {
+    policy
+        .rules
+        .rules()
+        .find(|r| r.id == rule)?
+        .params
+        .get(name)?
+        .as_f64()
+}
+
+/// Builds the report of one checked menu. `generated` is a timestamp to print, if any.
+pub fn report(
+    r: &FileReport,
+    policy: &Policy,
+    as_of: &str,
+    generated: Option<String>,
+    format: ReportFormat,
+) -> Result<String, String> {
+    let (Some(menu), Some(lt), Some(source)) = (&r.menu, &r.exposure, &r.source) else {
+        return Err(format!(
+            "{} could not be checked; run `menulint check` on it",
+            r.path
+        ));
+    };
+    let all: Vec<&Finding> = r.findings.iter().collect();
+    let counts = count(&all);
+    let verdict = if counts.errors > 0 {
+        ("FAIL", "fail")
+    } else if counts.waived > 0 {
+        ("PASS WITH WAIVERS", "waived")
+    } else {
+        ("PASS", "pass")
+    };
+
+    let mut plan = BTreeMap::new();
+    plan.insert("name", menu.plan.name.clone());
+    plan.insert("sponsor", menu.plan.sponsor.clone());
+    plan.insert("ein", menu.plan.ein.clone().unwrap_or_else(|| "—".into()));
+    plan.insert(
+        "plan_number",
+        menu.plan.plan_number.clone().unwrap_or_else(|| "—".into()),
+    );
+    plan.insert(
+        "recordkeeper",
+        menu.plan.recordkeeper.clone().unwrap_or_else(|| "—".into()),
+    );
+    plan.insert(
+        "effective_date",
+        menu.plan
+            .effective_date
+            .clone()
+            .unwrap_or_else(|| "—".into()),
+    );
+    plan.insert("total_assets", dollars(menu.total_assets_usd()));
+
+    let packs = policy
+        .rules
+        .packs
+        .iter()
+        .map(|p| {
+            let ids: Vec<&str> = p
+                .rules
+                .iter()
+                .filter(|r| r.enabled)
+                .map(|r| r.id.as_str())
+                .collect();
+            let fs: Vec<&Finding> = all
+                .iter()
+                .copied()
+                .filter(|f| ids.contains(&f.rule.as_str()))
+                .collect();
+            PackRow {
+                name: p.header.name.clone(),
+                title: p.header.title.clone(),
+                rules: ids.len(),
+                counts: count(&fs),
+            }
+        })
+        .collect();
+
+    // charts
+    let mut by_class: BTreeMap<&str, u64> = BTreeMap::new();
+    for o in &menu.options {
+        *by_class.entry(o.asset_class.as_str()).or_default() += o.assets_usd.unwrap_or(0);
+    }
+    let total = menu
+        .options
+        .iter()
+        .map(|o| o.assets_usd.unwrap_or(0))
+        .sum::<u64>()
+        .max(1) as f64;
+    let class_bars: Vec<Bar> = by_class
+        .iter()
+        .map(|(c, a)| Bar {
+            label: c.to_string(),
+            value: *a as f64 / total * 100.0,
+            cap: None,
+        })
+        .collect();
+    let crypto_cap = param(policy, "CRY001", "max_pct");
+    let qdia_cap = param(policy, "CRY002", "max_pct");
+    let private_cap = param(policy, "SCO005", "max_pct");
+    let wrappers = ["target_date", "balanced", "managed_account"];
+    let crypto_bars: Vec<Bar> = menu
+        .options
+        .iter()
+        .zip(&lt.options)
+        .map(|(o, f)| Bar {
+            label: o.id.clone(),
+            value: f.crypto_pct,
+            cap: if o.asset_class == "digital_asset" {
+                None
+            } else if o.qdia {
+                qdia_cap
+            } else {
+                crypto_cap
+            },
+        })
+        .collect();
+    let private_bars: Vec<Bar> = menu
+        .options
+        .iter()
+        .zip(&lt.options)
+        .map(|(o, f)| Bar {
+            label: o.id.clone(),
+            value: f.private_equity_pct + f.private_credit_pct,
+            cap: if wrappers.contains(&o.asset_class.as_str()) {
+                private_cap
+            } else {
+                Some(0.0)
+            },
+        })
+        .collect();
+    let re_bars: Vec<Bar> = menu
+        .options
+        .iter()
+        .zip(&lt.options)
+        .map(|(o, f)| Bar {
+            label: o.id.clone(),
+            value: f.real_estate_pct,
+            cap: None,
+        })
+        .collect();
+    let plan_bars = vec![Bar {
+        label: "plan".into(),
+        value: lt.plan.crypto_pct,
+        cap: param(policy, "CRY004", "max_pct"),
+    }];
+    let chart = |title: &str, bars: Vec<Bar>| Chart {
+        title: title.to_owned(),
+        svg: bar_chart(title, "%", &bars),
+        rows: bars
+            .iter()
+            .map(|b| {
+                (
+                    b.label.clone(),
+                    format!("{}%", format_number(b.value)),
+                    b.cap
+                        .map_or("—".to_owned(), |c| format!("{}%", format_number(c))),
+                )
+            })
+            .collect(),
+    };
+    let charts = vec![
+        chart("Menu assets by asset class (% of plan assets)", class_bars),
+        chart(
+            "Effective crypto exposure per option, against its cap",
+            crypto_bars,
+        ),
+        chart(
+            "Effective private equity + credit per option, against its cap",
+            private_bars,
+        ),
+        chart("Effective real-estate exposure per option", re_bars),
+        chart(
+            "Plan-level crypto exposure, against the plan cap",
+            plan_bars,
+        ),
+    ];
+
+    let options = menu
+        .options
+        .iter()
+        .zip(&lt.options)
+        .map(|(o, f)| {
+            let mine: Vec<&Finding> = all
+                .iter()
+                .copied()
+                .filter(|x| x.option.as_deref() == Some(&o.id))
+                .collect();
+            let c = count(&mine);
+            OptionRow {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                ticker: o.ticker.clone().unwrap_or_default(),
+                asset_class: o.asset_class.clone(),
+                vehicle: o.vehicle.clone(),
+                expense_ratio: o
+                    .expense_ratio_pct
+                    .map_or("—".into(), |e| format!("{}%", format_number(e))),
+                qdia: o.qdia,
+                assets: o.assets_usd.map_or("—".into(), dollars),
+                crypto: format!("{}%", format_number(f.crypto_pct)),
+                private: format!(
+                    "{}%",
+                    format_number(f.private_equity_pct + f.private_credit_pct)
+                ),
+                real_estate: format!("{}%", format_number(f.real_estate_pct)),
+                status: if c.errors > 0 {
+                    "fail"
+                } else if c.warnings > 0 {
+                    "warn"
+                } else {
+                    "pass"
+                },
+            }
+        })
+        .collect();
+
+    let mut groups: BTreeMap<String, RuleGroup> = BTreeMap::new();
+    for f in &all {
+        let rule = policy.rules.rule(&f.rule);
+        let g = groups.entry(f.rule.clone()).or_insert_with(|| RuleGroup {
+            id: f.rule.clone(),
+            name: f.name.clone(),
+            severity: f.severity.to_string(),
+            citation: f
+                .citation
+                .clone()
+                .or(rule.map(|r| r.citation.clone()))
+                .unwrap_or_default(),
+            summary: rule.map(|r| r.summary.clone()).unwrap_or_default(),
+            items: Vec::new(),
+        });
+        let line = f.location.map_or(0, |l| l.line);
+        g.items.push(Item {
+            severity: f.severity.to_string(),
+            message: f.message.clone(),
+            option: f.option.clone().unwrap_or_else(|| "plan".into()),
+            at: format!("{}:{line}", r.path),
+            excerpt: source.line_text(line).trim().to_owned(),
+            waiver: f.waiver.as_ref().map(|w| {
+                format!(
+                    "waived: {} — {}, expires {}",
+                    w.reason, w.approved_by, w.expires
+                )
+            }),
+        });
+    }
+
+    let days = |d: &str| crate::date::days_from_iso(d).unwrap_or(0);
+    let waivers = menu
+        .waivers
+        .iter()
+        .map(|w| {
+            let applied = all.iter().any(|f| {
+                f.waiver
+                    .as_ref()
+                    .is_some_and(|a| a.reason == w.reason && a.expires == w.expires)
+                    && f.rule == w.rule
+            });
+            let status = if w.expires.as_str() < as_of {
+                "expired"
+            } else if !applied {
+                "unused"
+            } else if days(&w.expires) - days(as_of) <= EXPIRING_SOON_DAYS {
+                "applied, expiring soon"
+            } else {
+                "applied"
+            };
+            WaiverRow {
+                rule: w.rule.clone(),
+                option: w.option.clone().unwrap_or_else(|| "whole plan".into()),
+                reason: w.reason.clone(),
+                approved_by: w.approved_by.clone(),
+                expires: w.expires.clone(),
+                status,
+            }
+        })
+        .collect();
+
+    let audit = Audit {
+        menu_sha256: sha256(source.text()),
+        packs: policy
+            .rules
+            .packs
+            .iter()
+            .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
+            .collect(),
+        configs: policy
+            .config
+            .files
+            .iter()
+            .map(|c| (c.name().to_owned(), sha256(c.text())))
+            .collect(),
+        params: policy
+            .rules
+            .rules()
+            .flat_map(|r| {
+                r.params
+                    .iter()
+                    .map(move |(k, v)| (r.id.clone(), k.clone(), v.to_string()))
+            })
+            .collect(),
+    };
+
+    let data = Data {
+        version: env!("CARGO_PKG_VERSION"),
+        as_of: as_of.to_owned(),
+        generated,
+        menu_path: r.path.clone(),
+        plan,
+        verdict: verdict.0,
+        verdict_class: verdict.1,
+        counts,
+        packs,
+        charts,
+        options,
+        findings: groups.into_values().collect(),
+        waivers,
+        audit,
+    };
+    let mut env = Environment::new();
+    env.add_filter("md", |s: String| {
+        s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    });
+    env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
+    let (name, source) = match format {
+        ReportFormat::Html => ("report.html", HTML_TEMPLATE),
+        ReportFormat::Markdown => ("report.md", MARKDOWN_TEMPLATE),
+    };
+    env.add_template(name, source)
+        .map_err(|e| format!("report template: {e}"))?;
+    let tpl = env
+        .get_template(name)
+        .map_err(|e| format!("report template: {e}"))?;
+    tpl.render(Value::from(Serde(&data)))
+        .map_err(|e| format!("report template: {e}"))
+}

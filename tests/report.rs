@@ -1,0 +1,224 @@
+//! The committee's compliance report: content, escaping, reproducibility, and a real browser.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-25";
+const WAIVED: &str = "tests/menus/waived.toml";
+
+fn menulint() -> Command {
+    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
+    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn report(menu: &str, format: &str) -> String {
+    let out = menulint()
+        .args(["report", "--as-of", AS_OF, "--format", format, menu])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn markdown_report_snapshot() {
+    insta::assert_snapshot!("waived_report_md", report(WAIVED, "markdown"));
+}
+
+#[test]
+fn html_report_has_every_section_and_the_right_numbers() {
+    let html = report(WAIVED, "html");
+    for id in [
+        "header", "summary", "charts", "options", "findings", "waivers", "audit",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\">"))
+                || html.contains(&format!("<header id=\"{id}\">")),
+            "section {id}"
+        );
+    }
+    assert!(html.contains(r#"<span class="verdict fail" id="verdict">FAIL</span>"#));
+    assert!(html.contains(r#"<th class="num" id="total-errors">13</th>"#));
+    assert!(html.contains(r#"<th class="num" id="total-warnings">1</th>"#));
+    assert!(html.contains(r#"<th class="num" id="total-waived">1</th>"#));
+    assert_eq!(html.matches("<svg ").count(), 5, "five inline charts");
+    // self-contained: no script, no external resource
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("src=\"http") && !html.contains("<link"));
+    // findings carry citation, location and the source excerpt
+    assert!(html.contains("Source: 29 CFR 2550.404c-5(e)(4); investment policy statement"));
+    // (the template engine escapes `/` too)
+    assert!(html.contains(
+        "tests&#x2f;menus&#x2f;waived.toml:118<span class=\"excerpt\">leverage = 3.0</span>"
+    ));
+    // the waiver, with status
+    assert!(html.contains("<td>Investment Committee</td><td>2027-06-30</td><td>applied</td>"));
+    // audit: the menu's SHA-256 and every pack's
+    use sha2::Digest;
+    let sha: String = sha2::Sha256::digest(std::fs::read(WAIVED).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(html.contains(&format!("{sha} tests&#x2f;menus&#x2f;waived.toml")));
+    assert_eq!(html.matches("<th>Rule pack SHA-256</th>").count(), 5);
+    assert!(
+        html.contains("<td>CRY004</td><td><code>max_pct</code></td><td class=\"mono\">5.0</td>")
+    );
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = std::fs::read_to_string(WAIVED)
+        .unwrap()
+        .replace(
+            "name = \"ProShares UltraPro QQQ\"",
+            "name = \"<script>alert(1)</script>\"",
+        )
+        .replace(
+            "sponsor = \"Globex Corporation\"",
+            "sponsor = \"\\\" onmouseover=\\\"alert(2)\"",
+        );
+    let path = dir.path().join("hostile.toml");
+    std::fs::write(&path, menu).unwrap();
+    let html = report(&path.display().to_string(), "html");
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "escaped name"
+    );
+    assert!(!html.contains("\" onmouseover=\"alert(2)"));
+    assert!(html.contains("&quot; onmouseover=&quot;alert(2)"));
+}
+
+#[test]
+fn reports_are_byte_identical_and_timestamps_follow_source_date_epoch() {
+    assert_eq!(report(WAIVED, "html"), report(WAIVED, "html"));
+    assert!(!report(WAIVED, "html").contains("generated"));
+    let out = menulint()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args([
+            "report",
+            "--timestamp",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "markdown",
+            WAIVED,
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("· generated 2026-01-01 00:00:00 UTC ·"));
+}
+
+#[test]
+fn report_to_a_file_and_refusal_of_a_broken_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    menulint()
+        .args(["report", "--as-of", AS_OF, "--output"])
+        .arg(&out)
+        .arg(WAIVED)
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        report(WAIVED, "html")
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "schema_version = 2\n").unwrap();
+    let target = dir.path().join("bad.html");
+    menulint()
+        .args(["report", "--output"])
+        .arg(&target)
+        .arg(&bad)
+        .assert()
+        .code(2);
+    assert!(
+        !target.exists(),
+        "no report is written for a menu that cannot be checked"
+    );
+}
+
+/// Renders the report in headless Chromium to PNG and PDF; skipped where Chromium is absent.
+#[test]
+fn chromium_renders_the_report() {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    let Some(chromium) = chromium else {
+        eprintln!(
+            "SKIPPED: no Chromium on this machine (Debian package `chromium`; .ci/run installs it)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    std::fs::write(&html, report("sample-menus/problems.toml", "html")).unwrap();
+    let url = format!("file://{}", html.display());
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+    ];
+    let run = |extra: &[String]| {
+        let profile = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(chromium)
+            .args(flags)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(&url)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "chromium failed: {log}");
+        for bad in ["Uncaught", "Failed to load resource", "net::ERR_"] {
+            assert!(!log.contains(bad), "chromium reported `{bad}`: {log}");
+        }
+    };
+    let png = dir.path().join("report.png");
+    let pdf = dir.path().join("report.pdf");
+    run(&[
+        format!("--screenshot={}", png.display()),
+        "--window-size=1200,1800".into(),
+        "--hide-scrollbars".into(),
+    ]);
+    run(&[
+        format!("--print-to-pdf={}", pdf.display()),
+        "--no-pdf-header-footer".into(),
+    ]);
+    let png_bytes = std::fs::read(&png).unwrap();
+    assert!(
+        png_bytes.starts_with(b"\x89PNG") && png_bytes.len() > 20_000,
+        "PNG of {} bytes",
+        png_bytes.len()
+    );
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        pdf_bytes.starts_with(b"%PDF") && pdf_bytes.len() > 10_000,
+        "PDF of {} bytes",
+        pdf_bytes.len()
+    );
+    if let Ok(dir) = std::env::var("MENULINT_SCREENSHOT_DIR") {
+        std::fs::copy(&png, Path::new(&dir).join("report.png")).unwrap();
+    }
+}
