@@ -191,8 +191,13 @@ pub fn parse(source: SourceFile) -> Result<Document, Vec<Finding>> {
         let findings = errors
             .iter()
             .map(|e| {
-                let span = e.span().map(|s| s.start + bom..s.end + bom);
-                Finding::input_error("syntax", e.message().trim(), Some(&source), span)
+                // a few parser errors (its recursion limit) carry no span: point at the start
+                let span = e.span().map_or(bom..bom, |s| s.start + bom..s.end + bom);
+                let message = match e.message().trim() {
+                    "recursion limit" => "keys or values nest too deeply (parser recursion limit)",
+                    m => m,
+                };
+                Finding::input_error("syntax", message, Some(&source), Some(span))
                     .with_label("invalid TOML")
                     .with_help("fix the TOML syntax; see https://toml.io/en/v1.0.0")
             })
