@@ -112,28 +112,45 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     }
     let options: Vec<Value> = view["options"]
         .as_array()
-        .map(|a| a.iter().map(to_cel).collect())
+        .map(|a| a.iter().map(option_to_cel).collect())
         .unwrap_or_default();
-    root.add_variable_from_value("menu", to_cel(&view));
+    let ids: Vec<Value> = menu
+        .options
+        .iter()
+        .map(|o| Value::from(o.id.clone()))
+        .collect();
+    // `menu` leaves out the options (rules use `options`): converting them twice per
+    // menu would double the cost of binding it
+    let mut outline = view.clone();
+    if let Some(m) = outline.as_object_mut() {
+        m.remove("options");
+    }
+    root.add_variable_from_value("menu", to_cel(&outline));
     root.add_variable_from_value("plan", to_cel(&view["plan"]));
     root.add_variable_from_value("options", Value::List(options.clone().into()));
+    root.add_variable_from_value("option_ids", Value::List(ids.into()));
     root.add_variable_from_value("as_of", ev.as_of.to_owned());
 
-    for rule in ev.rules.rules() {
+    let params: Vec<Value> = ev
+        .rules
+        .rules()
+        .map(|r| to_cel(&Json::Object(r.params.clone().into_iter().collect())))
+        .collect();
+    let rules: Vec<(&Rule, &Value)> = ev.rules.rules().zip(&params).collect();
+    for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Plan) {
         let mut rctx = root.new_inner_scope();
-        rctx.add_variable_from_value(
-            "params",
-            to_cel(&Json::Object(rule.params.clone().into_iter().collect())),
-        );
-        match rule.scope {
-            Scope::Plan => run(rule, &rctx, None, doc, menu, &mut findings),
-            Scope::Option => {
-                for (i, o) in options.iter().enumerate() {
-                    let mut octx = rctx.new_inner_scope();
-                    octx.add_variable_from_value("option", o.clone());
-                    run(rule, &octx, Some(i), doc, menu, &mut findings);
-                }
-            }
+        rctx.add_variable_from_value("params", (*params).clone());
+        run(rule, &rctx, None, doc, menu, &mut findings);
+    }
+    // binding an option converts it to CEL's internal form: do it once per option,
+    // not once per rule and option
+    for (i, o) in options.iter().enumerate() {
+        let mut octx = root.new_inner_scope();
+        octx.add_variable_from_value("option", o.clone());
+        for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Option) {
+            let mut rctx = octx.new_inner_scope();
+            rctx.add_variable_from_value("params", (*params).clone());
+            run(rule, &rctx, Some(i), doc, menu, &mut findings);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -143,6 +160,21 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
 fn to_cel(v: &Json) -> Value {
     // serde_json values always serialize; Null is only reached on a defect
     cel::to_value(v).unwrap_or(Value::Null)
+}
+
+/// An option for CEL, with `index` as an `int`: JSON's non-negative integers arrive
+/// as `uint`, and rules compare and slice with `int` literals.
+fn option_to_cel(v: &Json) -> Value {
+    match to_cel(v) {
+        Value::Map(m) => {
+            let mut map = (*m.map).clone();
+            if let Some(i) = v.get("index").and_then(Json::as_i64) {
+                map.insert(cel::objects::Key::from("index"), Value::Int(i));
+            }
+            Value::Map(cel::objects::Map { map: map.into() })
+        }
+        other => other,
+    }
 }
 
 fn run(

@@ -20,5 +20,6 @@ pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod synth;
 pub mod validate;
 pub mod waivers;

@@ -2,6 +2,7 @@
 
 mod check;
 mod diff;
+mod generate;
 mod init;
 mod report;
 mod rules;
@@ -26,6 +27,9 @@ enum Command {
     Report(report::ReportArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
+    /// Write synthetic menus (for benchmarks).
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
     /// Explain one rule: what it checks, why, its parameters and examples.
     Explain(rules::ExplainArgs),
     /// Write a commented starter `menulint.toml` and an example menu.
@@ -67,6 +71,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),

@@ -1,0 +1,29 @@
+//! `menulint generate` (hidden): synthetic menus for benchmarks.
+
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// How many menus.
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// The first seed; menu i uses seed + i.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Directory to write `menu-NNNNNN.toml` files into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn run(args: GenerateArgs) -> u8 {
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        return super::usage_error(&format!("cannot create {}: {e}", args.out.display()));
+    }
+    for i in 0..args.count {
+        let path = args.out.join(format!("menu-{i:06}.toml"));
+        if let Err(e) = std::fs::write(&path, menulint::synth::menu(args.seed + i)) {
+            return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    0
+}
