@@ -56,6 +56,18 @@ impl FileReport {
         }
     }
 
+    /// Drops what the renderers will not need, so a run over many menus holds only
+    /// their findings: the source of a clean file, and the parsed menu unless asked.
+    pub fn compact(&mut self, keep_menu: bool) {
+        if self.findings.is_empty() {
+            self.source = None;
+        }
+        if !keep_menu {
+            self.menu = None;
+            self.exposure = None;
+        }
+    }
+
     /// Marks a report about a file that is not a menu (a config, a rule pack).
     pub fn not_menu(mut self) -> Self {
         self.is_menu = false;

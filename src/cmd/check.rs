@@ -154,10 +154,15 @@ pub fn run(args: CheckArgs) -> u8 {
             as_of: &as_of,
             waivers: &policy.config.waivers,
         };
+        let keep_menu = args.explain_exposure || formats.contains(&Format::Junit);
         // each menu is independent; results are sorted afterwards, so order never leaks
         let checked: Vec<FileReport> = menus
             .par_iter()
-            .map(|p| check_path(&ev, &opts, p))
+            .map(|p| {
+                let mut r = check_path(&ev, &opts, p);
+                r.compact(keep_menu);
+                r
+            })
             .collect();
         reports.extend(audit_config_waivers(&ev, &checked, &as_of));
         reports.extend(checked);

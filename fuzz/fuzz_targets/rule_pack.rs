@@ -1,0 +1,13 @@
+#![no_main]
+//! Bytes → rule pack (TOML, CEL compilation, templates): errors, never panics.
+
+use libfuzzer_sys::fuzz_target;
+use menulint::source::SourceFile;
+use std::sync::OnceLock;
+
+fuzz_target!(|data: &[u8]| {
+    static ENV: OnceLock<cel::Env> = OnceLock::new();
+    let env = ENV.get_or_init(menulint::rules::cel_env);
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = menulint::rules::load_pack(env, SourceFile::new("fuzz-pack.toml", text));
+});
