@@ -46,7 +46,8 @@ mapfile -t jsons < <(ls "$menus"/*.json)
 measure() {
   local walls=() rss=0 out
   for _ in $(seq "$RUNS"); do
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    out=$(tail -n 1 "$work/time.txt")
     walls+=("${out% *}")
     [ "${out#* }" -gt "$rss" ] && rss=${out#* }
   done

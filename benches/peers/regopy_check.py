@@ -13,8 +13,9 @@ for path in files:
         menu = tomllib.load(f)
     rego = Interpreter()
     rego.add_module("menulint", policy)
-    rego.set_input_json(json.dumps(menu, default=str))
+    rego.set_input_term(json.dumps(menu, default=str))
     out = rego.query("x = data.menulint.deny")
     result = json.loads(str(out))
-    count += len(result["result"][0]["bindings"]["x"]) if result.get("result") else 0
+    # a set of messages comes back as {"message": true, ...}
+    count += len(result.get("bindings", {}).get("x", {}))
 print(count)
