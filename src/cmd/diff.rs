@@ -1,14 +1,9 @@
 //! `menulint diff`
 
 use super::Color;
-use menulint::check::{check_path, exit, CheckOptions};
-use menulint::config::discover;
-use menulint::evaluate::Evaluation;
-use menulint::load::DEFAULT_MAX_FILE_SIZE;
-use menulint::policy::Policy;
+use menulint::check::exit;
 use menulint::render::{diff_human, diff_json, diff_markdown, render_human, HumanStyle};
-use menulint::rules::Selection;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -44,25 +39,15 @@ pub fn run(args: DiffArgs) -> u8 {
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     // both menus are judged by the same policy: the proposed menu's
-    let config = args
-        .config
-        .clone()
-        .or_else(|| discover(args.proposed.parent().unwrap_or(Path::new("."))));
-    let policy = match Policy::load(config.as_deref(), &Selection::default()) {
-        Ok(p) => p,
-        Err(reports) => return super::print_load_errors(&reports, color),
-    };
-    let ev = Evaluation {
-        rules: &policy.rules,
-        as_of: &as_of,
-        waivers: &policy.config.waivers,
-    };
-    let opts = CheckOptions {
-        as_of: as_of.clone(),
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-    };
-    let current = check_path(&ev, &opts, &args.current);
-    let proposed = check_path(&ev, &opts, &args.proposed);
+    let paths = [args.current.as_path(), args.proposed.as_path()];
+    let (current, proposed) =
+        match super::check_named(args.config.clone(), &args.proposed, &as_of, &paths, color) {
+            Ok((_, mut reports)) => {
+                let proposed = reports.pop().expect("two reports");
+                (reports.pop().expect("two reports"), proposed)
+            }
+            Err(code) => return code,
+        };
     let broken: Vec<_> = [&current, &proposed]
         .into_iter()
         .filter(|r| r.menu.is_none() || !r.checked)

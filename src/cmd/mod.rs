@@ -98,6 +98,34 @@ pub fn usage_error(msg: &str) -> u8 {
     menulint::check::exit::NOT_CHECKED
 }
 
+/// Loads the policy that governs menus in `near` (or the `--config` given) and
+/// checks `menus` with it, for the commands that work on named menus.
+pub fn check_named(
+    config: Option<std::path::PathBuf>,
+    near: &std::path::Path,
+    as_of: &str,
+    menus: &[&std::path::Path],
+    color: bool,
+) -> Result<(menulint::policy::Policy, Vec<menulint::check::FileReport>), u8> {
+    use menulint::check::{check_path, CheckOptions};
+    let config = config
+        .or_else(|| menulint::config::discover(near.parent().unwrap_or(std::path::Path::new("."))));
+    let policy =
+        menulint::policy::Policy::load(config.as_deref(), &menulint::rules::Selection::default())
+            .map_err(|reports| print_load_errors(&reports, color))?;
+    let ev = menulint::evaluate::Evaluation {
+        rules: &policy.rules,
+        as_of,
+        waivers: &policy.config.waivers,
+    };
+    let opts = CheckOptions {
+        as_of: as_of.to_owned(),
+        max_file_size: menulint::load::DEFAULT_MAX_FILE_SIZE,
+    };
+    let reports = menus.iter().map(|m| check_path(&ev, &opts, m)).collect();
+    Ok((policy, reports))
+}
+
 /// Prints the reports of a rule set that failed to load; exit code 2.
 pub fn print_load_errors(reports: &[menulint::check::FileReport], color: bool) -> u8 {
     let style = menulint::render::HumanStyle { color, width: 100 };

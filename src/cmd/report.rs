@@ -1,13 +1,8 @@
 //! `menulint report`
 
-use menulint::check::{check_path, exit, CheckOptions};
-use menulint::config::discover;
-use menulint::evaluate::Evaluation;
-use menulint::load::DEFAULT_MAX_FILE_SIZE;
-use menulint::policy::Policy;
+use menulint::check::exit;
 use menulint::render::{render_human, report, HumanStyle, ReportFormat};
-use menulint::rules::Selection;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -52,24 +47,17 @@ fn generated() -> String {
 
 pub fn run(args: ReportArgs) -> u8 {
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
-    let config = args
-        .config
-        .clone()
-        .or_else(|| discover(args.menu.parent().unwrap_or(Path::new("."))));
-    let policy = match Policy::load(config.as_deref(), &Selection::default()) {
-        Ok(p) => p,
-        Err(reports) => return super::print_load_errors(&reports, false),
+    let (policy, mut reports) = match super::check_named(
+        args.config.clone(),
+        &args.menu,
+        &as_of,
+        &[&args.menu],
+        false,
+    ) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let ev = Evaluation {
-        rules: &policy.rules,
-        as_of: &as_of,
-        waivers: &policy.config.waivers,
-    };
-    let opts = CheckOptions {
-        as_of: as_of.clone(),
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-    };
-    let checked = check_path(&ev, &opts, &args.menu);
+    let checked = reports.pop().expect("one report");
     if !checked.checked || checked.menu.is_none() {
         eprint!(
             "{}",
