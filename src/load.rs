@@ -109,56 +109,36 @@ pub struct Document {
 /// (or, for bad UTF-8, at the first bad byte).
 pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Box::new(Finding::input_error(
-            "io",
-            format!("cannot read {name}: {e}"),
-            None,
-            None,
-        ))
-    })?;
+    // errors before the text is read have no place in it
+    let unplaced = |code: &str, msg: String| Box::new(Finding::input_error(code, msg, None, None));
+    let cannot_read = |e: std::io::Error| unplaced("io", format!("cannot read {name}: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
     if meta.is_dir() {
-        return Err(Box::new(Finding::input_error(
-            "io",
-            format!("{name} is a directory"),
-            None,
-            None,
-        )));
+        return Err(unplaced("io", format!("{name} is a directory")));
     }
     if meta.len() > max_size {
-        return Err(Box::new(
-            Finding::input_error(
-                "too-large",
-                format!(
-                    "{name} is {} bytes, over the limit of {max_size} bytes",
-                    meta.len()
-                ),
-                None,
-                None,
-            )
-            .with_help("a menu is a few kilobytes; raise the limit with --max-file-size if this file is genuine"),
-        ));
+        let f = unplaced(
+            "too-large",
+            format!(
+                "{name} is {} bytes, over the limit of {max_size} bytes",
+                meta.len()
+            ),
+        );
+        return Err(Box::new(f.with_help(
+            "a menu is a few kilobytes; raise the limit with --max-file-size if this file is genuine",
+        )));
     }
     use std::io::Read;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         // the size can change between stat and read: never read past the limit
         .and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
-        .map_err(|e| {
-            Box::new(Finding::input_error(
-                "io",
-                format!("cannot read {name}: {e}"),
-                None,
-                None,
-            ))
-        })?;
+        .map_err(cannot_read)?;
     if bytes.len() as u64 > max_size {
-        return Err(Box::new(Finding::input_error(
+        return Err(unplaced(
             "too-large",
             format!("{name} is over the limit of {max_size} bytes"),
-            None,
-            None,
-        )));
+        ));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),

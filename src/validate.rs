@@ -43,11 +43,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                         .spans
                         .get(&key_path)
                         .map(|s| s.key.clone().unwrap_or(s.value.clone()));
-                    let within = if path.is_empty() {
-                        "the menu".to_owned()
-                    } else {
-                        format!("`{path}`")
-                    };
+                    let within = describe(&path);
                     let help = match closest(key, &allowed) {
                         Some(s) => format!("did you mean `{s}`? A misspelt key would otherwise be silently ignored"),
                         None => format!("allowed keys here: {}", allowed.join(", ")),
@@ -68,11 +64,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
                 let span = doc.spans.get(&path).map(|s| s.value.clone()).or(Some(0..0));
-                let within = if path.is_empty() {
-                    "the menu".to_owned()
-                } else {
-                    format!("`{path}`")
-                };
+                let within = describe(&path);
                 findings.push(
                     Finding::input_error(
                         "schema",
@@ -87,11 +79,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
             }
             _ => {
                 let span = doc.spans.get(&path).map(|s| s.value.clone()).or(Some(0..0));
-                let what = if path.is_empty() {
-                    "the menu".to_owned()
-                } else {
-                    format!("`{path}`")
-                };
+                let what = describe(&path);
                 findings.push(
                     Finding::input_error(
                         "schema",
@@ -109,6 +97,15 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     findings
+}
+
+/// How a message names a place: `the menu` for the root, else the quoted path.
+fn describe(path: &str) -> String {
+    if path.is_empty() {
+        "the menu".to_owned()
+    } else {
+        format!("`{path}`")
+    }
 }
 
 fn label_for(kind: &ValidationErrorKind) -> &'static str {
