@@ -5,9 +5,12 @@ use crate::exposure::LookThrough;
 use crate::finding::{Finding, Label};
 use crate::load::{Document, SpanIndex};
 use crate::menu::Menu;
+use crate::rules::values::{self, Shared};
 use crate::rules::{register_functions, Rule, RuleSet, Scope};
 use crate::source::SourceFile;
-use cel::{Context, ExecutionError, Value};
+use cel::common::types::CelString;
+use cel::common::value::Val;
+use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
@@ -110,71 +113,59 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         ));
         return findings;
     }
-    let options: Vec<Value> = view["options"]
+    let options: Vec<Shared> = view["options"]
         .as_array()
-        .map(|a| a.iter().map(option_to_cel).collect())
+        .map(|a| a.iter().map(values::shared).collect())
         .unwrap_or_default();
-    let ids: Vec<Value> = menu
+    let option_list = values::list(options.iter().map(Shared::boxed).collect());
+    let plan = values::shared(&view["plan"]);
+    let outline = view.as_object().map(|m| {
+        values::map(m.iter().map(|(k, v)| {
+            let v = match k.as_str() {
+                "options" => option_list.boxed(),
+                "plan" => plan.boxed(),
+                _ => values::from_json(v),
+            };
+            (k.as_str(), v)
+        }))
+    });
+    let ids: Vec<Box<dyn Val>> = menu
         .options
         .iter()
-        .map(|o| Value::from(o.id.clone()))
+        .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
         .collect();
-    // `menu` leaves out the options (rules use `options`): converting them twice per
-    // menu would double the cost of binding it
-    let mut outline = view.clone();
-    if let Some(m) = outline.as_object_mut() {
-        m.remove("options");
+    if let Some(outline) = &outline {
+        root.add_variable_as_val("menu", outline.boxed());
     }
-    root.add_variable_from_value("menu", to_cel(&outline));
-    root.add_variable_from_value("plan", to_cel(&view["plan"]));
-    root.add_variable_from_value("options", Value::List(options.clone().into()));
-    root.add_variable_from_value("option_ids", Value::List(ids.into()));
-    root.add_variable_from_value("as_of", ev.as_of.to_owned());
+    root.add_variable_as_val("plan", plan.boxed());
+    root.add_variable_as_val("options", option_list.boxed());
+    root.add_variable_as_val("option_ids", values::list(ids).boxed());
+    root.add_variable_as_val("as_of", Box::new(CelString::from(ev.as_of)));
 
-    let params: Vec<Value> = ev
+    let params: Vec<Json> = ev
         .rules
         .rules()
-        .map(|r| to_cel(&Json::Object(r.params.clone().into_iter().collect())))
+        .map(|r| Json::Object(r.params.clone().into_iter().collect()))
         .collect();
-    let rules: Vec<(&Rule, &Value)> = ev.rules.rules().zip(&params).collect();
+    let params: Vec<Shared> = params.iter().map(values::shared).collect();
+    let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&params).collect();
     for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Plan) {
         let mut rctx = root.new_inner_scope();
-        rctx.add_variable_from_value("params", (*params).clone());
+        rctx.add_variable_as_val("params", params.boxed());
         run(rule, &rctx, None, doc, menu, &mut findings);
     }
-    // binding an option converts it to CEL's internal form: do it once per option,
-    // not once per rule and option
+    // every binding below is a shared reference, not a copy of the option
     for (i, o) in options.iter().enumerate() {
         let mut octx = root.new_inner_scope();
-        octx.add_variable_from_value("option", o.clone());
+        octx.add_variable_as_val("option", o.boxed());
         for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Option) {
             let mut rctx = octx.new_inner_scope();
-            rctx.add_variable_from_value("params", (*params).clone());
+            rctx.add_variable_as_val("params", params.boxed());
             run(rule, &rctx, Some(i), doc, menu, &mut findings);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
-}
-
-fn to_cel(v: &Json) -> Value {
-    // serde_json values always serialize; Null is only reached on a defect
-    cel::to_value(v).unwrap_or(Value::Null)
-}
-
-/// An option for CEL, with `index` as an `int`: JSON's non-negative integers arrive
-/// as `uint`, and rules compare and slice with `int` literals.
-fn option_to_cel(v: &Json) -> Value {
-    match to_cel(v) {
-        Value::Map(m) => {
-            let mut map = (*m.map).clone();
-            if let Some(i) = v.get("index").and_then(Json::as_i64) {
-                map.insert(cel::objects::Key::from("index"), Value::Int(i));
-            }
-            Value::Map(cel::objects::Map { map: map.into() })
-        }
-        other => other,
-    }
 }
 
 fn run(
@@ -236,8 +227,8 @@ fn fire(
     }
     let mut lctx = ctx.new_inner_scope();
     for (name, expr) in &rule.lets {
-        let v = expr.eval(ctx)?;
-        lctx.add_variable_from_value(name.clone(), v);
+        let v = expr.eval_val(ctx)?;
+        lctx.add_variable_as_val(name.clone(), v);
     }
     if rule.check.eval_bool(&lctx)? {
         return Ok(None);

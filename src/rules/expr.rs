@@ -1,6 +1,7 @@
 //! CEL expressions as rules use them: compiled once, evaluated per menu or option.
 
 use crate::source::Span;
+use cel::common::value::Val;
 use cel::{Context, Env, ExecutionError, Program, Value};
 
 /// A compiled CEL expression and where it is written in its rule pack.
@@ -32,6 +33,12 @@ impl Expr {
 
     pub fn eval(&self, ctx: &Context) -> Result<Value, ExecutionError> {
         self.program.execute(ctx)
+    }
+
+    /// Evaluates to CEL's internal form, for binding to a variable without a round trip
+    /// through [`Value`] (which would copy shared lists and maps).
+    pub fn eval_val<'v>(&self, ctx: &Context<'_, 'v>) -> Result<Box<dyn Val + 'v>, ExecutionError> {
+        Value::resolve_val(self.program.expression(), ctx).map(|v| v.into_owned())
     }
 
     /// Evaluates to a boolean, or says what the expression gave instead.

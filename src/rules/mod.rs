@@ -4,6 +4,7 @@ mod expr;
 mod functions;
 mod pack;
 mod template;
+pub mod values;
 
 pub use expr::{format_number, format_value, Expr};
 pub use functions::register as register_functions;
