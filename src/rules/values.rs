@@ -192,10 +192,9 @@ mod tests {
         let env = Arc::new(Env::stdlib());
         let mut ctx = Context::with_env(env);
         ctx.add_variable_as_val("m", from_json(menu));
-        Program::compile(expr)
-            .and_then(|p| Ok(p.execute(&ctx)))
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()))
+        let program = Program::compile(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        program
+            .execute(&ctx)
             .unwrap_or_else(|e| panic!("{expr}: {e}"))
     }
 
