@@ -14,11 +14,7 @@ fn stages(c: &mut Criterion) {
     let text = menulint::synth::menu(42);
     let source = SourceFile::new("bench.toml", text.as_str());
     let rules = RuleSet::builtin().expect("packs load");
-    let ev = Evaluation {
-        rules: &rules,
-        as_of: "2026-11-25",
-        waivers: &[],
-    };
+    let ev = Evaluation::new(&rules, "2026-11-25", &[]);
     let doc = parse(source.clone()).expect("valid");
     let menu: Menu = serde_json::from_value(doc.value.clone()).expect("typed");
     let lt = look_through(&menu).expect("no cycle");

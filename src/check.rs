@@ -8,6 +8,7 @@ use crate::menu::Menu;
 use crate::source::SourceFile;
 use crate::validate::validate;
 use crate::waivers;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -112,7 +113,7 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
     if !schema_errors.is_empty() {
         return FileReport::not_checked(&name, Some(source), schema_errors);
     }
-    let menu: Menu = match serde_json::from_value(doc.value.clone()) {
+    let menu = match Menu::deserialize(&doc.value) {
         Ok(m) => m,
         Err(e) => {
             let f = Finding::input_error(

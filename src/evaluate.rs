@@ -20,6 +20,30 @@ pub struct Evaluation<'a> {
     pub as_of: &'a str,
     /// Waivers from the config, with the file each is written in.
     pub waivers: &'a [(SourceFile, WaiverSpec)],
+    /// Each enabled rule's `params` as CEL values, converted once per run.
+    params: Vec<Shared<'static>>,
+}
+
+impl<'a> Evaluation<'a> {
+    pub fn new(
+        rules: &'a RuleSet,
+        as_of: &'a str,
+        waivers: &'a [(SourceFile, WaiverSpec)],
+    ) -> Evaluation<'a> {
+        let params = rules
+            .rules()
+            .map(|r| {
+                let entries = r.params.iter().map(|(k, v)| (k.clone(), v.clone()));
+                values::shared_owned(&Json::Object(entries.collect()))
+            })
+            .collect();
+        Evaluation {
+            rules,
+            as_of,
+            waivers,
+            params,
+        }
+    }
 }
 
 /// The menu as rules see it: defaults filled in, numbers as doubles, derived fields added.
@@ -142,26 +166,20 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     root.add_variable_as_val("option_ids", values::list(ids).boxed());
     root.add_variable_as_val("as_of", Box::new(CelString::from(ev.as_of)));
 
-    let params: Vec<Json> = ev
-        .rules
-        .rules()
-        .map(|r| Json::Object(r.params.clone().into_iter().collect()))
-        .collect();
-    let params: Vec<Shared> = params.iter().map(values::shared).collect();
-    let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&params).collect();
+    let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&ev.params).collect();
     for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Plan) {
-        let mut rctx = root.new_inner_scope();
-        rctx.add_variable_as_val("params", params.boxed());
-        run(rule, &rctx, None, doc, menu, &mut findings);
+        let mut ctx = root.new_inner_scope();
+        ctx.add_variable_as_val("params", params.boxed());
+        run(rule, ctx, None, doc, menu, &mut findings);
     }
-    // every binding below is a shared reference, not a copy of the option
+    // one flat scope per rule and option: binding shares rather than copies, and every
+    // name a rule looks up is found one scope away from the root
     for (i, o) in options.iter().enumerate() {
-        let mut octx = root.new_inner_scope();
-        octx.add_variable_as_val("option", o.boxed());
         for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Option) {
-            let mut rctx = octx.new_inner_scope();
-            rctx.add_variable_as_val("params", params.boxed());
-            run(rule, &rctx, Some(i), doc, menu, &mut findings);
+            let mut ctx = root.new_inner_scope();
+            ctx.add_variable_as_val("option", o.boxed());
+            ctx.add_variable_as_val("params", params.boxed());
+            run(rule, ctx, Some(i), doc, menu, &mut findings);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -170,7 +188,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
 
 fn run(
     rule: &Rule,
-    ctx: &Context,
+    ctx: Context,
     option: Option<usize>,
     doc: &Document,
     menu: &Menu,
@@ -214,33 +232,34 @@ fn run(
 /// Evaluates one rule in one context; `Some` when it fails.
 fn fire(
     rule: &Rule,
-    ctx: &Context,
+    mut ctx: Context,
     base: &str,
     spans: &SpanIndex,
     source: &SourceFile,
 ) -> Result<Option<Finding>, ExecutionError> {
     // `when` guards the `let` bindings, which may only make sense once it holds
     if let Some(when) = &rule.when {
-        if !when.eval_bool(ctx)? {
+        if !when.eval_bool(&ctx)? {
             return Ok(None);
         }
     }
-    let mut lctx = ctx.new_inner_scope();
-    for (name, expr) in &rule.lets {
-        let v = expr.eval_val(ctx)?;
-        lctx.add_variable_as_val(name.clone(), v);
+    if rule.check_uses_lets {
+        bind_lets(rule, &mut ctx)?;
     }
-    if rule.check.eval_bool(&lctx)? {
+    if rule.check.eval_bool(&ctx)? {
         return Ok(None);
     }
-    let message = rule.message.render(&lctx)?;
-    let path = resolve_path(base, &rule.at.render(&lctx)?);
+    if !rule.check_uses_lets {
+        bind_lets(rule, &mut ctx)?;
+    }
+    let message = rule.message.render(&ctx)?;
+    let path = resolve_path(base, &rule.at.render(&ctx)?);
     let (path_found, span) = match spans.nearest(&path) {
         Some((p, s)) => (p.to_owned(), Some(s.value.clone())),
         None => (String::new(), Some(0..0)),
     };
     let label = match &rule.label {
-        Some(t) => t.render(&lctx)?,
+        Some(t) => t.render(&ctx)?,
         None if path_found == path => "here".to_owned(),
         None => format!(
             "`{}` is missing here",
@@ -250,13 +269,13 @@ fn fire(
     };
     let mut labels = Vec::new();
     for also in &rule.also {
-        let p = resolve_path(base, &also.at.render(&lctx)?);
+        let p = resolve_path(base, &also.at.render(&ctx)?);
         if let Some(s) = spans.get(&p) {
             labels.push(Label {
                 location: source.location(&s.value),
                 span: s.value.clone(),
                 path: p,
-                message: also.label.render(&lctx)?,
+                message: also.label.render(&ctx)?,
             });
         }
     }
@@ -276,6 +295,14 @@ fn fire(
         fingerprint: String::new(),
         waiver: None,
     }))
+}
+
+fn bind_lets(rule: &Rule, ctx: &mut Context) -> Result<(), ExecutionError> {
+    for (name, expr) in &rule.lets {
+        let v = expr.eval_val(ctx)?;
+        ctx.add_variable_as_val(name.clone(), v);
+    }
+    Ok(())
 }
 
 /// `at` paths are relative to the option in option scope; a leading `/` makes them absolute.

@@ -12,11 +12,7 @@ fn run_pipeline(rules: &RuleSet, catalog: &Catalog, bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    let ev = Evaluation {
-        rules,
-        as_of: "2026-11-25",
-        waivers: &[],
-    };
+    let ev = Evaluation::new(rules, "2026-11-25", &[]);
     let report = check_source(&ev, SourceFile::new("fuzz.toml", text));
     assert!(
         !report

@@ -27,11 +27,7 @@ fn every_rule_has_a_passing_and_a_failing_example() {
 #[test]
 fn examples_fail_and_pass_as_they_say_at_the_right_line() {
     let rules = RuleSet::builtin().expect("built-in packs load");
-    let ev = Evaluation {
-        rules: &rules,
-        as_of: AS_OF,
-        waivers: &[],
-    };
+    let ev = Evaluation::new(&rules, AS_OF, &[]);
     let mut ran = 0;
     for rule in rules.rules() {
         for (i, example) in rule.examples.iter().enumerate() {

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         (rules, catalog)
     });
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let ev = Evaluation { rules, as_of: "2026-11-25", waivers: &[] };
+    let ev = Evaluation::new(rules, "2026-11-25", &[]);
     let report = check_source(&ev, SourceFile::new("fuzz.toml", text));
     // a menu the rules could not evaluate is a defect in a built-in rule
     assert!(

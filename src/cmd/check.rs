@@ -149,11 +149,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 .entry(rule.id.clone())
                 .or_insert_with(|| RuleInfo::of(rule));
         }
-        let ev = Evaluation {
-            rules: &policy.rules,
-            as_of: &as_of,
-            waivers: &policy.config.waivers,
-        };
+        let ev = Evaluation::new(&policy.rules, &as_of, &policy.config.waivers);
         let keep_menu = args.explain_exposure || formats.contains(&Format::Junit);
         // each menu is independent; results are sorted afterwards, so order never leaks
         let checked: Vec<FileReport> = menus

@@ -113,11 +113,7 @@ pub fn check_named(
     let policy =
         menulint::policy::Policy::load(config.as_deref(), &menulint::rules::Selection::default())
             .map_err(|reports| print_load_errors(&reports, color))?;
-    let ev = menulint::evaluate::Evaluation {
-        rules: &policy.rules,
-        as_of,
-        waivers: &policy.config.waivers,
-    };
+    let ev = menulint::evaluate::Evaluation::new(&policy.rules, as_of, &policy.config.waivers);
     let opts = CheckOptions {
         as_of: as_of.to_owned(),
         max_file_size: menulint::load::DEFAULT_MAX_FILE_SIZE,

@@ -73,11 +73,7 @@ pub fn explain(rules: &RuleSet, rule: &Rule, as_of: &str) -> String {
         let _ = writeln!(out, "  let {name} = {}", e.source);
     }
     let _ = writeln!(out, "  check: {}\n", rule.check.source);
-    let ev = Evaluation {
-        rules,
-        as_of,
-        waivers: &[],
-    };
+    let ev = Evaluation::new(rules, as_of, &[]);
     for (i, ex) in rule.examples.iter().enumerate() {
         let report = check_source(&ev, ex.to_source(&rule.id, i));
         let hits: Vec<_> = report

@@ -35,6 +35,11 @@ impl Expr {
         self.program.execute(ctx)
     }
 
+    /// Whether the expression reads the variable `name`.
+    pub fn uses(&self, name: &str) -> bool {
+        self.program.references().has_variable(name)
+    }
+
     /// Evaluates to CEL's internal form, for binding to a variable without a round trip
     /// through [`Value`] (which would copy shared lists and maps).
     pub fn eval_val<'v>(&self, ctx: &Context<'_, 'v>) -> Result<Box<dyn Val + 'v>, ExecutionError> {

@@ -127,6 +127,9 @@ pub struct Rule {
     /// Parameters as the pack sets them, before any config override.
     pub defaults: BTreeMap<String, serde_json::Value>,
     pub lets: Vec<(String, Expr)>,
+    /// Whether `check` reads a `let`; when not, the lets wait until the check fails, as
+    /// only the message needs them.
+    pub check_uses_lets: bool,
     pub when: Option<Expr>,
     pub check: Expr,
     pub message: Template,
@@ -288,6 +291,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             help: r.help,
             defaults: params.clone(),
             params,
+            check_uses_lets: lets.iter().any(|(name, _)| check.uses(name)),
             lets,
             when,
             check,

@@ -32,8 +32,22 @@ impl<'v> Shared<'v> {
 }
 
 /// Converts JSON into CEL: containers become [`Shared`], integers `int` (`uint` only
-/// past `i64::MAX`), other numbers `double`.
+/// past `i64::MAX`), other numbers `double`. Strings borrow from `v`.
 pub fn from_json(v: &Json) -> Box<dyn Val + '_> {
+    convert(v, CelString::from)
+}
+
+/// Converts a JSON list or map into a [`Shared`] one; a scalar is wrapped as it is.
+pub fn shared(v: &Json) -> Shared<'_> {
+    shared_with(v, CelString::from)
+}
+
+/// As [`shared`], with strings of its own, for values kept longer than the JSON.
+pub fn shared_owned(v: &Json) -> Shared<'static> {
+    shared_with(v, |s| CelString::from(s.to_owned()))
+}
+
+fn convert<'j, 'v>(v: &'j Json, string: fn(&'j str) -> CelString<'v>) -> Box<dyn Val + 'v> {
     match v {
         Json::Null => Box::new(CelNull),
         Json::Bool(b) => Box::new(CelBool::from(*b)),
@@ -42,17 +56,22 @@ pub fn from_json(v: &Json) -> Box<dyn Val + '_> {
             (None, Some(u)) => Box::new(CelUInt::from(u)),
             _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
         },
-        Json::String(s) => Box::new(CelString::from(s.as_str())),
-        Json::Array(_) | Json::Object(_) => shared(v).boxed(),
+        Json::String(s) => Box::new(string(s)),
+        Json::Array(_) | Json::Object(_) => shared_with(v, string).boxed(),
     }
 }
 
-/// Converts a JSON list or map into a [`Shared`] one; a scalar is wrapped as it is.
-pub fn shared(v: &Json) -> Shared<'_> {
+fn shared_with<'j, 'v>(v: &'j Json, string: fn(&'j str) -> CelString<'v>) -> Shared<'v> {
     match v {
-        Json::Array(items) => list(items.iter().map(from_json).collect()),
-        Json::Object(entries) => map(entries.iter().map(|(k, v)| (k.as_str(), from_json(v)))),
-        scalar => Shared(Arc::from(from_json(scalar))),
+        Json::Array(items) => list(items.iter().map(|i| convert(i, string)).collect()),
+        Json::Object(entries) => {
+            let entries: HashMap<CelMapKey<'v>, Box<dyn Val + 'v>> = entries
+                .iter()
+                .map(|(k, v)| (CelMapKey::String(string(k)), convert(v, string)))
+                .collect();
+            Shared(Arc::new(CelMap::from(entries)))
+        }
+        scalar => Shared(Arc::from(convert(scalar, string))),
     }
 }
 
