@@ -1,5 +1,6 @@
 //! Source text with a line index, so byte spans become 1-based lines and columns.
 
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -12,6 +13,8 @@ pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
     line_starts: Arc<[usize]>,
+    /// A `\r` not followed by `\n`, which miette counts as a line break and the index does not.
+    bare_cr: bool,
 }
 
 /// A 1-based start and end position; columns count characters, not bytes.
@@ -29,10 +32,15 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let bytes = text.as_bytes();
+        let bare_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            bare_cr,
         }
     }
 
@@ -93,6 +101,51 @@ impl SourceFile {
     }
 }
 
+/// Snippets for miette, cut from the lines around the span: miette's own `str` source
+/// scans the text from its start for every snippet, which made rendering quadratic in
+/// a large menu with many findings. The answer is the same as miette's, byte for byte.
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let bytes = self.text.as_bytes();
+        if span.offset() > bytes.len() {
+            // miette's own scan would slice past the end and panic
+            return Err(MietteError::OutOfBounds);
+        }
+        let named = |c: Box<dyn SpanContents<'a> + 'a>, shift: usize, lines: usize| {
+            Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                c.data(),
+                (c.span().offset() + shift, c.span().len()).into(),
+                c.line() + lines,
+                c.column(),
+                c.line_count() + lines,
+            )) as Box<dyn SpanContents<'a> + 'a>
+        };
+        if self.bare_cr {
+            return Ok(named(bytes.read_span(span, before, after)?, 0, 0));
+        }
+        let line_of = |offset: usize| self.line_starts.partition_point(|&s| s <= offset) - 1;
+        // one line more on each side than miette keeps, so its scan of the window ends
+        // exactly where a scan of the whole text would
+        let first = line_of(span.offset().min(bytes.len())).saturating_sub(before + 1);
+        let last = line_of((span.offset() + span.len()).min(bytes.len())) + after + 2;
+        let start = self.line_starts[first];
+        let end = self.line_starts.get(last).copied().unwrap_or(bytes.len());
+        let local = SourceSpan::new((span.offset().saturating_sub(start)).into(), span.len());
+        let window = &bytes[start..end];
+        Ok(named(
+            window.read_span(&local, before, after)?,
+            start,
+            first,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +161,48 @@ mod tests {
         assert_eq!(f.position(999), (3, 2));
         assert_eq!(f.line_text(2), "né = \"x\"");
         assert_eq!(f.line_text(9), "");
+    }
+
+    #[test]
+    fn snippets_match_miettes_own_for_every_span() {
+        let texts = [
+            "a = 1\nb = 2\n\n[plan]\nname = \"x\"\nsponsor = \"y\"\n",
+            "a = 1\r\nb = 2\r\n\r\nc = 3",
+            "one\rtwo\nthree\r\nfour",
+            "no newline at all",
+            "\n\n\n",
+            "",
+        ];
+        for text in texts {
+            let ours = SourceFile::new("m.toml", text);
+            let theirs = miette::NamedSource::new("m.toml", text.to_owned());
+            let past = SourceSpan::new((text.len() + 1).into(), 0);
+            assert!(ours.read_span(&past, 1, 1).is_err());
+            for offset in 0..=text.len() {
+                for len in [0, 1, 3, 8, 40] {
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let span = SourceSpan::new(offset.into(), len);
+                        let a = ours.read_span(&span, before, after);
+                        let b = theirs.read_span(&span, before, after);
+                        let (a, b) = match (a, b) {
+                            (Ok(a), Ok(b)) => (a, b),
+                            (Err(_), Err(_)) => continue,
+                            (a, b) => panic!(
+                                "{text:?} {offset}+{len}: {:?} vs {:?}",
+                                a.is_ok(),
+                                b.is_ok()
+                            ),
+                        };
+                        let what = format!("{text:?} {offset}+{len} ({before}, {after})");
+                        assert_eq!(a.data(), b.data(), "{what}");
+                        assert_eq!(a.span(), b.span(), "{what}");
+                        assert_eq!(a.line(), b.line(), "{what}");
+                        assert_eq!(a.column(), b.column(), "{what}");
+                        assert_eq!(a.line_count(), b.line_count(), "{what}");
+                        assert_eq!(a.name(), b.name(), "{what}");
+                    }
+                }
+            }
+        }
     }
 }

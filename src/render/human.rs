@@ -3,11 +3,9 @@
 use super::Summary;
 use crate::check::FileReport;
 use crate::finding::{Finding, Severity};
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use crate::source::SourceFile;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
-use std::sync::Arc;
 
 /// How to draw the output.
 #[derive(Debug, Clone, Copy)]
@@ -19,7 +17,7 @@ pub struct HumanStyle {
 /// A finding viewed as a miette diagnostic.
 struct Diag<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<SourceFile>,
     help: Option<String>,
 }
 
@@ -92,10 +90,7 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
         .with_links(false);
     let mut out = String::new();
     for report in reports {
-        let source = report
-            .source
-            .as_ref()
-            .map(|s| NamedSource::new(s.name(), s.text_arc()));
+        let source = report.source.clone();
         for finding in &report.findings {
             if let Some(w) = &finding.waiver {
                 let at = finding
