@@ -170,16 +170,17 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Plan) {
         let mut ctx = root.new_inner_scope();
         ctx.add_variable_as_val("params", params.boxed());
-        run(rule, ctx, None, doc, menu, &mut findings);
+        run(rule, ctx, "", doc, menu, &mut findings);
     }
     // one flat scope per rule and option: binding shares rather than copies, and every
     // name a rule looks up is found one scope away from the root
     for (i, o) in options.iter().enumerate() {
+        let base = format!("options[{i}]");
         for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Option) {
             let mut ctx = root.new_inner_scope();
             ctx.add_variable_as_val("option", o.boxed());
             ctx.add_variable_as_val("params", params.boxed());
-            run(rule, ctx, Some(i), doc, menu, &mut findings);
+            run(rule, ctx, &base, doc, menu, &mut findings);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -189,20 +190,19 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
 fn run(
     rule: &Rule,
     ctx: Context,
-    option: Option<usize>,
+    base: &str,
     doc: &Document,
     menu: &Menu,
     out: &mut Vec<Finding>,
 ) {
-    let base = option.map(|i| format!("options[{i}]")).unwrap_or_default();
-    match fire(rule, ctx, &base, &doc.spans, &doc.source) {
+    match fire(rule, ctx, base, &doc.spans, &doc.source) {
         Ok(Some(mut f)) => {
             f.option = option_of(&f.path, menu);
             out.push(f);
         }
         Ok(None) => {}
         Err(e) => {
-            let span = doc.spans.nearest(&base).map(|(_, s)| s.value.clone());
+            let span = doc.spans.nearest(base).map(|(_, s)| s.value.clone());
             out.push(
                 Finding::input_error(
                     "rule-eval",
