@@ -9,7 +9,8 @@ use crate::rules::values::{self, Shared};
 use crate::rules::{register_functions, Rule, RuleSet, Scope};
 use crate::source::SourceFile;
 use cel::common::types::CelString;
-use cel::common::value::Val;
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
 use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
 
@@ -123,20 +124,21 @@ fn numbers_to_doubles(v: &mut Json) {
     }
 }
 
+/// The variables rules see; a `let` may not take these names.
+pub const VARIABLES: [&str; 7] = [
+    "menu",
+    "plan",
+    "options",
+    "option_ids",
+    "as_of",
+    "option",
+    "params",
+];
+
 /// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
 pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Vec<Finding> {
     let view = rule_view(doc, menu, lt);
     let mut findings = Vec::new();
-    let mut root = Context::with_env(ev.rules.env.clone());
-    if let Err(e) = register_functions(&mut root) {
-        findings.push(Finding::input_error(
-            "rule-eval",
-            format!("cannot register rule helpers: {e}"),
-            None,
-            None,
-        ));
-        return findings;
-    }
     let options: Vec<Shared> = view["options"]
         .as_array()
         .map(|a| a.iter().map(values::shared).collect())
@@ -158,6 +160,41 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         .iter()
         .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
         .collect();
+    // every rule × option pair, in evaluation order: plan rules, then option by option
+    let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&ev.params).collect();
+    let plan_pairs = rules
+        .iter()
+        .filter(|(r, _)| r.scope == Scope::Plan)
+        .map(|&(rule, params)| Bound {
+            rule,
+            params,
+            option: None,
+        });
+    let option_pairs = options.iter().enumerate().flat_map(|(i, o)| {
+        rules
+            .iter()
+            .filter(|(r, _)| r.scope == Scope::Option)
+            .map(move |&(rule, params)| Bound {
+                rule,
+                params,
+                option: Some((i, o)),
+            })
+    });
+    let pairs: Vec<Bound> = plan_pairs.chain(option_pairs).collect();
+    let bases: Vec<String> = (0..options.len())
+        .map(|i| format!("options[{i}]"))
+        .collect();
+
+    let mut root = Context::with_env(ev.rules.env.clone());
+    if let Err(e) = register_functions(&mut root) {
+        findings.push(Finding::input_error(
+            "rule-eval",
+            format!("cannot register rule helpers: {e}"),
+            None,
+            None,
+        ));
+        return findings;
+    }
     if let Some(outline) = &outline {
         root.add_variable_as_val("menu", outline.boxed());
     }
@@ -165,36 +202,35 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     root.add_variable_as_val("options", option_list.boxed());
     root.add_variable_as_val("option_ids", values::list(ids).boxed());
     root.add_variable_as_val("as_of", Box::new(CelString::from(ev.as_of)));
-
-    let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&ev.params).collect();
-    for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Plan) {
+    for pair in &pairs {
+        // `option` and `params` come from the resolver: a scope per pair costs no allocation
         let mut ctx = root.new_inner_scope();
-        ctx.add_variable_as_val("params", params.boxed());
-        run(rule, ctx, "", doc, menu, &mut findings);
-    }
-    // one flat scope per rule and option: binding shares rather than copies, and every
-    // name a rule looks up is found one scope away from the root
-    for (i, o) in options.iter().enumerate() {
-        let base = format!("options[{i}]");
-        for (rule, params) in rules.iter().filter(|(r, _)| r.scope == Scope::Option) {
-            let mut ctx = root.new_inner_scope();
-            ctx.add_variable_as_val("option", o.boxed());
-            ctx.add_variable_as_val("params", params.boxed());
-            run(rule, ctx, &base, doc, menu, &mut findings);
-        }
+        ctx.set_variable_resolver(pair);
+        let base = pair.option.map_or("", |(i, _)| bases[i].as_str());
+        run(pair.rule, ctx, base, doc, menu, &mut findings);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
 
-fn run(
-    rule: &Rule,
-    ctx: Context,
-    base: &str,
-    doc: &Document,
-    menu: &Menu,
-    out: &mut Vec<Finding>,
-) {
+/// One rule to run, with the values its scope binds.
+struct Bound<'a, 'v> {
+    rule: &'a Rule,
+    params: &'a Shared<'static>,
+    option: Option<(usize, &'a Shared<'v>)>,
+}
+
+impl VariableResolver for Bound<'_, '_> {
+    fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
+        match name {
+            "params" => Some(CowVal::Borrowed(self.params)),
+            "option" => self.option.map(|(_, o)| CowVal::Borrowed(o as &dyn Val)),
+            _ => None,
+        }
+    }
+}
+
+fn run(rule: &Rule, ctx: Context, base: &str, doc: &Document, menu: &Menu, out: &mut Vec<Finding>) {
     match fire(rule, ctx, base, &doc.spans, &doc.source) {
         Ok(Some(mut f)) => {
             f.option = option_of(&f.path, menu);

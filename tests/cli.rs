@@ -367,6 +367,16 @@ fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
         err.contains("`params.maximum`") && err.contains("bad.toml:16:"),
         "{err}"
     );
+    // a `let` that would hide a variable every rule sees
+    let (code, err) = pack_error(&good.replace(
+        "params = { max = 4 }",
+        "params = { max = 4 }\nlet = { options = \"[]\" }",
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`let` cannot rebind `options`") && err.contains("bad.toml:16:"),
+        "{err}"
+    );
     // a rule id that clashes with a built-in rule
     let (code, err) = pack_error(&good.replace("ACM001", "CRY001"));
     assert_eq!(code, 2);

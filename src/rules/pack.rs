@@ -207,6 +207,14 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
                 format!("rule name `{}` must be kebab-case", r.name.get_ref()),
             );
         }
+        for (name, value) in &r.lets {
+            if crate::evaluate::VARIABLES.contains(&name.as_str()) {
+                err(
+                    value.span(),
+                    format!("`let` cannot rebind `{name}`, a variable every rule sees"),
+                );
+            }
+        }
         let mut compile = |s: &Spanned<String>| -> Option<Expr> {
             match Expr::compile(env, s.get_ref(), s.span()) {
                 Ok(e) => Some(e),
