@@ -58,9 +58,10 @@ impl FileReport {
     }
 
     /// Drops what the renderers will not need, so a run over many menus holds only
-    /// their findings: the source of a clean file, and the parsed menu unless asked.
-    pub fn compact(&mut self, keep_menu: bool) {
-        if self.findings.is_empty() {
+    /// their findings: the source of a clean file (of every file unless a renderer
+    /// quotes it), and the parsed menu unless asked.
+    pub fn compact(&mut self, keep_source: bool, keep_menu: bool) {
+        if self.findings.is_empty() || !keep_source {
             self.source = None;
         }
         if !keep_menu {

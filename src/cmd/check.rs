@@ -151,12 +151,14 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         let ev = Evaluation::new(&policy.rules, &as_of, &policy.config.waivers);
         let keep_menu = args.explain_exposure || formats.contains(&Format::Junit);
+        // the human and SARIF outputs quote the menu's lines; the others only locate them
+        let keep_source = formats.contains(&Format::Human) || formats.contains(&Format::Sarif);
         // each menu is independent; results are sorted afterwards, so order never leaks
         let checked: Vec<FileReport> = menus
             .par_iter()
             .map(|p| {
                 let mut r = check_path(&ev, &opts, p);
-                r.compact(keep_menu);
+                r.compact(keep_source, keep_menu);
                 r
             })
             .collect();
