@@ -30,7 +30,7 @@ for n in $SIZES; do
     # exit 1 (findings) is the expected outcome on generated menus
     /usr/bin/time -o "$work/time.txt" -f "%e %M" \
       "$bin" check --as-of 2026-11-25 --format json "$menus" >/dev/null || [ $? -eq 1 ]
-    read -r w m < "$work/time.txt"
+    read -r w m < <(tail -n 1 "$work/time.txt")
     walls+=("$w")
     [ "$m" -gt "$rss" ] && rss=$m
   done
