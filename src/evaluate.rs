@@ -161,6 +161,9 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
         .collect();
     // every rule × option pair, in evaluation order: plan rules, then option by option
+    let bases: Vec<String> = (0..options.len())
+        .map(|i| format!("options[{i}]"))
+        .collect();
     let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&ev.params).collect();
     let plan_pairs = rules
         .iter()
@@ -168,22 +171,21 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         .map(|&(rule, params)| Bound {
             rule,
             params,
+            base: "",
             option: None,
         });
-    let option_pairs = options.iter().enumerate().flat_map(|(i, o)| {
+    let option_pairs = options.iter().zip(&bases).flat_map(|(o, base)| {
         rules
             .iter()
             .filter(|(r, _)| r.scope == Scope::Option)
             .map(move |&(rule, params)| Bound {
                 rule,
                 params,
-                option: Some((i, o)),
+                base,
+                option: Some(o),
             })
     });
     let pairs: Vec<Bound> = plan_pairs.chain(option_pairs).collect();
-    let bases: Vec<String> = (0..options.len())
-        .map(|i| format!("options[{i}]"))
-        .collect();
 
     let mut root = Context::with_env(ev.rules.env.clone());
     if let Err(e) = register_functions(&mut root) {
@@ -206,8 +208,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         // `option` and `params` come from the resolver: a scope per pair costs no allocation
         let mut ctx = root.new_inner_scope();
         ctx.set_variable_resolver(pair);
-        let base = pair.option.map_or("", |(i, _)| bases[i].as_str());
-        run(pair.rule, ctx, base, doc, menu, &mut findings);
+        run(pair.rule, ctx, pair.base, doc, menu, &mut findings);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
@@ -217,14 +218,16 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
 struct Bound<'a, 'v> {
     rule: &'a Rule,
     params: &'a Shared<'static>,
-    option: Option<(usize, &'a Shared<'v>)>,
+    /// The option's path (`options[3]`), empty for a plan rule.
+    base: &'a str,
+    option: Option<&'a Shared<'v>>,
 }
 
 impl VariableResolver for Bound<'_, '_> {
     fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
         match name {
             "params" => Some(CowVal::Borrowed(self.params)),
-            "option" => self.option.map(|(_, o)| CowVal::Borrowed(o as &dyn Val)),
+            "option" => self.option.map(|o| CowVal::Borrowed(o as &dyn Val)),
             _ => None,
         }
     }

@@ -52,15 +52,10 @@ impl SourceFile {
         &self.text
     }
 
-    /// The shared text, for renderers that need an owned handle.
-    pub fn text_arc(&self) -> Arc<str> {
-        self.text.clone()
-    }
-
     /// 1-based (line, column) of a byte offset; offsets past the end clamp to it.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
         let column = self.text[start..offset].chars().count() + 1;
         (line + 1, column)
@@ -89,6 +84,11 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The 0-based line an offset falls on; offsets past the end are on the last line.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
     }
 
     /// Moves an offset back onto a character boundary inside the text.
@@ -129,11 +129,10 @@ impl SourceCode for SourceFile {
         if self.bare_cr {
             return Ok(named(bytes.read_span(span, before, after)?, 0, 0));
         }
-        let line_of = |offset: usize| self.line_starts.partition_point(|&s| s <= offset) - 1;
         // one line more on each side than miette keeps, so its scan of the window ends
         // exactly where a scan of the whole text would
-        let first = line_of(span.offset().min(bytes.len())).saturating_sub(before + 1);
-        let last = line_of((span.offset() + span.len()).min(bytes.len())) + after + 2;
+        let first = self.line_index(span.offset()).saturating_sub(before + 1);
+        let last = self.line_index(span.offset() + span.len()) + after + 2;
         let start = self.line_starts[first];
         let end = self.line_starts.get(last).copied().unwrap_or(bytes.len());
         let local = SourceSpan::new((span.offset().saturating_sub(start)).into(), span.len());

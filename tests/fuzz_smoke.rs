@@ -8,12 +8,21 @@ use menulint::rules::{cel_env, load_pack, RuleSet};
 use menulint::source::SourceFile;
 use menulint::synth::Rng;
 
-fn run_pipeline(rules: &RuleSet, catalog: &Catalog, bytes: &[u8]) {
+/// The built-in rules and their catalog, as the pipeline renders them.
+fn builtin() -> (RuleSet, Catalog) {
+    let rules = RuleSet::builtin().unwrap();
+    let catalog = rules
+        .rules()
+        .map(|r| (r.id.clone(), RuleInfo::of(r)))
+        .collect();
+    (rules, catalog)
+}
+
+fn run_pipeline(ev: &Evaluation, catalog: &Catalog, bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    let ev = Evaluation::new(rules, "2026-11-25", &[]);
-    let report = check_source(&ev, SourceFile::new("fuzz.toml", text));
+    let report = check_source(ev, SourceFile::new("fuzz.toml", text));
     assert!(
         !report
             .findings
@@ -100,11 +109,8 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 
 #[test]
 fn mutated_menus_never_panic_or_break_a_rule() {
-    let rules = RuleSet::builtin().unwrap();
-    let catalog: Catalog = rules
-        .rules()
-        .map(|r| (r.id.clone(), RuleInfo::of(r)))
-        .collect();
+    let (rules, catalog) = builtin();
+    let ev = Evaluation::new(&rules, "2026-11-25", &[]);
     let seeds: Vec<Vec<u8>> = [
         "sample-menus/conventional.toml",
         "sample-menus/bitcoin.toml",
@@ -118,7 +124,7 @@ fn mutated_menus_never_panic_or_break_a_rule() {
     for i in 0..1500 {
         let seed = &seeds[i % seeds.len()];
         let input = mutate(&mut rng, seed);
-        run_pipeline(&rules, &catalog, &input);
+        run_pipeline(&ev, &catalog, &input);
     }
 }
 
@@ -140,15 +146,12 @@ fn mutated_rule_packs_never_panic() {
 
 #[test]
 fn inputs_the_fuzzers_found_stay_fixed() {
-    let rules = RuleSet::builtin().unwrap();
-    let catalog: Catalog = rules
-        .rules()
-        .map(|r| (r.id.clone(), RuleInfo::of(r)))
-        .collect();
+    let (rules, catalog) = builtin();
+    let ev = Evaluation::new(&rules, "2026-11-25", &[]);
     let mut n = 0;
     for entry in std::fs::read_dir("tests/fuzz-regressions").unwrap() {
         let path = entry.unwrap().path();
-        run_pipeline(&rules, &catalog, &std::fs::read(&path).unwrap());
+        run_pipeline(&ev, &catalog, &std::fs::read(&path).unwrap());
         n += 1;
     }
     eprintln!("{n} fuzz regressions replayed");

@@ -64,13 +64,11 @@ fn convert<'j, 'v>(v: &'j Json, string: fn(&'j str) -> CelString<'v>) -> Box<dyn
 fn shared_with<'j, 'v>(v: &'j Json, string: fn(&'j str) -> CelString<'v>) -> Shared<'v> {
     match v {
         Json::Array(items) => list(items.iter().map(|i| convert(i, string)).collect()),
-        Json::Object(entries) => {
-            let entries: HashMap<CelMapKey<'v>, Box<dyn Val + 'v>> = entries
+        Json::Object(entries) => keyed_map(
+            entries
                 .iter()
-                .map(|(k, v)| (CelMapKey::String(string(k)), convert(v, string)))
-                .collect();
-            Shared(Arc::new(CelMap::from(entries)))
-        }
+                .map(|(k, v)| (CelMapKey::String(string(k)), convert(v, string))),
+        ),
         scalar => Shared(Arc::from(convert(scalar, string))),
     }
 }
@@ -82,10 +80,11 @@ pub fn list(items: Vec<Box<dyn Val + '_>>) -> Shared<'_> {
 
 /// A shared map of the given entries.
 pub fn map<'v>(entries: impl IntoIterator<Item = (&'v str, Box<dyn Val + 'v>)>) -> Shared<'v> {
-    let entries: HashMap<CelMapKey<'v>, Box<dyn Val + 'v>> = entries
-        .into_iter()
-        .map(|(k, v)| (CelMapKey::from(k), v))
-        .collect();
+    keyed_map(entries.into_iter().map(|(k, v)| (CelMapKey::from(k), v)))
+}
+
+fn keyed_map<'v>(entries: impl Iterator<Item = (CelMapKey<'v>, Box<dyn Val + 'v>)>) -> Shared<'v> {
+    let entries: HashMap<CelMapKey<'v>, Box<dyn Val + 'v>> = entries.collect();
     Shared(Arc::new(CelMap::from(entries)))
 }
 
