@@ -15,13 +15,7 @@ set -euo pipefail
 N=${N:-1000}
 RUNS=${RUNS:-3}
 SUBSET=CRY003,CRY005,CRY006,SCO001,SCO002,SCO003
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=${WORK:-$root/target/bench}
-mkdir -p "$work"
-cd "$root"
-
-cargo build --release --quiet
-bin=$root/target/release/menulint
+source "$(dirname "$0")/common.sh"
 
 # peers
 if [ ! -x "$work/venv/bin/check-jsonschema" ]; then
@@ -42,22 +36,10 @@ fi
 mapfile -t tomls < <(ls "$menus"/*.toml)
 mapfile -t jsons < <(ls "$menus"/*.json)
 
-# runs a command RUNS times; prints "median_wall_s max_rss_kb"
-measure() {
-  local walls=() rss=0 out
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    out=$(tail -n 1 "$work/time.txt")
-    walls+=("${out% *}")
-    [ "${out#* }" -gt "$rss" ] && rss=${out#* }
-  done
-  printf '%s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" "$rss"
-}
-
 declare -A wall mem
 run() {
   local name=$1; shift
-  read -r wall["$name"] mem["$name"] < <(measure "$@")
+  read -r wall["$name"] mem["$name"] _ < <(measure "$@")
   echo "measured $name: ${wall[$name]} s" >&2
 }
 

@@ -12,29 +12,16 @@ set -euo pipefail
 SIZES=${SIZES:-1000 10000 100000}
 RUNS=${RUNS:-3}
 PLANS=720000
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=${WORK:-$root/target/bench}
-mkdir -p "$work"
-cd "$root"
-
-cargo build --release --quiet
-bin=$root/target/release/menulint
+source "$(dirname "$0")/common.sh"
 
 printf '| %8s | %10s | %10s | %13s | %16s |\n' menus "wall s" menus/s "peak RSS MB" "720k projected s"
 printf '|%s|%s|%s|%s|%s|\n' ---------- ------------ ------------ --------------- ------------------
 for n in $SIZES; do
   menus=$work/menus-$n
   [ -d "$menus" ] || "$bin" generate --count "$n" --out "$menus" >/dev/null
-  walls=() rss=0
-  for _ in $(seq "$RUNS"); do
-    # exit 1 (findings) is the expected outcome on generated menus
-    /usr/bin/time -o "$work/time.txt" -f "%e %M" \
-      "$bin" check --as-of 2026-11-25 --format json "$menus" >/dev/null || [ $? -eq 1 ]
-    read -r w m < <(tail -n 1 "$work/time.txt")
-    walls+=("$w")
-    [ "$m" -gt "$rss" ] && rss=$m
-  done
-  wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+  read -r wall rss worst < <(measure "$bin" check --as-of 2026-11-25 --format json "$menus")
+  # exit 1 (findings) is the expected outcome on generated menus
+  [ "$worst" -le 1 ] || { echo "menulint exited $worst on $menus" >&2; exit 1; }
   awk -v n="$n" -v w="$wall" -v m="$rss" -v p="$PLANS" \
     'BEGIN { printf "| %8d | %10.2f | %10.0f | %13.0f | %16.0f |\n", n, w, n / w, m / 1024, p * w / n }'
 done
