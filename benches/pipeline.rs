@@ -1,17 +1,17 @@
 //! In-process cost of each stage on one realistic synthetic menu (`cargo bench`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use menulint::check::check_source;
-use menulint::evaluate::{evaluate, Evaluation};
-use menulint::exposure::look_through;
-use menulint::load::parse;
+use menulint::diag::SourceFile;
+use menulint::engine::check::check_source;
+use menulint::engine::evaluate::{evaluate, Evaluation};
+use menulint::menu::exposure::look_through;
+use menulint::menu::load::parse;
 use menulint::menu::Menu;
 use menulint::rules::RuleSet;
-use menulint::source::SourceFile;
 use std::hint::black_box;
 
 fn stages(c: &mut Criterion) {
-    let text = menulint::synth::menu(42);
+    let text = menulint::menu::synth::menu(42);
     let source = SourceFile::new("bench.toml", text.as_str());
     let rules = RuleSet::builtin().expect("packs load");
     let ev = Evaluation::new(&rules, "2026-11-25", &[]);
@@ -23,7 +23,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| parse(black_box(source.clone())))
     });
     c.bench_function("validate: JSON Schema", |b| {
-        b.iter(|| menulint::validate::validate(black_box(&doc)))
+        b.iter(|| menulint::menu::schema::validate(black_box(&doc)))
     });
     c.bench_function("evaluate: 28 built-in rules", |b| {
         b.iter(|| evaluate(&ev, black_box(&doc), &menu, &lt))

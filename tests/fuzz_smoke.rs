@@ -1,19 +1,19 @@
 //! A short, deterministic mutation fuzz of the whole pipeline (the long runs use
 //! cargo-fuzz, see fuzz/), plus every input the fuzzers ever found, kept as regressions.
 
-use menulint::check::check_source;
-use menulint::evaluate::Evaluation;
-use menulint::render::{render, Catalog, Format, RenderOptions, RuleInfo};
+use menulint::diag::SourceFile;
+use menulint::engine::check::check_source;
+use menulint::engine::evaluate::Evaluation;
+use menulint::menu::synth::Rng;
+use menulint::render::{render, Catalog, Format, RenderOptions};
 use menulint::rules::{cel_env, load_pack, RuleSet};
-use menulint::source::SourceFile;
-use menulint::synth::Rng;
 
 /// The built-in rules and their catalog, as the pipeline renders them.
 fn builtin() -> (RuleSet, Catalog) {
     let rules = RuleSet::builtin().unwrap();
     let catalog = rules
         .rules()
-        .map(|r| (r.id.clone(), RuleInfo::of(r)))
+        .map(|r| (r.id.clone(), r.info.clone()))
         .collect();
     (rules, catalog)
 }
@@ -27,7 +27,7 @@ fn run_pipeline(ev: &Evaluation, catalog: &Catalog, bytes: &[u8]) {
         !report
             .findings
             .iter()
-            .any(|f| f.rule == "menulint::rule-eval"),
+            .any(|f| f.id() == "menulint::rule-eval"),
         "{text}\n{:#?}",
         report.findings
     );

@@ -1,8 +1,8 @@
 //! Every built-in rule ships a passing and a failing example; run them all.
 
-use menulint::check::check_source;
-use menulint::evaluate::Evaluation;
-use menulint::load::parent_path;
+use menulint::diag::Segment;
+use menulint::engine::check::check_source;
+use menulint::engine::evaluate::Evaluation;
 use menulint::rules::RuleSet;
 
 const AS_OF: &str = "2026-11-25";
@@ -41,7 +41,7 @@ fn examples_fail_and_pass_as_they_say_at_the_right_line() {
             let hits: Vec<_> = report
                 .findings
                 .iter()
-                .filter(|f| f.rule == rule.id)
+                .filter(|f| f.id() == rule.id)
                 .collect();
             if !example.fails {
                 assert!(
@@ -64,20 +64,20 @@ fn examples_fail_and_pass_as_they_say_at_the_right_line() {
                 // the label sits on the line of the field the finding names, or on the
                 // header of the nearest table that exists when the field is missing
                 let line = source.line_text(f.location.expect("located").line);
-                let mut path = f.path.as_str();
+                let mut path = f.path.clone();
                 let found = loop {
-                    let last = path
-                        .rsplit(['.', '['])
-                        .next()
-                        .unwrap_or_default()
-                        .trim_end_matches(']');
-                    if line.contains(last) && !last.is_empty()
-                        || line.starts_with('[') && path.starts_with("options")
+                    let last = match path.segments().last() {
+                        Some(Segment::Key(k)) => k.to_string(),
+                        Some(Segment::Index(i)) => i.to_string(),
+                        None => break false,
+                    };
+                    if line.contains(&last)
+                        || line.starts_with('[') && path.option_index().is_some()
                     {
                         break true;
                     }
-                    match parent_path(path) {
-                        Some(p) if !p.is_empty() => path = p,
+                    match path.parent() {
+                        Some(p) if !p.is_root() => path = p,
                         _ => break false,
                     }
                 };

@@ -2,14 +2,14 @@
 //! Bytes → TOML with spans → schema validation: never panics, always locates errors.
 
 use libfuzzer_sys::fuzz_target;
-use menulint::source::SourceFile;
+use menulint::diag::SourceFile;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let source = SourceFile::new("fuzz.toml", text);
-    match menulint::load::parse(source) {
+    match menulint::menu::load::parse(source) {
         Ok(doc) => {
-            for f in menulint::validate::validate(&doc) {
+            for f in menulint::menu::schema::validate(&doc) {
                 assert!(f.location.is_some(), "schema finding without a place: {f:?}");
             }
         }

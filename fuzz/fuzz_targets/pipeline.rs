@@ -2,18 +2,18 @@
 //! Bytes → the whole check with the built-in rules → every output format.
 
 use libfuzzer_sys::fuzz_target;
-use menulint::check::check_source;
-use menulint::evaluate::Evaluation;
-use menulint::render::{render, Catalog, Format, RenderOptions, RuleInfo};
+use menulint::engine::check::check_source;
+use menulint::engine::evaluate::Evaluation;
+use menulint::render::{render, Catalog, Format, RenderOptions};
 use menulint::rules::RuleSet;
-use menulint::source::SourceFile;
+use menulint::diag::SourceFile;
 use std::sync::OnceLock;
 
 fuzz_target!(|data: &[u8]| {
     static RULES: OnceLock<(RuleSet, Catalog)> = OnceLock::new();
     let (rules, catalog) = RULES.get_or_init(|| {
         let rules = RuleSet::builtin().expect("built-in packs load");
-        let catalog = rules.rules().map(|r| (r.id.clone(), RuleInfo::of(r))).collect();
+        let catalog = rules.rules().map(|r| (r.id.clone(), r.info.clone())).collect();
         (rules, catalog)
     });
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let report = check_source(&ev, SourceFile::new("fuzz.toml", text));
     // a menu the rules could not evaluate is a defect in a built-in rule
     assert!(
-        !report.findings.iter().any(|f| f.rule == "menulint::rule-eval"),
+        !report.findings.iter().any(|f| f.id() == "menulint::rule-eval"),
         "{:#?}",
         report.findings
     );

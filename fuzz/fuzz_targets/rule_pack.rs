@@ -2,7 +2,7 @@
 //! Bytes → rule pack (TOML, CEL compilation, templates): errors, never panics.
 
 use libfuzzer_sys::fuzz_target;
-use menulint::source::SourceFile;
+use menulint::diag::SourceFile;
 use std::sync::OnceLock;
 
 fuzz_target!(|data: &[u8]| {

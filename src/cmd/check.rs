@@ -1,18 +1,12 @@
 //! `menulint check`
 
 use super::Color;
-use menulint::baseline::Baseline;
-use menulint::check::{check_path, collect_menus, exit, CheckOptions, FileReport};
-use menulint::config::discover;
-use menulint::evaluate::Evaluation;
-use menulint::finding::Finding;
-use menulint::load::DEFAULT_MAX_FILE_SIZE;
-use menulint::policy::Policy;
-use menulint::render::{render, Catalog, Format, RenderOptions, RuleInfo};
-use menulint::rules::Selection;
-use menulint::waivers;
-use rayon::prelude::*;
-use std::collections::BTreeMap;
+use menulint::engine::check::CheckOptions;
+use menulint::engine::run::{run as run_checks, RunOptions};
+use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
+use menulint::policy::baseline::Baseline;
+use menulint::policy::Selection;
+use menulint::render::{render, Format, RenderOptions};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,10 +84,6 @@ pub fn run(args: CheckArgs) -> u8 {
         ignore: args.ignore.clone(),
         packs: args.packs.clone(),
     };
-    let opts = CheckOptions {
-        as_of: as_of.clone(),
-        max_file_size: args.max_file_size,
-    };
     let baseline = match &args.baseline {
         Some(p) => match read_baseline(p) {
             Ok(b) => Some(b),
@@ -101,76 +91,26 @@ pub fn run(args: CheckArgs) -> u8 {
         },
         None => None,
     };
-
-    let (files, mut reports) = collect_menus(&args.paths);
-    let mut catalog = Catalog::new();
-    // menus grouped by the config that governs them
-    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        let config = args
-            .config
-            .clone()
-            .or_else(|| discover(f.parent().unwrap_or(Path::new("."))));
-        groups.entry(config).or_default().push(f);
-    }
-    if groups.is_empty() {
-        if let Some(c) = &args.config {
-            groups.insert(Some(c.clone()), Vec::new());
-        }
-    }
-    for (config_path, menus) in groups {
-        let policy = match Policy::load(config_path.as_deref(), &selection) {
-            Ok(p) => p,
-            Err(errors) => {
-                reports.extend(errors);
-                let why = config_path
-                    .as_ref()
-                    .map_or("the rule packs have errors".to_owned(), |p| {
-                        format!("its config {} has errors", p.display())
-                    });
-                reports.extend(menus.iter().map(|m| {
-                    let name = m.display().to_string();
-                    FileReport::not_checked(
-                        &name,
-                        None,
-                        vec![Finding::input_error(
-                            "config",
-                            format!("{name} was not checked: {why}"),
-                            None,
-                            None,
-                        )],
-                    )
-                }));
-                continue;
-            }
-        };
-        for rule in policy.rules.rules() {
-            catalog
-                .entry(rule.id.clone())
-                .or_insert_with(|| RuleInfo::of(rule));
-        }
-        let ev = Evaluation::new(&policy.rules, &as_of, &policy.config.waivers);
-        let keep_menu = args.explain_exposure || formats.contains(&Format::Junit);
+    let opts = RunOptions {
+        config: args.config.clone(),
+        selection,
+        as_of: as_of.clone(),
+        check: CheckOptions {
+            max_file_size: args.max_file_size,
+        },
         // the human and SARIF outputs quote the menu's lines; the others only locate them
-        let keep_source = formats.contains(&Format::Human) || formats.contains(&Format::Sarif);
-        // each menu is independent; results are sorted afterwards, so order never leaks
-        let checked: Vec<FileReport> = menus
-            .par_iter()
-            .map(|p| {
-                let mut r = check_path(&ev, &opts, p);
-                r.compact(keep_source, keep_menu);
-                r
-            })
-            .collect();
-        reports.extend(audit_config_waivers(&ev, &checked, &as_of));
-        reports.extend(checked);
-    }
-    merge_by_path(&mut reports);
-    if let Some(b) = &baseline {
-        b.filter(&mut reports);
-    }
+        keep_source: formats.contains(&Format::Human) || formats.contains(&Format::Sarif),
+        keep_menu: args.explain_exposure || formats.contains(&Format::Junit),
+        measures: false,
+        baseline,
+    };
+    let outcome = run_checks(&args.paths, &opts);
+    let (reports, catalog) = (outcome.reports, outcome.catalog);
     if let Some(path) = &args.write_baseline {
-        let text = Baseline::record(&reports).to_json();
+        let findings = reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(move |f| (r.path.as_str(), f)));
+        let text = Baseline::record(findings).to_json();
         if let Err(e) = menulint::output::write_atomic(path, text.as_bytes()) {
             return super::usage_error(&format!("cannot write baseline {}: {e}", path.display()));
         }
@@ -196,52 +136,7 @@ pub fn run(args: CheckArgs) -> u8 {
             None => print!("{text}"),
         }
     }
-    let deny_warnings = args.deny == Some(Deny::Warnings);
-    reports
-        .iter()
-        .map(|r| r.exit_code(deny_warnings))
-        .max()
-        .unwrap_or(exit::CLEAN)
-}
-
-/// Findings about the config's own waivers, as reports on the config files.
-fn audit_config_waivers(ev: &Evaluation, checked: &[FileReport], as_of: &str) -> Vec<FileReport> {
-    let mut by_file: BTreeMap<String, FileReport> = BTreeMap::new();
-    for (i, (source, w)) in ev.waivers.iter().enumerate() {
-        let used = checked.iter().any(|r| r.config_waivers_used.contains(&i));
-        if let Some(f) = waivers::audit(source, w, used, as_of) {
-            let report = by_file
-                .entry(source.name().to_owned())
-                .or_insert_with(|| FileReport {
-                    checked: true,
-                    ..FileReport::not_checked(source.name(), Some(source.clone()), Vec::new())
-                        .not_menu()
-                });
-            report.findings.push(f);
-        }
-    }
-    by_file.into_values().collect()
-}
-
-/// One report per path (a base config shared by several groups is audited once each),
-/// sorted by path so output never depends on discovery order.
-fn merge_by_path(reports: &mut Vec<FileReport>) {
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports.dedup_by(|later, first| {
-        if later.path != first.path {
-            return false;
-        }
-        for f in later.findings.drain(..) {
-            if !first.findings.contains(&f) {
-                first.findings.push(f);
-            }
-        }
-        first.checked &= later.checked;
-        true
-    });
-    for r in reports.iter_mut() {
-        r.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
+    menulint::engine::exit_code(&reports, args.deny == Some(Deny::Warnings))
 }
 
 fn read_baseline(path: &Path) -> Result<Baseline, String> {

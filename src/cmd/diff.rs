@@ -1,7 +1,8 @@
 //! `menulint diff`
 
 use super::Color;
-use menulint::check::exit;
+use menulint::engine::exit;
+use menulint::engine::run::RunOptions;
 use menulint::render::{diff_human, diff_json, diff_markdown, render_human, HumanStyle};
 use std::path::PathBuf;
 
@@ -39,15 +40,19 @@ pub fn run(args: DiffArgs) -> u8 {
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     // both menus are judged by the same policy: the proposed menu's
-    let paths = [args.current.as_path(), args.proposed.as_path()];
-    let (current, proposed) =
-        match super::check_named(args.config.clone(), &args.proposed, &as_of, &paths, color) {
-            Ok((_, mut reports)) => {
-                let proposed = reports.pop().expect("two reports");
-                (reports.pop().expect("two reports"), proposed)
-            }
-            Err(code) => return code,
-        };
+    let opts = RunOptions {
+        config: args.config.clone(),
+        as_of,
+        keep_source: true,
+        keep_menu: true,
+        measures: true,
+        ..RunOptions::default()
+    };
+    let paths = [args.current.clone(), args.proposed.clone()];
+    let (current, proposed) = match super::check_named(&args.proposed, &paths, &opts, color) {
+        Ok((_, reports)) => (reports[0].clone(), reports[1].clone()),
+        Err(code) => return code,
+    };
     let broken: Vec<_> = [&current, &proposed]
         .into_iter()
         .filter(|r| r.menu.is_none() || !r.checked)
@@ -60,7 +65,7 @@ pub fn run(args: DiffArgs) -> u8 {
         );
         return exit::NOT_CHECKED;
     }
-    let Some(d) = menulint::diff::diff(&current, &proposed) else {
+    let Some(d) = menulint::engine::diff::diff(&current, &proposed) else {
         return exit::NOT_CHECKED;
     };
     let out = match args.format {

@@ -21,7 +21,7 @@ pub fn run(args: GenerateArgs) -> u8 {
     }
     for i in 0..args.count {
         let path = args.out.join(format!("menu-{i:06}.toml"));
-        if let Err(e) = std::fs::write(&path, menulint::synth::menu(args.seed + i)) {
+        if let Err(e) = std::fs::write(&path, menulint::menu::synth::menu(args.seed + i)) {
             return super::usage_error(&format!("cannot write {}: {e}", path.display()));
         }
     }

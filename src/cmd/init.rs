@@ -15,8 +15,8 @@ pub struct InitArgs {
 pub fn run(args: InitArgs) -> u8 {
     let files = [
         (
-            args.dir.join(menulint::config::CONFIG_FILE),
-            menulint::config::CONFIG_TEMPLATE,
+            args.dir.join(menulint::policy::config::CONFIG_FILE),
+            menulint::policy::config::CONFIG_TEMPLATE,
         ),
         (args.dir.join("menu.toml"), EXAMPLE_MENU),
     ];

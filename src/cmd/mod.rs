@@ -77,7 +77,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),
         Command::Schema => {
-            print!("{}", menulint::validate::MENU_SCHEMA);
+            print!("{}", menulint::menu::schema::MENU_SCHEMA);
             0
         }
     }
@@ -95,36 +95,28 @@ pub fn parse_date(s: &str) -> Result<String, String> {
 /// Prints a one-line error for a problem outside any file; exit code 2.
 pub fn usage_error(msg: &str) -> u8 {
     eprintln!("error: {msg}");
-    menulint::check::exit::NOT_CHECKED
+    menulint::engine::exit::NOT_CHECKED
 }
 
-/// Loads the policy that governs menus in `near` (or the `--config` given) and
-/// checks `menus` with it, for the commands that work on named menus.
+/// Loads the policy that governs `near` (or the configured one) and checks `menus`
+/// with it, for the commands that work on named menus. The menus' reports come
+/// first, in order, then any about the config's waivers.
 pub fn check_named(
-    config: Option<std::path::PathBuf>,
     near: &std::path::Path,
-    as_of: &str,
-    menus: &[&std::path::Path],
+    menus: &[std::path::PathBuf],
+    opts: &menulint::engine::run::RunOptions,
     color: bool,
-) -> Result<(menulint::policy::Policy, Vec<menulint::check::FileReport>), u8> {
-    use menulint::check::{check_path, CheckOptions};
-    let config = config
-        .or_else(|| menulint::config::discover(near.parent().unwrap_or(std::path::Path::new("."))));
+) -> Result<(menulint::policy::Policy, Vec<menulint::engine::FileReport>), u8> {
+    use menulint::engine::run;
     let policy =
-        menulint::policy::Policy::load(config.as_deref(), &menulint::rules::Selection::default())
-            .map_err(|reports| print_load_errors(&reports, color))?;
-    let ev = menulint::evaluate::Evaluation::new(&policy.rules, as_of, &policy.config.waivers);
-    let opts = CheckOptions {
-        as_of: as_of.to_owned(),
-        max_file_size: menulint::load::DEFAULT_MAX_FILE_SIZE,
-    };
-    let reports = menus.iter().map(|m| check_path(&ev, &opts, m)).collect();
+        run::load_policy(near, opts).map_err(|reports| print_load_errors(&reports, color))?;
+    let reports = run::check_menus(&policy, menus, opts);
     Ok((policy, reports))
 }
 
 /// Prints the reports of a rule set that failed to load; exit code 2.
-pub fn print_load_errors(reports: &[menulint::check::FileReport], color: bool) -> u8 {
+pub fn print_load_errors(reports: &[menulint::engine::FileReport], color: bool) -> u8 {
     let style = menulint::render::HumanStyle { color, width: 100 };
     eprint!("{}", menulint::render::render_human(reports, style));
-    menulint::check::exit::NOT_CHECKED
+    menulint::engine::exit::NOT_CHECKED
 }

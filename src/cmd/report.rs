@@ -1,6 +1,7 @@
 //! `menulint report`
 
-use menulint::check::exit;
+use menulint::engine::exit;
+use menulint::engine::run::RunOptions;
 use menulint::render::{render_human, report, HumanStyle, ReportFormat};
 use std::path::PathBuf;
 
@@ -47,22 +48,25 @@ fn generated() -> String {
 
 pub fn run(args: ReportArgs) -> u8 {
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
-    let (policy, mut reports) = match super::check_named(
-        args.config.clone(),
-        &args.menu,
-        &as_of,
-        &[&args.menu],
-        false,
-    ) {
-        Ok(r) => r,
-        Err(code) => return code,
+    let opts = RunOptions {
+        config: args.config.clone(),
+        as_of: as_of.clone(),
+        keep_source: true,
+        keep_menu: true,
+        measures: true,
+        ..RunOptions::default()
     };
-    let checked = reports.pop().expect("one report");
+    let (policy, reports) =
+        match super::check_named(&args.menu, std::slice::from_ref(&args.menu), &opts, false) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+    let checked = &reports[0];
     if !checked.checked || checked.menu.is_none() {
         eprint!(
             "{}",
             render_human(
-                std::slice::from_ref(&checked),
+                std::slice::from_ref(checked),
                 HumanStyle {
                     color: false,
                     width: 100
@@ -72,7 +76,7 @@ pub fn run(args: ReportArgs) -> u8 {
         return exit::NOT_CHECKED;
     }
     let stamp = args.timestamp.then(generated);
-    let text = match report(&checked, &policy, &as_of, stamp, args.format) {
+    let text = match report(checked, &policy, &as_of, stamp, args.format) {
         Ok(t) => t,
         Err(e) => return super::usage_error(&e),
     };

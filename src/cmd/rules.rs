@@ -1,8 +1,7 @@
 //! `menulint rules` and `menulint explain`
 
-use menulint::config::discover;
-use menulint::policy::Policy;
-use menulint::rules::Selection;
+use menulint::policy::config::discover;
+use menulint::policy::{Policy, Selection};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,7 +23,7 @@ pub struct RulesArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// The rule id, e.g. CRY001.
+    /// The rule, by id or name.
     rule: String,
     /// The config file to use, instead of the nearest `menulint.toml` above the current directory.
     #[arg(long, value_name = "FILE")]
@@ -36,8 +35,13 @@ pub struct ExplainArgs {
 
 fn policy(config: Option<PathBuf>) -> Result<Policy, u8> {
     let path = config.or_else(|| discover(&std::env::current_dir().unwrap_or_default()));
-    Policy::load(path.as_deref(), &Selection::default())
-        .map_err(|reports| super::print_load_errors(&reports, false))
+    Policy::load(path.as_deref(), &Selection::default()).map_err(|errors| {
+        let reports: Vec<_> = errors
+            .into_iter()
+            .map(menulint::engine::FileReport::from_errors)
+            .collect();
+        super::print_load_errors(&reports, false)
+    })
 }
 
 pub fn run(args: RulesArgs) -> u8 {
@@ -66,6 +70,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
         ));
     };
     let as_of = args.as_of.unwrap_or_else(menulint::date::today);
-    print!("{}", menulint::render::explain(&policy.rules, rule, &as_of));
+    let examples = menulint::engine::examples::run_examples(&policy.rules, rule, &as_of);
+    print!("{}", menulint::render::explain(rule, &examples));
     0
 }

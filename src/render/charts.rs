@@ -2,14 +2,7 @@
 
 use crate::rules::format_number;
 
-/// XML-escapes text placed in SVG.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use super::escape::xml as esc;
 
 /// One bar: a label, a value, and an optional cap drawn as a marker.
 pub struct Bar {

@@ -1,7 +1,8 @@
 //! Renderings of a [`MenuDiff`].
 
-use crate::diff::{severity_word, MenuDiff, OptionChange};
-use crate::finding::Finding;
+use super::escape::{markdown, markdown_code};
+use crate::diag::Finding;
+use crate::engine::diff::{MenuDiff, OptionChange};
 use crate::rules::format_number;
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ fn finding_line(path: &str, f: &Finding) -> String {
     let at = f
         .location
         .map_or(path.to_owned(), |l| format!("{path}:{}", l.line));
-    format!("{:<7} {} {at}: {}", severity_word(f), f.rule, f.message)
+    format!("{:<7} {} {at}: {}", f.status_word(), f.id(), f.message)
 }
 
 /// Plain text for the terminal.
@@ -133,16 +134,19 @@ pub fn diff_markdown(d: &MenuDiff) -> String {
                     ..
                 } => (
                     id,
-                    fields
-                        .iter()
-                        .map(|f| format!("{}: {} → {}", f.field, value(&f.before), value(&f.after)))
-                        .chain(renamed_from.iter().map(|o| format!("renamed from {o}")))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                        .replace('|', "\\|"),
+                    markdown(
+                        &fields
+                            .iter()
+                            .map(|f| {
+                                format!("{}: {} → {}", f.field, value(&f.before), value(&f.after))
+                            })
+                            .chain(renamed_from.iter().map(|o| format!("renamed from {o}")))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
                 ),
             };
-            out.push_str(&format!("| `{id}` | {what} |\n"));
+            out.push_str(&format!("| {} | {what} |\n", markdown_code(id)));
         }
     }
     for (title, list) in [("Introduced", &d.introduced), ("Resolved", &d.resolved)] {
@@ -150,9 +154,9 @@ pub fn diff_markdown(d: &MenuDiff) -> String {
         for f in list {
             out.push_str(&format!(
                 "- {} **{}** {}\n",
-                severity_word(f),
-                f.rule,
-                f.message.replace('|', "\\|")
+                f.status_word(),
+                f.id(),
+                markdown(&f.message)
             ));
         }
     }

@@ -1,8 +1,7 @@
 //! `menulint explain RULE`: a rule's documentation, with its examples run live.
 
-use crate::check::check_source;
-use crate::evaluate::Evaluation;
-use crate::rules::{Rule, RuleSet, Scope};
+use crate::engine::examples::ExampleRun;
+use crate::rules::{Rule, Scope};
 use std::fmt::Write;
 
 fn indent(text: &str, by: &str) -> String {
@@ -19,9 +18,9 @@ fn indent(text: &str, by: &str) -> String {
         .join("\n")
 }
 
-/// The rule's documentation. Each example is checked against the rules in force,
-/// and what it really does is printed next to what it claims.
-pub fn explain(rules: &RuleSet, rule: &Rule, as_of: &str) -> String {
+/// The rule's documentation, with what each example really does (run against the
+/// rules in force) printed next to what it claims.
+pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
     let mut out = String::new();
     let scope = match rule.scope {
         Scope::Plan => "once per menu",
@@ -73,22 +72,14 @@ pub fn explain(rules: &RuleSet, rule: &Rule, as_of: &str) -> String {
         let _ = writeln!(out, "  let {name} = {}", e.source);
     }
     let _ = writeln!(out, "  check: {}\n", rule.check.source);
-    let ev = Evaluation::new(rules, as_of, &[]);
-    for (i, ex) in rule.examples.iter().enumerate() {
-        let report = check_source(&ev, ex.to_source(&rule.id, i));
-        let hits: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id)
-            .collect();
-        let verdict = if hits.is_empty() { "passes" } else { "fails" };
-        let claim = if ex.fails { "fails" } else { "passes" };
+    for (i, ex) in examples.iter().enumerate() {
+        let verdict = if ex.fails() { "fails" } else { "passes" };
+        let claim = if ex.claims_to_fail { "fails" } else { "passes" };
         let _ = writeln!(out, "Example {}: {}", i + 1, ex.title);
         let _ = writeln!(out, "{}", indent(&ex.menu, "  │ "));
-        match hits.first() {
-            Some(f) => {
-                let line = f.location.map_or(0, |l| l.line.saturating_sub(6));
-                let _ = writeln!(out, "  → {verdict}: {} (example line {line})", f.message);
+        match &ex.hit {
+            Some((message, line)) => {
+                let _ = writeln!(out, "  → {verdict}: {message} (example line {line})");
             }
             None => {
                 let _ = writeln!(out, "  → {verdict}");

@@ -1,7 +1,7 @@
 //! `check --explain-exposure`: how each look-through figure was computed.
 
-use crate::check::FileReport;
-use crate::exposure::Figures;
+use crate::engine::FileReport;
+use crate::menu::exposure::Figures;
 use crate::rules::format_number as n;
 
 /// Reads one exposure figure.
@@ -32,7 +32,7 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
                 if eff == 0.0 {
                     continue;
                 }
-                let own = get(&crate::exposure::Figures::own(&o.exposure));
+                let own = get(&Figures::own(&o.exposure));
                 let mut terms = vec![format!("own {}%", n(own))];
                 for h in &o.holdings {
                     if let Some(j) = index(&h.option) {

@@ -1,19 +1,8 @@
 //! GitHub Actions workflow commands: one annotation per finding.
 
-use crate::check::FileReport;
-use crate::finding::Severity;
-
-/// Escapes a workflow command's message (`%`, CR, LF).
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value (also `:` and `,`).
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
+use super::escape::{github_data as escape_data, github_property as escape_property};
+use crate::diag::Severity;
+use crate::engine::FileReport;
 
 /// `::error file=…,line=…::message` lines; waived findings are left out.
 pub fn render(reports: &[FileReport]) -> String {
@@ -34,18 +23,18 @@ pub fn render(reports: &[FileReport]) -> String {
                     props.push(format!("endColumn={}", l.end_column));
                 }
             }
-            let title = if f.name.is_empty() {
-                f.rule.clone()
+            let title = if f.name().is_empty() {
+                f.id().to_owned()
             } else {
-                format!("{} {}", f.rule, f.name)
+                format!("{} {}", f.id(), f.name())
             };
             props.push(format!("title={}", escape_property(&title)));
             let mut message = f.message.clone();
-            if let Some(h) = &f.help {
+            if let Some(h) = f.help_text() {
                 message.push_str("\nhelp: ");
                 message.push_str(h);
             }
-            if let Some(c) = &f.citation {
+            if let Some(c) = f.citation() {
                 message.push_str("\npolicy: ");
                 message.push_str(c);
             }
@@ -57,18 +46,4 @@ pub fn render(reports: &[FileReport]) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hostile_text_is_escaped() {
-        assert_eq!(
-            escape_data("50% off\r\n::error::x"),
-            "50%25 off%0D%0A::error::x"
-        );
-        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
-    }
 }

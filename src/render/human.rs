@@ -1,9 +1,8 @@
 //! Annotated source snippets through miette's graphical handler.
 
 use super::Summary;
-use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
-use crate::source::SourceFile;
+use crate::diag::{Finding, Severity, SourceFile};
+use crate::engine::FileReport;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 
@@ -38,10 +37,10 @@ impl std::error::Error for Diag<'_> {}
 impl Diagnostic for Diag<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let f = self.finding;
-        Some(if f.name.is_empty() {
-            Box::new(&f.rule)
+        Some(if f.name().is_empty() {
+            Box::new(f.id())
         } else {
-            Box::new(format!("{}({})", f.rule, f.name))
+            Box::new(format!("{}({})", f.id(), f.name()))
         })
     }
 
@@ -98,13 +97,13 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
                     .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
                 out.push_str(&format!(
                     "  waived {}({}) at {}{at}: {}\n    reason: {} (approved by {}, expires {}; {})\n\n",
-                    finding.rule, finding.name, report.path, finding.message, w.reason, w.approved_by, w.expires, w.at
+                    finding.id(), finding.name(), report.path, finding.message, w.reason, w.approved_by, w.expires, w.at
                 ));
                 continue;
             }
-            let help = match (&finding.help, &finding.citation) {
+            let help = match (finding.help_text(), finding.citation()) {
                 (Some(h), Some(c)) => Some(format!("{h}\npolicy: {c}")),
-                (Some(h), None) => Some(h.clone()),
+                (Some(h), None) => Some(h.to_owned()),
                 (None, Some(c)) => Some(format!("policy: {c}")),
                 (None, None) => None,
             };

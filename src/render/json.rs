@@ -1,8 +1,8 @@
 //! One JSON document for the whole run.
 
 use super::Summary;
-use crate::check::FileReport;
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::engine::FileReport;
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -1,20 +1,20 @@
 //! JUnit XML: a test suite per menu, a test case per rule and option (or plan).
 
 use super::RenderOptions;
-use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
-use crate::rules::Scope;
+use crate::diag::{Finding, Scope, Severity};
+use crate::engine::FileReport;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::collections::HashMap;
 
 fn failure(r: &FileReport, f: &Finding) -> (String, String) {
     let at = f.location.map_or(r.path.clone(), |l| {
         format!("{}:{}:{}", r.path, l.line, l.column)
     });
     let mut body = format!("{at}: {}", f.message);
-    if let Some(h) = &f.help {
+    if let Some(h) = f.help_text() {
         body.push_str(&format!("\nhelp: {h}"));
     }
-    if let Some(c) = &f.citation {
+    if let Some(c) = f.citation() {
         body.push_str(&format!("\npolicy: {c}"));
     }
     (format!("{at}: {}", f.message), body)
@@ -29,7 +29,7 @@ fn case(name: String, classname: &str, findings: &[&Finding], r: &FileReport) ->
         let (message, body) = failure(r, f);
         let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
         s.set_message(message)
-            .set_type(format!("{} {}", f.rule, f.severity))
+            .set_type(format!("{} {}", f.id(), f.severity))
             .set_description(body);
         s
     } else if let Some(f) = findings.iter().find(|f| f.waiver.is_some()) {
@@ -59,7 +59,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
         if !r.checked || !r.is_menu {
             // input errors (or findings about a config file): one case per finding
             for f in &r.findings {
-                suite.add_test_case(case(f.rule.clone(), &classname, &[f], r));
+                suite.add_test_case(case(f.id().to_owned(), &classname, &[f], r));
             }
             if r.findings.is_empty() {
                 suite.add_test_case(case("menulint::load".to_owned(), &classname, &[], r));
@@ -67,38 +67,42 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
             report.add_test_suite(suite);
             continue;
         }
+        // findings by rule and option, so the cases are built in one pass over them
+        let mut by_target: HashMap<(&str, Option<&str>), Vec<&Finding>> = HashMap::new();
+        for f in &r.findings {
+            let option = match f.rule().map(|i| i.scope) {
+                Some(Scope::Option) => f.option.as_deref(),
+                _ => None,
+            };
+            by_target.entry((f.id(), option)).or_default().push(f);
+        }
         for info in opts.catalog.values() {
-            let targets: Vec<Option<&String>> = match info.scope {
+            let targets: Vec<Option<&str>> = match info.scope {
                 Scope::Plan => vec![None],
                 Scope::Option => r
                     .menu
                     .iter()
-                    .flat_map(|m| m.options.iter().map(|o| Some(&o.id)))
+                    .flat_map(|m| m.options.iter().map(|o| Some(o.id.as_str())))
                     .collect(),
             };
             for target in targets {
-                let hits: Vec<&Finding> = r
-                    .findings
-                    .iter()
-                    .filter(|f| {
-                        f.rule == info.id
-                            && (info.scope == Scope::Plan || f.option.as_ref() == target)
-                    })
-                    .collect();
+                let hits = by_target
+                    .get(&(info.id.as_str(), target))
+                    .map_or(&[][..], Vec::as_slice);
                 let name = match target {
                     Some(o) => format!("{} {} [{o}]", info.id, info.name),
                     None => format!("{} {} [plan]", info.id, info.name),
                 };
-                suite.add_test_case(case(name, &classname, &hits, r));
+                suite.add_test_case(case(name, &classname, hits, r));
             }
         }
         // findings not tied to a rule in the catalog (waiver audits, rule-eval errors)
         for f in r
             .findings
             .iter()
-            .filter(|f| !opts.catalog.contains_key(&f.rule))
+            .filter(|f| !opts.catalog.contains_key(f.id()))
         {
-            suite.add_test_case(case(f.rule.clone(), &classname, &[f], r));
+            suite.add_test_case(case(f.id().to_owned(), &classname, &[f], r));
         }
         report.add_test_suite(suite);
     }

@@ -1,17 +1,9 @@
 //! A compact Markdown summary, sized for a pull-request comment.
 
+use super::escape::{markdown as cell, markdown_code as code};
 use super::{RenderOptions, Summary};
-use crate::check::FileReport;
-use crate::finding::Severity;
-
-/// Makes text safe inside a table cell.
-fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::diag::Severity;
+use crate::engine::FileReport;
 
 pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
     let summary = Summary::of(reports);
@@ -28,13 +20,13 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
     let mut waived = Vec::new();
     for r in reports {
         for f in &r.findings {
-            let at = f.location.map_or(format!("`{}`", r.path), |l| {
-                format!("`{}:{}`", r.path, l.line)
-            });
-            let rule = if f.name.is_empty() {
-                f.rule.clone()
+            let at = f
+                .location
+                .map_or(code(&r.path), |l| code(&format!("{}:{}", r.path, l.line)));
+            let rule = if f.name().is_empty() {
+                cell(f.id())
             } else {
-                format!("{} `{}`", f.rule, f.name)
+                format!("{} {}", cell(f.id()), code(f.name()))
             };
             match &f.waiver {
                 Some(w) => waived.push(format!(
@@ -42,7 +34,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                     cell(&f.message),
                     cell(&w.reason),
                     cell(&w.approved_by),
-                    w.expires
+                    cell(&w.expires)
                 )),
                 None => {
                     let sev = match f.severity {

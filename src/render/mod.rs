@@ -1,7 +1,9 @@
-//! Stage 4: turn file reports into text for people and machines. One emitter per format.
+//! Stage 5: turn file reports into text for people and machines. One emitter per
+//! format; renderers only render — they never run the pipeline.
 
 mod charts;
 mod diff;
+pub mod escape;
 mod explain;
 mod exposure;
 mod github;
@@ -21,43 +23,10 @@ pub use json::render_json;
 pub use report::{report, ReportFormat};
 pub use rules::{rules_json, rules_markdown, rules_table};
 
-use crate::check::FileReport;
-use crate::finding::Severity;
-use crate::rules::{Rule, Scope};
-use std::collections::BTreeMap;
+use crate::diag::Severity;
+use crate::engine::FileReport;
 
-/// What the machine formats need to know about a rule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleInfo {
-    pub id: String,
-    pub name: String,
-    pub pack: String,
-    pub severity: Severity,
-    pub scope: Scope,
-    pub summary: String,
-    pub description: String,
-    pub help: String,
-    pub citation: String,
-}
-
-impl RuleInfo {
-    pub fn of(rule: &Rule) -> RuleInfo {
-        RuleInfo {
-            id: rule.id.clone(),
-            name: rule.name.clone(),
-            pack: rule.pack.clone(),
-            severity: rule.severity,
-            scope: rule.scope,
-            summary: rule.summary.clone(),
-            description: rule.description.clone(),
-            help: rule.help.clone(),
-            citation: rule.citation.clone(),
-        }
-    }
-}
-
-/// The rules in force in a run, by id (several configs may contribute).
-pub type Catalog = BTreeMap<String, RuleInfo>;
+pub use crate::engine::run::Catalog;
 
 /// Output formats of `menulint check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

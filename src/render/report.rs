@@ -1,11 +1,11 @@
 //! The compliance report for a fiduciary committee: HTML (self-contained) or Markdown.
 
 use super::charts::{bar_chart, Bar};
-use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
+use super::escape;
+use crate::diag::{Finding, Severity};
+use crate::engine::FileReport;
 use crate::policy::Policy;
 use crate::rules::format_number;
-use crate::waivers::EXPIRING_SOON_DAYS;
 use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
@@ -100,7 +100,7 @@ struct WaiverRow {
     reason: String,
     approved_by: String,
     expires: String,
-    status: &'static str,
+    status: String,
 }
 
 #[derive(Serialize)]
@@ -149,16 +149,6 @@ fn count(findings: &[&Finding]) -> Counts {
 pub enum ReportFormat {
     Html,
     Markdown,
-}
-
-fn param(policy: &Policy, rule: &str, name: &str) -> Option<f64> {
-    policy
-        .rules
-        .rules()
-        .find(|r| r.id == rule)?
-        .params
-        .get(name)?
-        .as_f64()
 }
 
 /// Builds the report of one checked menu. `generated` is a timestamp to print, if any.
@@ -220,7 +210,7 @@ pub fn report(
             let fs: Vec<&Finding> = all
                 .iter()
                 .copied()
-                .filter(|f| ids.contains(&f.rule.as_str()))
+                .filter(|f| ids.contains(&f.id()))
                 .collect();
             PackRow {
                 name: p.header.name.clone(),
@@ -250,40 +240,6 @@ pub fn report(
             cap: None,
         })
         .collect();
-    let crypto_cap = param(policy, "CRY001", "max_pct");
-    let qdia_cap = param(policy, "CRY002", "max_pct");
-    let private_cap = param(policy, "SCO005", "max_pct");
-    let wrappers = ["target_date", "balanced", "managed_account"];
-    let crypto_bars: Vec<Bar> = menu
-        .options
-        .iter()
-        .zip(&lt.options)
-        .map(|(o, f)| Bar {
-            label: o.id.clone(),
-            value: f.crypto_pct,
-            cap: if o.asset_class == "digital_asset" {
-                None
-            } else if o.qdia {
-                qdia_cap
-            } else {
-                crypto_cap
-            },
-        })
-        .collect();
-    let private_bars: Vec<Bar> = menu
-        .options
-        .iter()
-        .zip(&lt.options)
-        .map(|(o, f)| Bar {
-            label: o.id.clone(),
-            value: f.private_equity_pct + f.private_credit_pct,
-            cap: if wrappers.contains(&o.asset_class.as_str()) {
-                private_cap
-            } else {
-                Some(0.0)
-            },
-        })
-        .collect();
     let re_bars: Vec<Bar> = menu
         .options
         .iter()
@@ -294,11 +250,25 @@ pub fn report(
             cap: None,
         })
         .collect();
-    let plan_bars = vec![Bar {
-        label: "plan".into(),
-        value: lt.plan.crypto_pct,
-        cap: param(policy, "CRY004", "max_pct"),
-    }];
+    // every figure a rule caps, from the evaluation: per option (or the plan), the
+    // measured value against the tightest limit of the rules that apply to it
+    let mut capped: BTreeMap<&str, BTreeMap<Option<usize>, Bar>> = BTreeMap::new();
+    for m in &r.measurements {
+        let label = m
+            .option
+            .and_then(|i| menu.options.get(i))
+            .map_or("plan".to_owned(), |o| o.id.clone());
+        let bar = capped
+            .entry(m.figure.as_str())
+            .or_default()
+            .entry(m.option)
+            .or_insert(Bar {
+                label,
+                value: m.value,
+                cap: Some(m.limit),
+            });
+        bar.cap = Some(bar.cap.map_or(m.limit, |c| c.min(m.limit)));
+    }
     let chart = |title: &str, bars: Vec<Bar>| Chart {
         title: title.to_owned(),
         svg: bar_chart(title, "%", &bars),
@@ -314,22 +284,17 @@ pub fn report(
             })
             .collect(),
     };
-    let charts = vec![
-        chart("Menu assets by asset class (% of plan assets)", class_bars),
+    let mut charts = vec![chart(
+        "Menu assets by asset class (% of plan assets)",
+        class_bars,
+    )];
+    charts.extend(capped.into_iter().map(|(figure, bars)| {
         chart(
-            "Effective crypto exposure per option, against its cap",
-            crypto_bars,
-        ),
-        chart(
-            "Effective private equity + credit per option, against its cap",
-            private_bars,
-        ),
-        chart("Effective real-estate exposure per option", re_bars),
-        chart(
-            "Plan-level crypto exposure, against the plan cap",
-            plan_bars,
-        ),
-    ];
+            &format!("{figure}, against its cap"),
+            bars.into_values().collect(),
+        )
+    }));
+    charts.push(chart("Effective real-estate exposure per option", re_bars));
 
     let options = menu
         .options
@@ -372,19 +337,16 @@ pub fn report(
 
     let mut groups: BTreeMap<String, RuleGroup> = BTreeMap::new();
     for f in &all {
-        let rule = policy.rules.rule(&f.rule);
-        let g = groups.entry(f.rule.clone()).or_insert_with(|| RuleGroup {
-            id: f.rule.clone(),
-            name: f.name.clone(),
-            severity: f.severity.to_string(),
-            citation: f
-                .citation
-                .clone()
-                .or(rule.map(|r| r.citation.clone()))
-                .unwrap_or_default(),
-            summary: rule.map(|r| r.summary.clone()).unwrap_or_default(),
-            items: Vec::new(),
-        });
+        let g = groups
+            .entry(f.id().to_owned())
+            .or_insert_with(|| RuleGroup {
+                id: f.id().to_owned(),
+                name: f.name().to_owned(),
+                severity: f.severity.to_string(),
+                citation: f.citation().unwrap_or_default().to_owned(),
+                summary: f.rule().map(|r| r.summary.clone()).unwrap_or_default(),
+                items: Vec::new(),
+            });
         let line = f.location.map_or(0, |l| l.line);
         g.items.push(Item {
             severity: f.severity.to_string(),
@@ -401,34 +363,16 @@ pub fn report(
         });
     }
 
-    let days = |d: &str| crate::date::days_from_iso(d).unwrap_or(0);
-    let waivers = menu
+    let waivers = r
         .waivers
         .iter()
-        .map(|w| {
-            let applied = all.iter().any(|f| {
-                f.waiver
-                    .as_ref()
-                    .is_some_and(|a| a.reason == w.reason && a.expires == w.expires)
-                    && f.rule == w.rule
-            });
-            let status = if w.expires.as_str() < as_of {
-                "expired"
-            } else if !applied {
-                "unused"
-            } else if days(&w.expires) - days(as_of) <= EXPIRING_SOON_DAYS {
-                "applied, expiring soon"
-            } else {
-                "applied"
-            };
-            WaiverRow {
-                rule: w.rule.clone(),
-                option: w.option.clone().unwrap_or_else(|| "whole plan".into()),
-                reason: w.reason.clone(),
-                approved_by: w.approved_by.clone(),
-                expires: w.expires.clone(),
-                status,
-            }
+        .map(|w| WaiverRow {
+            rule: w.spec.rule.clone(),
+            option: w.spec.option.clone().unwrap_or_else(|| "whole plan".into()),
+            reason: w.spec.reason.clone(),
+            approved_by: w.spec.approved_by.clone(),
+            expires: w.spec.expires.clone(),
+            status: w.status.describe(),
         })
         .collect();
 
@@ -474,9 +418,8 @@ pub fn report(
         audit,
     };
     let mut env = Environment::new();
-    env.add_filter("md", |s: String| {
-        s.replace('|', "\\|").replace(['\n', '\r'], " ")
-    });
+    env.add_filter("md", |s: String| escape::markdown(&s));
+    env.add_filter("code", |s: String| escape::markdown_code(&s));
     env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
     let (name, source) = match format {
         ReportFormat::Html => ("report.html", HTML_TEMPLATE),

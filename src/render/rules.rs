@@ -1,5 +1,6 @@
 //! Listings of the rules in force.
 
+use super::escape::markdown;
 use crate::rules::RuleSet;
 use serde::Serialize;
 
@@ -30,8 +31,8 @@ pub fn rules_markdown(rules: &RuleSet) -> String {
             r.name,
             r.severity,
             r.pack,
-            r.summary.replace('|', "\\|"),
-            r.citation.replace('|', "\\|")
+            markdown(&r.summary),
+            markdown(&r.citation)
         ));
     }
     out
@@ -41,7 +42,7 @@ pub fn rules_markdown(rules: &RuleSet) -> String {
 struct RuleRow<'a> {
     id: &'a str,
     name: &'a str,
-    severity: crate::finding::Severity,
+    severity: crate::diag::Severity,
     pack: &'a str,
     scope: crate::rules::Scope,
     summary: &'a str,

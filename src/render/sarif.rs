@@ -1,8 +1,8 @@
 //! SARIF 2.1.0 for code-scanning dashboards (GitHub, Azure DevOps, …).
 
 use super::RenderOptions;
-use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
+use crate::diag::{Finding, Severity};
+use crate::engine::FileReport;
 use serde_sarif::sarif::{
     ArtifactContent, ArtifactLocation, Location, Message, MultiformatMessageString,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
@@ -37,7 +37,7 @@ fn text(s: &str) -> MultiformatMessageString {
 
 fn region(r: &FileReport, f: &Finding) -> Region {
     // a finding without a place (an unreadable file) still gets line 1, as GitHub requires
-    let l = f.location.unwrap_or(crate::source::Location {
+    let l = f.location.unwrap_or(crate::diag::Location {
         line: 1,
         column: 1,
         end_line: 1,
@@ -112,24 +112,24 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 )
                 .build();
             let mut message = f.message.clone();
-            if let Some(c) = &f.citation {
+            if let Some(c) = f.citation() {
                 message.push_str(&format!(" ({c})"));
             }
             let mut fingerprints = BTreeMap::new();
             let key = if f.fingerprint.is_empty() {
-                format!("{}:{}", f.rule, f.message)
+                format!("{}:{}", f.id(), f.message)
             } else {
                 f.fingerprint.clone()
             };
             fingerprints.insert("menulint/v1".to_owned(), key);
             let mut result = SarifResult::builder()
-                .rule_id(f.rule.clone())
+                .rule_id(f.id().to_owned())
                 .level(result_level(f.severity))
                 .message(Message::builder().text(message).build())
                 .locations(vec![location])
                 .partial_fingerprints(fingerprints)
                 .build();
-            if let Some(i) = ids.iter().position(|id| **id == f.rule) {
+            if let Some(i) = ids.iter().position(|id| *id == f.id()) {
                 result.rule_index = Some(i as i64);
             }
             if let Some(w) = &f.waiver {

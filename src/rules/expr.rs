@@ -1,6 +1,6 @@
 //! CEL expressions as rules use them: compiled once, evaluated per menu or option.
 
-use crate::source::Span;
+use crate::diag::Span;
 use cel::common::value::Val;
 use cel::{Context, Env, ExecutionError, Program, Value};
 
@@ -53,6 +53,21 @@ impl Expr {
             other => Err(ExecutionError::UnexpectedType {
                 got: format_value(&other),
                 want: "bool".to_owned(),
+            }),
+        }
+    }
+}
+
+impl Expr {
+    /// Evaluates to a number (an int or a double), or says what it gave instead.
+    pub fn eval_f64(&self, ctx: &Context) -> Result<f64, ExecutionError> {
+        match self.eval(ctx)? {
+            Value::Float(f) => Ok(f),
+            Value::Int(i) => Ok(i as f64),
+            Value::UInt(u) => Ok(u as f64),
+            other => Err(ExecutionError::UnexpectedType {
+                got: format_value(&other),
+                want: "number".to_owned(),
             }),
         }
     }

@@ -1,7 +1,7 @@
 //! Helpers registered for rule expressions, beyond standard CEL.
 
 use crate::date::days_from_iso;
-use crate::identifiers;
+use crate::menu::identifiers;
 use cel::extractors::Arguments;
 use cel::{Context, ExecutionError, Value};
 use std::sync::Arc;

@@ -2,11 +2,11 @@
 
 use super::expr::Expr;
 use super::template::Template;
-use crate::finding::{Finding, Severity};
-use crate::source::{SourceFile, Span};
+use crate::diag::{Code, Finding, RuleInfo, Scope, Severity, SourceFile, Span};
 use cel::Env;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// The packs shipped in the binary, by name.
@@ -17,14 +17,6 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("structure", include_str!("../../rules/structure.toml")),
     ("fees", include_str!("../../rules/fees.toml")),
 ];
-
-/// Whether a rule runs once per menu or once per option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    Plan,
-    Option,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,8 +57,17 @@ struct RuleToml {
     label: Option<Spanned<String>>,
     #[serde(default)]
     also: Vec<AlsoToml>,
+    measure: Option<MeasureToml>,
     #[serde(default)]
     examples: Vec<ExampleToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureToml {
+    figure: String,
+    value: Spanned<String>,
+    limit: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +92,16 @@ pub struct Also {
     pub label: Template,
 }
 
+/// The figure a rule caps, so that reports chart it and the diff can tell a
+/// finding that got worse: `check` holds `value <= limit`.
+#[derive(Debug)]
+pub struct Measure {
+    /// What is measured, in words; rules measuring the same figure share a chart.
+    pub figure: String,
+    pub value: Expr,
+    pub limit: Expr,
+}
+
 /// A menu shipped with a rule to show (and test) when it passes or fails.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Example {
@@ -110,18 +121,10 @@ impl Example {
     }
 }
 
-/// A compiled rule.
+/// A compiled rule. Its texts are an [`RuleInfo`] that findings share.
 #[derive(Debug)]
 pub struct Rule {
-    pub id: String,
-    pub name: String,
-    pub pack: String,
-    pub severity: Severity,
-    pub scope: Scope,
-    pub summary: String,
-    pub description: String,
-    pub citation: String,
-    pub help: String,
+    pub info: Arc<RuleInfo>,
     /// Parameters with their effective values.
     pub params: BTreeMap<String, serde_json::Value>,
     /// Parameters as the pack sets them, before any config override.
@@ -136,12 +139,21 @@ pub struct Rule {
     pub at: Template,
     pub label: Option<Template>,
     pub also: Vec<Also>,
+    pub measure: Option<Measure>,
     pub examples: Vec<Example>,
     /// False when the config or the command line switched the rule off.
     pub enabled: bool,
     /// Where the rule is defined: the pack file's name and the `[[rules]]` header.
     pub file: String,
     pub span: Span,
+}
+
+impl std::ops::Deref for Rule {
+    type Target = RuleInfo;
+
+    fn deref(&self) -> &RuleInfo {
+        &self.info
+    }
 }
 
 /// A loaded pack: its header, source and rules.
@@ -168,7 +180,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
     let text = source.text().to_owned();
     let parsed: PackToml = toml::from_str(&text).map_err(|e| {
         vec![
-            Finding::input_error("rule-pack", e.message().trim(), Some(&source), e.span())
+            Finding::input_error(Code::RulePack, e.message().trim(), Some(&source), e.span())
                 .with_label("here")
                 .with_help("see the rule-pack format in README.md (\"Writing rules\")"),
         ]
@@ -180,7 +192,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
         let r = spanned.into_inner();
         let mut err = |span: Span, msg: String| {
             errors.push(
-                Finding::input_error("rule-pack", msg, Some(&source), Some(span))
+                Finding::input_error(Code::RulePack, msg, Some(&source), Some(span))
                     .with_label("here"),
             );
         };
@@ -191,7 +203,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             err(
                 r.id.span(),
                 format!(
-                    "rule id `{}` must be three capitals and three digits, like CRY001",
+                    "rule id `{}` must be three capitals and three digits, like ABC123",
                     r.id.get_ref()
                 ),
             );
@@ -208,7 +220,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             );
         }
         for (name, value) in &r.lets {
-            if crate::evaluate::VARIABLES.contains(&name.as_str()) {
+            if super::VARIABLES.contains(&name.as_str()) {
                 err(
                     value.span(),
                     format!("`let` cannot rebind `{name}`, a variable every rule sees"),
@@ -231,13 +243,17 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             .collect();
         let when = r.when.as_ref().map(&mut compile);
         let check = compile(&r.check);
+        let measure = r
+            .measure
+            .as_ref()
+            .map(|m| (m.figure.clone(), compile(&m.value), compile(&m.limit)));
         let mut template = |s: &Spanned<String>| -> Option<Template> {
             match Template::compile(env, s.get_ref(), s.span()) {
                 Ok(t) => Some(t),
                 Err(msg) => {
                     errors.push(
                         Finding::input_error(
-                            "rule-pack",
+                            Code::RulePack,
                             format!("invalid template: {msg}"),
                             Some(&source),
                             Some(s.span()),
@@ -287,16 +303,27 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
         ) else {
             continue;
         };
+        let measure = match measure {
+            None => None,
+            Some((figure, Some(value), Some(limit))) => Some(Measure {
+                figure,
+                value,
+                limit,
+            }),
+            Some(_) => continue,
+        };
         rules.push(Rule {
-            id: r.id.into_inner(),
-            name: r.name.into_inner(),
-            pack: parsed.pack.name.clone(),
-            severity: r.severity,
-            scope: r.scope,
-            summary: r.summary,
-            description: r.description,
-            citation: r.citation,
-            help: r.help,
+            info: Arc::new(RuleInfo {
+                id: r.id.into_inner(),
+                name: r.name.into_inner(),
+                pack: parsed.pack.name.clone(),
+                severity: r.severity,
+                scope: r.scope,
+                summary: r.summary,
+                description: r.description,
+                citation: r.citation,
+                help: r.help,
+            }),
             defaults: params.clone(),
             params,
             check_uses_lets: lets.iter().any(|(name, _)| check.uses(name)),
@@ -307,6 +334,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             at,
             label,
             also,
+            measure,
             examples: r
                 .examples
                 .into_iter()
@@ -348,13 +376,14 @@ fn check_param_references(
     texts.extend(r.label.iter());
     texts.extend(r.lets.values());
     texts.extend(r.also.iter().flat_map(|a| [&a.at, &a.label]));
+    texts.extend(r.measure.iter().flat_map(|m| [&m.value, &m.limit]));
     for t in texts {
         for cap in re.captures_iter(t.get_ref()) {
             let name = &cap[1];
             if !params.contains_key(name) {
                 errors.push(
                     Finding::input_error(
-                        "rule-pack",
+                        Code::RulePack,
                         format!("rule {} uses `params.{name}`, which its `params` table does not declare", r.id.get_ref()),
                         Some(source),
                         Some(t.span()),

@@ -1,7 +1,7 @@
 //! Message and path templates: literal text with `{cel expression}` placeholders.
 
 use super::expr::{format_value, Expr};
-use crate::source::Span;
+use crate::diag::Span;
 use cel::{Context, Env, ExecutionError};
 
 #[derive(Debug)]

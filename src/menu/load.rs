@@ -3,8 +3,7 @@
 //! The JSON value feeds schema validation and the typed model; the [`SpanIndex`]
 //! lets every later stage point back at the exact key or value in the file.
 
-use crate::finding::Finding;
-use crate::source::{SourceFile, Span};
+use crate::diag::{Code, Finding, MenuPath, SourceFile, Span};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -25,76 +24,30 @@ pub struct NodeSpan {
     pub value: Span,
 }
 
-/// Menu paths (`options[2].exposure.crypto_pct`) to their spans.
+/// Menu paths to their spans.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
-    spans: HashMap<String, NodeSpan>,
+    spans: HashMap<MenuPath, NodeSpan>,
 }
 
 impl SpanIndex {
-    pub fn get(&self, path: &str) -> Option<&NodeSpan> {
+    pub fn get(&self, path: &MenuPath) -> Option<&NodeSpan> {
         self.spans.get(path)
     }
 
-    /// The span of `path`, or of its nearest ancestor that exists in the file.
+    /// The span of `path`, or of its nearest ancestor that exists in the file, with
+    /// the path found.
     ///
     /// A rule about a missing field (no `benchmark`) then labels the option that lacks it.
-    pub fn nearest(&self, path: &str) -> Option<(&str, &NodeSpan)> {
-        let mut p = path;
+    pub fn nearest(&self, path: &MenuPath) -> Option<(MenuPath, &NodeSpan)> {
+        let mut p = path.clone();
         loop {
-            if let Some((k, v)) = self.spans.get_key_value(p) {
-                return Some((k.as_str(), v));
+            if let Some(v) = self.spans.get(&p) {
+                return Some((p, v));
             }
-            p = parent_path(p)?;
+            p = p.parent()?;
         }
     }
-}
-
-/// The parent of a menu path, `None` at the root.
-pub fn parent_path(path: &str) -> Option<&str> {
-    if path.is_empty() {
-        return None;
-    }
-    let cut = if path.ends_with(']') {
-        path.rfind('[')
-    } else {
-        // skip dots inside a quoted key such as `a."b.c"`
-        let bytes = path.as_bytes();
-        let mut in_quotes = false;
-        let mut cut = None;
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b'"' => in_quotes = !in_quotes,
-                b'.' if !in_quotes => cut = Some(i),
-                b'[' if !in_quotes => cut = Some(i),
-                _ => {}
-            }
-        }
-        cut
-    };
-    Some(cut.map_or("", |i| &path[..i]))
-}
-
-/// Appends a table key to a menu path, quoting keys that are not bare.
-pub fn push_key(path: &mut String, key: &str) {
-    if !path.is_empty() {
-        path.push('.');
-    }
-    let bare = !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if bare {
-        path.push_str(key);
-    } else {
-        path.push_str(&serde_json::Value::String(key.to_owned()).to_string());
-    }
-}
-
-/// Appends an array index to a menu path.
-pub fn push_index(path: &mut String, index: usize) {
-    use std::fmt::Write;
-    let _ = write!(path, "[{index}]");
 }
 
 /// A parsed menu: its source, its data as JSON, and where every value is.
@@ -110,15 +63,15 @@ pub struct Document {
 pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
     let name = path.display().to_string();
     // errors before the text is read have no place in it
-    let unplaced = |code: &str, msg: String| Box::new(Finding::input_error(code, msg, None, None));
-    let cannot_read = |e: std::io::Error| unplaced("io", format!("cannot read {name}: {e}"));
+    let unplaced = |code: Code, msg: String| Box::new(Finding::input_error(code, msg, None, None));
+    let cannot_read = |e: std::io::Error| unplaced(Code::Io, format!("cannot read {name}: {e}"));
     let meta = std::fs::metadata(path).map_err(cannot_read)?;
     if meta.is_dir() {
-        return Err(unplaced("io", format!("{name} is a directory")));
+        return Err(unplaced(Code::Io, format!("{name} is a directory")));
     }
     if meta.len() > max_size {
         let f = unplaced(
-            "too-large",
+            Code::TooLarge,
             format!(
                 "{name} is {} bytes, over the limit of {max_size} bytes",
                 meta.len()
@@ -136,7 +89,7 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding
         .map_err(cannot_read)?;
     if bytes.len() as u64 > max_size {
         return Err(unplaced(
-            "too-large",
+            Code::TooLarge,
             format!("{name} is over the limit of {max_size} bytes"),
         ));
     }
@@ -149,7 +102,7 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding
             let src = SourceFile::new(name.clone(), lossy);
             Err(Box::new(
                 Finding::input_error(
-                    "encoding",
+                    Code::Encoding,
                     format!("{name} is not valid UTF-8"),
                     Some(&src),
                     Some(valid..valid + 1),
@@ -177,7 +130,7 @@ pub fn parse(source: SourceFile) -> Result<Document, Vec<Finding>> {
                     "recursion limit" => "keys or values nest too deeply (parser recursion limit)",
                     m => m,
                 };
-                Finding::input_error("syntax", message, Some(&source), Some(span))
+                Finding::input_error(Code::Syntax, message, Some(&source), Some(span))
                     .with_label("invalid TOML")
                     .with_help("fix the TOML syntax; see https://toml.io/en/v1.0.0")
             })
@@ -185,7 +138,7 @@ pub fn parse(source: SourceFile) -> Result<Document, Vec<Finding>> {
         return Err(dedup_sorted(findings));
     }
     let mut spans = SpanIndex::default();
-    let mut path = String::new();
+    let mut path = MenuPath::root();
     let mut errors = Vec::new();
     let value = table_to_json(
         root.get_ref(),
@@ -214,7 +167,7 @@ fn dedup_sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 fn table_to_json(
     table: &DeTable<'_>,
-    path: &mut String,
+    path: &mut MenuPath,
     spans: &mut SpanIndex,
     shift: usize,
     depth: usize,
@@ -223,8 +176,7 @@ fn table_to_json(
 ) -> Value {
     let mut map = Map::new();
     for (key, value) in table.iter() {
-        let len = path.len();
-        push_key(path, key.get_ref());
+        path.push_key(key.get_ref());
         let ks = key.span();
         let vs = value.span();
         spans.spans.insert(
@@ -244,14 +196,14 @@ fn table_to_json(
             errors,
         );
         map.insert(key.get_ref().to_string(), v);
-        path.truncate(len);
+        path.pop();
     }
     Value::Object(map)
 }
 
 fn value_to_json(
     value: &DeValue<'_>,
-    path: &mut String,
+    path: &mut MenuPath,
     spans: &mut SpanIndex,
     shift: usize,
     depth: usize,
@@ -263,7 +215,7 @@ fn value_to_json(
             let span = spans.get(path).map(|s| s.value.clone());
             errors.push(
                 Finding::input_error(
-                    "too-deep",
+                    Code::TooDeep,
                     format!("values nest more than {MAX_DEPTH} levels deep"),
                     Some(source),
                     span,
@@ -281,7 +233,7 @@ fn value_to_json(
                 let span = spans.get(path).map(|s| s.value.clone());
                 errors.push(
                     Finding::input_error(
-                        "syntax",
+                        Code::Syntax,
                         format!("integer {i} does not fit in 64 bits"),
                         Some(source),
                         span,
@@ -299,7 +251,7 @@ fn value_to_json(
                     let span = spans.get(path).map(|s| s.value.clone());
                     errors.push(
                         Finding::input_error(
-                            "schema",
+                            Code::Schema,
                             format!("{f} is not a finite number"),
                             Some(source),
                             span,
@@ -318,8 +270,7 @@ fn value_to_json(
         DeValue::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                push_index(path, i);
+                path.push_index(i);
                 let s = item.span();
                 spans.spans.insert(
                     path.clone(),
@@ -337,7 +288,7 @@ fn value_to_json(
                     source,
                     errors,
                 ));
-                path.truncate(len);
+                path.pop();
             }
             Value::Array(out)
         }
@@ -357,14 +308,19 @@ mod tests {
     fn spans_cover_keys_values_and_nested_paths() {
         let text = "schema_version = 1\n[[options]]\nid = \"a\"\n[[options]]\nid = \"b\"\nexposure = { crypto_pct = 2.5, crypto_assets = [\"BTC\"] }\n";
         let d = doc(text);
-        let at = |p: &str| &text[d.spans.get(p).unwrap().value.clone()];
+        let span = |p: &str| {
+            d.spans
+                .get(&MenuPath::parse(p).unwrap())
+                .unwrap()
+                .value
+                .clone()
+        };
+        let at = |p: &str| &text[span(p)];
         assert_eq!(at("options[1].id"), "\"b\"");
         assert_eq!(at("options[1]"), "[[options]]");
         assert_eq!(at("options[1].exposure.crypto_pct"), "2.5");
         assert_eq!(at("options[1].exposure.crypto_assets[0]"), "\"BTC\"");
-        let loc = d
-            .source
-            .location(&d.spans.get("options[1].exposure.crypto_pct").unwrap().value);
+        let loc = d.source.location(&span("options[1].exposure.crypto_pct"));
         assert_eq!((loc.line, loc.column), (6, 27));
         assert_eq!(d.value["options"][1]["exposure"]["crypto_pct"], 2.5);
     }
@@ -372,21 +328,13 @@ mod tests {
     #[test]
     fn nearest_walks_up_to_an_existing_ancestor() {
         let d = doc("[[options]]\nid = \"a\"\n");
-        let (p, _) = d.spans.nearest("options[0].disclosures.fee_url").unwrap();
-        assert_eq!(p, "options[0]");
-        assert!(d.spans.nearest("plan.name").is_none());
-    }
-
-    #[test]
-    fn parent_paths() {
-        assert_eq!(
-            parent_path("options[2].exposure.x"),
-            Some("options[2].exposure")
-        );
-        assert_eq!(parent_path("options[2]"), Some("options"));
-        assert_eq!(parent_path("a.\"b.c\""), Some("a"));
-        assert_eq!(parent_path("plan"), Some(""));
-        assert_eq!(parent_path(""), None);
+        let path = |p: &str| MenuPath::parse(p).unwrap();
+        let (p, _) = d
+            .spans
+            .nearest(&path("options[0].disclosures.fee_url"))
+            .unwrap();
+        assert_eq!(p, MenuPath::option(0));
+        assert!(d.spans.nearest(&path("plan.name")).is_none());
     }
 
     #[test]
@@ -395,7 +343,7 @@ mod tests {
         assert!(!errs.is_empty());
         assert!(errs
             .iter()
-            .all(|f| f.rule == "menulint::syntax" && f.location.is_some()));
+            .all(|f| f.code() == Some(Code::Syntax) && f.location.is_some()));
         assert_eq!(errs[0].location.unwrap().line, 1);
     }
 

@@ -1,6 +1,6 @@
 //! Baselines: record today's findings so that only new ones are reported.
 
-use crate::check::FileReport;
+use crate::diag::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -24,16 +24,15 @@ pub struct Entry {
 }
 
 impl Baseline {
-    /// Every policy finding of the reports (not input errors, not waived ones).
-    pub fn record(reports: &[FileReport]) -> Baseline {
-        let mut findings: Vec<Entry> = reports
-            .iter()
-            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+    /// Every policy finding given (not input errors, not waived ones), with its file.
+    pub fn record<'a>(findings: impl IntoIterator<Item = (&'a str, &'a Finding)>) -> Baseline {
+        let mut findings: Vec<Entry> = findings
+            .into_iter()
             .filter(|(_, f)| !f.fingerprint.is_empty() && f.waiver.is_none())
-            .map(|(r, f)| Entry {
+            .map(|(file, f)| Entry {
                 fingerprint: f.fingerprint.clone(),
-                rule: f.rule.clone(),
-                file: r.path.clone(),
+                rule: f.id().to_owned(),
+                file: file.to_owned(),
                 option: f.option.clone(),
                 message: f.message.clone(),
             })
@@ -52,18 +51,11 @@ impl Baseline {
         s
     }
 
-    /// Drops the findings the baseline knows, counting them per report.
-    pub fn filter(&self, reports: &mut [FileReport]) {
-        let known: BTreeSet<&str> = self
-            .findings
+    /// The fingerprints it records.
+    pub fn fingerprints(&self) -> BTreeSet<&str> {
+        self.findings
             .iter()
             .map(|e| e.fingerprint.as_str())
-            .collect();
-        for r in reports {
-            let before = r.findings.len();
-            r.findings
-                .retain(|f| f.fingerprint.is_empty() || !known.contains(f.fingerprint.as_str()));
-            r.baselined += before - r.findings.len();
-        }
+            .collect()
     }
 }

@@ -1,18 +1,18 @@
-//! Stage 3: run the rules over a validated menu and turn failures into findings.
+//! Stage 4a: run the rules over a validated menu and turn failures into findings.
 
-use crate::config::WaiverSpec;
-use crate::exposure::LookThrough;
-use crate::finding::{Finding, Label};
-use crate::load::{Document, SpanIndex};
+use crate::diag::{Code, Finding, Label, Measured, MenuPath, RuleInfo, SourceFile};
+use crate::menu::exposure::LookThrough;
+use crate::menu::load::{Document, SpanIndex};
 use crate::menu::Menu;
+use crate::policy::config::WaiverSpec;
 use crate::rules::values::{self, Shared};
 use crate::rules::{register_functions, Rule, RuleSet, Scope};
-use crate::source::SourceFile;
 use cel::common::types::CelString;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
+use std::sync::Arc;
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
 pub struct Evaluation<'a> {
@@ -23,6 +23,8 @@ pub struct Evaluation<'a> {
     pub waivers: &'a [(SourceFile, WaiverSpec)],
     /// Each enabled rule's `params` as CEL values, converted once per run.
     params: Vec<Shared<'static>>,
+    /// Record every capped figure (for reports and the diff), not only failing ones.
+    pub measures: bool,
 }
 
 impl<'a> Evaluation<'a> {
@@ -43,8 +45,33 @@ impl<'a> Evaluation<'a> {
             as_of,
             waivers,
             params,
+            measures: false,
         }
     }
+
+    /// The same, recording every capped figure.
+    pub fn with_measures(mut self) -> Self {
+        self.measures = true;
+        self
+    }
+}
+
+/// A figure a rule caps, as measured on one option (or the plan).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub rule: Arc<RuleInfo>,
+    pub figure: String,
+    /// The option's index; `None` for a plan-scope rule.
+    pub option: Option<usize>,
+    pub value: f64,
+    pub limit: f64,
+}
+
+/// What evaluating a menu gives.
+#[derive(Debug, Default)]
+pub struct Evaluated {
+    pub findings: Vec<Finding>,
+    pub measurements: Vec<Measurement>,
 }
 
 /// The menu as rules see it: defaults filled in, numbers as doubles, derived fields added.
@@ -124,21 +151,10 @@ fn numbers_to_doubles(v: &mut Json) {
     }
 }
 
-/// The variables rules see; a `let` may not take these names.
-pub const VARIABLES: [&str; 7] = [
-    "menu",
-    "plan",
-    "options",
-    "option_ids",
-    "as_of",
-    "option",
-    "params",
-];
-
 /// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
-pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Vec<Finding> {
+pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Evaluated {
     let view = rule_view(doc, menu, lt);
-    let mut findings = Vec::new();
+    let mut out = Evaluated::default();
     let options: Vec<Shared> = view["options"]
         .as_array()
         .map(|a| a.iter().map(values::shared).collect())
@@ -161,9 +177,8 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
         .collect();
     // every rule × option pair, in evaluation order: plan rules, then option by option
-    let bases: Vec<String> = (0..options.len())
-        .map(|i| format!("options[{i}]"))
-        .collect();
+    let bases: Vec<MenuPath> = (0..options.len()).map(MenuPath::option).collect();
+    let root_path = MenuPath::root();
     let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&ev.params).collect();
     let plan_pairs = rules
         .iter()
@@ -171,31 +186,37 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         .map(|&(rule, params)| Bound {
             rule,
             params,
-            base: "",
+            base: &root_path,
+            index: None,
             option: None,
         });
-    let option_pairs = options.iter().zip(&bases).flat_map(|(o, base)| {
-        rules
-            .iter()
-            .filter(|(r, _)| r.scope == Scope::Option)
-            .map(move |&(rule, params)| Bound {
-                rule,
-                params,
-                base,
-                option: Some(o),
-            })
-    });
+    let option_pairs = options
+        .iter()
+        .zip(&bases)
+        .enumerate()
+        .flat_map(|(i, (o, base))| {
+            rules
+                .iter()
+                .filter(|(r, _)| r.scope == Scope::Option)
+                .map(move |&(rule, params)| Bound {
+                    rule,
+                    params,
+                    base,
+                    index: Some(i),
+                    option: Some(o),
+                })
+        });
     let pairs: Vec<Bound> = plan_pairs.chain(option_pairs).collect();
 
     let mut root = Context::with_env(ev.rules.env.clone());
     if let Err(e) = register_functions(&mut root) {
-        findings.push(Finding::input_error(
-            "rule-eval",
+        out.findings.push(Finding::input_error(
+            Code::RuleEval,
             format!("cannot register rule helpers: {e}"),
             None,
             None,
         ));
-        return findings;
+        return out;
     }
     if let Some(outline) = &outline {
         root.add_variable_as_val("menu", outline.boxed());
@@ -208,18 +229,19 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         // `option` and `params` come from the resolver: a scope per pair costs no allocation
         let mut ctx = root.new_inner_scope();
         ctx.set_variable_resolver(pair);
-        run(pair.rule, ctx, pair.base, doc, menu, &mut findings);
+        run(pair, ctx, ev.measures, doc, menu, &mut out);
     }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
 }
 
 /// One rule to run, with the values its scope binds.
 struct Bound<'a, 'v> {
     rule: &'a Rule,
     params: &'a Shared<'static>,
-    /// The option's path (`options[3]`), empty for a plan rule.
-    base: &'a str,
+    /// The option's path (`options[3]`), the root for a plan rule.
+    base: &'a MenuPath,
+    index: Option<usize>,
     option: Option<&'a Shared<'v>>,
 }
 
@@ -233,22 +255,45 @@ impl VariableResolver for Bound<'_, '_> {
     }
 }
 
-fn run(rule: &Rule, ctx: Context, base: &str, doc: &Document, menu: &Menu, out: &mut Vec<Finding>) {
-    match fire(rule, ctx, base, &doc.spans, &doc.source) {
-        Ok(Some(mut f)) => {
-            f.option = option_of(&f.path, menu);
-            out.push(f);
+fn run(
+    pair: &Bound,
+    ctx: Context,
+    measures: bool,
+    doc: &Document,
+    menu: &Menu,
+    out: &mut Evaluated,
+) {
+    let rule = pair.rule;
+    match fire(rule, ctx, pair.base, measures, &doc.spans, &doc.source) {
+        Ok((finding, measured)) => {
+            if let (Some(m), Some(spec)) = (measured.filter(|_| measures), &rule.measure) {
+                out.measurements.push(Measurement {
+                    rule: rule.info.clone(),
+                    figure: spec.figure.clone(),
+                    option: pair.index,
+                    value: m.value,
+                    limit: m.limit,
+                });
+            }
+            if let Some(mut f) = finding {
+                f.option = f
+                    .path
+                    .option_index()
+                    .and_then(|i| menu.options.get(i))
+                    .map(|o| o.id.clone());
+                out.findings.push(f);
+            }
         }
-        Ok(None) => {}
         Err(e) => {
+            let base = pair.base;
             let span = doc.spans.nearest(base).map(|(_, s)| s.value.clone());
-            out.push(
+            out.findings.push(
                 Finding::input_error(
-                    "rule-eval",
+                    Code::RuleEval,
                     format!(
                         "rule {} could not be evaluated{}: {e}",
                         rule.id,
-                        if base.is_empty() {
+                        if base.is_root() {
                             String::new()
                         } else {
                             format!(" on {base}")
@@ -257,7 +302,7 @@ fn run(rule: &Rule, ctx: Context, base: &str, doc: &Document, menu: &Menu, out: 
                     Some(&doc.source),
                     span,
                 )
-                .with_path(base)
+                .with_path(base.clone())
                 .with_label("while checking this")
                 .with_help(format!(
                     "this is a defect in the rule ({}, pack `{}`); fix the rule or report it",
@@ -268,47 +313,68 @@ fn run(rule: &Rule, ctx: Context, base: &str, doc: &Document, menu: &Menu, out: 
     }
 }
 
-/// Evaluates one rule in one context; `Some` when it fails.
+/// An error that is the rule's, not the interpreter's.
+fn rule_error(msg: String) -> ExecutionError {
+    ExecutionError::FunctionError {
+        function: "at".to_owned(),
+        message: msg,
+    }
+}
+
+/// Evaluates one rule in one context: the finding when it fails, and the figure it
+/// measures when it declares one (always when `measures`, else only on failure).
 fn fire(
     rule: &Rule,
     mut ctx: Context,
-    base: &str,
+    base: &MenuPath,
+    measures: bool,
     spans: &SpanIndex,
     source: &SourceFile,
-) -> Result<Option<Finding>, ExecutionError> {
+) -> Result<(Option<Finding>, Option<Measured>), ExecutionError> {
     // `when` guards the `let` bindings, which may only make sense once it holds
     if let Some(when) = &rule.when {
         if !when.eval_bool(&ctx)? {
-            return Ok(None);
+            return Ok((None, None));
         }
     }
+    let measure = |ctx: &Context| -> Result<Option<Measured>, ExecutionError> {
+        match &rule.measure {
+            Some(m) => Ok(Some(Measured {
+                value: m.value.eval_f64(ctx)?,
+                limit: m.limit.eval_f64(ctx)?,
+            })),
+            None => Ok(None),
+        }
+    };
     if rule.check_uses_lets {
         bind_lets(rule, &mut ctx)?;
     }
     if rule.check.eval_bool(&ctx)? {
-        return Ok(None);
+        let measured = if measures { measure(&ctx)? } else { None };
+        return Ok((None, measured));
     }
     if !rule.check_uses_lets {
         bind_lets(rule, &mut ctx)?;
     }
+    let measured = measure(&ctx)?;
     let message = rule.message.render(&ctx)?;
-    let path = resolve_path(base, &rule.at.render(&ctx)?);
+    let path = resolve_path(base, &rule.at.render(&ctx)?).map_err(rule_error)?;
     let (path_found, span) = match spans.nearest(&path) {
-        Some((p, s)) => (p.to_owned(), Some(s.value.clone())),
-        None => (String::new(), Some(0..0)),
+        Some((p, s)) => (p, Some(s.value.clone())),
+        None => (MenuPath::root(), Some(0..0)),
     };
     let label = match &rule.label {
         Some(t) => t.render(&ctx)?,
         None if path_found == path => "here".to_owned(),
         None => format!(
             "`{}` is missing here",
-            path.strip_prefix(&format!("{path_found}."))
-                .unwrap_or(&path)
+            path.strip_prefix(&path_found)
+                .unwrap_or_else(|| path.clone())
         ),
     };
     let mut labels = Vec::new();
     for also in &rule.also {
-        let p = resolve_path(base, &also.at.render(&ctx)?);
+        let p = resolve_path(base, &also.at.render(&ctx)?).map_err(rule_error)?;
         if let Some(s) = spans.get(&p) {
             labels.push(Label {
                 location: source.location(&s.value),
@@ -318,22 +384,14 @@ fn fire(
             });
         }
     }
-    Ok(Some(Finding {
-        rule: rule.id.clone(),
-        name: rule.name.clone(),
-        severity: rule.severity,
-        message,
-        path,
-        option: None,
-        location: span.as_ref().map(|s| source.location(s)),
-        span,
-        label: Some(label),
-        help: Some(rule.help.clone()),
-        citation: Some(rule.citation.clone()),
-        labels,
-        fingerprint: String::new(),
-        waiver: None,
-    }))
+    let mut f = Finding::input_error(Code::RuleEval, message, Some(source), span)
+        .with_path(path)
+        .with_label(label)
+        .with_severity(rule.severity);
+    f.origin = crate::diag::Origin::Rule(rule.info.clone());
+    f.labels = labels;
+    f.measured = measured;
+    Ok((Some(f), measured))
 }
 
 fn bind_lets(rule: &Rule, ctx: &mut Context) -> Result<(), ExecutionError> {
@@ -345,24 +403,12 @@ fn bind_lets(rule: &Rule, ctx: &mut Context) -> Result<(), ExecutionError> {
 }
 
 /// `at` paths are relative to the option in option scope; a leading `/` makes them absolute.
-fn resolve_path(base: &str, at: &str) -> String {
+fn resolve_path(base: &MenuPath, at: &str) -> Result<MenuPath, String> {
     let at = at.trim();
-    if let Some(abs) = at.strip_prefix('/') {
-        abs.to_owned()
-    } else if base.is_empty() {
-        at.to_owned()
-    } else if at.is_empty() {
-        base.to_owned()
-    } else if at.starts_with('[') {
-        format!("{base}{at}")
-    } else {
-        format!("{base}.{at}")
-    }
-}
-
-/// The id of the option a path lies in, if any.
-fn option_of(path: &str, menu: &Menu) -> Option<String> {
-    let rest = path.strip_prefix("options[")?;
-    let i: usize = rest[..rest.find(']')?].parse().ok()?;
-    menu.options.get(i).map(|o| o.id.clone())
+    let (root, rel) = match at.strip_prefix('/') {
+        Some(abs) => (&MenuPath::root(), abs),
+        None => (base, at),
+    };
+    let rel = MenuPath::parse(rel).map_err(|e| format!("`at` is not a menu path: {e}"))?;
+    Ok(root.join(&rel))
 }

@@ -3,10 +3,8 @@
 //! Found from a menu's directory upward (like ruff and cargo-deny), or given with
 //! `--config`. A config may `extends` another; the extending file wins.
 
-use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
-use crate::load::read_source;
-use crate::source::{SourceFile, Span};
+use crate::diag::{Code, FileErrors, Severity, SourceFile, Span};
+use crate::menu::load::read_source;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +16,7 @@ const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 const MAX_EXTENDS: usize = 16;
 
 /// The commented starter config that `menulint init` writes.
-pub const CONFIG_TEMPLATE: &str = include_str!("../menulint.template.toml");
+pub const CONFIG_TEMPLATE: &str = include_str!("../../menulint.template.toml");
 
 /// A rule's severity as a config may set it, including switching it off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -127,19 +125,17 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn error(source: &SourceFile, span: Option<Span>, msg: impl Into<String>) -> Vec<FileReport> {
-    let f = Finding::input_error("config", msg, Some(source), span).with_label("here");
-    vec![FileReport::not_checked(source.name(), Some(source.clone()), vec![f]).not_menu()]
+fn error(source: &SourceFile, span: Option<Span>, msg: impl Into<String>) -> Vec<FileErrors> {
+    vec![FileErrors::at(source, Code::Config, span, msg)]
 }
 
 /// Loads a config file and everything it extends.
-pub fn load(path: &Path) -> Result<Config, Vec<FileReport>> {
+pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
     let mut chain: Vec<(PathBuf, SourceFile, ConfigToml)> = Vec::new();
     let mut next = Some(path.to_path_buf());
     while let Some(p) = next.take() {
-        let source = read_source(&p, MAX_CONFIG_SIZE).map_err(|f| {
-            vec![FileReport::not_checked(&p.display().to_string(), None, vec![*f]).not_menu()]
-        })?;
+        let source = read_source(&p, MAX_CONFIG_SIZE)
+            .map_err(|f| vec![FileErrors::new(p.display().to_string(), None, vec![*f])])?;
         let parsed: ConfigToml = toml::from_str(source.text()).map_err(|e| {
             let msg = e.message().trim().to_owned();
             error(&source, e.span(), msg)

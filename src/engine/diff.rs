@@ -1,8 +1,8 @@
 //! `menulint diff`: what a proposed menu changes, option by option, in plan
 //! figures, and in policy findings.
 
-use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
+use super::FileReport;
+use crate::diag::{Finding, MenuPath};
 use crate::menu::{InvestmentOption, Menu};
 use serde::Serialize;
 use serde_json::Value;
@@ -170,14 +170,10 @@ fn field_changes<T: Serialize>(a: &T, b: &T, skip: &[&str]) -> Vec<FieldChange> 
 }
 
 /// The identity of a finding across the two menus: rule, current option id, field.
-fn key(f: &Finding, rename: &BTreeMap<String, String>) -> (String, String, String) {
+fn key(f: &Finding, rename: &BTreeMap<String, String>) -> (String, String, MenuPath) {
     let option = f.option.clone().unwrap_or_default();
     let option = rename.get(&option).cloned().unwrap_or(option);
-    let field = match f.path.find(']') {
-        Some(end) if f.path.starts_with("options[") => f.path[end + 1..].to_owned(),
-        _ => f.path.clone(),
-    };
-    (f.rule.clone(), option, field)
+    (f.id().to_owned(), option, f.path.below_option())
 }
 
 /// Compares two checked menus. Both reports must carry their menu.
@@ -265,7 +261,7 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
     let policy = |r: &FileReport| -> Vec<Finding> {
         r.findings
             .iter()
-            .filter(|f| !f.rule.starts_with("menulint::"))
+            .filter(|f| f.rule().is_some())
             .cloned()
             .collect()
     };
@@ -316,17 +312,5 @@ fn weighted_expense(m: &Menu) -> f64 {
         num / den
     } else {
         0.0
-    }
-}
-
-/// Severity words for listings.
-pub fn severity_word(f: &Finding) -> &'static str {
-    if f.waiver.is_some() {
-        return "waived";
-    }
-    match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
     }
 }

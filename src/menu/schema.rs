@@ -1,13 +1,13 @@
 //! Stage 2: check a parsed menu against the menu JSON Schema (`schemas/menu.schema.json`).
 
-use crate::finding::Finding;
-use crate::load::{push_index, push_key, Document};
+use super::load::Document;
+use crate::diag::{Code, Finding, MenuPath};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::sync::OnceLock;
 
 /// The menu format's JSON Schema, as shipped in the binary.
-pub const MENU_SCHEMA: &str = include_str!("../schemas/menu.schema.json");
+pub const MENU_SCHEMA: &str = include_str!("../../schemas/menu.schema.json");
 
 struct Compiled {
     schema: Value,
@@ -37,8 +37,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = allowed_keys(&c.schema, err.schema_path().as_str());
                 for key in unexpected {
-                    let mut key_path = path.clone();
-                    push_key(&mut key_path, key);
+                    let key_path = path.clone().key(key);
                     let span = doc
                         .spans
                         .get(&key_path)
@@ -50,7 +49,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                     };
                     findings.push(
                         Finding::input_error(
-                            "schema",
+                            Code::Schema,
                             format!("unknown key `{key}` in {within}"),
                             Some(&doc.source),
                             span,
@@ -67,7 +66,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                 let within = describe(&path);
                 findings.push(
                     Finding::input_error(
-                        "schema",
+                        Code::Schema,
                         format!("missing required key `{name}` in {within}"),
                         Some(&doc.source),
                         span,
@@ -82,7 +81,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                 let what = describe(&path);
                 findings.push(
                     Finding::input_error(
-                        "schema",
+                        Code::Schema,
                         format!("{what}: {err}"),
                         Some(&doc.source),
                         span,
@@ -100,8 +99,8 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
 }
 
 /// How a message names a place: `the menu` for the root, else the quoted path.
-fn describe(path: &str) -> String {
-    if path.is_empty() {
+fn describe(path: &MenuPath) -> String {
+    if path.is_root() {
         "the menu".to_owned()
     } else {
         format!("`{path}`")
@@ -134,19 +133,19 @@ fn help_for(kind: &ValidationErrorKind) -> &'static str {
 }
 
 /// Converts a JSON pointer into a menu path, using the value to tell indices from keys.
-fn menu_path(root: &Value, pointer: &str) -> String {
-    let mut out = String::new();
+fn menu_path(root: &Value, pointer: &str) -> MenuPath {
+    let mut out = MenuPath::root();
     let mut cur = Some(root);
     for raw in pointer.split('/').skip(1) {
         let seg = raw.replace("~1", "/").replace("~0", "~");
         match cur {
             Some(Value::Array(items)) => {
                 let i = seg.parse::<usize>().unwrap_or(usize::MAX);
-                push_index(&mut out, i);
+                out.push_index(i);
                 cur = items.get(i);
             }
             other => {
-                push_key(&mut out, &seg);
+                out.push_key(&seg);
                 cur = other.and_then(|v| v.get(&seg));
             }
         }
@@ -182,8 +181,8 @@ fn closest<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::parse;
-    use crate::source::SourceFile;
+    use crate::diag::SourceFile;
+    use crate::menu::load::parse;
 
     fn findings(text: &str) -> Vec<Finding> {
         validate(&parse(SourceFile::new("t.toml", text)).unwrap())
@@ -214,14 +213,14 @@ mod tests {
         let f = findings(text);
         let lines: Vec<_> = f
             .iter()
-            .map(|f| (f.location.unwrap().line, f.path.as_str()))
+            .map(|f| (f.location.unwrap().line, f.path.to_string()))
             .collect();
         assert_eq!(
             lines,
             vec![
-                (2, "plan"),
-                (9, "options[0].expense_ratio_pct"),
-                (11, "options[0].exposure.crypto_pct")
+                (2, "plan".to_owned()),
+                (9, "options[0].expense_ratio_pct".to_owned()),
+                (11, "options[0].exposure.crypto_pct".to_owned())
             ]
         );
         assert!(f[0].message.contains("`sponsor`"));
@@ -231,6 +230,6 @@ mod tests {
     fn dates_must_be_real_dates() {
         let f = findings(&format!("{HEAD}inception_date = \"2026-13-40\"\n"));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].path, "options[0].inception_date");
+        assert_eq!(f[0].path.to_string(), "options[0].inception_date");
     }
 }

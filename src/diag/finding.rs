@@ -1,0 +1,280 @@
+//! What every stage reports: a [`Finding`] located in a source file.
+
+use super::code::Code;
+use super::path::MenuPath;
+use super::source::{Location, SourceFile, Span};
+use serde::{Deserialize, Serialize, Serializer};
+use std::sync::Arc;
+
+/// How much a finding matters; ordered so that `Error` is the greatest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    /// The word every output uses for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Whether a rule runs once per menu or once per option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Plan,
+    Option,
+}
+
+/// A rule's texts, shared by every finding it produces (an `Arc`, never a copy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub name: String,
+    pub pack: String,
+    /// The severity in force (after the config's override).
+    pub severity: Severity,
+    pub scope: Scope,
+    pub summary: String,
+    pub description: String,
+    pub help: String,
+    pub citation: String,
+}
+
+/// What produced a finding: a policy rule, or menulint itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    Rule(Arc<RuleInfo>),
+    Input(Code),
+}
+
+/// A secondary place a finding points at, with its own label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    pub path: MenuPath,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+}
+
+/// A measured figure and the limit a rule holds it to, for findings of rules that
+/// declare a `measure`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Measured {
+    pub value: f64,
+    pub limit: f64,
+}
+
+/// One diagnostic about one file: a policy finding or an input error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub origin: Origin,
+    pub severity: Severity,
+    pub message: String,
+    /// The path in the file the finding is about.
+    pub path: MenuPath,
+    /// The option's `id`, when the finding is about one option.
+    pub option: Option<String>,
+    pub span: Option<Span>,
+    /// Where the primary label points; absent for errors with no place (an unreadable file).
+    pub location: Option<Location>,
+    /// Short text under the primary label.
+    pub label: Option<String>,
+    /// What to do; input errors only (a rule's help is in its [`RuleInfo`]).
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+    /// Identifies the finding across edits that move lines: rule, plan, option id, field.
+    pub fingerprint: String,
+    /// The figure the rule measured, when it declares one.
+    pub measured: Option<Measured>,
+    /// The waiver that excuses this finding, if any; a waived finding does not fail the run.
+    pub waiver: Option<AppliedWaiver>,
+}
+
+/// The committee's exception that excuses a finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+    /// Where the waiver is written, `file:line`.
+    pub at: String,
+}
+
+impl Finding {
+    /// An input error (the file could not be checked) at an optional span.
+    pub fn input_error(
+        code: Code,
+        message: impl Into<String>,
+        source: Option<&SourceFile>,
+        span: Option<Span>,
+    ) -> Self {
+        let location = match (source, &span) {
+            (Some(src), Some(span)) => Some(src.location(span)),
+            _ => None,
+        };
+        Finding {
+            origin: Origin::Input(code),
+            severity: Severity::Error,
+            message: message.into(),
+            path: MenuPath::root(),
+            option: None,
+            span,
+            location,
+            label: None,
+            help: None,
+            labels: Vec::new(),
+            fingerprint: String::new(),
+            measured: None,
+            waiver: None,
+        }
+    }
+
+    pub fn with_path(mut self, path: MenuPath) -> Self {
+        self.path = path;
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The rule id (`ABC123`) or the code (`menulint::schema`).
+    pub fn id(&self) -> &str {
+        match &self.origin {
+            Origin::Rule(r) => &r.id,
+            Origin::Input(c) => c.as_str(),
+        }
+    }
+
+    /// The rule's kebab-case name; empty for menulint's own codes.
+    pub fn name(&self) -> &str {
+        match &self.origin {
+            Origin::Rule(r) => &r.name,
+            Origin::Input(_) => "",
+        }
+    }
+
+    /// The rule behind a policy finding.
+    pub fn rule(&self) -> Option<&RuleInfo> {
+        match &self.origin {
+            Origin::Rule(r) => Some(r),
+            Origin::Input(_) => None,
+        }
+    }
+
+    /// The code of one of menulint's own findings.
+    pub fn code(&self) -> Option<Code> {
+        match self.origin {
+            Origin::Input(c) => Some(c),
+            Origin::Rule(_) => None,
+        }
+    }
+
+    pub fn help_text(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Rule(r) => Some(&r.help),
+            Origin::Input(_) => self.help.as_deref(),
+        }
+    }
+
+    pub fn citation(&self) -> Option<&str> {
+        self.rule().map(|r| r.citation.as_str())
+    }
+
+    /// The word for its state in listings: `waived`, or its severity.
+    pub fn status_word(&self) -> &'static str {
+        if self.waiver.is_some() {
+            "waived"
+        } else {
+            self.severity.as_str()
+        }
+    }
+
+    /// True when this finding counts against the run (not waived, severe enough).
+    pub fn is_failing(&self, deny_warnings: bool) -> bool {
+        self.waiver.is_none()
+            && (self.severity == Severity::Error
+                || (deny_warnings && self.severity == Severity::Warning))
+    }
+
+    /// Sort key that makes output order independent of evaluation order.
+    pub fn sort_key(&self) -> (usize, usize, &str, &str) {
+        let (line, col) = self.location.map_or((0, 0), |l| (l.line, l.column));
+        (line, col, self.id(), &self.message)
+    }
+}
+
+/// The JSON form, as the README documents it.
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            rule: &'a str,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            name: &'a str,
+            severity: Severity,
+            message: &'a str,
+            path: &'a MenuPath,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            option: Option<&'a str>,
+            #[serde(flatten)]
+            location: Option<Location>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            label: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            help: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            citation: Option<&'a str>,
+            #[serde(skip_serializing_if = "<[Label]>::is_empty")]
+            labels: &'a [Label],
+            #[serde(skip_serializing_if = "str::is_empty")]
+            fingerprint: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            waiver: Option<&'a AppliedWaiver>,
+        }
+        View {
+            rule: self.id(),
+            name: self.name(),
+            severity: self.severity,
+            message: &self.message,
+            path: &self.path,
+            option: self.option.as_deref(),
+            location: self.location,
+            label: self.label.as_deref(),
+            help: self.help_text(),
+            citation: self.citation(),
+            labels: &self.labels,
+            fingerprint: &self.fingerprint,
+            waiver: self.waiver.as_ref(),
+        }
+        .serialize(s)
+    }
+}

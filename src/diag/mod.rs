@@ -1,0 +1,40 @@
+//! Stage 0, shared by all: source text, paths into it, findings and their codes.
+
+pub mod code;
+pub mod finding;
+pub mod path;
+pub mod source;
+
+pub use code::Code;
+pub use finding::{AppliedWaiver, Finding, Label, Measured, Origin, RuleInfo, Scope, Severity};
+pub use path::{MenuPath, Segment};
+pub use source::{Location, SourceFile, Span};
+
+/// Findings about one file that could not be used (a config, a rule pack, a menu
+/// that did not load): what every stage returns when it cannot go on.
+#[derive(Debug, Clone)]
+pub struct FileErrors {
+    pub path: String,
+    pub source: Option<SourceFile>,
+    pub findings: Vec<Finding>,
+}
+
+impl FileErrors {
+    pub fn new(
+        path: impl Into<String>,
+        source: Option<SourceFile>,
+        findings: Vec<Finding>,
+    ) -> Self {
+        FileErrors {
+            path: path.into(),
+            source,
+            findings,
+        }
+    }
+
+    /// One finding in a file, at a span, labelled `here`.
+    pub fn at(source: &SourceFile, code: Code, span: Option<Span>, msg: impl Into<String>) -> Self {
+        let f = Finding::input_error(code, msg, Some(source), span).with_label("here");
+        FileErrors::new(source.name(), Some(source.clone()), vec![f])
+    }
+}

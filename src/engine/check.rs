@@ -1,0 +1,144 @@
+//! One menu through the pipeline: load → validate → look through → evaluate → waivers.
+
+use super::evaluate::{evaluate, Evaluation};
+use super::FileReport;
+use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
+use crate::menu::exposure::look_through;
+use crate::menu::load::{parse, read_source};
+use crate::menu::schema::validate;
+use crate::menu::Menu;
+use crate::policy::waivers::{self, WaiverState, WaiverStatus};
+use serde::Deserialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Settings for reading menus.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub max_file_size: u64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            max_file_size: crate::menu::load::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// Checks one menu file.
+pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileReport {
+    match read_source(path, opts.max_file_size) {
+        Ok(source) => check_source(ev, source),
+        Err(f) => FileReport::not_checked(&path.display().to_string(), None, vec![*f]),
+    }
+}
+
+/// Checks one menu already in memory.
+pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
+    let name = source.name().to_owned();
+    let doc = match parse(source.clone()) {
+        Ok(d) => d,
+        Err(findings) => return FileReport::not_checked(&name, Some(source), findings),
+    };
+    let schema_errors = validate(&doc);
+    if !schema_errors.is_empty() {
+        return FileReport::not_checked(&name, Some(source), schema_errors);
+    }
+    let menu = match Menu::deserialize(&doc.value) {
+        Ok(m) => m,
+        Err(e) => {
+            let f = Finding::input_error(
+                Code::Schema,
+                format!("the menu does not match format v1: {e}"),
+                Some(&source),
+                Some(0..0),
+            );
+            return FileReport::not_checked(&name, Some(source), vec![f]);
+        }
+    };
+    let lt = match look_through(&menu) {
+        Ok(lt) => lt,
+        Err(cycle) => {
+            let path = MenuPath::option(cycle.option)
+                .key("holdings")
+                .index(cycle.holding)
+                .key("option");
+            let span = doc.spans.nearest(&path).map(|(_, s)| s.value.clone());
+            let f = Finding::input_error(
+                Code::HoldingsCycle,
+                format!("holdings form a cycle: {}", cycle.ids.join(" → ")),
+                Some(&source),
+                span,
+            )
+            .with_path(path)
+            .with_label("this holding closes the cycle")
+            .with_help("an option cannot hold itself, directly or through other options; remove one holding of the cycle");
+            return FileReport::not_checked(&name, Some(source), vec![f]);
+        }
+    };
+    let evaluated = evaluate(ev, &doc, &menu, &lt);
+    let mut findings = evaluated.findings;
+    for f in &mut findings {
+        f.fingerprint = fingerprint(&menu.plan.name, f);
+    }
+    // the menu's own waivers come first, then the config's
+    let own = waivers::menu_waivers(&doc);
+    let all: Vec<_> = own
+        .iter()
+        .map(|w| (&source, w))
+        .chain(ev.waivers.iter().map(|(s, w)| (s, w)))
+        .collect();
+    let used = waivers::apply(&mut findings, &all, ev.as_of);
+    let mut states = Vec::with_capacity(own.len());
+    for (w, &u) in own.into_iter().zip(&used) {
+        let status = WaiverStatus::of(&w, u, ev.as_of);
+        findings.extend(waivers::audit(&source, &w, status));
+        states.push(WaiverState { spec: w, status });
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut report = FileReport {
+        findings,
+        checked: true,
+        config_waivers_used: used[states.len()..]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &u)| u.then_some(i))
+            .collect(),
+        waivers: states,
+        menu: Some(Arc::new(menu)),
+        exposure: Some(lt),
+        measurements: evaluated.measurements,
+        ..FileReport::not_checked(&name, Some(source), Vec::new())
+    };
+    report.checked = !report.has_eval_error();
+    report
+}
+
+/// A finding's identity that survives moved lines and reordered options:
+/// FNV-1a of rule, plan name, option id and the field path below the option.
+pub fn fingerprint(plan: &str, f: &Finding) -> String {
+    let field = match &f.option {
+        Some(id) if f.path.option_index().is_some() => {
+            let below = f.path.below_option();
+            match below.segments().first() {
+                Some(Segment::Key(_)) => format!("{id}.{below}"),
+                _ => format!("{id}{below}"),
+            }
+        }
+        _ => f.path.to_string(),
+    };
+    let key = format!(
+        "{}|{}|{}|{}",
+        f.id(),
+        plan,
+        f.option.as_deref().unwrap_or("-"),
+        field
+    );
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}

@@ -1,0 +1,45 @@
+//! A rule's shipped examples, run against the rules in force (for `explain` and tests).
+
+use super::check::check_source;
+use super::evaluate::Evaluation;
+use crate::rules::{Rule, RuleSet};
+
+/// What one example did.
+#[derive(Debug, Clone)]
+pub struct ExampleRun {
+    pub title: String,
+    pub menu: String,
+    /// What the example says it does.
+    pub claims_to_fail: bool,
+    /// The first finding of the rule, and its line within the example's own text.
+    pub hit: Option<(String, usize)>,
+}
+
+impl ExampleRun {
+    pub fn fails(&self) -> bool {
+        self.hit.is_some()
+    }
+}
+
+/// Runs every example of `rule` with the rules in force.
+pub fn run_examples(rules: &RuleSet, rule: &Rule, as_of: &str) -> Vec<ExampleRun> {
+    let ev = Evaluation::new(rules, as_of, &[]);
+    rule.examples
+        .iter()
+        .enumerate()
+        .map(|(i, ex)| {
+            let report = check_source(&ev, ex.to_source(&rule.id, i));
+            let hit = report.findings.iter().find(|f| f.id() == rule.id).map(|f| {
+                // the example's text starts after the six-line plan header
+                let line = f.location.map_or(0, |l| l.line.saturating_sub(6));
+                (f.message.clone(), line)
+            });
+            ExampleRun {
+                title: ex.title.clone(),
+                menu: ex.menu.clone(),
+                claims_to_fail: ex.fails,
+                hit,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,116 @@
+//! Stage 4: check menus — evaluate the rules ([`evaluate`]) over one file
+//! ([`check`]), many files under their configs ([`run`]), and two menus side by
+//! side ([`diff`]).
+
+pub mod check;
+pub mod diff;
+pub mod evaluate;
+pub mod examples;
+pub mod run;
+
+use crate::diag::{Code, FileErrors, Finding, SourceFile};
+use crate::menu::exposure::LookThrough;
+use crate::menu::Menu;
+use crate::policy::waivers::WaiverState;
+use evaluate::Measurement;
+use std::sync::Arc;
+
+/// Process exit codes, as documented in the README.
+pub mod exit {
+    /// Every menu was checked and nothing failed.
+    pub const CLEAN: u8 = 0;
+    /// A policy finding failed the run.
+    pub const FINDINGS: u8 = 1;
+    /// Some input could not be checked (bad file, bad rules, bad usage).
+    pub const NOT_CHECKED: u8 = 2;
+}
+
+/// Everything said about one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub source: Option<SourceFile>,
+    pub findings: Vec<Finding>,
+    /// False when the file could not be checked (its findings are input errors).
+    pub checked: bool,
+    /// Indices of the config waivers (in [`evaluate::Evaluation::waivers`]) this menu used.
+    pub config_waivers_used: Vec<usize>,
+    /// The menu's own waivers with their status on the check date.
+    pub waivers: Vec<WaiverState>,
+    /// Findings left out because the baseline already records them.
+    pub baselined: usize,
+    /// False for reports about other files (a config, a rule pack).
+    pub is_menu: bool,
+    /// The menu as read, when it passed the schema.
+    pub menu: Option<Arc<Menu>>,
+    /// Its look-through exposure, when it could be computed.
+    pub exposure: Option<LookThrough>,
+    /// The capped figures, when the evaluation recorded them.
+    pub measurements: Vec<Measurement>,
+}
+
+impl FileReport {
+    pub fn not_checked(path: &str, source: Option<SourceFile>, findings: Vec<Finding>) -> Self {
+        FileReport {
+            path: path.to_owned(),
+            source,
+            findings,
+            checked: false,
+            config_waivers_used: Vec::new(),
+            waivers: Vec::new(),
+            baselined: 0,
+            is_menu: true,
+            menu: None,
+            exposure: None,
+            measurements: Vec::new(),
+        }
+    }
+
+    /// The report on a file that is not a menu (a config, a rule pack) and is broken.
+    pub fn from_errors(e: FileErrors) -> Self {
+        FileReport {
+            is_menu: false,
+            ..FileReport::not_checked(&e.path, e.source, e.findings)
+        }
+    }
+
+    /// Drops what the renderers will not need, so a run over many menus holds only
+    /// their findings: the source of a clean file (of every file unless a renderer
+    /// quotes it), and the parsed menu unless asked.
+    pub fn compact(&mut self, keep_source: bool, keep_menu: bool) {
+        if self.findings.is_empty() || !keep_source {
+            self.source = None;
+        }
+        if !keep_menu {
+            self.menu = None;
+            self.exposure = None;
+        }
+    }
+
+    /// This file's contribution to the exit code.
+    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
+        if !self.checked {
+            exit::NOT_CHECKED
+        } else if self.findings.iter().any(|f| f.is_failing(deny_warnings)) {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        }
+    }
+
+    /// True when a rule could not be evaluated on this menu.
+    fn has_eval_error(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.code() == Some(Code::RuleEval))
+    }
+}
+
+/// The worst exit code of a run.
+pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> u8 {
+    reports
+        .iter()
+        .map(|r| r.exit_code(deny_warnings))
+        .max()
+        .unwrap_or(exit::CLEAN)
+}

@@ -1,0 +1,251 @@
+//! A run over many menus: find them, group them by the config that governs them,
+//! check each group in parallel, audit the configs' waivers, apply the baseline.
+//! Every command that checks menus (`check`, `report`, `diff`) goes through here.
+
+use super::check::{check_path, CheckOptions};
+use super::evaluate::Evaluation;
+use super::FileReport;
+use crate::diag::{Code, Finding, RuleInfo};
+use crate::policy::baseline::Baseline;
+use crate::policy::config::{discover, CONFIG_FILE};
+use crate::policy::waivers::{self, WaiverStatus};
+use crate::policy::{Policy, Selection};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The rules in force in a run, by id (several configs may contribute).
+pub type Catalog = BTreeMap<String, Arc<RuleInfo>>;
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The config for every menu, instead of the nearest `menulint.toml`.
+    pub config: Option<PathBuf>,
+    pub selection: Selection,
+    /// The check date, `YYYY-MM-DD`.
+    pub as_of: String,
+    pub check: CheckOptions,
+    /// Keep each menu's source text (for outputs that quote it).
+    pub keep_source: bool,
+    /// Keep each parsed menu and its exposure (for outputs that show them).
+    pub keep_menu: bool,
+    /// Record every capped figure (reports, diff).
+    pub measures: bool,
+    /// Leave out the findings this baseline records.
+    pub baseline: Option<Baseline>,
+}
+
+/// What a run found.
+pub struct RunOutcome {
+    /// One report per file, sorted by path: menus, and configs or packs with problems.
+    pub reports: Vec<FileReport>,
+    pub catalog: Catalog,
+}
+
+/// Finds the menus under `paths`, checks each under its config.
+pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
+    let (files, mut reports) = collect_menus(paths);
+    let mut catalog = Catalog::new();
+    // menus grouped by the config that governs them
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let config = opts
+            .config
+            .clone()
+            .or_else(|| discover(f.parent().unwrap_or(Path::new("."))));
+        groups.entry(config).or_default().push(f);
+    }
+    if groups.is_empty() {
+        if let Some(c) = &opts.config {
+            groups.insert(Some(c.clone()), Vec::new());
+        }
+    }
+    for (config_path, menus) in groups {
+        let policy = match Policy::load(config_path.as_deref(), &opts.selection) {
+            Ok(p) => p,
+            Err(errors) => {
+                reports.extend(errors.into_iter().map(FileReport::from_errors));
+                let why = config_path
+                    .as_ref()
+                    .map_or("the rule packs have errors".to_owned(), |p| {
+                        format!("its config {} has errors", p.display())
+                    });
+                reports.extend(menus.iter().map(|m| {
+                    let name = m.display().to_string();
+                    let msg = format!("{name} was not checked: {why}");
+                    let f = Finding::input_error(Code::Config, msg, None, None);
+                    FileReport::not_checked(&name, None, vec![f])
+                }));
+                continue;
+            }
+        };
+        for rule in policy.rules.rules() {
+            catalog
+                .entry(rule.id.clone())
+                .or_insert_with(|| rule.info.clone());
+        }
+        reports.extend(check_menus(&policy, &menus, opts));
+    }
+    finish(&mut reports, opts);
+    RunOutcome { reports, catalog }
+}
+
+/// Loads the policy for menus near `near` (or the configured one).
+pub fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileReport>> {
+    let config = opts
+        .config
+        .clone()
+        .or_else(|| discover(near.parent().unwrap_or(Path::new("."))));
+    Policy::load(config.as_deref(), &opts.selection)
+        .map_err(|errors| errors.into_iter().map(FileReport::from_errors).collect())
+}
+
+/// Checks menus under one policy, in parallel, and audits the policy's waivers
+/// against them. The menus' reports come in the order given, the config reports after.
+pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec<FileReport> {
+    let mut ev = Evaluation::new(&policy.rules, &opts.as_of, &policy.config.waivers);
+    ev.measures = opts.measures;
+    // each menu is independent; results are sorted afterwards, so order never leaks
+    let mut checked: Vec<FileReport> = menus
+        .par_iter()
+        .map(|p| {
+            let mut r = check_path(&ev, &opts.check, p);
+            r.compact(opts.keep_source, opts.keep_menu);
+            r
+        })
+        .collect();
+    let audits = audit_config_waivers(&ev, &checked);
+    checked.extend(audits);
+    checked
+}
+
+/// Findings about the config's own waivers, as reports on the config files.
+fn audit_config_waivers(ev: &Evaluation, checked: &[FileReport]) -> Vec<FileReport> {
+    let mut by_file: BTreeMap<String, FileReport> = BTreeMap::new();
+    for (i, (source, w)) in ev.waivers.iter().enumerate() {
+        let used = checked.iter().any(|r| r.config_waivers_used.contains(&i));
+        let status = WaiverStatus::of(w, used, ev.as_of);
+        if let Some(f) = waivers::audit(source, w, status) {
+            let report = by_file
+                .entry(source.name().to_owned())
+                .or_insert_with(|| FileReport {
+                    checked: true,
+                    is_menu: false,
+                    ..FileReport::not_checked(source.name(), Some(source.clone()), Vec::new())
+                });
+            report.findings.push(f);
+        }
+    }
+    by_file.into_values().collect()
+}
+
+/// Merges the reports of one path, sorts them and applies the baseline.
+fn finish(reports: &mut Vec<FileReport>, opts: &RunOptions) {
+    merge_by_path(reports);
+    if let Some(b) = &opts.baseline {
+        let known = b.fingerprints();
+        for r in reports.iter_mut() {
+            let before = r.findings.len();
+            r.findings
+                .retain(|f| f.fingerprint.is_empty() || !known.contains(f.fingerprint.as_str()));
+            r.baselined += before - r.findings.len();
+        }
+    }
+}
+
+/// One report per path (a base config shared by several groups is audited once each),
+/// sorted by path so output never depends on discovery order.
+fn merge_by_path(reports: &mut Vec<FileReport>) {
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports.dedup_by(|later, first| {
+        if later.path != first.path {
+            return false;
+        }
+        for f in later.findings.drain(..) {
+            if !first.findings.contains(&f) {
+                first.findings.push(f);
+            }
+        }
+        first.checked &= later.checked;
+        true
+    });
+    for r in reports.iter_mut() {
+        r.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+fn io_report(name: &str, msg: String) -> FileReport {
+    FileReport::not_checked(
+        name,
+        None,
+        vec![Finding::input_error(Code::Io, msg, None, None)],
+    )
+}
+
+/// Expands the command-line paths: files as given, directories searched recursively
+/// for `*.toml` menus (skipping `menulint.toml`), in sorted order. Errors are reports.
+pub fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        let name = input.display().to_string();
+        match std::fs::metadata(input) {
+            Ok(m) if m.is_dir() => {
+                let before = files.len();
+                walk(input, &mut files, &mut errors);
+                if files.len() == before {
+                    let mut r = io_report(
+                        &name,
+                        format!("no menus (*.toml) found in directory {name}"),
+                    );
+                    r.findings[0].help =
+                        Some("pass menu files, or a directory that contains them".into());
+                    errors.push(r);
+                }
+            }
+            Ok(_) => files.push(input.clone()),
+            Err(e) => errors.push(io_report(&name, format!("cannot read {name}: {e}"))),
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .follow_links(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let p = e.path();
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && p.extension().is_some_and(|x| x == "toml")
+                    && p.file_name().is_some_and(|n| n != CONFIG_FILE)
+                {
+                    files.push(p.to_path_buf());
+                }
+            }
+            // a symbolic link back to an ancestor: its menus are found through the ancestor
+            Err(e) if is_loop(&e) => {}
+            Err(e) => {
+                let name = dir.display().to_string();
+                errors.push(io_report(
+                    &name,
+                    format!("cannot read directory {name}: {e}"),
+                ));
+            }
+        }
+    }
+}
+
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_loop(err),
+        _ => false,
+    }
+}

@@ -1,0 +1,12 @@
+//! Stage 1 and 2: the menu — read with spans ([`load`]), checked against the JSON
+//! Schema ([`schema`]), typed ([`model`]), with look-through [`exposure`] and
+//! security [`identifiers`].
+
+pub mod exposure;
+pub mod identifiers;
+pub mod load;
+pub mod model;
+pub mod schema;
+pub mod synth;
+
+pub use model::*;

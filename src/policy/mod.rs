@@ -1,0 +1,168 @@
+//! Stage 3a: the sponsor's policy — the config ([`config`]), the rule packs it puts
+//! in force with its overrides, the committee's [`waivers`] and the [`baseline`].
+
+pub mod baseline;
+pub mod config;
+pub mod waivers;
+
+use crate::diag::{Code, FileErrors, Finding};
+use crate::menu::load::read_source;
+use crate::rules::{builtin_pack, builtin_sources, Rule, RuleSet, MAX_PACK_SIZE};
+use config::{Config, Level, Origin, PackRef};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A resolved config plus the rules it puts in force.
+pub struct Policy {
+    pub config: Config,
+    pub rules: RuleSet,
+}
+
+/// The command line's choice of rules, on top of the config.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only rules whose id starts with one of these, or named so (all when empty).
+    pub select: Vec<String>,
+    /// No rule whose id starts with one of these, or named so.
+    pub ignore: Vec<String>,
+    /// Extra pack files.
+    pub packs: Vec<PathBuf>,
+}
+
+impl Selection {
+    fn selects(&self, rule: &Rule) -> bool {
+        let hit = |codes: &[String]| {
+            codes
+                .iter()
+                .any(|c| rule.id.starts_with(&c.to_ascii_uppercase()) || rule.name == *c)
+        };
+        (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Array(_) => "list",
+        serde_json::Value::Object(_) => "table",
+        serde_json::Value::Null => "null",
+    }
+}
+
+impl Policy {
+    /// Loads the config at `path` (or the built-in defaults when `None`) and its rules.
+    pub fn load(path: Option<&Path>, selection: &Selection) -> Result<Policy, Vec<FileErrors>> {
+        let config = match path {
+            Some(p) => config::load(p)?,
+            None => Config::default(),
+        };
+        let rules = rules_for(&config, selection)?;
+        Ok(Policy { config, rules })
+    }
+}
+
+/// Builds the rules a config puts in force, with its overrides and the command
+/// line's selection applied.
+fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<FileErrors>> {
+    let mut sources = Vec::new();
+    let mut failed = Vec::new();
+    let mut read = |path: &Path, sources: &mut Vec<_>| match read_source(path, MAX_PACK_SIZE) {
+        Ok(s) => sources.push(s),
+        Err(f) => failed.push(FileErrors::new(path.display().to_string(), None, vec![*f])),
+    };
+    match &config.packs {
+        None => sources = builtin_sources(),
+        Some(packs) => {
+            for (pack, _) in packs {
+                match pack {
+                    PackRef::Builtin(name) => sources.extend(builtin_pack(name)),
+                    PackRef::File(path) => read(path, &mut sources),
+                }
+            }
+        }
+    }
+    for path in &selection.packs {
+        read(path, &mut sources);
+    }
+    if !failed.is_empty() {
+        return Err(failed);
+    }
+    let mut set = RuleSet::from_sources(sources)?;
+    apply_overrides(&mut set, config)?;
+    for rule in set.all_rules_mut() {
+        if !selection.selects(rule) {
+            rule.enabled = false;
+        }
+    }
+    Ok(set)
+}
+
+fn apply_overrides(set: &mut RuleSet, config: &Config) -> Result<(), Vec<FileErrors>> {
+    let mut errors = Vec::new();
+    let mut err = |origin: &Option<Origin>, msg: String| {
+        errors.push(match origin {
+            Some(o) => FileErrors::at(&o.source, Code::Config, Some(o.span.clone()), msg),
+            None => FileErrors::new(
+                config::CONFIG_FILE,
+                None,
+                vec![Finding::input_error(Code::Config, msg, None, None)],
+            ),
+        });
+    };
+    for (id, o) in &config.rules {
+        let Some(rule) = set.all_rules_mut().find(|r| r.id == *id) else {
+            err(
+                &o.origin,
+                format!("no rule {id} in the packs in force; `menulint rules` lists them"),
+            );
+            continue;
+        };
+        match o.level {
+            Some(Level::Off) => rule.enabled = false,
+            Some(level) => {
+                if let Some(s) = level.severity() {
+                    Arc::make_mut(&mut rule.info).severity = s;
+                }
+            }
+            None => {}
+        }
+        for (name, (value, origin)) in &o.params {
+            match rule.params.get(name) {
+                None => {
+                    let known: Vec<_> = rule.params.keys().map(String::as_str).collect();
+                    err(
+                        origin,
+                        format!(
+                            "rule {id} has no parameter `{name}`; its parameters: {}",
+                            if known.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    );
+                }
+                Some(old) if json_kind(old) != json_kind(value) => {
+                    err(
+                        origin,
+                        format!(
+                            "parameter `{name}` of {id} takes a {}, not a {}",
+                            json_kind(old),
+                            json_kind(value)
+                        ),
+                    );
+                }
+                Some(_) => {
+                    rule.params.insert(name.clone(), value.clone());
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
