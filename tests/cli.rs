@@ -1,28 +1,9 @@
 //! The `menulint` binary end to end: exit codes, findings, spans and rendered output.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
+
 use serde_json::Value;
-use std::path::Path;
-
-const AS_OF: &str = "2026-11-25";
-
-fn menulint() -> Command {
-    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
-    cmd.env_remove("FORCE_COLOR").env("NO_COLOR", "1");
-    cmd
-}
-
-/// Runs `check --format json` and returns (exit code, parsed output).
-fn check_json(args: &[&str]) -> (i32, Value) {
-    let out = menulint()
-        .args(["check", "--format", "json", "--as-of", AS_OF])
-        .args(args)
-        .output()
-        .expect("runs");
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().expect("exit code"), json)
-}
 
 /// (rule, line, column) of every finding of the first file.
 fn located(json: &Value) -> Vec<(String, u64, u64)> {
@@ -38,12 +19,6 @@ fn located(json: &Value) -> Vec<(String, u64, u64)> {
             )
         })
         .collect()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write");
-    p.display().to_string()
 }
 
 const MINIMAL: &str = r#"schema_version = 1
@@ -137,7 +112,7 @@ fn deny_warnings_turns_warnings_into_failures() {
     // a clean menu whose index fund now costs more than the passive cap: a warning only
     let menu = include_str!("../sample-menus/conventional.toml")
         .replace("expense_ratio_pct = 0.015", "expense_ratio_pct = 0.35");
-    let path = write(dir.path(), "fee.toml", &menu);
+    let path = write_in(dir.path(), "fee.toml", &menu);
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 0);
     assert_eq!(located(&json), vec![("FEE001".to_owned(), 45, 21)]);
@@ -148,10 +123,10 @@ fn deny_warnings_turns_warnings_into_failures() {
 #[test]
 fn syntax_error_exits_2_at_the_right_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
+    let path = write_in(
         dir.path(),
         "bad.toml",
-        &MINIMAL.replace("name = \"Fund\"", "name = \"Fund"),
+        MINIMAL.replace("name = \"Fund\"", "name = \"Fund"),
     );
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 2);
@@ -184,7 +159,7 @@ fn schema_violations_exit_2_each_at_its_line() {
         } else {
             format!("{MINIMAL}{extra}")
         };
-        let p = write(dir.path(), "m.toml", &text);
+        let p = write_in(dir.path(), "m.toml", &text);
         let (code, json) = check_json(&[&p]);
         assert_eq!(code, 2, "{extra}");
         let f = &json["files"][0]["findings"][0];
@@ -193,10 +168,10 @@ fn schema_violations_exit_2_each_at_its_line() {
         assert_eq!(f["path"], path, "{extra}");
     }
     // a missing required key labels the table that lacks it
-    let p = write(
+    let p = write_in(
         dir.path(),
         "m.toml",
-        &MINIMAL.replace("sponsor = \"S\"\n", ""),
+        MINIMAL.replace("sponsor = \"S\"\n", ""),
     );
     let (code, json) = check_json(&[&p]);
     assert_eq!(code, 2);
@@ -233,7 +208,7 @@ fn unreadable_inputs_exit_2_without_panicking() {
         .unwrap()
         .contains("no menus"));
 
-    let big = write(dir.path(), "big.toml", MINIMAL);
+    let big = write_in(dir.path(), "big.toml", MINIMAL);
     let (code, json) = check_json(&["--max-file-size", "10", &big]);
     assert_eq!(code, 2);
     assert_eq!(
@@ -321,7 +296,7 @@ fn a_custom_pack_adds_rules() {
 /// A broken pack is an error in the pack file, at its line, and nothing is checked.
 fn pack_error(pack_text: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
-    let pack = write(dir.path(), "bad.toml", pack_text);
+    let pack = write_in(dir.path(), "bad.toml", pack_text);
     let out = menulint()
         .args(["check", "--pack", &pack, "sample-menus/conventional.toml"])
         .output()

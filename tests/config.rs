@@ -1,37 +1,13 @@
 //! Sponsor configuration, waivers, baselines, `explain` and `init`.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
+
 use serde_json::Value;
 use std::path::Path;
 
-const AS_OF: &str = "2026-11-25";
 const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
 const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
-
-fn menulint() -> Command {
-    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(path: &Path, text: &str) -> String {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).unwrap();
-    }
-    std::fs::write(path, text).unwrap();
-    path.display().to_string()
-}
-
-fn check(args: &[&str]) -> (i32, Value) {
-    let out = menulint()
-        .args(["check", "--format", "json", "--as-of", AS_OF])
-        .args(args)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().unwrap(), json)
-}
 
 /// (file name, rule, severity, line, waived) of every finding in the run.
 fn findings(json: &Value) -> Vec<(String, String, String, u64, bool)> {
@@ -55,10 +31,6 @@ fn findings(json: &Value) -> Vec<(String, String, String, u64, bool)> {
     out
 }
 
-fn rules_of(json: &Value) -> Vec<String> {
-    findings(json).into_iter().map(|f| f.1).collect()
-}
-
 #[test]
 fn nearest_config_wins_and_explicit_config_overrides_discovery() {
     let d = tempfile::tempdir().unwrap();
@@ -67,7 +39,7 @@ fn nearest_config_wins_and_explicit_config_overrides_discovery() {
         "[rules.CRY004]\nparams = { max_pct = 2.0 }\n",
     );
     let top = write(&d.path().join("a/menu.toml"), BITCOIN);
-    let (code, json) = check(&[&top]);
+    let (code, json) = check_json(&[&top]);
     assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
     assert!(json["files"][0]["findings"][0]["message"]
         .as_str()
@@ -80,7 +52,7 @@ fn nearest_config_wins_and_explicit_config_overrides_discovery() {
         "[rules.CRY004]\nparams = { max_pct = 3.0 }\n",
     );
     let nested = write(&d.path().join("b/menu.toml"), BITCOIN);
-    let (code, json) = check(&[&nested]);
+    let (code, json) = check_json(&[&nested]);
     assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));
 
     // --config takes precedence over discovery
@@ -88,7 +60,7 @@ fn nearest_config_wins_and_explicit_config_overrides_discovery() {
         &d.path().join("strict.toml"),
         "[rules.CRY004]\nparams = { max_pct = 1.0 }\n",
     );
-    let (code, json) = check(&["--config", &explicit, &nested]);
+    let (code, json) = check_json(&["--config", &explicit, &nested]);
     assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
 }
 
@@ -100,12 +72,12 @@ fn severity_off_and_select_ignore() {
         &d.path().join("menulint.toml"),
         "[rules.SCO003]\nseverity = \"info\"\n[rules.CRY004]\nseverity = \"off\"\n",
     );
-    let (_, json) = check(&[&menu]);
+    let (_, json) = check_json(&[&menu]);
     let found = findings(&json);
     assert!(found.iter().any(|f| f.1 == "SCO003" && f.2 == "info"));
     assert!(!found.iter().any(|f| f.1 == "CRY004"));
 
-    let (code, json) = check(&["--select", "CRY00,STR006", "--ignore", "CRY002", &menu]);
+    let (code, json) = check_json(&["--select", "CRY00,STR006", "--ignore", "CRY002", &menu]);
     assert_eq!(code, 1);
     assert_eq!(
         rules_of(&json),
@@ -113,7 +85,7 @@ fn severity_off_and_select_ignore() {
     );
 
     // only warnings left: exit 0
-    let (code, json) = check(&["--select", "FEE", &menu]);
+    let (code, json) = check_json(&["--select", "FEE", &menu]);
     assert_eq!(
         (code, rules_of(&json)),
         (0, vec!["FEE001".to_owned(), "FEE001".to_owned()])
@@ -132,7 +104,7 @@ fn extends_merges_with_the_extending_config_winning() {
         "extends = \"../base.toml\"\n[rules.CRY004]\nparams = { max_pct = 2.0 }\n",
     );
     let menu = write(&d.path().join("plans/m.toml"), PROBLEMS);
-    let (_, json) = check(&[&menu]);
+    let (_, json) = check_json(&[&menu]);
     let found = findings(&json);
     assert!(found
         .iter()
@@ -195,7 +167,7 @@ fn config_errors_exit_2_at_their_line() {
     ];
     for (text, line, message) in cases {
         let config = write(&d.path().join("menulint.toml"), text);
-        let (code, json) = check(&[&menu]);
+        let (code, json) = check_json(&[&menu]);
         assert_eq!(code, 2, "{text}");
         let cfg = json["files"]
             .as_array()
@@ -226,7 +198,7 @@ fn a_custom_pack_from_the_config_is_applied() {
         "packs = [\"structure\", \"packs/acme.toml\"]\n",
     );
     let menu = write(&d.path().join("m.toml"), BITCOIN);
-    let (code, json) = check(&[&menu]);
+    let (code, json) = check_json(&[&menu]);
     assert_eq!((code, rules_of(&json)), (0, vec!["ACM001".to_owned()]));
 }
 
@@ -262,8 +234,8 @@ expires = 2026-12-10
 #[test]
 fn waivers_apply_expire_go_stale_and_warn_before_expiry() {
     let d = tempfile::tempdir().unwrap();
-    let menu = write(&d.path().join("m.toml"), &format!("{PROBLEMS}{WAIVERS}"));
-    let (code, json) = check(&[&menu]);
+    let menu = write(&d.path().join("m.toml"), format!("{PROBLEMS}{WAIVERS}"));
+    let (code, json) = check_json(&[&menu]);
     assert_eq!(code, 1);
     let found = findings(&json);
     let waived: Vec<_> = found
@@ -316,7 +288,7 @@ fn config_waivers_apply_to_every_menu_and_stale_ones_are_reported_on_the_config(
     let d = tempfile::tempdir().unwrap();
     let config = write(&d.path().join("menulint.toml"), WAIVERS);
     let menu = write(&d.path().join("m.toml"), PROBLEMS);
-    let (_, json) = check(&[&menu]);
+    let (_, json) = check_json(&[&menu]);
     let found = findings(&json);
     assert_eq!(found.iter().filter(|f| f.4).count(), 2);
     let on_config: Vec<_> = found
@@ -344,7 +316,7 @@ fn baseline_hides_known_findings_even_when_lines_move() {
     let menu_path = d.path().join("m.toml");
     let menu = write(&menu_path, PROBLEMS);
     let baseline = d.path().join("baseline.json").display().to_string();
-    let (code, json) = check(&["--write-baseline", &baseline, &menu]);
+    let (code, json) = check_json(&["--write-baseline", &baseline, &menu]);
     assert_eq!(code, 1);
     let recorded: Value =
         serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
@@ -360,7 +332,7 @@ fn baseline_hides_known_findings_even_when_lines_move() {
         PROBLEMS.replace("leverage = 3.0", "leverage = 3.0\nqdia = true")
     );
     write(&menu_path, &moved);
-    let (code, json) = check(&["--baseline", &baseline, &menu]);
+    let (code, json) = check_json(&["--baseline", &baseline, &menu]);
     assert_eq!(code, 1);
     assert_eq!(rules_of(&json), ["STR003", "STR002"]);
     assert_eq!(json["summary"]["baselined"], 15);
@@ -446,7 +418,7 @@ fn init_writes_a_working_starter_and_never_overwrites() {
     let config = std::fs::read_to_string(d.path().join("menulint.toml")).unwrap();
     assert_eq!(config, menulint::policy::config::CONFIG_TEMPLATE);
     // the starter config is valid and the example menu passes under it
-    let (code, json) = check(&[&d.path().join("menu.toml").display().to_string()]);
+    let (code, json) = check_json(&[&d.path().join("menu.toml").display().to_string()]);
     assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));
     // a second run refuses and leaves the files alone
     std::fs::write(d.path().join("menu.toml"), "edited").unwrap();

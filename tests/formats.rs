@@ -1,17 +1,12 @@
 //! Machine formats: SARIF, JUnit, GitHub annotations, Markdown; files and directories.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
+
 use serde_json::Value;
 use std::path::Path;
 
-const AS_OF: &str = "2026-11-25";
 const WAIVED: &str = "tests/menus/waived.toml";
-
-fn menulint() -> Command {
-    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn run(format: &str, paths: &[&str]) -> (i32, String) {
     let out = menulint()

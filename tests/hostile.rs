@@ -1,33 +1,13 @@
 //! Hostile and malformed inputs: each is refused with a clear, located error (exit 2)
 //! in bounded time, never a panic; output files are never left half-written.
 
+mod common;
+use common::*;
+
 use assert_cmd::Command;
 use serde_json::Value;
-use std::path::Path;
 
-const AS_OF: &str = "2026-11-25";
 const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
-
-fn check_json(args: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("menulint")
-        .unwrap()
-        .args(["check", "--format", "json", "--as-of", AS_OF])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "panic: {stderr}");
-    (
-        out.status.code().expect("exited, not killed by a signal"),
-        serde_json::from_slice(&out.stdout).unwrap(),
-    )
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.display().to_string()
-}
 
 fn first(json: &Value) -> &Value {
     &json["files"][0]["findings"][0]
@@ -53,7 +33,7 @@ fn oversized_files_are_refused_before_reading() {
         "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n{}",
         option.repeat(1_000_000)
     );
-    let path = write(dir.path(), "million.toml", big.as_bytes());
+    let path = write_in(dir.path(), "million.toml", big.as_bytes());
     let (code, json) = check_json(&[&path]);
     assert_eq!(
         (code, first(&json)["rule"].as_str()),
@@ -74,7 +54,7 @@ fn deep_nesting_is_refused_at_a_position() {
         format!("a = {}{}\n", "[".repeat(100), "]".repeat(100)),
     ];
     for (i, text) in cases.iter().enumerate() {
-        let path = write(dir.path(), &format!("deep{i}.toml"), text.as_bytes());
+        let path = write_in(dir.path(), &format!("deep{i}.toml"), text.as_bytes());
         let (code, json) = check_json(&[&path]);
         assert_eq!(code, 2, "case {i}");
         assert!(
@@ -97,7 +77,7 @@ fn non_finite_and_negative_numbers_are_refused() {
             "expense_ratio_pct = 0.84",
             &format!("expense_ratio_pct = {value}"),
         );
-        let path = write(dir.path(), "n.toml", text.as_bytes());
+        let path = write_in(dir.path(), "n.toml", text.as_bytes());
         let (code, json) = check_json(&[&path]);
         assert_eq!(code, 2, "{value}");
         let f = first(&json);
@@ -108,7 +88,7 @@ fn non_finite_and_negative_numbers_are_refused() {
         );
     }
     let text = PROBLEMS.replace("leverage = 3.0", "leverage = 3.0\nleverage = 2.0");
-    let path = write(dir.path(), "dup.toml", text.as_bytes());
+    let path = write_in(dir.path(), "dup.toml", text.as_bytes());
     let (code, json) = check_json(&[&path]);
     assert_eq!(
         (
@@ -127,7 +107,7 @@ fn a_ten_megabyte_string_is_handled() {
         "name = \"ProShares UltraPro QQQ\"",
         &format!("name = \"{}\"", "x".repeat(10 * 1024 * 1024)),
     );
-    let path = write(dir.path(), "long.toml", text.as_bytes());
+    let path = write_in(dir.path(), "long.toml", text.as_bytes());
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 1);
     assert_eq!(json["files"][0]["findings"].as_array().unwrap().len(), 15);
@@ -140,7 +120,7 @@ fn bom_and_crlf_keep_spans_right() {
     let crlf = PROBLEMS.replace('\n', "\r\n");
     let with_bom = format!("\u{feff}{crlf}");
     for (name, text) in [("crlf.toml", crlf.clone()), ("bom.toml", with_bom)] {
-        let path = write(dir.path(), name, text.as_bytes());
+        let path = write_in(dir.path(), name, text.as_bytes());
         let (code, json) = check_json(&[&path]);
         assert_eq!(code, 1, "{name}");
         let loc = |j: &Value| -> Vec<(u64, u64, u64, u64)> {
@@ -188,7 +168,7 @@ fn pack_with_check(check: &str) -> String {
 fn hostile_rule_packs_are_refused_or_bounded() {
     let dir = tempfile::tempdir().unwrap();
     // deeply nested CEL: refused by the parser's depth limit
-    let deep = write(
+    let deep = write_in(
         dir.path(),
         "deep.toml",
         pack_with_check(&format!("{}true{}", "(".repeat(5000), ")".repeat(5000))).as_bytes(),
@@ -210,7 +190,7 @@ fn hostile_rule_packs_are_refused_or_bounded() {
     );
 
     // a huge flat expression compiles and runs
-    let huge = write(
+    let huge = write_in(
         dir.path(),
         "huge.toml",
         pack_with_check(&vec!["size(options) > 0"; 20_000].join(" && ")).as_bytes(),
@@ -219,7 +199,7 @@ fn hostile_rule_packs_are_refused_or_bounded() {
     assert_eq!(code, 0);
 
     // a catastrophic-backtracking pattern is linear with the regex crate: 100k characters
-    let evil = write(
+    let evil = write_in(
         dir.path(),
         "evil.toml",
         pack_with_check("!options.exists(o, o.name.matches('^(a+)+$'))").as_bytes(),
@@ -228,7 +208,7 @@ fn hostile_rule_packs_are_refused_or_bounded() {
         "name = \"Fidelity 500 Index Fund\"",
         &format!("name = \"{}!\"", "a".repeat(100_000)),
     );
-    let menu_path = write(dir.path(), "m.toml", menu.as_bytes());
+    let menu_path = write_in(dir.path(), "m.toml", menu.as_bytes());
     let (code, json) = check_json(&["--pack", &evil, &menu_path]);
     assert_eq!(code, 0, "{json:#}");
 }

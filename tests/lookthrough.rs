@@ -1,17 +1,12 @@
 //! Look-through exposure through holdings, and `menulint diff`.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
+
 use serde_json::Value;
 
-const AS_OF: &str = "2026-11-25";
 const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
 const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
-
-fn menulint() -> Command {
-    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn check(text: &str) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();

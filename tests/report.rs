@@ -1,16 +1,11 @@
 //! The committee's compliance report: content, escaping, reproducibility, and a real browser.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
+
 use std::path::Path;
 
-const AS_OF: &str = "2026-11-25";
 const WAIVED: &str = "tests/menus/waived.toml";
-
-fn menulint() -> Command {
-    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
-    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
 
 fn report(menu: &str, format: &str) -> String {
     let out = menulint()

@@ -1,11 +1,12 @@
 //! Every built-in rule ships a passing and a failing example; run them all.
 
+mod common;
+use common::*;
+
 use menulint::diag::Segment;
 use menulint::engine::check::check_source;
 use menulint::engine::evaluate::Evaluation;
 use menulint::rules::RuleSet;
-
-const AS_OF: &str = "2026-11-25";
 
 #[test]
 fn every_rule_has_a_passing_and_a_failing_example() {

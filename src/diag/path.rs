@@ -71,6 +71,11 @@ impl MenuPath {
         Some(MenuPath(init.to_vec()))
     }
 
+    /// The first `n` segments.
+    pub fn prefix(&self, n: usize) -> MenuPath {
+        MenuPath(self.0[..n.min(self.0.len())].to_vec())
+    }
+
     /// True when `self` is `other` or lies inside it.
     pub fn starts_with(&self, other: &MenuPath) -> bool {
         self.0.starts_with(&other.0)

@@ -3,9 +3,8 @@
 //! The JSON value feeds schema validation and the typed model; the [`SpanIndex`]
 //! lets every later stage point back at the exact key or value in the file.
 
-use crate::diag::{Code, Finding, MenuPath, SourceFile, Span};
+use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile, Span};
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
@@ -24,15 +23,42 @@ pub struct NodeSpan {
     pub value: Span,
 }
 
-/// Menu paths to their spans.
+/// Where every value of a document is: a tree shaped like the document, so a
+/// lookup walks the path's segments and building it copies no paths.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
-    spans: HashMap<MenuPath, NodeSpan>,
+    root: SpanNode,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SpanNode {
+    span: Option<NodeSpan>,
+    /// A table's entries, in file order (tables are small: a scan beats a hash).
+    keys: Vec<(Box<str>, SpanNode)>,
+    /// An array's elements.
+    items: Vec<SpanNode>,
+}
+
+impl SpanNode {
+    fn child(&self, seg: &Segment) -> Option<&SpanNode> {
+        match seg {
+            Segment::Key(k) => self
+                .keys
+                .iter()
+                .find(|(name, _)| **name == **k)
+                .map(|(_, n)| n),
+            Segment::Index(i) => self.items.get(*i),
+        }
+    }
 }
 
 impl SpanIndex {
     pub fn get(&self, path: &MenuPath) -> Option<&NodeSpan> {
-        self.spans.get(path)
+        let mut node = &self.root;
+        for seg in path.segments() {
+            node = node.child(seg)?;
+        }
+        node.span.as_ref()
     }
 
     /// The span of `path`, or of its nearest ancestor that exists in the file, with
@@ -40,13 +66,17 @@ impl SpanIndex {
     ///
     /// A rule about a missing field (no `benchmark`) then labels the option that lacks it.
     pub fn nearest(&self, path: &MenuPath) -> Option<(MenuPath, &NodeSpan)> {
-        let mut p = path.clone();
-        loop {
-            if let Some(v) = self.spans.get(&p) {
-                return Some((p, v));
+        let mut node = &self.root;
+        let mut found = None;
+        for (depth, seg) in path.segments().iter().enumerate() {
+            let Some(next) = node.child(seg) else { break };
+            node = next;
+            if let Some(span) = &node.span {
+                found = Some((depth + 1, span));
             }
-            p = p.parent()?;
         }
+        let (depth, span) = found?;
+        Some((path.prefix(depth), span))
     }
 }
 
@@ -137,20 +167,16 @@ pub fn parse(source: SourceFile) -> Result<Document, Vec<Finding>> {
             .collect();
         return Err(dedup_sorted(findings));
     }
+    let mut builder = Builder {
+        shift: bom,
+        source: &source,
+        errors: Vec::new(),
+        stack: Vec::new(),
+    };
     let mut spans = SpanIndex::default();
-    let mut path = MenuPath::root();
-    let mut errors = Vec::new();
-    let value = table_to_json(
-        root.get_ref(),
-        &mut path,
-        &mut spans,
-        bom,
-        0,
-        &source,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(dedup_sorted(errors));
+    let value = builder.table(root.get_ref(), &mut spans.root, 0);
+    if !builder.errors.is_empty() {
+        return Err(dedup_sorted(builder.errors));
     }
     Ok(Document {
         source,
@@ -165,134 +191,126 @@ fn dedup_sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-fn table_to_json(
-    table: &DeTable<'_>,
-    path: &mut MenuPath,
-    spans: &mut SpanIndex,
-    shift: usize,
-    depth: usize,
-    source: &SourceFile,
-    errors: &mut Vec<Finding>,
-) -> Value {
-    let mut map = Map::new();
-    for (key, value) in table.iter() {
-        path.push_key(key.get_ref());
-        let ks = key.span();
-        let vs = value.span();
-        spans.spans.insert(
-            path.clone(),
-            NodeSpan {
-                key: Some(ks.start + shift..ks.end + shift),
-                value: vs.start + shift..vs.end + shift,
-            },
-        );
-        let v = value_to_json(
-            value.get_ref(),
-            path,
-            spans,
-            shift,
-            depth + 1,
-            source,
-            errors,
-        );
-        map.insert(key.get_ref().to_string(), v);
-        path.pop();
-    }
-    Value::Object(map)
+/// One step of the path being built, borrowed from the parsed table.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-fn value_to_json(
-    value: &DeValue<'_>,
-    path: &mut MenuPath,
-    spans: &mut SpanIndex,
+/// Turns the parsed TOML into JSON and the span tree in one walk.
+struct Builder<'s, 'a> {
     shift: usize,
-    depth: usize,
-    source: &SourceFile,
-    errors: &mut Vec<Finding>,
-) -> Value {
-    if depth > MAX_DEPTH {
-        if errors.is_empty() {
-            let span = spans.get(path).map(|s| s.value.clone());
-            errors.push(
-                Finding::input_error(
+    source: &'s SourceFile,
+    errors: Vec<Finding>,
+    /// Where the walk is; made into a [`MenuPath`] only for an error.
+    stack: Vec<Step<'a>>,
+}
+
+impl<'a> Builder<'_, 'a> {
+    fn span(&self, s: std::ops::Range<usize>) -> Span {
+        s.start + self.shift..s.end + self.shift
+    }
+
+    fn path(&self) -> MenuPath {
+        let mut p = MenuPath::root();
+        for step in &self.stack {
+            match step {
+                Step::Key(k) => p.push_key(k),
+                Step::Index(i) => p.push_index(*i),
+            }
+        }
+        p
+    }
+
+    fn error(&mut self, code: Code, message: String, node: &SpanNode) -> Finding {
+        let span = node.span.as_ref().map(|s| s.value.clone());
+        Finding::input_error(code, message, Some(self.source), span).with_path(self.path())
+    }
+
+    fn table(&mut self, table: &'a DeTable<'_>, node: &mut SpanNode, depth: usize) -> Value {
+        let mut map = Map::new();
+        node.keys.reserve(table.len());
+        for (key, value) in table.iter() {
+            let mut child = SpanNode {
+                span: Some(NodeSpan {
+                    key: Some(self.span(key.span())),
+                    value: self.span(value.span()),
+                }),
+                ..SpanNode::default()
+            };
+            self.stack.push(Step::Key(key.get_ref()));
+            let v = self.value(value.get_ref(), &mut child, depth + 1);
+            self.stack.pop();
+            map.insert(key.get_ref().to_string(), v);
+            node.keys.push((key.get_ref().as_ref().into(), child));
+        }
+        Value::Object(map)
+    }
+
+    fn value(&mut self, value: &'a DeValue<'_>, node: &mut SpanNode, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            if self.errors.is_empty() {
+                let f = self.error(
                     Code::TooDeep,
                     format!("values nest more than {MAX_DEPTH} levels deep"),
-                    Some(source),
-                    span,
-                )
-                .with_path(path.clone()),
-            );
+                    node,
+                );
+                self.errors.push(f);
+            }
+            return Value::Null;
         }
-        return Value::Null;
-    }
-    match value {
-        DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-            Ok(n) => Value::Number(n.into()),
-            Err(_) => {
-                let span = spans.get(path).map(|s| s.value.clone());
-                errors.push(
-                    Finding::input_error(
+        match value {
+            DeValue::String(s) => Value::String(s.to_string()),
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Value::Number(n.into()),
+                Err(_) => {
+                    let f = self.error(
                         Code::Syntax,
                         format!("integer {i} does not fit in 64 bits"),
-                        Some(source),
-                        span,
-                    )
-                    .with_path(path.clone()),
-                );
-                Value::Null
-            }
-        },
-        DeValue::Float(f) => {
-            let parsed = f.as_str().parse::<f64>().ok();
-            match parsed.and_then(Number::from_f64) {
-                Some(n) => Value::Number(n),
-                None => {
-                    let span = spans.get(path).map(|s| s.value.clone());
-                    errors.push(
-                        Finding::input_error(
-                            Code::Schema,
-                            format!("{f} is not a finite number"),
-                            Some(source),
-                            span,
-                        )
-                        .with_path(path.clone())
-                        .with_label("not a finite number")
-                        .with_help("percentages and amounts must be finite numbers; nan and inf are not allowed"),
+                        node,
                     );
+                    self.errors.push(f);
                     Value::Null
                 }
+            },
+            DeValue::Float(f) => {
+                let parsed = f.as_str().parse::<f64>().ok();
+                match parsed.and_then(Number::from_f64) {
+                    Some(n) => Value::Number(n),
+                    None => {
+                        let e = self
+                            .error(Code::Schema, format!("{f} is not a finite number"), node)
+                            .with_label("not a finite number")
+                            .with_help("percentages and amounts must be finite numbers; nan and inf are not allowed");
+                        self.errors.push(e);
+                        Value::Null
+                    }
+                }
             }
-        }
-        DeValue::Boolean(b) => Value::Bool(*b),
-        // TOML dates become ISO strings so the schema's `format: date` can check them
-        DeValue::Datetime(d) => Value::String(d.to_string()),
-        DeValue::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                path.push_index(i);
-                let s = item.span();
-                spans.spans.insert(
-                    path.clone(),
-                    NodeSpan {
-                        key: None,
-                        value: s.start + shift..s.end + shift,
-                    },
-                );
-                out.push(value_to_json(
-                    item.get_ref(),
-                    path,
-                    spans,
-                    shift,
-                    depth + 1,
-                    source,
-                    errors,
-                ));
-                path.pop();
+            DeValue::Boolean(b) => Value::Bool(*b),
+            // TOML dates become ISO strings so the schema's `format: date` can check them
+            DeValue::Datetime(d) => Value::String(d.to_string()),
+            DeValue::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                node.items.reserve(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let mut child = SpanNode {
+                        span: Some(NodeSpan {
+                            key: None,
+                            value: self.span(item.span()),
+                        }),
+                        ..SpanNode::default()
+                    };
+                    self.stack.push(Step::Index(i));
+                    out.push(self.value(item.get_ref(), &mut child, depth + 1));
+                    self.stack.pop();
+                    node.items.push(child);
+                }
+                Value::Array(out)
             }
-            Value::Array(out)
+            DeValue::Table(t) => self.table(t, node, depth),
         }
-        DeValue::Table(t) => table_to_json(t, path, spans, shift, depth, source, errors),
     }
 }
 

@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+/// Every test checks as of this date, so date-dependent rules are reproducible.
+pub const AS_OF: &str = "2026-11-25";
+
+/// The binary, with colour off and no inherited colour or timestamp settings.
+pub fn menulint() -> Command {
+    let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
+    cmd.env_remove("FORCE_COLOR")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `check --format json --as-of AS_OF ARGS`; returns (exit code, parsed output).
+/// Fails the test on a panic or on output that is not JSON.
+pub fn check_json(args: &[&str]) -> (i32, Value) {
+    let out = menulint()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .args(args)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().expect("exit code"), json)
+}
+
+/// Writes a file (creating its directory); returns its path as text.
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> String {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("create dir");
+    }
+    std::fs::write(path, bytes).expect("write");
+    path.display().to_string()
+}
+
+/// Writes `name` in `dir`; returns its path as text.
+pub fn write_in(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
+    write(&dir.join(name), bytes)
+}
+
+/// The rule ids of every finding in a JSON run, in output order.
+pub fn rules_of(json: &Value) -> Vec<String> {
+    json["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|f| f["findings"].as_array().into_iter().flatten())
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
