@@ -76,7 +76,7 @@ fn problem_menu_has_exactly_these_findings() {
     let summary = &json["summary"];
     assert_eq!(
         (summary["errors"].as_u64(), summary["warnings"].as_u64()),
-        (Some(13), Some(2))
+        (Some(12), Some(3))
     );
 }
 
@@ -329,7 +329,7 @@ fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
         pack_error(&good.replace("size(options) <= params.max", "size(options <= params.max"));
     assert_eq!(code, 2);
     assert!(
-        err.contains("invalid CEL expression") && err.contains("bad.toml:16:"),
+        err.contains("invalid CEL expression") && err.contains("bad.toml:17:"),
         "{err}"
     );
     // undeclared parameter
@@ -339,7 +339,7 @@ fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
     ));
     assert_eq!(code, 2);
     assert!(
-        err.contains("`params.maximum`") && err.contains("bad.toml:16:"),
+        err.contains("`params.maximum`") && err.contains("bad.toml:17:"),
         "{err}"
     );
     // a `let` that would hide a variable every rule sees
@@ -349,7 +349,7 @@ fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
     ));
     assert_eq!(code, 2);
     assert!(
-        err.contains("`let` cannot rebind `options`") && err.contains("bad.toml:16:"),
+        err.contains("`let` cannot rebind `options`") && err.contains("bad.toml:17:"),
         "{err}"
     );
     // a rule id that clashes with a built-in rule

@@ -67,10 +67,14 @@ fn sarif_snapshot_and_schema() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), 28);
-    assert!(rules
-        .iter()
-        .all(|r| r["properties"]["citation"].is_string() && r["help"]["text"].is_string()));
+    assert_eq!(rules.len(), 33);
+    assert!(rules.iter().all(|r| r["properties"]["citation"].is_string()
+        && r["help"]["text"].is_string()
+        && ["law", "policy"].contains(&r["properties"]["basis"].as_str().unwrap())
+        && !r["properties"]["authorities"]
+            .as_array()
+            .unwrap()
+            .is_empty()));
 }
 
 #[test]
@@ -78,8 +82,8 @@ fn junit_snapshot_and_xsd() {
     let (code, text) = run("junit", &[WAIVED]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("waived_junit", text);
-    // 5 options × 25 option rules + 3 plan rules
-    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="128" skipped="1" errors="0" failures="14">"#), "{text}");
+    // 5 options × 28 option rules + 5 plan rules
+    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="145" skipped="1" errors="0" failures="14">"#), "{text}");
     assert!(text.contains(
         r#"<testcase name="FEE001 expense-ratio-cap [gbtc]" classname="tests/menus/waived.toml">
             <skipped>waived: Committee minutes"#
@@ -223,7 +227,7 @@ fn several_formats_to_files_in_one_run() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stdout)
         .unwrap()
-        .starts_with("## ❌ menulint: 1 menu, 13 errors, 1 warning"));
+        .starts_with("## ❌ menulint: 1 menu, 12 errors, 2 warnings"));
     assert_eq!(
         std::fs::read_to_string(&sarif).unwrap(),
         run("sarif", &[WAIVED]).1
@@ -288,7 +292,7 @@ fn quiet_prints_nothing_for_a_clean_menu() {
 fn summary_line_counts_waived() {
     let (_, text) = run("human", &[WAIVED]);
     assert!(
-        text.ends_with("1 menu, 13 errors, 1 warning, 0 infos, 1 waived\n"),
+        text.ends_with("1 menu, 12 errors, 2 warnings, 0 infos, 1 waived\n"),
         "{text}"
     );
 }

@@ -186,7 +186,7 @@ fn hostile_rule_packs_are_refused_or_bounded() {
             pack["findings"][0]["rule"].as_str(),
             pack["findings"][0]["line"].as_u64()
         ),
-        (Some("menulint::rule-pack"), Some(16))
+        (Some("menulint::rule-pack"), Some(17))
     );
 
     // a huge flat expression compiles and runs

@@ -39,15 +39,26 @@ fn html_report_has_every_section_and_the_right_numbers() {
         );
     }
     assert!(html.contains(r#"<span class="verdict fail" id="verdict">FAIL</span>"#));
-    assert!(html.contains(r#"<th class="num" id="total-errors">13</th>"#));
-    assert!(html.contains(r#"<th class="num" id="total-warnings">1</th>"#));
+    assert!(html.contains(r#"<th class="num" id="total-errors">12</th>"#));
+    assert!(html.contains(r#"<th class="num" id="total-warnings">2</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-waived">1</th>"#));
     assert_eq!(html.matches("<svg ").count(), 5, "five inline charts");
     // self-contained: no script, no external resource
     assert!(!html.contains("<script"));
     assert!(!html.contains("src=\"http") && !html.contains("<link"));
+    // legal requirements and investment-policy findings stand apart, law first
+    let law = html
+        .find(r#"<div class="basis" id="findings-law">"#)
+        .expect("law");
+    let policy = html
+        .find(r#"<div class="basis" id="findings-policy">"#)
+        .expect("policy");
+    assert!(law < policy);
+    let str001 = html.find("broad-range</h4>").unwrap();
+    let cry002 = html.find("qdia-crypto-cap</h4>").unwrap();
+    assert!(law < str001 && str001 < policy && policy < cry002);
     // findings carry citation, location and the source excerpt
-    assert!(html.contains("Source: 29 CFR 2550.404c-5(e)(4); investment policy statement"));
+    assert!(html.contains("Source: Investment policy statement; 29 CFR 2550.404c-5(e)(4)"));
     // (the template engine escapes `/` too)
     assert!(html.contains(
         "tests&#x2f;menus&#x2f;waived.toml:118<span class=\"excerpt\">leverage = 3.0</span>"

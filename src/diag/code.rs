@@ -14,6 +14,7 @@ pub enum Code {
     HoldingsCycle,
     Config,
     RulePack,
+    Authority,
     RuleEval,
     WaiverExpired,
     WaiverUnused,
@@ -22,7 +23,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for listings and the uniqueness test.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::Io,
         Code::Encoding,
         Code::TooLarge,
@@ -32,6 +33,7 @@ impl Code {
         Code::HoldingsCycle,
         Code::Config,
         Code::RulePack,
+        Code::Authority,
         Code::RuleEval,
         Code::WaiverExpired,
         Code::WaiverUnused,
@@ -50,6 +52,7 @@ impl Code {
             Code::HoldingsCycle => "menulint::holdings-cycle",
             Code::Config => "menulint::config",
             Code::RulePack => "menulint::rule-pack",
+            Code::Authority => "menulint::authority",
             Code::RuleEval => "menulint::rule-eval",
             Code::WaiverExpired => "menulint::waiver-expired",
             Code::WaiverUnused => "menulint::waiver-unused",
@@ -69,6 +72,7 @@ impl Code {
             Code::HoldingsCycle => "look-through holdings lead back to where they started",
             Code::Config => "a menulint.toml config is wrong",
             Code::RulePack => "a rule pack is wrong",
+            Code::Authority => "a rule cites an authority that was rescinded or withdrawn",
             Code::RuleEval => "a rule could not be evaluated on a menu",
             Code::WaiverExpired => "a waiver's expiry date has passed; it no longer applies",
             Code::WaiverUnused => "a waiver matches no finding",
@@ -80,7 +84,7 @@ impl Code {
     pub fn is_input_error(self) -> bool {
         !matches!(
             self,
-            Code::WaiverExpired | Code::WaiverUnused | Code::WaiverExpiring
+            Code::WaiverExpired | Code::WaiverUnused | Code::WaiverExpiring | Code::Authority
         )
     }
 }

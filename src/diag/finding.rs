@@ -40,6 +40,123 @@ pub enum Scope {
     Option,
 }
 
+/// Whether the law demands what a rule checks, or the sponsor's investment policy does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// A statute or regulation in force requires it.
+    Law,
+    /// A choice of the sponsor's investment policy statement (caps, allowed assets,
+    /// fee limits, data the committee wants).
+    Policy,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Law => "law",
+            Basis::Policy => "policy",
+        }
+    }
+
+    /// How reports head the findings of each basis.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Basis::Law => "Legal requirements",
+            Basis::Policy => "Investment policy",
+        }
+    }
+}
+
+/// What kind of source an authority is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthorityKind {
+    Statute,
+    Regulation,
+    ProposedRegulation,
+    AgencyGuidance,
+    ExecutiveOrder,
+    CourtDecision,
+    Standard,
+    InvestmentPolicy,
+    MenuFormat,
+}
+
+impl AuthorityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorityKind::Statute => "statute",
+            AuthorityKind::Regulation => "regulation",
+            AuthorityKind::ProposedRegulation => "proposed regulation",
+            AuthorityKind::AgencyGuidance => "agency guidance",
+            AuthorityKind::ExecutiveOrder => "executive order",
+            AuthorityKind::CourtDecision => "court decision",
+            AuthorityKind::Standard => "standard",
+            AuthorityKind::InvestmentPolicy => "investment policy",
+            AuthorityKind::MenuFormat => "menu format",
+        }
+    }
+}
+
+/// Whether an authority can be relied on today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthorityStatus {
+    InForce,
+    Proposed,
+    Rescinded,
+    Withdrawn,
+}
+
+impl AuthorityStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorityStatus::InForce => "in force",
+            AuthorityStatus::Proposed => "proposed",
+            AuthorityStatus::Rescinded => "rescinded",
+            AuthorityStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Rescinded and withdrawn authorities support nothing.
+    pub fn is_void(self) -> bool {
+        matches!(
+            self,
+            AuthorityStatus::Rescinded | AuthorityStatus::Withdrawn
+        )
+    }
+}
+
+/// A source a rule relies on, with its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Authority {
+    pub cite: String,
+    pub kind: AuthorityKind,
+    pub status: AuthorityStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rescinded: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// What the authority does and does not say, where that matters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Authority {
+    /// `cite`, marked when it is not in force: `… (proposed)`.
+    pub fn short(&self) -> String {
+        match self.status {
+            AuthorityStatus::InForce => self.cite.clone(),
+            s => format!("{} ({})", self.cite, s.as_str()),
+        }
+    }
+}
+
 /// A rule's texts, shared by every finding it produces (an `Arc`, never a copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleInfo {
@@ -52,6 +169,9 @@ pub struct RuleInfo {
     pub summary: String,
     pub description: String,
     pub help: String,
+    pub basis: Basis,
+    pub authorities: Vec<Authority>,
+    /// The authorities in one line, as outputs print them.
     pub citation: String,
 }
 
@@ -209,6 +329,16 @@ impl Finding {
         self.rule().map(|r| r.citation.as_str())
     }
 
+    pub fn basis(&self) -> Option<Basis> {
+        self.rule().map(|r| r.basis)
+    }
+
+    /// `law: 29 CFR …` or `policy: Investment policy statement`, for footers.
+    pub fn source_line(&self) -> Option<String> {
+        self.rule()
+            .map(|r| format!("{}: {}", r.basis.as_str(), r.citation))
+    }
+
     /// The word for its state in listings: `waived`, or its severity.
     pub fn status_word(&self) -> &'static str {
         if self.waiver.is_some() {
@@ -253,6 +383,10 @@ impl Serialize for Finding {
             help: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             citation: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            basis: Option<Basis>,
+            #[serde(skip_serializing_if = "<[Authority]>::is_empty")]
+            authorities: &'a [Authority],
             #[serde(skip_serializing_if = "<[Label]>::is_empty")]
             labels: &'a [Label],
             #[serde(skip_serializing_if = "str::is_empty")]
@@ -271,6 +405,8 @@ impl Serialize for Finding {
             label: self.label.as_deref(),
             help: self.help_text(),
             citation: self.citation(),
+            basis: self.basis(),
+            authorities: self.rule().map_or(&[][..], |r| r.authorities.as_slice()),
             labels: &self.labels,
             fingerprint: &self.fingerprint,
             waiver: self.waiver.as_ref(),

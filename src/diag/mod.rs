@@ -6,7 +6,10 @@ pub mod path;
 pub mod source;
 
 pub use code::Code;
-pub use finding::{AppliedWaiver, Finding, Label, Measured, Origin, RuleInfo, Scope, Severity};
+pub use finding::{
+    AppliedWaiver, Authority, AuthorityKind, AuthorityStatus, Basis, Finding, Label, Measured,
+    Origin, RuleInfo, Scope, Severity,
+};
 pub use path::{MenuPath, Segment};
 pub use source::{Location, SourceFile, Span};
 

@@ -3,6 +3,7 @@
 
 use super::FileReport;
 use crate::diag::{Finding, MenuPath};
+use crate::menu::exposure::Figures;
 use crate::menu::{InvestmentOption, Menu};
 use serde::Serialize;
 use serde_json::Value;
@@ -43,8 +44,9 @@ pub struct FieldChange {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FigureChange {
     pub figure: &'static str,
-    pub before: f64,
-    pub after: f64,
+    /// `None` when the figure cannot be computed (options without asset figures).
+    pub before: Option<f64>,
+    pub after: Option<f64>,
 }
 
 /// The whole comparison.
@@ -213,44 +215,36 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
     let plan = field_changes(&cm.plan, &pm.plan, &[]);
     let mut figures = Vec::new();
     if let (Some(a), Some(b)) = (&current.exposure, &proposed.exposure) {
-        for (name, x, y) in [
-            (
-                "crypto exposure, % of plan assets",
-                a.plan.crypto_pct,
-                b.plan.crypto_pct,
-            ),
-            (
-                "private equity exposure, % of plan assets",
-                a.plan.private_equity_pct,
-                b.plan.private_equity_pct,
-            ),
-            (
-                "private credit exposure, % of plan assets",
-                a.plan.private_credit_pct,
-                b.plan.private_credit_pct,
-            ),
-            (
-                "real estate exposure, % of plan assets",
-                a.plan.real_estate_pct,
-                b.plan.real_estate_pct,
-            ),
-        ] {
+        type Get = fn(&Figures) -> f64;
+        let kinds: [(&'static str, Get); 4] = [
+            ("crypto exposure, % of plan assets", |f| f.crypto_pct),
+            ("private equity exposure, % of plan assets", |f| {
+                f.private_equity_pct
+            }),
+            ("private credit exposure, % of plan assets", |f| {
+                f.private_credit_pct
+            }),
+            ("real estate exposure, % of plan assets", |f| {
+                f.real_estate_pct
+            }),
+        ];
+        for (name, get) in kinds {
             figures.push(FigureChange {
                 figure: name,
-                before: x,
-                after: y,
+                before: a.plan.as_ref().map(get),
+                after: b.plan.as_ref().map(get),
             });
         }
     }
     figures.push(FigureChange {
         figure: "options",
-        before: cm.options.len() as f64,
-        after: pm.options.len() as f64,
+        before: Some(cm.options.len() as f64),
+        after: Some(pm.options.len() as f64),
     });
     figures.push(FigureChange {
         figure: "plan assets, USD",
-        before: cm.total_assets_usd() as f64,
-        after: pm.total_assets_usd() as f64,
+        before: Some(cm.total_assets_usd() as f64),
+        after: Some(pm.total_assets_usd() as f64),
     });
     figures.push(FigureChange {
         figure: "asset-weighted expense ratio, %",
@@ -299,18 +293,14 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
     })
 }
 
-/// Expense ratio weighted by option assets (options without either are left out).
-fn weighted_expense(m: &Menu) -> f64 {
+/// Expense ratio weighted by option assets; `None` when an option lacks either
+/// figure (a partial average would understate or overstate it silently).
+fn weighted_expense(m: &Menu) -> Option<f64> {
     let (mut num, mut den) = (0.0, 0.0);
     for o in &m.options {
-        if let (Some(er), Some(a)) = (o.expense_ratio_pct, o.assets_usd) {
-            num += er * a as f64;
-            den += a as f64;
-        }
+        let (er, a) = (o.expense_ratio_pct?, o.assets_usd?);
+        num += er * a as f64;
+        den += a as f64;
     }
-    if den > 0.0 {
-        num / den
-    } else {
-        0.0
-    }
+    (den > 0.0).then(|| num / den)
 }

@@ -25,6 +25,8 @@ pub struct Evaluation<'a> {
     params: Vec<Shared<'static>>,
     /// Record every capped figure (for reports and the diff), not only failing ones.
     pub measures: bool,
+    /// The config treats brokerage windows as designated investment alternatives.
+    pub brokerage_windows_are_options: bool,
 }
 
 impl<'a> Evaluation<'a> {
@@ -46,6 +48,7 @@ impl<'a> Evaluation<'a> {
             waivers,
             params,
             measures: false,
+            brokerage_windows_are_options: false,
         }
     }
 
@@ -78,7 +81,7 @@ pub struct Evaluated {
 ///
 /// Every option gets `index`, `path` and `effective` (look-through exposure); the menu
 /// gets `effective` (plan exposure weighted by assets) and `plan.total_assets_usd`.
-pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough) -> Json {
+pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough, windows_are_options: bool) -> Json {
     let mut root = doc.value.clone();
     numbers_to_doubles(&mut root);
     if let Some(plan) = root.get_mut("plan").and_then(Json::as_object_mut) {
@@ -92,6 +95,7 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough) -> Json {
                 o,
                 &[
                     ("qdia", json!(false)),
+                    ("qdia_first_120_days", json!(false)),
                     ("liquidity", json!("daily")),
                     ("leverage", json!(1.0)),
                 ],
@@ -114,6 +118,10 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough) -> Json {
             }
             o.insert("index".into(), json!(i));
             o.insert("path".into(), json!(format!("options[{i}]")));
+            // a brokerage window is not a designated investment alternative
+            // (29 CFR 2550.404a-5(h)(4)) unless the sponsor's config says otherwise
+            let window = o.get("vehicle").and_then(Json::as_str) == Some("brokerage_window");
+            o.insert("designated".into(), json!(!window || windows_are_options));
             let eff = lt.options.get(i).copied().unwrap_or_default();
             o.insert(
                 "effective".into(),
@@ -123,12 +131,39 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough) -> Json {
     }
     if let Some(m) = root.as_object_mut() {
         m.entry("waivers").or_insert_with(|| json!([]));
-        m.insert(
-            "effective".into(),
-            serde_json::to_value(lt.plan).unwrap_or_default(),
-        );
+        m.insert("effective".into(), plan_view(menu, lt));
     }
     root
+}
+
+/// `menu.effective`: the plan's figures only when they could be computed, so a rule
+/// that reads them without checking `computed` fails loudly instead of passing on 0.
+fn plan_view(menu: &Menu, lt: &LookThrough) -> Json {
+    let mut m = match lt.plan.map(serde_json::to_value) {
+        Some(Ok(Json::Object(m))) => m,
+        _ => Map::new(),
+    };
+    m.insert("computed".into(), json!(lt.plan.is_some()));
+    let missing: Vec<&str> = lt
+        .missing_assets
+        .iter()
+        .filter_map(|&i| menu.options.get(i).map(|o| o.id.as_str()))
+        .collect();
+    m.insert("missing_assets".into(), json!(missing));
+    m.insert(
+        "total_stated".into(),
+        json!(menu.plan.total_assets_usd.is_some()),
+    );
+    let known: Vec<u64> = menu.options.iter().filter_map(|o| o.assets_usd).collect();
+    m.insert(
+        "options_assets_usd".into(),
+        json!(known.iter().map(|&a| a as f64).sum::<f64>()),
+    );
+    m.insert(
+        "options_assets_complete".into(),
+        json!(known.len() == menu.options.len()),
+    );
+    Json::Object(m)
 }
 
 fn defaults(obj: &mut Map<String, Json>, pairs: &[(&str, Json)]) {
@@ -153,7 +188,7 @@ fn numbers_to_doubles(v: &mut Json) {
 
 /// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
 pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Evaluated {
-    let view = rule_view(doc, menu, lt);
+    let view = rule_view(doc, menu, lt, ev.brokerage_windows_are_options);
     let mut out = Evaluated::default();
     let options: Vec<Shared> = view["options"]
         .as_array()

@@ -107,6 +107,7 @@ pub fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileRep
 pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec<FileReport> {
     let mut ev = Evaluation::new(&policy.rules, &opts.as_of, &policy.config.waivers);
     ev.measures = opts.measures;
+    ev.brokerage_windows_are_options = policy.config.brokerage_windows_are_options;
     // each menu is independent; results are sorted afterwards, so order never leaks
     let mut checked: Vec<FileReport> = menus
         .par_iter()
@@ -118,7 +119,24 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
         .collect();
     let audits = audit_config_waivers(&ev, &checked);
     checked.extend(audits);
+    checked.extend(pack_warnings(policy));
     checked
+}
+
+/// Warnings about the packs in force (an authority that was rescinded), as reports
+/// on the pack files.
+fn pack_warnings(policy: &Policy) -> Vec<FileReport> {
+    policy
+        .rules
+        .packs
+        .iter()
+        .filter(|p| !p.warnings.is_empty())
+        .map(|p| FileReport {
+            checked: true,
+            is_menu: false,
+            ..FileReport::not_checked(p.source.name(), Some(p.source.clone()), p.warnings.clone())
+        })
+        .collect()
 }
 
 /// Findings about the config's own waivers, as reports on the config files.

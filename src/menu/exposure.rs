@@ -25,6 +25,14 @@ impl Figures {
         }
     }
 
+    /// True when the option has no alternative exposure at all.
+    pub fn is_zero(&self) -> bool {
+        self.crypto_pct == 0.0
+            && self.private_equity_pct == 0.0
+            && self.private_credit_pct == 0.0
+            && self.real_estate_pct == 0.0
+    }
+
     fn add_scaled(&mut self, other: &Figures, factor: f64) {
         self.crypto_pct += other.crypto_pct * factor;
         self.private_equity_pct += other.private_equity_pct * factor;
@@ -37,7 +45,11 @@ impl Figures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LookThrough {
     pub options: Vec<Figures>,
-    pub plan: Figures,
+    /// The plan's asset-weighted figures; `None` when missing asset figures make
+    /// them unknowable (never a zero that would pass a cap).
+    pub plan: Option<Figures>,
+    /// The options whose missing `assets_usd` keeps the plan figures from being computed.
+    pub missing_assets: Vec<usize>,
 }
 
 /// Holdings that lead back to where they started.
@@ -115,21 +127,45 @@ pub fn look_through(menu: &Menu) -> Result<LookThrough, Cycle> {
             }
         }
     }
-    let mut plan = Figures::default();
-    let total: f64 = menu
-        .options
-        .iter()
-        .map(|o| o.assets_usd.unwrap_or(0) as f64)
-        .sum();
-    if total > 0.0 {
-        for (o, f) in menu.options.iter().zip(&figures) {
-            plan.add_scaled(f, o.assets_usd.unwrap_or(0) as f64 / total);
-        }
-    }
+    let (plan, missing_assets) = plan_figures(menu, &figures);
     Ok(LookThrough {
         options: figures,
         plan,
+        missing_assets,
     })
+}
+
+/// Weights each option's figures by its share of plan assets. The denominator is
+/// the plan's stated `total_assets_usd`, or else the sum of the options' assets.
+/// An option without `assets_usd` blocks the answer when it has alternative
+/// exposure, or when there is no stated total to divide by.
+fn plan_figures(menu: &Menu, figures: &[Figures]) -> (Option<Figures>, Vec<usize>) {
+    let stated = menu.plan.total_assets_usd;
+    let missing: Vec<usize> = menu
+        .options
+        .iter()
+        .zip(figures)
+        .enumerate()
+        .filter(|(_, (o, f))| o.assets_usd.is_none() && (stated.is_none() || !f.is_zero()))
+        .map(|(i, _)| i)
+        .collect();
+    let total = stated.map_or_else(
+        || {
+            menu.options
+                .iter()
+                .map(|o| o.assets_usd.unwrap_or(0) as f64)
+                .sum()
+        },
+        |t| t as f64,
+    );
+    if !missing.is_empty() || total <= 0.0 {
+        return (None, missing);
+    }
+    let mut plan = Figures::default();
+    for (o, f) in menu.options.iter().zip(figures) {
+        plan.add_scaled(f, o.assets_usd.unwrap_or(0) as f64 / total);
+    }
+    (Some(plan), missing)
 }
 
 #[cfg(test)]
@@ -183,7 +219,7 @@ mod tests {
         assert!((lt.options[1].crypto_pct - 50.0).abs() < 1e-9);
         assert!((lt.options[0].crypto_pct - 6.0).abs() < 1e-9);
         // (6*300 + 50*100 + 100*100) / 500
-        assert!((lt.plan.crypto_pct - 33.6).abs() < 1e-9);
+        assert!((lt.plan.unwrap().crypto_pct - 33.6).abs() < 1e-9);
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct InvestmentOption {
     pub expense_ratio_pct: Option<f64>,
     #[serde(default)]
     pub qdia: bool,
+    /// A capital-preservation QDIA for a participant's first 120 days only.
+    #[serde(default)]
+    pub qdia_first_120_days: bool,
     pub assets_usd: Option<u64>,
     #[serde(default = "daily")]
     pub liquidity: String,

@@ -44,6 +44,7 @@ impl Level {
 #[serde(deny_unknown_fields)]
 struct ConfigToml {
     extends: Option<Spanned<String>>,
+    brokerage_windows_are_options: Option<bool>,
     packs: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     rules: BTreeMap<String, Spanned<OverrideToml>>,
@@ -114,6 +115,9 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleOverride>,
     /// Config waivers with the file each is written in.
     pub waivers: Vec<(SourceFile, WaiverSpec)>,
+    /// Check brokerage windows like designated investment alternatives (by default
+    /// they are not one, 29 CFR 2550.404a-5(h)(4), and per-option rules skip them).
+    pub brokerage_windows_are_options: bool,
 }
 
 /// The nearest `menulint.toml` in `dir` or its ancestors.
@@ -165,6 +169,9 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
     let mut config = Config::default();
     // apply the base first, so the extending config wins
     for (path, source, parsed) in chain.into_iter().rev() {
+        if let Some(b) = parsed.brokerage_windows_are_options {
+            config.brokerage_windows_are_options = b;
+        }
         if let Some(packs) = parsed.packs {
             let mut refs = Vec::new();
             for p in packs {

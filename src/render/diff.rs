@@ -15,6 +15,11 @@ fn value(v: &Option<Value>) -> String {
     }
 }
 
+/// A plan figure, or `not computed` — never a zero standing in for missing data.
+fn figure(v: Option<f64>) -> String {
+    v.map_or_else(|| "not computed".to_owned(), format_number)
+}
+
 fn finding_line(path: &str, f: &Finding) -> String {
     let at = f
         .location
@@ -72,8 +77,8 @@ pub fn diff_human(d: &MenuDiff) -> String {
         out.push_str(&format!(
             "  {mark} {:<44} {} → {}\n",
             f.figure,
-            format_number(f.before),
-            format_number(f.after)
+            figure(f.before),
+            figure(f.after)
         ));
     }
     for (title, list, path) in [
@@ -117,8 +122,8 @@ pub fn diff_markdown(d: &MenuDiff) -> String {
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             f.figure,
-            format_number(f.before),
-            format_number(f.after)
+            figure(f.before),
+            figure(f.after)
         ));
     }
     if !d.options.is_empty() {

@@ -42,7 +42,48 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
         "What it checks, and why:\n{}\n",
         indent(&rule.description, "  ")
     );
-    let _ = writeln!(out, "Source:\n  {}\n", rule.citation);
+    let _ = writeln!(
+        out,
+        "Basis: {} ({})\n",
+        rule.basis.as_str(),
+        match rule.basis {
+            crate::diag::Basis::Law => "a statute or regulation in force requires it",
+            crate::diag::Basis::Policy =>
+                "the sponsor's investment policy; tune or switch it off in menulint.toml",
+        }
+    );
+    let _ = writeln!(out, "Authorities:");
+    for a in &rule.authorities {
+        let mut dates = Vec::new();
+        for (word, d) in [
+            ("issued", &a.issued),
+            ("effective", &a.effective),
+            ("rescinded", &a.rescinded),
+        ] {
+            if let Some(d) = d {
+                dates.push(format!("{word} {d}"));
+            }
+        }
+        let dates = if dates.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", dates.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {} — {}, {}{dates}",
+            a.cite,
+            a.kind.as_str(),
+            a.status.as_str()
+        );
+        if let Some(n) = &a.note {
+            let _ = writeln!(out, "    {n}");
+        }
+        if let Some(u) = &a.url {
+            let _ = writeln!(out, "    {u}");
+        }
+    }
+    out.push('\n');
     let _ = writeln!(out, "What to do:\n  {}\n", rule.help);
     if !rule.params.is_empty() {
         let _ = writeln!(

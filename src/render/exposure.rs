@@ -60,8 +60,25 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
             .iter()
             .map(|o| o.assets_usd.unwrap_or(0) as f64)
             .sum();
+        let Some(plan_figures) = &lt.plan else {
+            let ids: Vec<&str> = lt
+                .missing_assets
+                .iter()
+                .filter_map(|&i| menu.options.get(i).map(|o| o.id.as_str()))
+                .collect();
+            out.push_str(&format!(
+                "  {:<16} not computed: no assets_usd for {}\n\n",
+                "plan",
+                if ids.is_empty() {
+                    "any option".to_owned()
+                } else {
+                    ids.join(", ")
+                }
+            ));
+            continue;
+        };
         for (kind, get) in KINDS {
-            let plan = get(&lt.plan);
+            let plan = get(plan_figures);
             if plan == 0.0 {
                 continue;
             }

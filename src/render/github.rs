@@ -34,9 +34,9 @@ pub fn render(reports: &[FileReport]) -> String {
                 message.push_str("\nhelp: ");
                 message.push_str(h);
             }
-            if let Some(c) = f.citation() {
-                message.push_str("\npolicy: ");
-                message.push_str(c);
+            if let Some(c) = f.source_line() {
+                message.push('\n');
+                message.push_str(&c);
             }
             out.push_str(&format!(
                 "::{level} {}::{}\n",

@@ -101,10 +101,10 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
                 ));
                 continue;
             }
-            let help = match (finding.help_text(), finding.citation()) {
-                (Some(h), Some(c)) => Some(format!("{h}\npolicy: {c}")),
+            let help = match (finding.help_text(), finding.source_line()) {
+                (Some(h), Some(c)) => Some(format!("{h}\n{c}")),
                 (Some(h), None) => Some(h.to_owned()),
-                (None, Some(c)) => Some(format!("policy: {c}")),
+                (None, Some(c)) => Some(c),
                 (None, None) => None,
             };
             let diag = Diag {

@@ -14,8 +14,8 @@ fn failure(r: &FileReport, f: &Finding) -> (String, String) {
     if let Some(h) = f.help_text() {
         body.push_str(&format!("\nhelp: {h}"));
     }
-    if let Some(c) = f.citation() {
-        body.push_str(&format!("\npolicy: {c}"));
+    if let Some(c) = f.source_line() {
+        body.push_str(&format!("\n{c}"));
     }
     (format!("{at}: {}", f.message), body)
 }

@@ -2,7 +2,7 @@
 
 use super::charts::{bar_chart, Bar};
 use super::escape;
-use crate::diag::{Finding, Severity};
+use crate::diag::{Basis, Finding, Severity};
 use crate::engine::FileReport;
 use crate::policy::Policy;
 use crate::rules::format_number;
@@ -28,7 +28,7 @@ struct Data {
     packs: Vec<PackRow>,
     charts: Vec<Chart>,
     options: Vec<OptionRow>,
-    findings: Vec<RuleGroup>,
+    findings: Vec<BasisSection>,
     waivers: Vec<WaiverRow>,
     audit: Audit,
 }
@@ -73,7 +73,16 @@ struct OptionRow {
     status: &'static str,
 }
 
+/// The findings of one basis: what the law requires, what the policy chose.
 #[derive(Serialize)]
+struct BasisSection {
+    key: &'static str,
+    heading: &'static str,
+    note: &'static str,
+    groups: Vec<RuleGroup>,
+}
+
+#[derive(Serialize, Clone)]
 struct RuleGroup {
     id: String,
     name: String,
@@ -83,7 +92,7 @@ struct RuleGroup {
     items: Vec<Item>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Item {
     severity: String,
     message: String,
@@ -142,6 +151,47 @@ fn count(findings: &[&Finding]) -> Counts {
         }
     }
     c
+}
+
+/// Splits rule groups into legal requirements, investment policy, and menulint's own
+/// findings (waivers, input), in that order, leaving out empty sections.
+fn sections(groups: Vec<(Option<Basis>, RuleGroup)>) -> Vec<BasisSection> {
+    let mut out = Vec::new();
+    for (basis, key, heading, note) in [
+        (
+            Some(Basis::Law),
+            "law",
+            Basis::Law.heading(),
+            "What a statute or regulation in force requires.",
+        ),
+        (
+            Some(Basis::Policy),
+            "policy",
+            Basis::Policy.heading(),
+            "Choices of the plan's investment policy statement: limits the committee sets and can change.",
+        ),
+        (
+            None,
+            "other",
+            "Waivers and data",
+            "Findings about the committee's waivers and the menu file itself.",
+        ),
+    ] {
+        let groups: Vec<RuleGroup> = groups
+            .iter()
+            .filter(|(b, _)| *b == basis)
+            .map(|(_, g)| g.clone())
+            .collect();
+        if !groups.is_empty() {
+            out.push(BasisSection {
+                key,
+                heading,
+                note,
+                groups,
+            });
+        }
+    }
+    out
 }
 
 /// Which output the report takes.
@@ -335,18 +385,23 @@ pub fn report(
         })
         .collect();
 
-    let mut groups: BTreeMap<String, RuleGroup> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (Option<Basis>, RuleGroup)> = BTreeMap::new();
     for f in &all {
-        let g = groups
-            .entry(f.id().to_owned())
-            .or_insert_with(|| RuleGroup {
+        let (_, g) = groups.entry(f.id().to_owned()).or_insert_with(|| {
+            let group = RuleGroup {
                 id: f.id().to_owned(),
                 name: f.name().to_owned(),
                 severity: f.severity.to_string(),
                 citation: f.citation().unwrap_or_default().to_owned(),
-                summary: f.rule().map(|r| r.summary.clone()).unwrap_or_default(),
+                summary: f
+                    .rule()
+                    .map(|r| r.summary.clone())
+                    .or_else(|| f.code().map(|c| c.description().to_owned()))
+                    .unwrap_or_default(),
                 items: Vec::new(),
-            });
+            };
+            (f.basis(), group)
+        });
         let line = f.location.map_or(0, |l| l.line);
         g.items.push(Item {
             severity: f.severity.to_string(),
@@ -413,7 +468,7 @@ pub fn report(
         packs,
         charts,
         options,
-        findings: groups.into_values().collect(),
+        findings: sections(groups.into_values().collect()),
         waivers,
         audit,
     };

@@ -71,6 +71,14 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 serde_json::Value::String(r.citation.clone()),
             );
             props.insert("pack".to_owned(), serde_json::Value::String(r.pack.clone()));
+            props.insert(
+                "basis".to_owned(),
+                serde_json::Value::String(r.basis.as_str().to_owned()),
+            );
+            props.insert(
+                "authorities".to_owned(),
+                serde_json::to_value(&r.authorities).unwrap_or_default(),
+            );
             ReportingDescriptor::builder()
                 .id(r.id.clone())
                 .name(r.name.clone())
@@ -78,8 +86,13 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 .full_description(text(&r.description.replace('\n', " ")))
                 .help(
                     MultiformatMessageString::builder()
-                        .text(format!("{}\nPolicy: {}", r.help, r.citation))
-                        .markdown(format!("{}\n\n**Policy:** {}", r.help, r.citation))
+                        .text(format!("{}\n{}: {}", r.help, r.basis.heading(), r.citation))
+                        .markdown(format!(
+                            "{}\n\n**{}:** {}",
+                            r.help,
+                            r.basis.heading(),
+                            r.citation
+                        ))
                         .build(),
                 )
                 .default_configuration(
@@ -112,7 +125,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 )
                 .build();
             let mut message = f.message.clone();
-            if let Some(c) = f.citation() {
+            if let Some(c) = f.source_line() {
                 message.push_str(&format!(" ({c})"));
             }
             let mut fingerprints = BTreeMap::new();
@@ -131,6 +144,15 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 .build();
             if let Some(i) = ids.iter().position(|id| *id == f.id()) {
                 result.rule_index = Some(i as i64);
+            }
+            if let Some(b) = f.basis() {
+                let mut props = BTreeMap::new();
+                props.insert(
+                    "basis".to_owned(),
+                    serde_json::Value::String(b.as_str().to_owned()),
+                );
+                result.properties =
+                    Some(PropertyBag::builder().additional_properties(props).build());
             }
             if let Some(w) = &f.waiver {
                 result.suppressions = Some(vec![Suppression::builder()

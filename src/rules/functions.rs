@@ -1,6 +1,6 @@
 //! Helpers registered for rule expressions, beyond standard CEL.
 
-use crate::date::days_from_iso;
+use crate::date::{days_from_iso, parse_iso};
 use crate::menu::identifiers;
 use cel::extractors::Arguments;
 use cel::{Context, ExecutionError, Value};
@@ -24,7 +24,8 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
         .collect()
 }
 
-/// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`, `days_until`.
+/// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
+/// `days_until`, `years_between`, `label`.
 pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
         "sum",
@@ -90,7 +91,44 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
             }
         },
     )?;
+    ctx.add_function(
+        "years_between",
+        |from: Arc<String>, to: Arc<String>| -> Result<i64, ExecutionError> {
+            match (parse_iso(&from), parse_iso(&to)) {
+                (Some(a), Some(b)) => Ok(whole_years(a, b)),
+                _ => Err(ExecutionError::function_error(
+                    "years_between",
+                    format!("not ISO dates: {from}, {to}"),
+                )),
+            }
+        },
+    )?;
+    ctx.add_function("label", |s: Arc<String>| -> String { label(&s) })?;
     Ok(())
+}
+
+/// Whole years from `a` to `b` (negative when `b` is earlier): the anniversaries passed.
+fn whole_years(a: chrono::NaiveDate, b: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    let mut years = i64::from(b.year() - a.year());
+    if (b.month(), b.day()) < (a.month(), a.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// A menu vocabulary value in words for messages: `digital_asset` → `digital asset`.
+pub fn label(value: &str) -> String {
+    value
+        .split('_')
+        .map(|w| match w {
+            "etf" => "ETF",
+            "cit" => "collective investment trust",
+            "us" => "US",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 
 use super::expr::Expr;
 use super::template::Template;
-use crate::diag::{Code, Finding, RuleInfo, Scope, Severity, SourceFile, Span};
+use crate::diag::{
+    Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, RuleInfo, Scope, Severity,
+    SourceFile, Span,
+};
 use cel::Env;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -44,7 +47,9 @@ struct RuleToml {
     scope: Scope,
     summary: String,
     description: String,
-    citation: String,
+    basis: Basis,
+    #[serde(rename = "authority")]
+    authorities: Vec<Spanned<AuthorityToml>>,
     help: String,
     #[serde(default)]
     params: BTreeMap<String, toml::Value>,
@@ -60,6 +65,19 @@ struct RuleToml {
     measure: Option<MeasureToml>,
     #[serde(default)]
     examples: Vec<ExampleToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorityToml {
+    cite: String,
+    kind: AuthorityKind,
+    status: AuthorityStatus,
+    issued: Option<toml::value::Datetime>,
+    effective: Option<toml::value::Datetime>,
+    rescinded: Option<toml::value::Datetime>,
+    url: Option<String>,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +180,8 @@ pub struct Pack {
     pub header: PackHeader,
     pub source: SourceFile,
     pub rules: Vec<Rule>,
+    /// What is wrong but does not stop the pack from loading (a rescinded authority).
+    pub warnings: Vec<Finding>,
 }
 
 /// The CEL environment every rule is compiled against.
@@ -186,6 +206,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
         ]
     })?;
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut rules = Vec::new();
     for spanned in parsed.rules {
         let rule_span = spanned.span();
@@ -247,6 +268,63 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             .measure
             .as_ref()
             .map(|m| (m.figure.clone(), compile(&m.value), compile(&m.limit)));
+        if r.authorities.is_empty() {
+            errors.push(
+                Finding::input_error(
+                    Code::RulePack,
+                    format!(
+                        "rule {} names no authority; add at least one [[rules.authority]]",
+                        r.id.get_ref()
+                    ),
+                    Some(&source),
+                    Some(r.id.span()),
+                )
+                .with_label("here")
+                .with_help("cite the regulation, guidance or investment policy the rule comes from, with its kind and status"),
+            );
+        }
+        let authorities: Vec<Authority> = r
+            .authorities
+            .iter()
+            .map(|a| {
+                let span = a.span();
+                let a = a.get_ref();
+                if a.status.is_void() {
+                    warnings.push(
+                        Finding::input_error(
+                            Code::Authority,
+                            format!(
+                                "rule {} cites {}, which is {}{}",
+                                r.id.get_ref(),
+                                a.cite,
+                                a.status.as_str(),
+                                a.rescinded.map_or(String::new(), |d| format!(" (since {d})"))
+                            ),
+                            Some(&source),
+                            Some(span),
+                        )
+                        .with_label(a.status.as_str())
+                        .with_help("cite the authority in force instead, or mark the rule as investment policy")
+                        .with_severity(Severity::Warning),
+                    );
+                }
+                Authority {
+                    cite: a.cite.clone(),
+                    kind: a.kind,
+                    status: a.status,
+                    issued: a.issued.map(|d| d.to_string()),
+                    effective: a.effective.map(|d| d.to_string()),
+                    rescinded: a.rescinded.map(|d| d.to_string()),
+                    url: a.url.clone(),
+                    note: a.note.clone(),
+                }
+            })
+            .collect();
+        let citation = authorities
+            .iter()
+            .map(Authority::short)
+            .collect::<Vec<_>>()
+            .join("; ");
         let mut template = |s: &Spanned<String>| -> Option<Template> {
             match Template::compile(env, s.get_ref(), s.span()) {
                 Ok(t) => Some(t),
@@ -321,8 +399,10 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
                 scope: r.scope,
                 summary: r.summary,
                 description: r.description,
-                citation: r.citation,
                 help: r.help,
+                basis: r.basis,
+                authorities,
+                citation,
             }),
             defaults: params.clone(),
             params,
@@ -354,6 +434,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             header: parsed.pack,
             source,
             rules,
+            warnings,
         })
     } else {
         Err(errors)
