@@ -100,6 +100,13 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough, windows_are_opti
                     ("leverage", json!(1.0)),
                 ],
             );
+            // whether the menu states the option's alternative exposure at all: a default
+            // of 0 % must not pass for a digital-asset option that simply left it out
+            let stated = o
+                .get("exposure")
+                .and_then(Json::as_object)
+                .is_some_and(|e| e.keys().any(|k| k.ends_with("_pct")));
+            o.insert("exposure_stated".into(), json!(stated));
             for table in ["performance", "exposure", "disclosures", "custody"] {
                 o.entry(table).or_insert_with(|| json!({}));
             }

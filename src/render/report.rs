@@ -24,6 +24,8 @@ struct Data {
     plan: BTreeMap<&'static str, String>,
     verdict: &'static str,
     verdict_class: &'static str,
+    /// Asset-weighted plan figures, or `not computed` with the reason.
+    plan_figures: Vec<(String, String)>,
     counts: Counts,
     packs: Vec<PackRow>,
     charts: Vec<Chart>,
@@ -194,6 +196,44 @@ fn sections(groups: Vec<(Option<Basis>, RuleGroup)>) -> Vec<BasisSection> {
     out
 }
 
+/// The plan's asset-weighted exposure, or why it could not be computed.
+fn plan_figures(
+    menu: &crate::menu::Menu,
+    lt: &crate::menu::exposure::LookThrough,
+) -> Vec<(String, String)> {
+    let names = [
+        "Crypto, % of plan assets",
+        "Private equity, % of plan assets",
+        "Private credit, % of plan assets",
+        "Real estate, % of plan assets",
+    ];
+    match &lt.plan {
+        Some(p) => names
+            .iter()
+            .zip([
+                p.crypto_pct,
+                p.private_equity_pct,
+                p.private_credit_pct,
+                p.real_estate_pct,
+            ])
+            .map(|(n, v)| (n.to_string(), format!("{}%", format_number(v))))
+            .collect(),
+        None => {
+            let ids: Vec<&str> = lt
+                .missing_assets
+                .iter()
+                .filter_map(|&i| menu.options.get(i).map(|o| o.id.as_str()))
+                .collect();
+            let why = if ids.is_empty() {
+                "not computed: no plan total and no option assets".to_owned()
+            } else {
+                format!("not computed: no assets_usd for {}", ids.join(", "))
+            };
+            names.iter().map(|n| (n.to_string(), why.clone())).collect()
+        }
+    }
+}
+
 /// Which output the report takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -219,6 +259,9 @@ pub fn report(
     let counts = count(&all);
     let verdict = if counts.errors > 0 {
         ("FAIL", "fail")
+    } else if lt.plan.is_none() {
+        // a figure the policy caps could not be computed: never a pass
+        ("INCOMPLETE", "incomplete")
     } else if counts.waived > 0 {
         ("PASS WITH WAIVERS", "waived")
     } else {
@@ -464,6 +507,7 @@ pub fn report(
         plan,
         verdict: verdict.0,
         verdict_class: verdict.1,
+        plan_figures: plan_figures(menu, lt),
         counts,
         packs,
         charts,

@@ -1,0 +1,223 @@
+//! Menus a committee relies on: ordinary menus raise no false alarm, and missing or
+//! mis-entered data is a finding, never a pass. Each menu in tests/menus/trust/
+//! says in its first comment what it shows.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+const DIR: &str = "tests/menus/trust";
+
+/// (rule, severity initial, line) of every finding, in output order.
+fn findings(json: &Value) -> Vec<(String, char, u64)> {
+    json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["findings"].as_array().unwrap())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().chars().next().unwrap(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn check(name: &str) -> (i32, Vec<(String, char, u64)>, Value) {
+    let (code, json) = check_json(&[&format!("{DIR}/{name}")]);
+    (code, findings(&json), json)
+}
+
+/// (rule, severity initial, line) as a test writes it.
+type Pin = (&'static str, char, u64);
+
+fn pinned(list: &[Pin]) -> Vec<(String, char, u64)> {
+    list.iter()
+        .map(|(r, s, l)| (r.to_string(), *s, *l))
+        .collect()
+}
+
+#[test]
+fn ordinary_menus_raise_no_false_alarm() {
+    let cases: &[(&str, &[Pin])] = &[
+        ("tdf-series-all-qdia.toml", &[]),
+        ("qdia-first-120-days.toml", &[]),
+        ("young-funds.toml", &[("STR002", 'w', 10)]),
+        ("blockchain-equity.toml", &[("STR002", 'w', 9)]),
+        ("brokerage-window.toml", &[("STR002", 'w', 10)]),
+        ("no-qdia.toml", &[("STR002", 'w', 9)]),
+        // a committee's preference is a warning its config can raise
+        ("private-markets-tdf.toml", &[("SCO005", 'w', 70)]),
+    ];
+    for (name, expected) in cases {
+        let (code, got, _) = check(name);
+        assert_eq!(code, 0, "{name}: {got:?}");
+        assert_eq!(got, pinned(expected), "{name}");
+    }
+}
+
+#[test]
+fn missing_or_mis_entered_data_is_a_finding_at_its_line() {
+    let cases: &[(&str, i32, &[Pin])] = &[
+        (
+            "crypto-without-coins.toml",
+            1,
+            &[("STR002", 'w', 9), ("CRY006", 'e', 56), ("CRY005", 'e', 68)],
+        ),
+        ("illiquid-qdia.toml", 1, &[("STR010", 'e', 67)]),
+        (
+            "missing-assets.toml",
+            0,
+            &[("STR002", 'w', 9), ("STR011", 'w', 56)],
+        ),
+        (
+            "total-mismatch.toml",
+            0,
+            &[("STR012", 'w', 7), ("STR002", 'w', 9)],
+        ),
+        (
+            "mis-entered.toml",
+            0,
+            &[("STR002", 'w', 9), ("STR013", 'w', 61), ("STR014", 'w', 64)],
+        ),
+    ];
+    for (name, code, expected) in cases {
+        let (got_code, got, _) = check(name);
+        assert_eq!(got_code, *code, "{name}: {got:?}");
+        assert_eq!(got, pinned(expected), "{name}");
+    }
+    // with --deny warnings a plan figure that could not be computed fails the gate
+    let (code, _) = check_json(&["--deny", "warnings", &format!("{DIR}/missing-assets.toml")]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn plan_figures_that_cannot_be_computed_say_so_everywhere() {
+    let (_, _, json) = check("missing-assets.toml");
+    let msg = json["files"][0]["findings"][1]["message"].as_str().unwrap();
+    assert!(msg.contains("cannot be computed: btc"), "{msg}");
+    // the report never shows 0 % or PASS for a figure it could not compute
+    for format in ["markdown", "html"] {
+        let out = menulint()
+            .args(["report", "--as-of", AS_OF, "--format", format])
+            .arg(format!("{DIR}/missing-assets.toml"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("not computed"), "{format}");
+        assert!(
+            !text.contains(">PASS<") && !text.contains("**Verdict: PASS**"),
+            "{format}"
+        );
+    }
+    // the diff too
+    let out = menulint()
+        .args(["diff", "--as-of", AS_OF, "--format", "json"])
+        .arg(format!("{DIR}/no-qdia.toml"))
+        .arg(format!("{DIR}/missing-assets.toml"))
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let crypto = d["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["figure"] == "crypto exposure, % of plan assets")
+        .unwrap();
+    assert_eq!(crypto["before"], 0.0);
+    assert!(crypto["after"].is_null(), "{crypto}");
+}
+
+#[test]
+fn every_rule_declares_its_basis_and_current_authorities() {
+    let out = menulint()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in rules.as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        assert!(
+            ["law", "policy"].contains(&r["basis"].as_str().unwrap()),
+            "{id}"
+        );
+        let auths = r["authorities"].as_array().unwrap();
+        assert!(!auths.is_empty(), "{id} has no authority");
+        for a in auths {
+            assert!(a["cite"].as_str().is_some_and(|c| !c.is_empty()), "{id}");
+            let status = a["status"].as_str().unwrap();
+            assert!(
+                !["rescinded", "withdrawn"].contains(&status),
+                "{id} relies on a {status} authority"
+            );
+            // a rule whose basis is law rests on law in force
+            if r["basis"] == "law" {
+                assert!(
+                    ["statute", "regulation"].contains(&a["kind"].as_str().unwrap()),
+                    "{id}"
+                );
+                assert_eq!(status, "in-force", "{id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_pack_citing_a_rescinded_authority_warns_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = include_str!("packs/custom.toml").replace(
+        r#"authority = [{ cite = "Acme investment policy statement §3.2", kind = "investment-policy", status = "in-force" }]"#,
+        "authority = [\n  { cite = \"DOL Compliance Assistance Release 2022-01\", kind = \"agency-guidance\", status = \"rescinded\", rescinded = 2025-05-28 },\n]",
+    );
+    let pack = write_in(dir.path(), "old.toml", pack);
+    let (code, json) = check_json(&["--pack", &pack, "sample-menus/conventional.toml"]);
+    assert_eq!(code, 0, "a warning does not fail the run");
+    let report = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == pack.as_str())
+        .expect("a report on the pack");
+    let f = &report["findings"][0];
+    assert_eq!(f["rule"], "menulint::authority");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["line"], 15);
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("which is rescinded (since 2025-05-28)"));
+    // and the built-in packs cite nothing rescinded
+    let (_, json) = check_json(&["sample-menus/conventional.toml"]);
+    assert!(!json.to_string().contains("menulint::authority"));
+}
+
+#[test]
+fn a_pack_rule_without_basis_or_authority_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = include_str!("packs/custom.toml").replace("basis = \"policy\"\n", "");
+    let pack = write_in(dir.path(), "nobasis.toml", pack);
+    let (code, json) = check_json(&["--pack", &pack, "sample-menus/conventional.toml"]);
+    assert_eq!(code, 2);
+    assert!(json.to_string().contains("missing field `basis`"));
+}
+
+#[test]
+fn brokerage_windows_can_be_checked_as_options_when_the_config_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "m.toml",
+        std::fs::read_to_string(format!("{DIR}/brokerage-window.toml")).unwrap(),
+    );
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "brokerage_windows_are_options = true\n",
+    );
+    let (code, json) = check_json(&[&menu]);
+    assert_eq!(code, 1);
+    let rules: Vec<_> = findings(&json).into_iter().map(|f| f.0).collect();
+    assert!(rules.contains(&"DIS001".to_owned()) && rules.contains(&"DIS003".to_owned()));
+}
