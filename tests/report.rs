@@ -42,7 +42,8 @@ fn html_report_has_every_section_and_the_right_numbers() {
     assert!(html.contains(r#"<th class="num" id="total-errors">12</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-warnings">2</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-waived">1</th>"#));
-    assert_eq!(html.matches("<svg ").count(), 5, "five inline charts");
+    // asset classes, real estate, and one per figure a rule measures
+    assert_eq!(html.matches("<svg ").count(), 7, "seven inline charts");
     // self-contained: no script, no external resource
     assert!(!html.contains("<script"));
     assert!(!html.contains("src=\"http") && !html.contains("<link"));

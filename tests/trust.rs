@@ -221,3 +221,47 @@ fn brokerage_windows_can_be_checked_as_options_when_the_config_says_so() {
     let rules: Vec<_> = findings(&json).into_iter().map(|f| f.0).collect();
     assert!(rules.contains(&"DIS001".to_owned()) && rules.contains(&"DIS003".to_owned()));
 }
+
+#[test]
+fn a_figure_exactly_at_its_limit_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1.3 % own crypto plus 3.7 % through a holding is 5 %, the cap
+    let menu = r#"schema_version = 1
+[plan]
+name = "P"
+sponsor = "S"
+[[options]]
+id = "bal"
+name = "Balanced Fund"
+vehicle = "mutual_fund"
+asset_class = "balanced"
+exposure = { crypto_pct = 1.3, crypto_assets = ["BTC"] }
+custody = { custodian = "C", qualified_custodian = true }
+holdings = [{ option = "btc", weight_pct = 3.7 }]
+[[options]]
+id = "btc"
+name = "BTC Fund"
+vehicle = "etf"
+asset_class = "digital_asset"
+exposure = { crypto_pct = 100.0, crypto_assets = ["BTC"] }
+custody = { custodian = "C", qualified_custodian = true }
+[[options]]
+id = "tdf"
+name = "TDF"
+vehicle = "cit"
+asset_class = "target_date"
+holdings = [{ option = "bal", weight_pct = 0.2 }, { option = "btc", weight_pct = 83.9 }, { option = "bal", weight_pct = 15.9 }]
+"#;
+    let m = write_in(dir.path(), "m.toml", menu);
+    let (_, json) = check_json(&["--select", "CRY001,STR009", &m]);
+    let rules: Vec<_> = findings(&json).into_iter().map(|f| f.0).collect();
+    // bal sits exactly at the 5 % cap; tdf's holdings add up to exactly 100 %
+    assert!(!rules.contains(&"STR009".to_owned()), "{json:#}");
+    let bal = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["option"] == "bal")
+        .count();
+    assert_eq!(bal, 0, "{json:#}");
+}

@@ -392,6 +392,8 @@ impl Serialize for Finding {
             #[serde(skip_serializing_if = "str::is_empty")]
             fingerprint: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
+            measured: Option<Measured>,
+            #[serde(skip_serializing_if = "Option::is_none")]
             waiver: Option<&'a AppliedWaiver>,
         }
         View {
@@ -409,6 +411,7 @@ impl Serialize for Finding {
             authorities: self.rule().map_or(&[][..], |r| r.authorities.as_slice()),
             labels: &self.labels,
             fingerprint: &self.fingerprint,
+            measured: self.measured,
             waiver: self.waiver.as_ref(),
         }
         .serialize(s)

@@ -2,7 +2,7 @@
 //! figures, and in policy findings.
 
 use super::FileReport;
-use crate::diag::{Finding, MenuPath};
+use crate::diag::{Finding, Measured, MenuPath};
 use crate::menu::exposure::Figures;
 use crate::menu::{InvestmentOption, Menu};
 use serde::Serialize;
@@ -58,19 +58,43 @@ pub struct MenuDiff {
     pub plan: Vec<FieldChange>,
     pub figures: Vec<FigureChange>,
     pub introduced: Vec<Finding>,
+    /// Findings of both menus whose measured figure moved further past its limit:
+    /// the gate treats them as introduced.
+    pub worsened: Vec<Worsened>,
     pub resolved: Vec<Finding>,
     pub unchanged: Vec<Finding>,
 }
 
+/// A finding the proposal makes worse, with the figure before.
+#[derive(Debug, Clone, Serialize)]
+pub struct Worsened {
+    pub finding: Finding,
+    pub before: Measured,
+}
+
+impl Worsened {
+    /// How far the figure moved past its limit, in the figure's unit.
+    pub fn by(&self) -> f64 {
+        let after = self.finding.measured.map_or(0.0, |m| m.value - m.limit);
+        after - (self.before.value - self.before.limit)
+    }
+}
+
+/// Figures closer than this count as equal: percentages add up in floating point.
+const TOLERANCE: f64 = 1e-9;
+
 impl MenuDiff {
-    /// True when the proposal brings an error that no waiver excuses.
+    /// True when the proposal brings, or makes worse, an error that no waiver excuses.
     pub fn introduces_error(&self) -> bool {
-        self.introduced.iter().any(|f| f.is_failing(false))
+        self.introduces_failure(false)
     }
 
     /// Like [`introduces_error`](Self::introduces_error), counting warnings too.
     pub fn introduces_failure(&self, deny_warnings: bool) -> bool {
-        self.introduced.iter().any(|f| f.is_failing(deny_warnings))
+        self.introduced
+            .iter()
+            .chain(self.worsened.iter().map(|w| &w.finding))
+            .any(|f| f.is_failing(deny_warnings))
     }
 }
 
@@ -261,25 +285,26 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
     };
     let (before, after) = (policy(current), policy(proposed));
     let none = BTreeMap::new();
-    let before_keys: Vec<_> = before.iter().map(|f| key(f, &none)).collect();
-    let after_keys: Vec<_> = after.iter().map(|f| key(f, &rename)).collect();
-    let introduced = after
-        .iter()
-        .zip(&after_keys)
-        .filter(|(_, k)| !before_keys.contains(k))
-        .map(|(f, _)| f.clone())
-        .collect();
-    let unchanged = after
-        .iter()
-        .zip(&after_keys)
-        .filter(|(_, k)| before_keys.contains(k))
-        .map(|(f, _)| f.clone())
-        .collect();
+    let before_by_key: BTreeMap<_, &Finding> = before.iter().map(|f| (key(f, &none), f)).collect();
+    let after_keys: std::collections::BTreeSet<_> = after.iter().map(|f| key(f, &rename)).collect();
+    let (mut introduced, mut worsened, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
+    for f in &after {
+        match before_by_key.get(&key(f, &rename)) {
+            None => introduced.push(f.clone()),
+            Some(old) => match (old.measured, f.measured) {
+                (Some(b), Some(a)) if a.value - a.limit > b.value - b.limit + TOLERANCE => worsened
+                    .push(Worsened {
+                        finding: f.clone(),
+                        before: b,
+                    }),
+                _ => unchanged.push(f.clone()),
+            },
+        }
+    }
     let resolved = before
         .iter()
-        .zip(&before_keys)
-        .filter(|(_, k)| !after_keys.contains(k))
-        .map(|(f, _)| f.clone())
+        .filter(|f| !after_keys.contains(&key(f, &none)))
+        .cloned()
         .collect();
     Some(MenuDiff {
         current: current.path.clone(),
@@ -288,6 +313,7 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
         plan,
         figures,
         introduced,
+        worsened,
         resolved,
         unchanged,
     })

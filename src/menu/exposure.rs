@@ -5,13 +5,31 @@ use crate::menu::{Exposure, Menu};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Effective shares of one option's (or the plan's) assets, percent.
+/// Effective shares of one option's (or the plan's) assets, percent, rounded to
+/// [`DECIMALS`] places: the precision every output prints them with, so a figure
+/// printed as "5" is compared as 5 (1.3 % + 3.7 % is 5 %, not 5.000000000000001 %).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Figures {
     pub crypto_pct: f64,
     pub private_equity_pct: f64,
     pub private_credit_pct: f64,
+    /// Private equity and private credit together.
+    pub private_markets_pct: f64,
     pub real_estate_pct: f64,
+}
+
+/// Decimal places figures are computed, compared and printed to.
+pub const DECIMALS: i32 = 4;
+
+/// Rounds a percentage to [`DECIMALS`] places.
+pub fn round_figure(x: f64) -> f64 {
+    let scale = 10f64.powi(DECIMALS);
+    let r = (x * scale).round() / scale;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
 }
 
 impl Figures {
@@ -21,8 +39,20 @@ impl Figures {
             crypto_pct: e.crypto_pct,
             private_equity_pct: e.private_equity_pct,
             private_credit_pct: e.private_credit_pct,
+            private_markets_pct: 0.0,
             real_estate_pct: e.real_estate_pct,
         }
+        .rounded()
+    }
+
+    /// Every figure rounded, and the private-markets total recomputed from them.
+    fn rounded(mut self) -> Self {
+        self.crypto_pct = round_figure(self.crypto_pct);
+        self.private_equity_pct = round_figure(self.private_equity_pct);
+        self.private_credit_pct = round_figure(self.private_credit_pct);
+        self.real_estate_pct = round_figure(self.real_estate_pct);
+        self.private_markets_pct = round_figure(self.private_equity_pct + self.private_credit_pct);
+        self
     }
 
     /// True when the option has no alternative exposure at all.
@@ -121,7 +151,7 @@ pub fn look_through(menu: &Menu) -> Result<LookThrough, Cycle> {
                         f.add_scaled(&figures[t], h.weight_pct / 100.0);
                     }
                 }
-                figures[opt] = f;
+                figures[opt] = f.rounded();
                 state[opt] = State::Done;
                 stack.pop();
             }
@@ -165,7 +195,7 @@ fn plan_figures(menu: &Menu, figures: &[Figures]) -> (Option<Figures>, Vec<usize
     for (o, f) in menu.options.iter().zip(figures) {
         plan.add_scaled(f, o.assets_usd.unwrap_or(0) as f64 / total);
     }
-    (Some(plan), missing)
+    (Some(plan.rounded()), missing)
 }
 
 #[cfg(test)]

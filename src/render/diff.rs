@@ -90,6 +90,16 @@ pub fn diff_human(d: &MenuDiff) -> String {
             out.push_str(&format!("  {}\n", finding_line(path, f)));
         }
     }
+    if !d.worsened.is_empty() {
+        out.push_str(&format!("\nWorsened findings ({}):\n", d.worsened.len()));
+        for w in &d.worsened {
+            out.push_str(&format!(
+                "  {}\n    {}\n",
+                finding_line(&d.proposed, &w.finding),
+                worse_by(w)
+            ));
+        }
+    }
     out.push_str(&format!("\nUnchanged findings: {}\n", d.unchanged.len()));
     out.push_str(if d.introduces_error() {
         "\nThe proposed menu introduces at least one error.\n"
@@ -165,6 +175,34 @@ pub fn diff_markdown(d: &MenuDiff) -> String {
             ));
         }
     }
+    if !d.worsened.is_empty() {
+        out.push_str(&format!(
+            "\n**Worsened findings ({})**\n\n",
+            d.worsened.len()
+        ));
+        for w in &d.worsened {
+            out.push_str(&format!(
+                "- {} **{}** {} — {}\n",
+                w.finding.status_word(),
+                w.finding.id(),
+                markdown(&w.finding.message),
+                markdown(&worse_by(w))
+            ));
+        }
+    }
     out.push_str(&format!("\nUnchanged findings: {}\n", d.unchanged.len()));
     out
+}
+
+/// `was 18 (limit 5), now 93.5 (limit 5): 75.5 further past the limit`.
+fn worse_by(w: &crate::engine::diff::Worsened) -> String {
+    let after = w.finding.measured.unwrap_or(w.before);
+    format!(
+        "was {} (limit {}), now {} (limit {}): {} further past the limit",
+        format_number(w.before.value),
+        format_number(w.before.limit),
+        format_number(after.value),
+        format_number(after.limit),
+        format_number(w.by())
+    )
 }

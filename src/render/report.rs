@@ -412,10 +412,7 @@ pub fn report(
                 qdia: o.qdia,
                 assets: o.assets_usd.map_or("—".into(), dollars),
                 crypto: format!("{}%", format_number(f.crypto_pct)),
-                private: format!(
-                    "{}%",
-                    format_number(f.private_equity_pct + f.private_credit_pct)
-                ),
+                private: format!("{}%", format_number(f.private_markets_pct)),
                 real_estate: format!("{}%", format_number(f.real_estate_pct)),
                 status: if c.errors > 0 {
                     "fail"

@@ -1,6 +1,7 @@
 //! Helpers registered for rule expressions, beyond standard CEL.
 
 use crate::date::{days_from_iso, parse_iso};
+use crate::menu::exposure::round_figure;
 use crate::menu::identifiers;
 use cel::extractors::Arguments;
 use cel::{Context, ExecutionError, Value};
@@ -31,7 +32,8 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         "sum",
         |Arguments(args): Arguments| -> Result<f64, ExecutionError> {
             match args.as_slice() {
-                [Value::List(l)] => Ok(numbers("sum", l)?.iter().sum()),
+                // rounded like every figure, so 0.2 + 83.9 + 15.9 is 100
+                [Value::List(l)] => Ok(round_figure(numbers("sum", l)?.iter().sum())),
                 _ => Err(ExecutionError::function_error(
                     "sum",
                     "takes one list of numbers",

@@ -1,0 +1,75 @@
+//! The diff gate never lets a worse menu through: a finding whose measured figure
+//! moves further past its limit counts as introduced, and the output says by how much.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
+
+fn diff(current: &str, proposed: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_in(dir.path(), "current.toml", current);
+    let b = write_in(dir.path(), "proposed.toml", proposed);
+    let out = menulint()
+        .args(["diff", "--as-of", AS_OF, "--format", "json", &a, &b])
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    (code, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[test]
+fn a_violation_made_far_worse_fails_the_gate() {
+    // the QDIA's bitcoin holding goes from 6 % to 60 %, and the bitcoin fund grows
+    let proposed = PROBLEMS
+        .replace("weight_pct = 6.0", "weight_pct = 60.0")
+        .replace("assets_usd = 3000000", "assets_usd = 180000000");
+    assert_ne!(proposed, PROBLEMS);
+    let (code, d) = diff(PROBLEMS, &proposed);
+    assert_eq!(code, 1, "{d:#}");
+    let worse: Vec<(&str, f64, f64)> = d["worsened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["finding"]["rule"].as_str().unwrap(),
+                w["before"]["value"].as_f64().unwrap(),
+                w["finding"]["measured"]["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    for rule in ["CRY001", "CRY002", "CRY004"] {
+        assert!(worse.iter().any(|w| w.0 == rule), "{rule}: {worse:?}");
+    }
+    let qdia = worse.iter().find(|w| w.0 == "CRY002").unwrap();
+    assert_eq!((qdia.1, qdia.2), (6.0, 60.0));
+    // a finding that got better or stayed the same is not worse
+    let (code, d) = diff(&proposed, PROBLEMS);
+    assert_eq!(code, 0, "{d:#}");
+    assert!(d["worsened"].as_array().unwrap().is_empty());
+    let (code, _) = diff(PROBLEMS, PROBLEMS);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn the_human_diff_says_by_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_in(dir.path(), "current.toml", PROBLEMS);
+    let b = write_in(
+        dir.path(),
+        "proposed.toml",
+        PROBLEMS.replace("weight_pct = 6.0", "weight_pct = 60.0"),
+    );
+    let out = menulint()
+        .args(["diff", "--as-of", AS_OF, &a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("was 6 (limit 0), now 60 (limit 0): 54 further past the limit"),
+        "{text}"
+    );
+}
