@@ -1,6 +1,6 @@
 //! Renderings of a [`MenuDiff`].
 
-use super::escape::{markdown, markdown_code};
+use super::escape::{markdown, markdown_code, no_workflow_commands, terminal};
 use crate::diag::Finding;
 use crate::engine::diff::{MenuDiff, OptionChange};
 use crate::rules::format_number;
@@ -21,25 +21,36 @@ fn figure(v: Option<f64>) -> String {
 }
 
 fn finding_line(path: &str, f: &Finding) -> String {
+    let path = terminal(path);
     let at = f
         .location
-        .map_or(path.to_owned(), |l| format!("{path}:{}", l.line));
-    format!("{:<7} {} {at}: {}", f.status_word(), f.id(), f.message)
+        .map_or(path.clone(), |l| format!("{path}:{}", l.line));
+    format!(
+        "{:<7} {} {at}: {}",
+        f.status_word(),
+        f.id(),
+        terminal(&f.message)
+    )
 }
 
 /// Plain text for the terminal.
 pub fn diff_human(d: &MenuDiff) -> String {
     let mut out = format!(
         "menulint diff: {} → {}\n\nOptions:\n",
-        d.current, d.proposed
+        terminal(&d.current),
+        terminal(&d.proposed)
     );
     if d.options.is_empty() {
         out.push_str("  no option changed\n");
     }
     for c in &d.options {
         match c {
-            OptionChange::Added { id, name } => out.push_str(&format!("  + {id}  {name}\n")),
-            OptionChange::Removed { id, name } => out.push_str(&format!("  - {id}  {name}\n")),
+            OptionChange::Added { id, name } => {
+                out.push_str(&format!("  + {}  {}\n", terminal(id), terminal(name)))
+            }
+            OptionChange::Removed { id, name } => {
+                out.push_str(&format!("  - {}  {}\n", terminal(id), terminal(name)))
+            }
             OptionChange::Changed {
                 id,
                 name,
@@ -48,10 +59,10 @@ pub fn diff_human(d: &MenuDiff) -> String {
                 fields,
             } => {
                 let was = match (renamed_from, matched_by) {
-                    (Some(old), Some(by)) => format!(" (was {old}, matched by {by})"),
+                    (Some(old), Some(by)) => format!(" (was {}, matched by {by})", terminal(old)),
                     _ => String::new(),
                 };
-                out.push_str(&format!("  ~ {id}  {name}{was}\n"));
+                out.push_str(&format!("  ~ {}  {}{was}\n", terminal(id), terminal(name)));
                 for f in fields {
                     out.push_str(&format!(
                         "      {}: {} → {}\n",
@@ -106,7 +117,7 @@ pub fn diff_human(d: &MenuDiff) -> String {
     } else {
         "\nThe proposed menu introduces no error.\n"
     });
-    out
+    no_workflow_commands(out)
 }
 
 /// One JSON document.
@@ -124,8 +135,9 @@ pub fn diff_markdown(d: &MenuDiff) -> String {
         "✅ introduces no error"
     };
     let mut out = format!(
-        "## menulint diff: {verdict}\n\n`{}` → `{}`\n\n",
-        d.current, d.proposed
+        "## menulint diff: {verdict}\n\n{} → {}\n\n",
+        markdown_code(&d.current),
+        markdown_code(&d.proposed)
     );
     out.push_str("| Figure | Before | After |\n|---|---|---|\n");
     for f in &d.figures {

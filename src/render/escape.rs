@@ -14,7 +14,8 @@ pub fn markdown(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if is_terminal_control(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -27,7 +28,11 @@ pub fn markdown(s: &str) -> String {
 pub fn markdown_code(s: &str) -> String {
     let flat: String = s
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if is_terminal_control(c) => '\u{fffd}',
+            c => c,
+        })
         .collect::<String>()
         .replace('|', "\\|");
     let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -38,6 +43,123 @@ pub fn markdown_code(s: &str) -> String {
         ""
     };
     format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// Characters a terminal may act on: C0 and C1 controls, DEL, line and paragraph
+/// separators, and bidirectional overrides (which reorder what is shown).
+fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// One line of text for a terminal: every control character (ESC, CR, LF, …)
+/// shown as a visible escape (`\u{1b}`), so no text can move the cursor, clear
+/// the screen, forge a line or start a CI workflow command.
+pub fn terminal(s: &str) -> String {
+    if !s.chars().any(|c| is_terminal_control(c) && c != '\t') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_terminal_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A file's text for quoting in a terminal, with every control character other
+/// than tab and line ends replaced by `?` bytes: byte offsets (and so spans) stay
+/// valid. A CR that does not end a line is replaced too.
+pub fn terminal_source(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let needs = text.char_indices().any(|(i, c)| {
+        is_terminal_control(c)
+            && c != '\t'
+            && c != '\n'
+            && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
+    });
+    if !needs {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let keep = !is_terminal_control(c)
+            || c == '\t'
+            || c == '\n'
+            || (c == '\r' && bytes.get(i + 1) == Some(&b'\n'));
+        if keep {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        }
+    }
+    Some(out)
+}
+
+/// Rendered terminal text in which no line starts a CI workflow command
+/// (`::error …`, `::add-mask::`): such a line gets a `\` before its `::`.
+pub fn no_workflow_commands(text: String) -> String {
+    if !text.contains("::") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if line[indent..].starts_with("::") {
+            out.push_str(&line[..indent]);
+            out.push('\\');
+            out.push_str(&line[indent..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Text for XML 1.0: characters XML cannot carry at all (NUL and other controls,
+/// U+FFFE, U+FFFF) become U+FFFD; the XML writer escapes `<`, `&` and quotes.
+pub fn xml_chars(s: &str) -> String {
+    let ok = |c: char| {
+        matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{d7ff}').contains(&c)
+            || ('\u{e000}'..='\u{fffd}').contains(&c)
+            || c >= '\u{10000}'
+    };
+    if s.chars().all(ok) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| if ok(c) { c } else { '\u{fffd}' })
+        .collect()
+}
+
+/// A path as a URI reference (RFC 3986): relative paths stay relative, absolute
+/// ones become `file://` URIs; every byte outside the unreserved set and `/` is
+/// percent-encoded (spaces, `%`, `#`, `?`, non-ASCII).
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Text inside XML or SVG (element content or an attribute value).
@@ -79,6 +201,39 @@ mod tests {
             "50%25 off%0D%0A::error::x"
         );
         assert_eq!(github_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+    }
+
+    #[test]
+    fn terminal_text_cannot_act_on_the_terminal() {
+        assert_eq!(terminal("ok"), "ok");
+        assert_eq!(
+            terminal("a\u{1b}[2Jb\r\n0 errors\u{9b}\u{202e}"),
+            "a\\u{1b}[2Jb\\r\\n0 errors\\u{9b}\\u{202e}"
+        );
+        let src = "a = \"x\u{1b}]8;;http://e\u{7}\"\r\nb\rc\u{9b}d\n";
+        let clean = terminal_source(src).unwrap();
+        assert_eq!(clean.len(), src.len());
+        assert_eq!(clean, "a = \"x?]8;;http://e?\"\r\nb?c??d\n");
+        assert_eq!(terminal_source("a\r\nb\tc\n"), None);
+    }
+
+    #[test]
+    fn no_line_starts_a_workflow_command() {
+        assert_eq!(
+            no_workflow_commands("ok\n::error ::x\n  ::warning::y\na::b\n".into()),
+            "ok\n\\::error ::x\n  \\::warning::y\na::b\n"
+        );
+    }
+
+    #[test]
+    fn xml_and_uri_text() {
+        assert_eq!(
+            xml_chars("a\u{0}b\u{fffe}\u{ffff}\u{1b}c\td"),
+            "a\u{fffd}b\u{fffd}\u{fffd}\u{fffd}c\td"
+        );
+        assert_eq!(uri("plans/my menu%20.toml"), "plans/my%20menu%2520.toml");
+        assert_eq!(uri("/tmp/a#b?.toml"), "file:///tmp/a%23b%3F.toml");
+        assert_eq!(uri("caf\u{e9}.toml"), "caf%C3%A9.toml");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `check --explain-exposure`: how each look-through figure was computed.
 
+use super::escape::{no_workflow_commands, terminal};
 use crate::engine::FileReport;
 use crate::menu::exposure::Figures;
 use crate::rules::format_number as n;
@@ -23,7 +24,7 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
         };
         out.push_str(&format!(
             "Look-through exposure in {} (percent of each option's assets):\n",
-            r.path
+            terminal(&r.path)
         ));
         let index = |id: &str| menu.options.iter().position(|o| o.id == id);
         for (i, o) in menu.options.iter().enumerate() {
@@ -41,7 +42,7 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
                             terms.push(format!(
                                 "{}% of {} ({}%)",
                                 n(h.weight_pct),
-                                h.option,
+                                terminal(&h.option),
                                 n(held)
                             ));
                         }
@@ -49,17 +50,14 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
                 }
                 out.push_str(&format!(
                     "  {:<16} {kind} {}% = {}\n",
-                    o.id,
+                    terminal(&o.id),
                     n(eff),
                     terms.join(" + ")
                 ));
             }
         }
-        let total: f64 = menu
-            .options
-            .iter()
-            .map(|o| o.assets_usd.unwrap_or(0) as f64)
-            .sum();
+        // the same denominator as the figures: the stated plan total, else the options' sum
+        let total = menu.total_assets_usd() as f64;
         let Some(plan_figures) = &lt.plan else {
             let ids: Vec<&str> = lt
                 .missing_assets
@@ -91,7 +89,7 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
                     let share = o.assets_usd.unwrap_or(0) as f64 / total * 100.0;
                     format!(
                         "{} {}% × {}% of assets",
-                        o.id,
+                        terminal(&o.id),
                         n(get(&lt.options[i])),
                         n(share)
                     )
@@ -106,5 +104,5 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
         }
         out.push('\n');
     }
-    out
+    no_workflow_commands(out)
 }

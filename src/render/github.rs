@@ -1,6 +1,21 @@
 //! GitHub Actions workflow commands: one annotation per finding.
 
-use super::escape::{github_data as escape_data, github_property as escape_property};
+use super::escape::{github_data, github_property, terminal};
+
+/// A workflow command's message: no terminal controls, then `%`, CR, LF escaped.
+fn escape_data(s: &str) -> String {
+    github_data(&terminal_lines(s))
+}
+
+/// A property value (file, title), likewise.
+fn escape_property(s: &str) -> String {
+    github_property(&terminal(s))
+}
+
+/// Each line made safe for a terminal, the line breaks kept (they become `%0A`).
+fn terminal_lines(s: &str) -> String {
+    s.split('\n').map(terminal).collect::<Vec<_>>().join("\n")
+}
 use crate::diag::Severity;
 use crate::engine::FileReport;
 

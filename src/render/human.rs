@@ -1,5 +1,6 @@
 //! Annotated source snippets through miette's graphical handler.
 
+use super::escape::{no_workflow_commands, terminal, terminal_source};
 use super::Summary;
 use crate::diag::{Finding, Severity, SourceFile};
 use crate::engine::FileReport;
@@ -13,22 +14,34 @@ pub struct HumanStyle {
     pub width: usize,
 }
 
-/// A finding viewed as a miette diagnostic.
+/// A finding viewed as a miette diagnostic; every text in it made safe for a terminal.
 struct Diag<'a> {
     finding: &'a Finding,
+    message: String,
     source: Option<SourceFile>,
     help: Option<String>,
 }
 
 impl fmt::Debug for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
+    }
+}
+
+/// The file's text as the terminal may show it (same byte offsets).
+fn safe_source(source: &SourceFile) -> SourceFile {
+    match terminal_source(source.text()) {
+        Some(text) => SourceFile::new(terminal(source.name()), text),
+        None if terminal(source.name()) != source.name() => {
+            SourceFile::new(terminal(source.name()), source.text().to_owned())
+        }
+        None => source.clone(),
     }
 }
 
@@ -65,14 +78,12 @@ impl Diagnostic for Diag<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let f = self.finding;
-        let primary = f
-            .span
-            .clone()
-            .map(|s| LabeledSpan::new_primary_with_span(f.label.clone(), s.start..s.end));
-        let others = f
-            .labels
-            .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.start..l.span.end));
+        let primary = f.span.clone().map(|s| {
+            LabeledSpan::new_primary_with_span(f.label.as_deref().map(terminal), s.start..s.end)
+        });
+        let others = f.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(Some(terminal(&l.message)), l.span.start..l.span.end)
+        });
         Some(Box::new(primary.into_iter().chain(others)))
     }
 }
@@ -89,7 +100,8 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
         .with_links(false);
     let mut out = String::new();
     for report in reports {
-        let source = report.source.clone();
+        let source = report.source.as_ref().map(safe_source);
+        let path = terminal(&report.path);
         for finding in &report.findings {
             if let Some(w) = &finding.waiver {
                 let at = finding
@@ -97,23 +109,25 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
                     .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
                 out.push_str(&format!(
                     "  waived {}({}) at {}{at}: {}\n    reason: {} (approved by {}, expires {}; {})\n\n",
-                    finding.id(), finding.name(), report.path, finding.message, w.reason, w.approved_by, w.expires, w.at
+                    finding.id(), finding.name(), path, terminal(&finding.message), terminal(&w.reason),
+                    terminal(&w.approved_by), terminal(&w.expires), terminal(&w.at)
                 ));
                 continue;
             }
             let help = match (finding.help_text(), finding.source_line()) {
-                (Some(h), Some(c)) => Some(format!("{h}\n{c}")),
-                (Some(h), None) => Some(h.to_owned()),
-                (None, Some(c)) => Some(c),
+                (Some(h), Some(c)) => Some(format!("{}\n{}", terminal(h), terminal(&c))),
+                (Some(h), None) => Some(terminal(h)),
+                (None, Some(c)) => Some(terminal(&c)),
                 (None, None) => None,
             };
             let diag = Diag {
                 finding,
+                message: terminal(&finding.message),
                 source: source.clone().filter(|_| finding.span.is_some()),
                 help,
             };
             if finding.span.is_none() {
-                out.push_str(&format!("{}: ", report.path));
+                out.push_str(&format!("{path}: "));
             }
             // writing into a String cannot fail
             let _ = handler.render_report(&mut out, &diag);
@@ -122,5 +136,5 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
     }
     out.push_str(&Summary::of(reports).to_string());
     out.push('\n');
-    out
+    no_workflow_commands(out)
 }

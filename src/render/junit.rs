@@ -1,5 +1,6 @@
 //! JUnit XML: a test suite per menu, a test case per rule and option (or plan).
 
+use super::escape::xml_chars as x;
 use super::RenderOptions;
 use crate::diag::{Finding, Scope, Severity};
 use crate::engine::FileReport;
@@ -28,9 +29,9 @@ fn case(name: String, classname: &str, findings: &[&Finding], r: &FileReport) ->
     let status = if let Some(f) = active.first() {
         let (message, body) = failure(r, f);
         let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        s.set_message(message)
+        s.set_message(x(&message))
             .set_type(format!("{} {}", f.id(), f.severity))
-            .set_description(body);
+            .set_description(x(&body));
         s
     } else if let Some(f) = findings.iter().find(|f| f.waiver.is_some()) {
         let w = f.waiver.as_ref().map(|w| {
@@ -41,20 +42,20 @@ fn case(name: String, classname: &str, findings: &[&Finding], r: &FileReport) ->
         });
         // the Jenkins schema allows only text inside <skipped>, no attributes
         let mut s = TestCaseStatus::skipped();
-        s.set_description(w.unwrap_or_default());
+        s.set_description(x(&w.unwrap_or_default()));
         s
     } else {
         TestCaseStatus::success()
     };
-    let mut tc = TestCase::new(name, status);
-    tc.set_classname(classname.to_owned());
+    let mut tc = TestCase::new(x(&name), status);
+    tc.set_classname(x(classname));
     tc
 }
 
 pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
     let mut report = Report::new("menulint");
     for r in reports {
-        let mut suite = TestSuite::new(r.path.clone());
+        let mut suite = TestSuite::new(x(&r.path));
         let classname = r.path.clone();
         if !r.checked || !r.is_menu {
             // input errors (or findings about a config file): one case per finding

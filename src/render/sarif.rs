@@ -35,6 +35,17 @@ fn text(s: &str) -> MultiformatMessageString {
         .build()
 }
 
+/// Where a file is, as SARIF wants it: a URI reference, relative ones against the
+/// checkout root (`%SRCROOT%`).
+fn artifact(path: &str) -> ArtifactLocation {
+    let uri = super::escape::uri(path);
+    let mut loc = ArtifactLocation::builder().uri(uri.clone()).build();
+    if !uri.starts_with("file:") {
+        loc.uri_base_id = Some("%SRCROOT%".to_owned());
+    }
+    loc
+}
+
 fn region(r: &FileReport, f: &Finding) -> Region {
     // a finding without a place (an unreadable file) still gets line 1, as GitHub requires
     let l = f.location.unwrap_or(crate::diag::Location {
@@ -115,11 +126,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
             let location = Location::builder()
                 .physical_location(
                     PhysicalLocation::builder()
-                        .artifact_location(
-                            ArtifactLocation::builder()
-                                .uri(r.path.replace('\\', "/"))
-                                .build(),
-                        )
+                        .artifact_location(artifact(&r.path))
                         .region(region(r, f))
                         .build(),
                 )
