@@ -1,18 +1,156 @@
-//! Writing output files so that a reader never sees a half-written file.
+//! Writing output files without losing data: never a half-written file, never over
+//! an input, never replacing a symlink or a device with a regular file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over
-/// `path`: the target holds either its old content or the new, never a part.
+/// Writes `bytes` to `path` so that a reader never sees a part of them.
+///
+/// A regular file (or a new one) is replaced atomically: a temporary file beside
+/// it, synced, renamed over it; the new file's mode follows the umask like any
+/// file the user writes. A symbolic link is followed and its target replaced the
+/// same way, so the link stays a link. A device or a pipe (`/dev/null`,
+/// `/dev/stdout`) is written directly: renaming over it would replace it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
+    let target = resolve_links(path)?;
+    if let Ok(meta) = std::fs::metadata(&target) {
+        if !meta.is_file() {
+            let mut f = std::fs::OpenOptions::new().write(true).open(&target)?;
+            f.write_all(bytes)?;
+            return f.flush();
+        }
+    }
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".menulint-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // the kernel applies the umask to the mode given at creation, as for any file
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Follows symbolic links (a chain, relative or absolute) to the path they name,
+/// which need not exist yet.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// Where a path really is: links followed, made absolute, for comparing outputs
+/// with inputs (the file need not exist yet; its directory must).
+fn identity(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let target = resolve_links(path).ok()?;
+    let name = target.file_name()?;
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(name))
+}
+
+/// Checks a run's output paths before anything is written: none may be one of the
+/// inputs (a menu, a config, a rule pack), and no two may be the same file.
+/// Devices (`/dev/null`, `/dev/stdout`) may take any number of outputs.
+pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), String> {
+    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| identity(p)).collect();
+    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
+    for &out in outputs {
+        let Some(id) = identity(out) else { continue };
+        if std::fs::metadata(&id).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
+        if inputs.contains(&id) {
+            return Err(format!(
+                "refusing to write {}: it is one of the inputs of this run; choose another output path",
+                out.display()
+            ));
+        }
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == id) {
+            return Err(format!(
+                "{} and {} are the same file: each output needs its own path",
+                first.display(),
+                out.display()
+            ));
+        }
+        seen.push((id, out));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_that_are_inputs_or_twice_the_same_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let menu = dir.path().join("m.toml");
+        std::fs::write(&menu, "x").unwrap();
+        let out = dir.path().join("out.json");
+        assert!(check_outputs(&[&out], std::slice::from_ref(&menu)).is_ok());
+        let err = check_outputs(&[&menu], std::slice::from_ref(&menu)).unwrap_err();
+        assert!(err.contains("inputs"), "{err}");
+        let again = dir.path().join(".").join("out.json");
+        let err = check_outputs(&[&out, &again], &[]).unwrap_err();
+        assert!(err.contains("same file"), "{err}");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.toml");
+            std::os::unix::fs::symlink(&menu, &link).unwrap();
+            assert!(check_outputs(&[&link], std::slice::from_ref(&menu)).is_err());
+            let null = Path::new("/dev/null");
+            assert!(check_outputs(&[null, null], &[]).is_ok());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_a_link_and_its_target_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.json");
+        std::fs::write(&target, "old").unwrap();
+        let link = dir.path().join("out.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        // a device is written, not replaced
+        write_atomic(Path::new("/dev/null"), b"x").unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+        let full = Path::new("/dev/full");
+        if full.exists() {
+            assert!(write_atomic(full, b"x").is_err());
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::Color;
 use menulint::engine::check::CheckOptions;
+use menulint::engine::exit;
 use menulint::engine::run::{run as run_checks, RunOptions};
 use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
 use menulint::policy::baseline::Baseline;
@@ -19,13 +20,16 @@ pub struct CheckArgs {
     /// Menu files, or directories to search for `*.toml` menus.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format; repeat it, each with its own --output, to write several at once.
-    #[arg(long, value_enum)]
-    format: Vec<Format>,
-    /// Write the output to this file (atomically) instead of standard output; pairs with
-    /// the --format in the same position.
+    /// Output format: human, json, sarif, junit, github, markdown. Repeat it to write
+    /// several at once; `FORMAT=FILE` (or an --output right after it) sends it to a file.
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format)]
+    format: Vec<(Format, Option<PathBuf>)>,
+    /// Write the --format just before it to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Vec<PathBuf>,
+    /// Exit 0 even when findings fail the run (input errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
     /// Human format: no summary line, and no output at all when nothing is found.
     #[arg(long, short)]
     quiet: bool,
@@ -64,19 +68,85 @@ pub struct CheckArgs {
     color: Color,
 }
 
-pub fn run(args: CheckArgs) -> u8 {
-    let mut formats = args.format.clone();
-    if formats.is_empty() {
-        formats.push(Format::Human);
+/// `json` or `json=FILE`.
+fn parse_format(s: &str) -> Result<(Format, Option<PathBuf>), String> {
+    use clap::ValueEnum;
+    let (name, file) = match s.split_once('=') {
+        Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
+        Some(_) => return Err("`FORMAT=` needs a file name after `=`".to_owned()),
+        None => (s, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<_> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+            .collect();
+        format!("`{name}` is not a format; one of: {}", names.join(", "))
+    })?;
+    Ok((format, file))
+}
+
+/// Pairs each --output with the --format written just before it, in command-line
+/// order: `--format sarif --output a.sarif --format markdown --output a.md`.
+fn targets(
+    args: &CheckArgs,
+    m: Option<&clap::ArgMatches>,
+) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let mut targets = args.format.clone();
+    let index = |id: &str| -> Vec<usize> {
+        m.and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let (fi, oi) = (index("format"), index("output"));
+    if targets.is_empty() {
+        targets.push((Format::Human, None));
+        if args.output.len() > 1 {
+            return Err("several --output need a --format before each".to_owned());
+        }
+        targets[0].1 = args.output.first().cloned();
+        return check_stdout(targets);
     }
-    if args.output.len() > formats.len() {
-        return super::usage_error("more --output than --format: give each --output its --format");
+    for (k, out) in args.output.iter().enumerate() {
+        let at = oi.get(k).copied().unwrap_or(usize::MAX);
+        let Some(j) = fi.iter().rposition(|&f| f < at) else {
+            return Err(format!(
+                "--output {} comes before any --format; write --format FORMAT --output FILE",
+                out.display()
+            ));
+        };
+        if let Some(first) = &targets[j].1 {
+            return Err(format!(
+                "--format {:?} already writes to {}; --output {} needs its own --format",
+                targets[j].0,
+                first.display(),
+                out.display()
+            )
+            .to_lowercase());
+        }
+        targets[j].1 = Some(out.clone());
     }
-    if formats.len() - args.output.len() > 1 {
-        return super::usage_error(
-            "only one --format may go to standard output; give the others an --output",
+    check_stdout(targets)
+}
+
+fn check_stdout(
+    targets: Vec<(Format, Option<PathBuf>)>,
+) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    if targets.iter().filter(|t| t.1.is_none()).count() > 1 {
+        return Err(
+            "only one --format may go to standard output; give the others a file (--format FORMAT=FILE)"
+                .to_owned(),
         );
     }
+    Ok(targets)
+}
+
+pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
+    let targets = match targets(&args, matches) {
+        Ok(t) => t,
+        Err(msg) => return super::usage_error(&msg),
+    };
+    let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let selection = Selection {
@@ -106,14 +176,39 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let outcome = run_checks(&args.paths, &opts);
     let (reports, catalog) = (outcome.reports, outcome.catalog);
+    // nothing is written over an input, and no two outputs share a file
+    let mut outputs: Vec<&Path> = targets.iter().filter_map(|t| t.1.as_deref()).collect();
+    outputs.extend(args.write_baseline.as_deref());
+    if let Err(msg) = menulint::output::check_outputs(&outputs, &outcome.inputs) {
+        return super::usage_error(&msg);
+    }
+    let worst = menulint::engine::exit_code(&reports, args.deny == Some(Deny::Warnings));
     if let Some(path) = &args.write_baseline {
         let findings = reports
             .iter()
             .flat_map(|r| r.findings.iter().map(move |f| (r.path.as_str(), f)));
-        let text = Baseline::record(findings).to_json();
-        if let Err(e) = menulint::output::write_atomic(path, text.as_bytes()) {
-            return super::usage_error(&format!("cannot write baseline {}: {e}", path.display()));
+        let baseline = Baseline::record(findings);
+        if let Err(code) = super::emit(&baseline.to_json(), Some(path), true) {
+            return code;
         }
+        if !args.quiet {
+            super::note(&format!(
+                "wrote {} finding{} to {}",
+                baseline.findings.len(),
+                if baseline.findings.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                path.display()
+            ));
+        }
+        // recording the baseline is the job: findings do not fail it, broken input does
+        return if worst == exit::NOT_CHECKED {
+            exit::NOT_CHECKED
+        } else {
+            exit::CLEAN
+        };
     }
     let ropts = RenderOptions {
         as_of: &as_of,
@@ -122,21 +217,20 @@ pub fn run(args: CheckArgs) -> u8 {
         width: 100,
         quiet: args.quiet,
     };
-    for (i, format) in formats.iter().enumerate() {
+    for (format, file) in &targets {
         let mut text = render(*format, &reports, &ropts);
         if args.explain_exposure && *format == Format::Human {
             text = format!("{}{text}", menulint::render::explain_exposure(&reports));
         }
-        match args.output.get(i) {
-            Some(path) => {
-                if let Err(e) = menulint::output::write_atomic(path, text.as_bytes()) {
-                    return super::usage_error(&format!("cannot write {}: {e}", path.display()));
-                }
-            }
-            None => print!("{text}"),
+        if let Err(code) = super::emit(&text, file.as_deref(), args.quiet) {
+            return code;
         }
     }
-    menulint::engine::exit_code(&reports, args.deny == Some(Deny::Warnings))
+    if args.exit_zero && worst == exit::FINDINGS {
+        exit::CLEAN
+    } else {
+        worst
+    }
 }
 
 fn read_baseline(path: &Path) -> Result<Baseline, String> {

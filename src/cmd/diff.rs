@@ -34,6 +34,9 @@ pub struct DiffArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 pub fn run(args: DiffArgs) -> u8 {
@@ -49,21 +52,19 @@ pub fn run(args: DiffArgs) -> u8 {
         ..RunOptions::default()
     };
     let paths = [args.current.clone(), args.proposed.clone()];
-    let (current, proposed) = match super::check_named(&args.proposed, &paths, &opts, color) {
-        Ok((_, reports)) => (reports[0].clone(), reports[1].clone()),
-        Err(code) => return code,
-    };
+    let (current, proposed) =
+        match super::check_named(&args.proposed, &paths, &opts, args.output.as_deref(), color) {
+            Ok((_, reports)) => (reports[0].clone(), reports[1].clone()),
+            Err(code) => return code,
+        };
     let broken: Vec<_> = [&current, &proposed]
         .into_iter()
         .filter(|r| r.menu.is_none() || !r.checked)
         .cloned()
         .collect();
     if !broken.is_empty() {
-        print!(
-            "{}",
-            render_human(&broken, HumanStyle { color, width: 100 })
-        );
-        return exit::NOT_CHECKED;
+        let text = render_human(&broken, HumanStyle { color, width: 100 });
+        return super::emit(&text, None, true).map_or_else(|code| code, |()| exit::NOT_CHECKED);
     }
     let Some(d) = menulint::engine::diff::diff(&current, &proposed) else {
         return exit::NOT_CHECKED;
@@ -73,7 +74,9 @@ pub fn run(args: DiffArgs) -> u8 {
         Format::Json => diff_json(&d),
         Format::Markdown => diff_markdown(&d),
     };
-    print!("{out}");
+    if let Err(code) = super::emit(&out, args.output.as_deref(), false) {
+        return code;
+    }
     if d.introduces_failure(args.deny.is_some()) {
         exit::FINDINGS
     } else {

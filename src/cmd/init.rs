@@ -20,6 +20,9 @@ pub fn run(args: InitArgs) -> u8 {
         ),
         (args.dir.join("menu.toml"), EXAMPLE_MENU),
     ];
+    if let Err(e) = std::fs::create_dir_all(&args.dir) {
+        return super::usage_error(&format!("cannot create {}: {e}", args.dir.display()));
+    }
     if let Some((p, _)) = files.iter().find(|(p, _)| p.exists()) {
         return super::usage_error(&format!(
             "{} already exists; menulint init never overwrites files",
@@ -35,8 +38,8 @@ pub fn run(args: InitArgs) -> u8 {
         if let Err(e) = written {
             return super::usage_error(&format!("cannot write {}: {e}", path.display()));
         }
-        println!("wrote {}", path.display());
+        super::note(&format!("wrote {}", path.display()));
     }
-    println!("next: menulint check {}", files[1].0.display());
+    super::note(&format!("next: menulint check {}", files[1].0.display()));
     0
 }

@@ -67,19 +67,19 @@ impl Color {
     }
 }
 
-pub fn run(cli: Cli) -> u8 {
+pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(args, matches.subcommand_matches("check")),
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),
-        Command::Schema => {
-            print!("{}", menulint::menu::schema::MENU_SCHEMA);
-            0
-        }
+        Command::Schema => match emit(menulint::menu::schema::MENU_SCHEMA, None, true) {
+            Ok(()) => 0,
+            Err(code) => code,
+        },
     }
 }
 
@@ -92,24 +92,63 @@ pub fn parse_date(s: &str) -> Result<String, String> {
     }
 }
 
+/// Writes a command's text to FILE (atomically; "wrote FILE" on stderr unless
+/// `quiet`) or to standard output. A closed pipe (`| head`) ends the output
+/// quietly, as for other Unix tools; any other write error is exit code 2.
+pub fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(), u8> {
+    use std::io::Write;
+    match file {
+        Some(path) => {
+            menulint::output::write_atomic(path, text.as_bytes())
+                .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display())))?;
+            if !quiet {
+                note(&format!("wrote {}", path.display()));
+            }
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(usage_error(&format!(
+                    "cannot write to standard output: {e}"
+                ))),
+            }
+        }
+    }
+}
+
+/// A line on standard error; a closed or full stderr is not worth a panic.
+pub fn note(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
 /// Prints a one-line error for a problem outside any file; exit code 2.
 pub fn usage_error(msg: &str) -> u8 {
-    eprintln!("error: {msg}");
+    note(&format!("error: {msg}"));
     menulint::engine::exit::NOT_CHECKED
 }
 
 /// Loads the policy that governs `near` (or the configured one) and checks `menus`
 /// with it, for the commands that work on named menus. The menus' reports come
 /// first, in order, then any about the config's waivers.
+/// The output file, if any, is checked first: it may not be one of the inputs.
 pub fn check_named(
     near: &std::path::Path,
     menus: &[std::path::PathBuf],
     opts: &menulint::engine::run::RunOptions,
+    output: Option<&std::path::Path>,
     color: bool,
 ) -> Result<(menulint::policy::Policy, Vec<menulint::engine::FileReport>), u8> {
     use menulint::engine::run;
     let policy =
         run::load_policy(near, opts).map_err(|reports| print_load_errors(&reports, color))?;
+    let mut inputs = menus.to_vec();
+    inputs.extend(policy.input_files());
+    let outputs: Vec<&std::path::Path> = output.into_iter().collect();
+    menulint::output::check_outputs(&outputs, &inputs).map_err(|msg| usage_error(&msg))?;
     let reports = run::check_menus(&policy, menus, opts);
     Ok((policy, reports))
 }
@@ -117,6 +156,11 @@ pub fn check_named(
 /// Prints the reports of a rule set that failed to load; exit code 2.
 pub fn print_load_errors(reports: &[menulint::engine::FileReport], color: bool) -> u8 {
     let style = menulint::render::HumanStyle { color, width: 100 };
-    eprint!("{}", menulint::render::render_human(reports, style));
+    use std::io::Write;
+    let _ = write!(
+        std::io::stderr(),
+        "{}",
+        menulint::render::render_human(reports, style)
+    );
     menulint::engine::exit::NOT_CHECKED
 }

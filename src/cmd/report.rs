@@ -2,7 +2,7 @@
 
 use menulint::engine::exit;
 use menulint::engine::run::RunOptions;
-use menulint::render::{render_human, report, HumanStyle, ReportFormat};
+use menulint::render::{report, ReportFormat};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -27,23 +27,29 @@ pub struct ReportArgs {
     timestamp: bool,
 }
 
-fn generated() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
+/// `SOURCE_DATE_EPOCH` if set (it must be whole seconds since 1970), else now.
+fn generated() -> Result<String, String> {
+    let secs = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|&n| (0..=7_258_118_400).contains(&n))
+            .ok_or_else(|| {
+                format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds since 1970-01-01")
+            })?,
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    format!(
+    Ok(format!(
         "{} {:02}:{:02}:{:02} UTC",
         menulint::date::iso_from_days(days),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
-    )
+    ))
 }
 
 pub fn run(args: ReportArgs) -> u8 {
@@ -56,37 +62,30 @@ pub fn run(args: ReportArgs) -> u8 {
         measures: true,
         ..RunOptions::default()
     };
-    let (policy, reports) =
-        match super::check_named(&args.menu, std::slice::from_ref(&args.menu), &opts, false) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
+    let (policy, reports) = match super::check_named(
+        &args.menu,
+        std::slice::from_ref(&args.menu),
+        &opts,
+        args.output.as_deref(),
+        false,
+    ) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let checked = &reports[0];
     if !checked.checked || checked.menu.is_none() {
-        eprint!(
-            "{}",
-            render_human(
-                std::slice::from_ref(checked),
-                HumanStyle {
-                    color: false,
-                    width: 100
-                }
-            )
-        );
-        return exit::NOT_CHECKED;
+        return super::print_load_errors(std::slice::from_ref(checked), false);
     }
-    let stamp = args.timestamp.then(generated);
+    let stamp = match args.timestamp.then(generated).transpose() {
+        Ok(s) => s,
+        Err(msg) => return super::usage_error(&msg),
+    };
     let text = match report(checked, &policy, &as_of, stamp, args.format) {
         Ok(t) => t,
         Err(e) => return super::usage_error(&e),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = menulint::output::write_atomic(path, text.as_bytes()) {
-                return super::usage_error(&format!("cannot write {}: {e}", path.display()));
-            }
-        }
-        None => print!("{text}"),
+    match super::emit(&text, args.output.as_deref(), false) {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
     }
-    exit::CLEAN
 }

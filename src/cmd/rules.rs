@@ -19,6 +19,9 @@ pub struct RulesArgs {
     /// The config file to use, instead of the nearest `menulint.toml` above the current directory.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Write the listing to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -31,6 +34,9 @@ pub struct ExplainArgs {
     /// The date examples are checked as of (YYYY-MM-DD); defaults to today.
     #[arg(long, value_parser = super::parse_date)]
     as_of: Option<String>,
+    /// Write the explanation to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 fn policy(config: Option<PathBuf>) -> Result<Policy, u8> {
@@ -54,8 +60,10 @@ pub fn run(args: RulesArgs) -> u8 {
         Format::Markdown => menulint::render::rules_markdown(&policy.rules),
         Format::Json => menulint::render::rules_json(&policy.rules),
     };
-    print!("{out}");
-    0
+    match super::emit(&out, args.output.as_deref(), false) {
+        Ok(()) => 0,
+        Err(code) => code,
+    }
 }
 
 pub fn explain(args: ExplainArgs) -> u8 {
@@ -71,6 +79,9 @@ pub fn explain(args: ExplainArgs) -> u8 {
     };
     let as_of = args.as_of.unwrap_or_else(menulint::date::today);
     let examples = menulint::engine::examples::run_examples(&policy.rules, rule, &as_of);
-    print!("{}", menulint::render::explain(rule, &examples));
-    0
+    let text = menulint::render::explain(rule, &examples);
+    match super::emit(&text, args.output.as_deref(), false) {
+        Ok(()) => 0,
+        Err(code) => code,
+    }
 }

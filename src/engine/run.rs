@@ -42,11 +42,15 @@ pub struct RunOutcome {
     /// One report per file, sorted by path: menus, and configs or packs with problems.
     pub reports: Vec<FileReport>,
     pub catalog: Catalog,
+    /// Every file the run read: menus, configs, rule packs (outputs must not be one).
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Finds the menus under `paths`, checks each under its config.
 pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
     let (files, mut reports) = collect_menus(paths);
+    let mut inputs = files.clone();
+    inputs.extend(opts.selection.packs.iter().cloned());
     let mut catalog = Catalog::new();
     // menus grouped by the config that governs them
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
@@ -63,8 +67,12 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         }
     }
     for (config_path, menus) in groups {
+        inputs.extend(config_path.iter().cloned());
         let policy = match Policy::load(config_path.as_deref(), &opts.selection) {
-            Ok(p) => p,
+            Ok(p) => {
+                inputs.extend(p.input_files());
+                p
+            }
             Err(errors) => {
                 reports.extend(errors.into_iter().map(FileReport::from_errors));
                 let why = config_path
@@ -89,7 +97,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         reports.extend(check_menus(&policy, &menus, opts));
     }
     finish(&mut reports, opts);
-    RunOutcome { reports, catalog }
+    RunOutcome {
+        reports,
+        catalog,
+        inputs,
+    }
 }
 
 /// Loads the policy for menus near `near` (or the configured one).

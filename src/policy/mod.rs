@@ -16,6 +16,8 @@ use std::sync::Arc;
 pub struct Policy {
     pub config: Config,
     pub rules: RuleSet,
+    /// The rule pack files read (not the built-in packs).
+    pub pack_files: Vec<PathBuf>,
 }
 
 /// The command line's choice of rules, on top of the config.
@@ -59,7 +61,28 @@ impl Policy {
             None => Config::default(),
         };
         let rules = rules_for(&config, selection)?;
-        Ok(Policy { config, rules })
+        let mut pack_files: Vec<PathBuf> = selection.packs.clone();
+        if let Some(packs) = &config.packs {
+            pack_files.extend(packs.iter().filter_map(|(p, _)| match p {
+                PackRef::File(path) => Some(path.clone()),
+                PackRef::Builtin(_) => None,
+            }));
+        }
+        Ok(Policy {
+            config,
+            rules,
+            pack_files,
+        })
+    }
+
+    /// Every file this policy was read from: configs and rule packs.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        self.config
+            .files
+            .iter()
+            .map(|f| PathBuf::from(f.name()))
+            .chain(self.pack_files.iter().cloned())
+            .collect()
     }
 }
 

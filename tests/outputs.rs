@@ -1,0 +1,287 @@
+//! Output files: each format where the command line says, never over an input,
+//! never two in one file, links followed, devices written, pipes closed early.
+
+mod common;
+use common::*;
+use std::io::Read;
+use std::process::Stdio;
+
+const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
+
+/// The binary as a plain process, for redirecting its standard output.
+fn bin() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("menulint"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn the_readme_ci_command_writes_each_format_to_its_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans");
+    write(&plans.join("acme.toml"), PROBLEMS);
+    let out = menulint()
+        .current_dir(dir.path())
+        .args(["check", "--as-of", AS_OF, "plans/"])
+        .args(["--format", "github"])
+        .args(["--format", "sarif", "--output", "menulint.sarif"])
+        .args(["--format", "markdown", "--output", "menulint.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
+    let sarif = std::fs::read_to_string(dir.path().join("menulint.sarif")).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&sarif).unwrap()["version"] == "2.1.0");
+    let md = std::fs::read_to_string(dir.path().join("menulint.md")).unwrap();
+    assert!(md.starts_with("## ❌ menulint:"), "{md}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("wrote menulint.sarif") && stderr.contains("wrote menulint.md"));
+
+    // FORMAT=FILE says the same in one argument
+    let out = menulint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "plans/",
+            "--format",
+            "json=run.json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    assert!(std::fs::read_to_string(dir.path().join("run.json"))
+        .unwrap()
+        .contains("\"summary\""));
+}
+
+#[test]
+fn ambiguous_pairings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write_in(dir.path(), "m.toml", PROBLEMS);
+    let o = dir.path().join("o.txt").display().to_string();
+    for args in [
+        vec!["--output", o.as_str(), "--format", "json"],
+        vec!["--format", "json", "--format", "sarif"],
+        vec![
+            "--format",
+            "json",
+            "--output",
+            o.as_str(),
+            "--output",
+            "b.txt",
+        ],
+    ] {
+        let out = menulint()
+            .arg("check")
+            .args(&args)
+            .arg(&m)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    }
+    assert!(!dir.path().join("o.txt").exists());
+}
+
+#[test]
+fn no_output_overwrites_an_input_or_another_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write_in(dir.path(), "m.toml", PROBLEMS);
+    let config = write_in(
+        dir.path(),
+        "menulint.toml",
+        "[rules.FEE001]\nseverity = \"error\"\n",
+    );
+    let pack = write_in(dir.path(), "pack.toml", include_str!("packs/custom.toml"));
+    let same = dir.path().join("out.json").display().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        vec![
+            "check".into(),
+            "--format".into(),
+            format!("json={m}"),
+            m.clone(),
+        ],
+        vec![
+            "check".into(),
+            "--format".into(),
+            format!("sarif={config}"),
+            m.clone(),
+        ],
+        vec![
+            "check".into(),
+            "--pack".into(),
+            pack.clone(),
+            "--format".into(),
+            format!("json={pack}"),
+            m.clone(),
+        ],
+        vec![
+            "check".into(),
+            "--write-baseline".into(),
+            m.clone(),
+            m.clone(),
+        ],
+        vec![
+            "check".into(),
+            "--format".into(),
+            format!("json={same}"),
+            "--format".into(),
+            format!("sarif={same}"),
+            m.clone(),
+        ],
+        vec!["report".into(), m.clone(), "--output".into(), m.clone()],
+        vec![
+            "report".into(),
+            m.clone(),
+            "--output".into(),
+            config.clone(),
+        ],
+        vec![
+            "diff".into(),
+            m.clone(),
+            m.clone(),
+            "--output".into(),
+            m.clone(),
+        ],
+    ];
+    for args in cases {
+        let out = menulint().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.contains("inputs") || err.contains("same file"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&m).unwrap(), PROBLEMS);
+    assert!(std::fs::read_to_string(&config)
+        .unwrap()
+        .starts_with("[rules.FEE001]"));
+    assert!(!dir.path().join("out.json").exists());
+    // through a symbolic link to the menu too
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&m, &link).unwrap();
+        let out = menulint()
+            .args(["check", "--format", &format!("json={}", link.display()), &m])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(std::fs::read_to_string(&m).unwrap(), PROBLEMS);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_are_followed_devices_written_and_modes_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let m = write_in(dir.path(), "m.toml", PROBLEMS);
+    let target = write_in(dir.path(), "real.sarif", "old");
+    let link = dir.path().join("out.sarif");
+    std::os::unix::fs::symlink("real.sarif", &link).unwrap();
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format"])
+        .arg(format!("sarif={}", link.display()))
+        .arg(&m)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().contains("2.1.0"));
+    // a new file gets the usual mode (0666 less the umask), not 0600
+    let fresh = dir.path().join("fresh.json");
+    menulint()
+        .args(["check", "--as-of", AS_OF, "--format"])
+        .arg(format!("json={}", fresh.display()))
+        .arg(&m)
+        .output()
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let usual = write_in(dir.path(), "usual.txt", "x");
+    assert_eq!(mode(&fresh), mode(std::path::Path::new(&usual)));
+    // devices are written, never renamed over
+    for dev in ["/dev/null", "/dev/stdout"] {
+        let out = bin()
+            .args(["check", "--as-of", AS_OF, "--format"])
+            .arg(format!("json={dev}"))
+            .arg(&m)
+            .stdout(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{dev}");
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    }
+    if std::path::Path::new("/dev/full").exists() {
+        for args in [
+            vec!["check", "--format", "json=/dev/full", m.as_str()],
+            vec!["report", m.as_str(), "--output", "/dev/full"],
+        ] {
+            let out = menulint().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.starts_with("error: cannot write") && !err.contains("panicked"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_and_a_full_disk_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        write(&dir.path().join(format!("m{i:02}.toml")), PROBLEMS);
+    }
+    for args in [
+        vec!["check", "--format", "sarif"],
+        vec!["check"],
+        vec!["rules"],
+        vec!["schema"],
+    ] {
+        let mut child = bin()
+            .args(&args)
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 100];
+        let mut stdout = child.stdout.take().unwrap();
+        let _ = stdout.read(&mut first);
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+    if std::path::Path::new("/dev/full").exists() {
+        for args in [
+            vec!["schema"],
+            vec!["rules"],
+            vec!["check", "sample-menus/bitcoin.toml"],
+        ] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let out = bin().args(&args).stdout(full).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("cannot write to standard output") && !err.contains("panicked"),
+                "{err}"
+            );
+        }
+    }
+}
