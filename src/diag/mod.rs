@@ -13,6 +13,28 @@ pub use finding::{
 pub use path::{MenuPath, Segment};
 pub use source::{Location, SourceFile, Span};
 
+/// A path for display and for telling files apart: valid UTF-8 as it is, every
+/// byte that is not UTF-8 as `\xNN` (never U+FFFD, which would make `caf\xe9.toml`
+/// and `caf\xe8.toml` the same name).
+pub fn display_path(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 /// Findings about one file that could not be used (a config, a rule pack, a menu
 /// that did not load): what every stage returns when it cannot go on.
 #[derive(Debug, Clone)]

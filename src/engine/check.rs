@@ -30,7 +30,7 @@ impl Default for CheckOptions {
 pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileReport {
     match read_source(path, opts.max_file_size) {
         Ok(source) => check_source(ev, source),
-        Err(f) => FileReport::not_checked(&path.display().to_string(), None, vec![*f]),
+        Err(f) => FileReport::not_checked(&crate::diag::display_path(path), None, vec![*f]),
     }
 }
 
@@ -92,7 +92,7 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
     let used = waivers::apply(&mut findings, &all, ev.as_of);
     let mut states = Vec::with_capacity(own.len());
     for (w, &u) in own.into_iter().zip(&used) {
-        let status = WaiverStatus::of(&w, u, ev.as_of);
+        let status = WaiverStatus::of(&w, ev.rule_state(&w.rule), u, ev.as_of);
         findings.extend(waivers::audit(&source, &w, status));
         states.push(WaiverState { spec: w, status });
     }

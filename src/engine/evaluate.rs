@@ -5,6 +5,7 @@ use crate::menu::exposure::LookThrough;
 use crate::menu::load::{Document, SpanIndex};
 use crate::menu::Menu;
 use crate::policy::config::WaiverSpec;
+use crate::policy::waivers::RuleState;
 use crate::rules::values::{self, Shared};
 use crate::rules::{register_functions, Rule, RuleSet, Scope};
 use cel::common::types::CelString;
@@ -12,6 +13,7 @@ use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
@@ -52,6 +54,15 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// Whether a waiver's rule ran in this evaluation, exists but did not, or is unknown.
+    pub fn rule_state(&self, id: &str) -> RuleState {
+        match self.rules.rule(id) {
+            Some(r) if r.enabled => RuleState::Ran,
+            Some(_) => RuleState::NotRun,
+            None => RuleState::Unknown,
+        }
+    }
+
     /// The same, recording every capped figure.
     pub fn with_measures(mut self) -> Self {
         self.measures = true;
@@ -88,6 +99,21 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough, windows_are_opti
         plan.entry("total_assets_usd")
             .or_insert(json!(menu.total_assets_usd() as f64));
     }
+    // where each id first appears, and each option's rank within its asset class:
+    // rules read them instead of scanning every option for every option
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut class_count: HashMap<&str, usize> = HashMap::new();
+    let ranks: Vec<(usize, usize)> = menu
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let first_index = *first.entry(o.id.as_str()).or_insert(i);
+            let rank = class_count.entry(o.asset_class.as_str()).or_insert(0);
+            *rank += 1;
+            (first_index, *rank)
+        })
+        .collect();
     if let Some(options) = root.get_mut("options").and_then(Json::as_array_mut) {
         for (i, o) in options.iter_mut().enumerate() {
             let Some(o) = o.as_object_mut() else { continue };
@@ -124,6 +150,10 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough, windows_are_opti
                 );
             }
             o.insert("index".into(), json!(i));
+            if let Some(&(first_index, class_rank)) = ranks.get(i) {
+                o.insert("first_index".into(), json!(first_index));
+                o.insert("class_rank".into(), json!(class_rank));
+            }
             o.insert("path".into(), json!(format!("options[{i}]")));
             // a brokerage window is not a designated investment alternative
             // (29 CFR 2550.404a-5(h)(4)) unless the sponsor's config says otherwise
@@ -218,6 +248,15 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         .iter()
         .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
         .collect();
+    // each id to its first option, for O(1) look-ups of holdings
+    let mut seen = std::collections::HashSet::new();
+    let by_id = values::map(
+        menu.options
+            .iter()
+            .zip(&options)
+            .filter(|(o, _)| seen.insert(o.id.as_str()))
+            .map(|(o, v)| (o.id.as_str(), v.boxed())),
+    );
     // every rule × option pair, in evaluation order: plan rules, then option by option
     let bases: Vec<MenuPath> = (0..options.len()).map(MenuPath::option).collect();
     let root_path = MenuPath::root();
@@ -266,6 +305,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     root.add_variable_as_val("plan", plan.boxed());
     root.add_variable_as_val("options", option_list.boxed());
     root.add_variable_as_val("option_ids", values::list(ids).boxed());
+    root.add_variable_as_val("options_by_id", by_id.boxed());
     root.add_variable_as_val("as_of", Box::new(CelString::from(ev.as_of)));
     for pair in &pairs {
         // `option` and `params` come from the resolver: a scope per pair costs no allocation

@@ -5,7 +5,7 @@
 use super::check::{check_path, CheckOptions};
 use super::evaluate::Evaluation;
 use super::FileReport;
-use crate::diag::{Code, Finding, RuleInfo};
+use crate::diag::{display_path, Code, Finding, RuleInfo};
 use crate::policy::baseline::Baseline;
 use crate::policy::config::{discover, CONFIG_FILE};
 use crate::policy::waivers::{self, WaiverStatus};
@@ -75,13 +75,17 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
             }
             Err(errors) => {
                 reports.extend(errors.into_iter().map(FileReport::from_errors));
-                let why = config_path
-                    .as_ref()
-                    .map_or("the rule packs have errors".to_owned(), |p| {
-                        format!("its config {} has errors", p.display())
-                    });
+                let why = config_path.as_ref().map_or(
+                    "the rules to apply could not be loaded (see above)".to_owned(),
+                    |p| {
+                        format!(
+                            "its config {} or the packs it names have errors",
+                            p.display()
+                        )
+                    },
+                );
                 reports.extend(menus.iter().map(|m| {
-                    let name = m.display().to_string();
+                    let name = display_path(m);
                     let msg = format!("{name} was not checked: {why}");
                     let f = Finding::input_error(Code::Config, msg, None, None);
                     FileReport::not_checked(&name, None, vec![f])
@@ -156,7 +160,7 @@ fn audit_config_waivers(ev: &Evaluation, checked: &[FileReport]) -> Vec<FileRepo
     let mut by_file: BTreeMap<String, FileReport> = BTreeMap::new();
     for (i, (source, w)) in ev.waivers.iter().enumerate() {
         let used = checked.iter().any(|r| r.config_waivers_used.contains(&i));
-        let status = WaiverStatus::of(w, used, ev.as_of);
+        let status = WaiverStatus::of(w, ev.rule_state(&w.rule), used, ev.as_of);
         if let Some(f) = waivers::audit(source, w, status) {
             let report = by_file
                 .entry(source.name().to_owned())
@@ -220,7 +224,7 @@ pub fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
-        let name = input.display().to_string();
+        let name = display_path(input);
         match std::fs::metadata(input) {
             Ok(m) if m.is_dir() => {
                 let before = files.len();
@@ -243,6 +247,7 @@ pub fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
+    let mut skipped = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .follow_links(true)
@@ -252,23 +257,41 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
         match entry {
             Ok(e) => {
                 let p = e.path();
-                if e.file_type().is_some_and(|t| t.is_file())
-                    && p.extension().is_some_and(|x| x == "toml")
-                    && p.file_name().is_some_and(|n| n != CONFIG_FILE)
-                {
-                    files.push(p.to_path_buf());
+                let is_toml = p.extension().is_some_and(|x| x == "toml")
+                    && p.file_name().is_some_and(|n| n != CONFIG_FILE);
+                match e.file_type() {
+                    Some(t) if t.is_file() && is_toml => files.push(p.to_path_buf()),
+                    // a FIFO or device named *.toml would block the run: skip it, and say so
+                    Some(t) if is_toml && !t.is_dir() => skipped.push(p.to_path_buf()),
+                    _ => {}
                 }
             }
             // a symbolic link back to an ancestor: its menus are found through the ancestor
             Err(e) if is_loop(&e) => {}
             Err(e) => {
-                let name = dir.display().to_string();
+                let name = display_path(dir);
                 errors.push(io_report(
                     &name,
                     format!("cannot read directory {name}: {e}"),
                 ));
             }
         }
+    }
+    for p in skipped {
+        let name = display_path(&p);
+        let f = Finding::input_error(
+            Code::Io,
+            format!("skipped {name}: not a regular file"),
+            None,
+            None,
+        )
+        .with_severity(crate::diag::Severity::Warning)
+        .with_help("only regular files are read as menus");
+        errors.push(FileReport {
+            checked: true,
+            is_menu: false,
+            ..FileReport::not_checked(&name, None, vec![f])
+        });
     }
 }
 

@@ -91,13 +91,20 @@ pub struct Document {
 /// Reads a file as UTF-8 text within a size limit; errors are findings without a span
 /// (or, for bad UTF-8, at the first bad byte).
 pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
-    let name = path.display().to_string();
+    let name = crate::diag::display_path(path);
     // errors before the text is read have no place in it
     let unplaced = |code: Code, msg: String| Box::new(Finding::input_error(code, msg, None, None));
     let cannot_read = |e: std::io::Error| unplaced(Code::Io, format!("cannot read {name}: {e}"));
     let meta = std::fs::metadata(path).map_err(cannot_read)?;
     if meta.is_dir() {
         return Err(unplaced(Code::Io, format!("{name} is a directory")));
+    }
+    if !meta.is_file() {
+        // a FIFO or a device would block or never end
+        return Err(Box::new(
+            unplaced(Code::Io, format!("{name} is not a regular file"))
+                .with_help("menus, configs and rule packs are read from regular files only"),
+        ));
     }
     if meta.len() > max_size {
         let f = unplaced(
@@ -112,10 +119,10 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding
         )));
     }
     use std::io::Read;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let mut bytes = Vec::with_capacity(meta.len().min(max_size) as usize);
     std::fs::File::open(path)
         // the size can change between stat and read: never read past the limit
-        .and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
+        .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(cannot_read)?;
     if bytes.len() as u64 > max_size {
         return Err(unplaced(
@@ -289,8 +296,28 @@ impl<'a> Builder<'_, 'a> {
                 }
             }
             DeValue::Boolean(b) => Value::Bool(*b),
-            // TOML dates become ISO strings so the schema's `format: date` can check them
-            DeValue::Datetime(d) => Value::String(d.to_string()),
+            // TOML dates become ISO strings so the schema's `format: date` can check them;
+            // a year outside the range menulint accepts is a typo (0000, 2999)
+            DeValue::Datetime(d) => {
+                if let Some(date) = d.date {
+                    if !crate::date::YEARS.contains(&i32::from(date.year)) {
+                        let e = self
+                            .error(
+                                Code::Schema,
+                                format!(
+                                    "{d} is out of range: dates must fall in the years {} to {}",
+                                    crate::date::YEARS.start(),
+                                    crate::date::YEARS.end()
+                                ),
+                                node,
+                            )
+                            .with_label("year out of range")
+                            .with_help("check the year");
+                        self.errors.push(e);
+                    }
+                }
+                Value::String(d.to_string())
+            }
             DeValue::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 node.items.reserve(items.len());

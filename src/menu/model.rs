@@ -22,6 +22,7 @@ pub struct Plan {
     pub plan_number: Option<String>,
     pub recordkeeper: Option<String>,
     pub effective_date: Option<String>,
+    #[serde(default, deserialize_with = "whole_dollars")]
     pub total_assets_usd: Option<u64>,
 }
 
@@ -43,6 +44,7 @@ pub struct InvestmentOption {
     /// A capital-preservation QDIA for a participant's first 120 days only.
     #[serde(default)]
     pub qdia_first_120_days: bool,
+    #[serde(default, deserialize_with = "whole_dollars")]
     pub assets_usd: Option<u64>,
     #[serde(default = "daily")]
     pub liquidity: String,
@@ -61,6 +63,22 @@ pub struct InvestmentOption {
     pub custody: Custody,
     #[serde(default)]
     pub holdings: Vec<Holding>,
+}
+
+/// Dollars are whole: `100` and `100.0` both mean one hundred dollars (JSON Schema
+/// calls both integers); `100.5` was refused by the schema already.
+fn whole_dollars<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v: Option<f64> = Option::deserialize(d)?;
+    v.map(|x| {
+        if x >= 0.0 && x.fract() == 0.0 && x <= u64::MAX as f64 {
+            Ok(x as u64)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "{x} is not a whole number of dollars"
+            )))
+        }
+    })
+    .transpose()
 }
 
 fn daily() -> String {

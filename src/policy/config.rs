@@ -44,6 +44,7 @@ impl Level {
 #[serde(deny_unknown_fields)]
 struct ConfigToml {
     extends: Option<Spanned<String>>,
+    allow_no_rules: Option<bool>,
     brokerage_windows_are_options: Option<bool>,
     packs: Option<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -115,18 +116,28 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleOverride>,
     /// Config waivers with the file each is written in.
     pub waivers: Vec<(SourceFile, WaiverSpec)>,
+    /// The config switches every rule off on purpose.
+    pub allow_no_rules: bool,
     /// Check brokerage windows like designated investment alternatives (by default
     /// they are not one, 29 CFR 2550.404a-5(h)(4), and per-option rules skip them).
     pub brokerage_windows_are_options: bool,
 }
 
-/// The nearest `menulint.toml` in `dir` or its ancestors.
+/// The nearest `menulint.toml` in `dir` or its ancestors, up to the repository
+/// root (the first directory with `.git`): a config planted above the project
+/// (`/tmp/menulint.toml`) must not govern it.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    start
-        .ancestors()
-        .map(|d| d.join(CONFIG_FILE))
-        .find(|p| p.is_file())
+    for d in start.ancestors() {
+        let p = d.join(CONFIG_FILE);
+        if p.is_file() {
+            return Some(p);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+    }
+    None
 }
 
 fn error(source: &SourceFile, span: Option<Span>, msg: impl Into<String>) -> Vec<FileErrors> {
@@ -138,8 +149,13 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
     let mut chain: Vec<(PathBuf, SourceFile, ConfigToml)> = Vec::new();
     let mut next = Some(path.to_path_buf());
     while let Some(p) = next.take() {
-        let source = read_source(&p, MAX_CONFIG_SIZE)
-            .map_err(|f| vec![FileErrors::new(p.display().to_string(), None, vec![*f])])?;
+        let source = read_source(&p, MAX_CONFIG_SIZE).map_err(|f| {
+            vec![FileErrors::new(
+                crate::diag::display_path(&p),
+                None,
+                vec![*f],
+            )]
+        })?;
         let parsed: ConfigToml = toml::from_str(source.text()).map_err(|e| {
             let msg = e.message().trim().to_owned();
             error(&source, e.span(), msg)
@@ -169,6 +185,9 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
     let mut config = Config::default();
     // apply the base first, so the extending config wins
     for (path, source, parsed) in chain.into_iter().rev() {
+        if let Some(b) = parsed.allow_no_rules {
+            config.allow_no_rules = b;
+        }
         if let Some(b) = parsed.brokerage_windows_are_options {
             config.brokerage_windows_are_options = b;
         }
@@ -228,7 +247,13 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
         for w in parsed.waivers {
             let w = w.into_inner();
             let expires = w.expires.get_ref().to_string();
-            if w.expires.get_ref().date.is_none() || w.expires.get_ref().time.is_some() {
+            let year_ok = w
+                .expires
+                .get_ref()
+                .date
+                .is_some_and(|d| crate::date::YEARS.contains(&i32::from(d.year)));
+            if w.expires.get_ref().date.is_none() || w.expires.get_ref().time.is_some() || !year_ok
+            {
                 return Err(error(
                     &source,
                     Some(w.expires.span()),

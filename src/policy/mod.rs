@@ -33,13 +33,60 @@ pub struct Selection {
 
 impl Selection {
     fn selects(&self, rule: &Rule) -> bool {
-        let hit = |codes: &[String]| {
-            codes
-                .iter()
-                .any(|c| rule.id.starts_with(&c.to_ascii_uppercase()) || rule.name == *c)
-        };
+        let hit = |codes: &[String]| codes.iter().any(|c| names(rule, c));
         (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
     }
+
+    /// Every selector must name at least one rule: a typo (`CRY01`) would otherwise
+    /// silently check nothing.
+    fn check(&self, set: &RuleSet) -> Result<(), Vec<FileErrors>> {
+        let mut errors = Vec::new();
+        for (flag, codes) in [("--select", &self.select), ("--ignore", &self.ignore)] {
+            for c in codes {
+                if set.all_rules().any(|r| names(r, c)) {
+                    continue;
+                }
+                let closest = set
+                    .all_rules()
+                    .flat_map(|r| [r.id.as_str(), r.name.as_str()])
+                    .map(|n| {
+                        (
+                            strsim::damerau_levenshtein(
+                                &c.to_ascii_uppercase(),
+                                &n.to_ascii_uppercase(),
+                            ),
+                            n,
+                        )
+                    })
+                    .min();
+                let help = match closest {
+                    Some((d, n)) if d <= 2 => {
+                        format!("did you mean `{n}`? `menulint rules` lists them")
+                    }
+                    _ => "`menulint rules` lists the rules in force".to_owned(),
+                };
+                let f = Finding::input_error(
+                    Code::Config,
+                    format!("{flag} `{c}` matches no rule id, id prefix or rule name"),
+                    None,
+                    None,
+                )
+                .with_help(help);
+                errors.push(FileErrors::new("command line", None, vec![f]));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A selector names a rule by id or id prefix (any case) or by its name.
+fn names(rule: &Rule, code: &str) -> bool {
+    let code = code.trim();
+    !code.is_empty() && (rule.id.starts_with(&code.to_ascii_uppercase()) || rule.name == code)
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -61,6 +108,24 @@ impl Policy {
             None => Config::default(),
         };
         let rules = rules_for(&config, selection)?;
+        if rules.rules().next().is_none() && !config.allow_no_rules {
+            // a run that checks nothing must not look like a clean one
+            let msg =
+                "no rule is in force: the packs, severities or --select leave nothing to check";
+            let help = "check `packs` and `severity = \"off\"` in the config, or set allow_no_rules = true if that is intended";
+            return Err(vec![match config.files.first() {
+                Some(src) => {
+                    let mut e = FileErrors::at(src, Code::Config, Some(0..0), msg);
+                    e.findings[0].help = Some(help.to_owned());
+                    e
+                }
+                None => FileErrors::new(
+                    "command line",
+                    None,
+                    vec![Finding::input_error(Code::Config, msg, None, None).with_help(help)],
+                ),
+            }]);
+        }
         let mut pack_files: Vec<PathBuf> = selection.packs.clone();
         if let Some(packs) = &config.packs {
             pack_files.extend(packs.iter().filter_map(|(p, _)| match p {
@@ -93,7 +158,11 @@ fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<File
     let mut failed = Vec::new();
     let mut read = |path: &Path, sources: &mut Vec<_>| match read_source(path, MAX_PACK_SIZE) {
         Ok(s) => sources.push(s),
-        Err(f) => failed.push(FileErrors::new(path.display().to_string(), None, vec![*f])),
+        Err(f) => failed.push(FileErrors::new(
+            crate::diag::display_path(path),
+            None,
+            vec![*f],
+        )),
     };
     match &config.packs {
         None => sources = builtin_sources(),
@@ -114,6 +183,7 @@ fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<File
     }
     let mut set = RuleSet::from_sources(sources)?;
     apply_overrides(&mut set, config)?;
+    selection.check(&set)?;
     for rule in set.all_rules_mut() {
         if !selection.selects(rule) {
             rule.enabled = false;

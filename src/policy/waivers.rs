@@ -42,7 +42,7 @@ fn expired(w: &WaiverSpec, as_of: &str) -> bool {
 }
 
 fn matches(w: &WaiverSpec, f: &Finding) -> bool {
-    w.rule.eq_ignore_ascii_case(f.id())
+    (w.rule.eq_ignore_ascii_case(f.id()) || w.rule == f.name())
         && w.option
             .as_ref()
             .is_none_or(|o| f.option.as_ref() == Some(o))
@@ -86,11 +86,29 @@ pub enum WaiverStatus {
     Expired,
     /// It matches no finding.
     Unused,
+    /// Its rule did not run (switched off, or left out by `--select`): nothing to say.
+    RuleNotRun,
+    /// No rule in force or known has its id: probably a typo.
+    UnknownRule,
+}
+
+/// What a run knows of a waiver's rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleState {
+    Ran,
+    NotRun,
+    Unknown,
 }
 
 impl WaiverStatus {
-    /// Decides the status from whether the waiver was used and the check date.
-    pub fn of(waiver: &WaiverSpec, used: bool, as_of: &str) -> WaiverStatus {
+    /// Decides the status from the rule's state, whether the waiver was used and
+    /// the check date.
+    pub fn of(waiver: &WaiverSpec, rule: RuleState, used: bool, as_of: &str) -> WaiverStatus {
+        match rule {
+            RuleState::Unknown => return WaiverStatus::UnknownRule,
+            RuleState::NotRun => return WaiverStatus::RuleNotRun,
+            RuleState::Ran => {}
+        }
         if expired(waiver, as_of) {
             return WaiverStatus::Expired;
         }
@@ -112,6 +130,8 @@ impl WaiverStatus {
             WaiverStatus::Expiring { .. } => "applied, expiring soon".to_owned(),
             WaiverStatus::Expired => "expired".to_owned(),
             WaiverStatus::Unused => "unused".to_owned(),
+            WaiverStatus::RuleNotRun => "rule not run".to_owned(),
+            WaiverStatus::UnknownRule => "unknown rule".to_owned(),
         }
     }
 }
@@ -131,7 +151,21 @@ pub fn audit(source: &SourceFile, waiver: &WaiverSpec, status: WaiverStatus) -> 
         None => waiver.rule.clone(),
     };
     match status {
-        WaiverStatus::Applied => None,
+        WaiverStatus::Applied | WaiverStatus::RuleNotRun => None,
+        WaiverStatus::UnknownRule => Some(
+            Finding::input_error(
+                Code::WaiverUnused,
+                format!(
+                    "the waiver names rule {}, which no pack in force defines",
+                    waiver.rule
+                ),
+                Some(source),
+                Some(waiver.rule_span.clone()),
+            )
+            .with_label("unknown rule")
+            .with_help("correct the rule id (`menulint rules` lists them), or remove the waiver")
+            .with_severity(Severity::Warning),
+        ),
         WaiverStatus::Expired => Some(
             Finding::input_error(
                 Code::WaiverExpired,

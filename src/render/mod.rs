@@ -103,7 +103,7 @@ impl Summary {
             ..Summary::default()
         };
         for r in reports {
-            if !r.checked {
+            if !r.checked && r.is_menu {
                 s.not_checked += 1;
             }
             s.baselined += r.baselined;

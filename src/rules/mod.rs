@@ -21,11 +21,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The variables rules see; a `let` may not take these names.
-pub const VARIABLES: [&str; 7] = [
+pub const VARIABLES: [&str; 8] = [
     "menu",
     "plan",
     "options",
     "option_ids",
+    "options_by_id",
     "as_of",
     "option",
     "params",
