@@ -299,3 +299,91 @@ fn a_planted_config_outside_the_repository_does_not_govern_it() {
     let (code, json) = check_json(&[&m]);
     assert_eq!(code, 1, "the built-in packs apply: {json:#}");
 }
+
+fn pack_with(check: &str, extra: &str) -> String {
+    include_str!("packs/custom.toml").replace(
+        "check = \"size(options) <= params.max\"",
+        &format!("check = '''{check}'''\n{extra}"),
+    )
+}
+
+fn pack_run(dir: &std::path::Path, pack: &str, menu: &str) -> (i32, Duration, serde_json::Value) {
+    let p = write_in(dir, "hostile-pack.toml", pack);
+    let (code, took, out) = timed(&[
+        "check", "--as-of", AS_OF, "--format", "json", "--pack", &p, menu,
+    ]);
+    (code, took, serde_json::from_slice(&out).unwrap())
+}
+
+#[test]
+fn rule_packs_cannot_exhaust_memory_or_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = "sample-menus/bitcoin.toml";
+    // a string doubled forty times through lets: stopped at the first let over the limit
+    let lets: Vec<String> = (1..=40)
+        .map(|i| format!("a{i:02} = \"a{:02} + a{:02}\"", i - 1, i - 1))
+        .collect();
+    let pack = pack_with(
+        "size(a40) > 0",
+        &format!(
+            "let = {{ a00 = \"'xxxxxxxxxxxxxxxx'\", {} }}",
+            lets.join(", ")
+        ),
+    );
+    let (code, took, json) = pack_run(dir.path(), &pack, menu);
+    assert_eq!(code, 2, "{json:#}");
+    assert!(took < Duration::from_secs(30));
+    assert!(json.to_string().contains("over the limit"), "{json:#}");
+
+    // the same in one expression, with replace: refused when the pack loads, at its line
+    let mut grow = "'x'".to_owned();
+    for _ in 0..40 {
+        grow = format!("{grow}.replace('x', 'xx')");
+    }
+    let (code, _, json) = pack_run(
+        dir.path(),
+        &pack_with(&format!("size({grow}) > 0"), ""),
+        menu,
+    );
+    assert_eq!(code, 2);
+    let text = json.to_string();
+    assert!(
+        text.contains("menulint::rule-pack") && text.contains("nest 40 deep"),
+        "{json:#}"
+    );
+
+    // five nested loops over a 100-element list: refused when the pack loads
+    let list = format!(
+        "[{}]",
+        (0..100)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let nested = format!("{list}.all(a, {list}.all(b, {list}.all(c, {list}.all(d, {list}.all(e, a + b + c + d + e >= 0)))))");
+    let (code, _, json) = pack_run(dir.path(), &pack_with(&nested, ""), menu);
+    assert_eq!(code, 2);
+    assert!(json.to_string().contains("nest 5 deep"), "{json:#}");
+
+    // three nested loops over a large menu's options: stopped by the time budget
+    let big = write_in(dir.path(), "big.toml", chain(400));
+    let slow = "options.all(a, options.all(b, options.all(c, a.index + b.index + c.index >= 0)))";
+    let (code, took, json) = pack_run(dir.path(), &pack_with(slow, ""), &big);
+    assert_eq!(code, 2, "{json:#}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    assert!(json.to_string().contains("evaluation budget"), "{json:#}");
+
+    // a pattern of 3,000 alternatives is compiled once, not once per option
+    let alts: Vec<String> = (0..3000).map(|i| format!("fund{i}")).collect();
+    let pattern = format!("^({})$", alts.join("|"));
+    let pack = include_str!("packs/custom.toml")
+        .replace("scope = \"plan\"", "scope = \"option\"")
+        .replace(
+            "check = \"size(options) <= params.max\"",
+            &format!("check = \"!option.name.matches('{pattern}')\""),
+        )
+        .replace("at = \"options[{params.max}].id\"", "at = \"name\"");
+    let (code, took, json) = pack_run(dir.path(), &pack, &big);
+    assert!(code == 0 || code == 1, "{json:#}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}

@@ -14,7 +14,9 @@ use cel::context::VariableResolver;
 use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
 pub struct Evaluation<'a> {
@@ -257,6 +259,15 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
             .filter(|(o, _)| seen.insert(o.id.as_str()))
             .map(|(o, v)| (o.id.as_str(), v.boxed())),
     );
+    let globals = Globals {
+        menu: outline,
+        plan,
+        options: option_list,
+        option_ids: values::list(ids),
+        options_by_id: by_id,
+        as_of: CelString::from(ev.as_of),
+    };
+    let globals = &globals;
     // every rule × option pair, in evaluation order: plan rules, then option by option
     let bases: Vec<MenuPath> = (0..options.len()).map(MenuPath::option).collect();
     let root_path = MenuPath::root();
@@ -270,6 +281,8 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
             base: &root_path,
             index: None,
             option: None,
+            globals,
+            budget: Budget::default(),
         });
     let option_pairs = options
         .iter()
@@ -285,6 +298,8 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
                     base,
                     index: Some(i),
                     option: Some(o),
+                    globals,
+                    budget: Budget::default(),
                 })
         });
     let pairs: Vec<Bound> = plan_pairs.chain(option_pairs).collect();
@@ -299,22 +314,64 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         ));
         return out;
     }
-    if let Some(outline) = &outline {
-        root.add_variable_as_val("menu", outline.boxed());
-    }
-    root.add_variable_as_val("plan", plan.boxed());
-    root.add_variable_as_val("options", option_list.boxed());
-    root.add_variable_as_val("option_ids", values::list(ids).boxed());
-    root.add_variable_as_val("options_by_id", by_id.boxed());
-    root.add_variable_as_val("as_of", Box::new(CelString::from(ev.as_of)));
     for pair in &pairs {
-        // `option` and `params` come from the resolver: a scope per pair costs no allocation
+        // every variable comes from the resolver: a scope per pair costs no allocation,
+        // and the resolver can cut off a rule that exceeds its budget
         let mut ctx = root.new_inner_scope();
         ctx.set_variable_resolver(pair);
         run(pair, ctx, ev.measures, doc, menu, &mut out);
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
+}
+
+/// The variables every rule sees, built once per menu.
+struct Globals<'v> {
+    menu: Option<Shared<'v>>,
+    plan: Shared<'v>,
+    options: Shared<'v>,
+    option_ids: Shared<'v>,
+    options_by_id: Shared<'v>,
+    as_of: CelString<'v>,
+}
+
+/// How long one rule may run on one option (or the plan), and how many variable
+/// look-ups it may make: past either, its evaluation stops with an error. Packs
+/// are data a sponsor writes; a typo must not hang a CI job.
+pub const EVAL_TIME_BUDGET: Duration = Duration::from_secs(2);
+pub const EVAL_LOOKUP_BUDGET: u64 = 20_000_000;
+
+/// Look-ups made and when evaluation started, for one rule on one option.
+#[derive(Default)]
+struct Budget {
+    lookups: AtomicU64,
+    started: OnceLock<Instant>,
+    exhausted: AtomicBool,
+}
+
+impl Budget {
+    fn start(&self) {
+        let _ = self.started.set(Instant::now());
+    }
+
+    /// Counts a look-up; false once the budget is spent (and from then on).
+    fn spend(&self) -> bool {
+        let n = self.lookups.fetch_add(1, Ordering::Relaxed) + 1;
+        if n.is_multiple_of(4096) {
+            let late = self
+                .started
+                .get()
+                .is_some_and(|t| t.elapsed() > EVAL_TIME_BUDGET);
+            if late || n > EVAL_LOOKUP_BUDGET {
+                self.exhausted.store(true, Ordering::Relaxed);
+            }
+        }
+        !self.exhausted.load(Ordering::Relaxed)
+    }
+
+    fn exhausted(&self) -> bool {
+        self.exhausted.load(Ordering::Relaxed)
+    }
 }
 
 /// One rule to run, with the values its scope binds.
@@ -325,15 +382,29 @@ struct Bound<'a, 'v> {
     base: &'a MenuPath,
     index: Option<usize>,
     option: Option<&'a Shared<'v>>,
+    globals: &'a Globals<'v>,
+    budget: Budget,
 }
 
 impl VariableResolver for Bound<'_, '_> {
     fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
-        match name {
-            "params" => Some(CowVal::Borrowed(self.params)),
-            "option" => self.option.map(|o| CowVal::Borrowed(o as &dyn Val)),
-            _ => None,
+        if !self.budget.spend() {
+            // nothing resolves any more: the expression fails and the rule stops
+            return None;
         }
+        let g = self.globals;
+        let v: &dyn Val = match name {
+            "params" => self.params,
+            "option" => self.option?,
+            "menu" => g.menu.as_ref()?,
+            "plan" => &g.plan,
+            "options" => &g.options,
+            "option_ids" => &g.option_ids,
+            "options_by_id" => &g.options_by_id,
+            "as_of" => &g.as_of,
+            _ => return None,
+        };
+        Some(CowVal::Borrowed(v))
     }
 }
 
@@ -346,7 +417,24 @@ fn run(
     out: &mut Evaluated,
 ) {
     let rule = pair.rule;
-    match fire(rule, ctx, pair.base, measures, &doc.spans, &doc.source) {
+    pair.budget.start();
+    let result = fire(rule, ctx, pair.base, measures, &doc.spans, &doc.source);
+    // an expression that ran out of budget fails on a variable it can no longer see:
+    // say what really happened
+    let result = match result {
+        Err(_) if pair.budget.exhausted() => Err(ExecutionError::function_error(
+            "budget",
+            format!(
+                "it exceeded its evaluation budget ({} s or {} variable look-ups per option); \
+                 rule defined at {}",
+                EVAL_TIME_BUDGET.as_secs(),
+                EVAL_LOOKUP_BUDGET,
+                rule.location
+            ),
+        )),
+        other => other,
+    };
+    match result {
         Ok((finding, measured)) => {
             if let (Some(m), Some(spec)) = (measured.filter(|_| measures), &rule.measure) {
                 out.measurements.push(Measurement {
@@ -476,9 +564,28 @@ fn fire(
     Ok((Some(f), measured))
 }
 
+/// Largest string (bytes) or list or map (entries) a `let` may hold: a chain of
+/// lets doubling a string would otherwise exhaust memory and abort.
+pub const MAX_VALUE_SIZE: usize = 1 << 20;
+
 fn bind_lets(rule: &Rule, ctx: &mut Context) -> Result<(), ExecutionError> {
+    use cel::common::types::{CelList, CelMap};
     for (name, expr) in &rule.lets {
         let v = expr.eval_val(ctx)?;
+        let size = v
+            .downcast_ref::<CelString>()
+            .map(|s| s.inner().len())
+            .or_else(|| v.downcast_ref::<CelList>().map(|l| l.inner().len()))
+            .or_else(|| v.downcast_ref::<CelMap>().map(|m| m.inner().len()))
+            .unwrap_or(0);
+        if size > MAX_VALUE_SIZE {
+            return Err(ExecutionError::function_error(
+                "let",
+                format!(
+                    "`{name}` grew to {size} bytes or entries, over the limit of {MAX_VALUE_SIZE}"
+                ),
+            ));
+        }
         ctx.add_variable_as_val(name.clone(), v);
     }
     Ok(())

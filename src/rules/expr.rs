@@ -24,6 +24,21 @@ impl Expr {
                 .collect::<Vec<_>>()
                 .join("; ")
         })?;
+        let shape = Shape::of(program.expression());
+        if shape.loops > MAX_NESTED_LOOPS {
+            return Err(format!(
+                "macros (all, exists, map, filter, …) nest {} deep; at most {MAX_NESTED_LOOPS} \
+                 may nest, as each level multiplies the work by the size of a list",
+                shape.loops
+            ));
+        }
+        if shape.growth > MAX_NESTED_GROWTH {
+            return Err(format!(
+                "replace, join or format nest {} deep; at most {MAX_NESTED_GROWTH} may nest, \
+                 as each level can multiply the size of a string",
+                shape.growth
+            ));
+        }
         Ok(Expr {
             source: source.to_owned(),
             span,
@@ -69,6 +84,66 @@ impl Expr {
                 got: format_value(&other),
                 want: "number".to_owned(),
             }),
+        }
+    }
+}
+
+/// How deep macros (comprehensions) may nest in one expression: each level
+/// multiplies the work by a list's size.
+pub const MAX_NESTED_LOOPS: usize = 3;
+
+/// How deep string-growing calls may nest: `s.replace('x', 'xx')` forty times
+/// over is a terabyte.
+pub const MAX_NESTED_GROWTH: usize = 3;
+
+/// The nesting an expression reaches, found when it compiles.
+#[derive(Debug, Default, Clone, Copy)]
+struct Shape {
+    loops: usize,
+    growth: usize,
+}
+
+impl Shape {
+    fn of(e: &cel::common::ast::IdedExpr) -> Shape {
+        use cel::common::ast::{EntryExpr, Expr as E};
+        let max = |a: Shape, b: Shape| Shape {
+            loops: a.loops.max(b.loops),
+            growth: a.growth.max(b.growth),
+        };
+        let all = |items: &mut dyn Iterator<Item = &cel::common::ast::IdedExpr>| {
+            items.map(Shape::of).fold(Shape::default(), max)
+        };
+        match &e.expr {
+            E::Call(c) => {
+                let inner = all(&mut c.target.iter().map(|t| &**t).chain(c.args.iter()));
+                let grows = matches!(c.func_name.as_str(), "replace" | "join" | "format");
+                Shape {
+                    growth: inner.growth + usize::from(grows),
+                    ..inner
+                }
+            }
+            E::Comprehension(c) => {
+                let body = all(&mut [&c.loop_cond, &c.loop_step, &c.result].into_iter());
+                let outer = all(&mut [&c.iter_range, &c.accu_init].into_iter());
+                max(
+                    Shape {
+                        loops: body.loops + 1,
+                        growth: body.growth,
+                    },
+                    outer,
+                )
+            }
+            E::List(l) => all(&mut l.elements.iter()),
+            E::Map(m) => all(&mut m.entries.iter().flat_map(|en| match &en.expr {
+                EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+                EntryExpr::StructField(f) => vec![&f.value],
+            })),
+            E::Struct(s) => all(&mut s.entries.iter().flat_map(|en| match &en.expr {
+                EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+                EntryExpr::StructField(f) => vec![&f.value],
+            })),
+            E::Select(s) => Shape::of(&s.operand),
+            _ => Shape::default(),
         }
     }
 }

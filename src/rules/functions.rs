@@ -109,6 +109,46 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     Ok(())
 }
 
+/// `s.matches(re)` and `matches(s, re)`, as the CEL standard library defines them,
+/// but with each pattern compiled once (not once per option) and bounded in size:
+/// a pattern of thousands of alternatives is refused, not compiled for minutes.
+pub fn add_matches(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
+    use cel::common::types::{CelBool, CelString};
+    fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
+        cached_regex(re.inner()).map(|r| CelBool::from(r.is_match(this.inner())))
+    }
+    cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>, id = "matches")?;
+    cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>)?;
+    Ok(())
+}
+
+/// Largest compiled pattern accepted, in bytes of the regex engine's program.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+fn cached_regex(pattern: &str) -> Result<Arc<regex::Regex>, ExecutionError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<String, Result<Arc<regex::Regex>, String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return hit.map_err(|m| ExecutionError::function_error("matches", m));
+    }
+    let compiled = regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map(Arc::new)
+        .map_err(|e| format!("'{pattern}' is not a usable regex: {e}"));
+    if let Ok(mut c) = cache.lock() {
+        // patterns come from packs, not menus: a few dozen at most
+        if c.len() < 1024 {
+            c.insert(pattern.to_owned(), compiled.clone());
+        }
+    }
+    compiled.map_err(|m| ExecutionError::function_error("matches", m))
+}
+
 /// Whole years from `a` to `b` (negative when `b` is earlier): the anniversaries passed.
 fn whole_years(a: chrono::NaiveDate, b: chrono::NaiveDate) -> i64 {
     use chrono::Datelike;

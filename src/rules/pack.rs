@@ -164,6 +164,8 @@ pub struct Rule {
     /// Where the rule is defined: the pack file's name and the `[[rules]]` header.
     pub file: String,
     pub span: Span,
+    /// `file:line` of the `[[rules]]` header, for messages.
+    pub location: String,
 }
 
 impl std::ops::Deref for Rule {
@@ -191,6 +193,7 @@ pub fn cel_env() -> Env {
     env.add_extension(cel::extensions::strings)
         .and_then(|()| env.add_extension(cel::extensions::lists))
         .and_then(|()| env.add_extension(cel::extensions::math))
+        .and_then(|()| super::functions::add_matches(&mut env))
         .expect("CEL extensions register");
     env
 }
@@ -426,6 +429,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
                 .collect(),
             enabled: true,
             file: source.name().to_owned(),
+            location: format!("{}:{}", source.name(), source.position(rule_span.start).0),
             span: rule_span,
         });
     }
