@@ -73,3 +73,24 @@ fn the_human_diff_says_by_how_much() {
         "{text}"
     );
 }
+
+/// A deterministic run of the `diff_gate` fuzz target's property: random raises of
+/// capped figures in the sample menus never pass the gate.
+#[test]
+fn random_raises_of_capped_figures_never_pass() {
+    let rules = menulint::rules::RuleSet::builtin().unwrap();
+    let mut rng = menulint::menu::synth::Rng::new(7);
+    let mut tried = 0;
+    for base in [PROBLEMS, include_str!("../sample-menus/bitcoin.toml")] {
+        for _ in 0..150 {
+            let n = 1 + rng.below(6) as usize;
+            let choices: Vec<u8> = (0..2 * n).map(|_| rng.below(256) as u8).collect();
+            let proposed = common::gate::raise(base, &choices);
+            if let Err(why) = common::gate::gate_holds(&rules, base, &proposed) {
+                panic!("{why}\nchoices {choices:?}");
+            }
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 300);
+}
