@@ -2,7 +2,7 @@
 //! proposal that raises a capped figure past its cap, or further past it, never
 //! passes.
 
-use menulint::diag::{SourceFile, Severity};
+use menulint::diag::{Severity, SourceFile};
 use menulint::engine::check::check_source;
 use menulint::engine::diff::diff;
 use menulint::engine::evaluate::Evaluation;
@@ -35,7 +35,9 @@ pub fn raise(menu: &str, choices: &[u8]) -> String {
         let i = targets[pair[0] as usize % targets.len()];
         let factor = 1.0 + f64::from(*pair.get(1).unwrap_or(&1)) / 16.0;
         let (key, value) = lines[i].split_once(" = ").unwrap();
-        let Ok(v) = value.trim().parse::<f64>() else { continue };
+        let Ok(v) = value.trim().parse::<f64>() else {
+            continue;
+        };
         let raised = if key.ends_with("_pct") {
             // percentages stay percentages
             ((v.max(0.5)) * factor).min(100.0)
@@ -61,19 +63,25 @@ fn checked(ev: &Evaluation, name: &str, text: &str) -> FileReport {
 /// Checks current → proposed; `Err` says how the gate let a worse menu through.
 pub fn gate_holds(rules: &RuleSet, current: &str, proposed: &str) -> Result<(), String> {
     let ev = Evaluation::new(rules, "2026-11-25", &[]).with_measures();
-    let (a, b) = (checked(&ev, "current.toml", current), checked(&ev, "proposed.toml", proposed));
+    let (a, b) = (
+        checked(&ev, "current.toml", current),
+        checked(&ev, "proposed.toml", proposed),
+    );
     let (Some(am), Some(bm)) = (&a.menu, &b.menu) else {
         return Ok(()); // a broken menu exits 2 before any gate
     };
     let Some(d) = diff(&a, &b) else { return Ok(()) };
-    let id = |m: &menulint::menu::Menu, i: Option<usize>| i.and_then(|i| m.options.get(i)).map(|o| o.id.clone());
+    let id = |m: &menulint::menu::Menu, i: Option<usize>| {
+        i.and_then(|i| m.options.get(i)).map(|o| o.id.clone())
+    };
     for m in &b.measurements {
         if m.rule.severity != Severity::Error || m.value <= m.limit + 1e-9 {
             continue;
         }
-        let before = a.measurements.iter().find(|c| {
-            c.rule.id == m.rule.id && id(am, c.option) == id(bm, m.option)
-        });
+        let before = a
+            .measurements
+            .iter()
+            .find(|c| c.rule.id == m.rule.id && id(am, c.option) == id(bm, m.option));
         let worse = before.is_none_or(|c| c.value - c.limit < m.value - m.limit - 1e-9);
         if worse && !d.introduces_error() {
             return Err(format!(
