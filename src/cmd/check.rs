@@ -17,9 +17,16 @@ pub enum Deny {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Menu files, or directories to search for `*.toml` menus.
-    #[arg(required = true)]
+    /// Menu files, directories to search for `*.toml` menus (default: the current
+    /// directory), or `-` for a menu on standard input.
     paths: Vec<PathBuf>,
+    /// Leave files matching this glob out of directory runs (repeatable); adds to the
+    /// config's `exclude`.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Apply excludes to files named on the command line too (for pre-commit hooks).
+    #[arg(long)]
+    force_exclude: bool,
     /// Output format: human, json, sarif, junit, github, markdown. Repeat it to write
     /// several at once; `FORMAT=FILE` (or an --output right after it) sends it to a file.
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format)]
@@ -30,6 +37,9 @@ pub struct CheckArgs {
     /// Exit 0 even when findings fail the run (input errors still exit 2).
     #[arg(long)]
     exit_zero: bool,
+    /// Human format: end with the number of findings per rule.
+    #[arg(long)]
+    statistics: bool,
     /// Human format: no summary line, and no output at all when nothing is found.
     #[arg(long, short)]
     quiet: bool,
@@ -173,8 +183,31 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         keep_menu: args.explain_exposure || formats.contains(&Format::Junit),
         measures: false,
         baseline,
+        exclude: args.exclude.clone(),
+        force_exclude: args.force_exclude,
+        stdin: None,
     };
-    let outcome = run_checks(&args.paths, &opts);
+    let mut opts = opts;
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    if paths
+        .iter()
+        .any(|p| p.as_os_str() == menulint::engine::run::STDIN)
+    {
+        use std::io::Read;
+        let mut text = String::new();
+        let limit = args.max_file_size.saturating_add(1);
+        if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut text) {
+            return super::usage_error(&format!("cannot read a menu from standard input: {e}"));
+        }
+        if text.len() as u64 > args.max_file_size {
+            return super::usage_error("the menu on standard input is over --max-file-size");
+        }
+        opts.stdin = Some(text);
+    }
+    let outcome = run_checks(&paths, &opts);
     let (reports, catalog) = (outcome.reports, outcome.catalog);
     // nothing is written over an input, and no two outputs share a file
     let mut outputs: Vec<&Path> = targets.iter().filter_map(|t| t.1.as_deref()).collect();
@@ -221,6 +254,9 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         let mut text = render(*format, &reports, &ropts);
         if args.explain_exposure && *format == Format::Human {
             text = format!("{}{text}", menulint::render::explain_exposure(&reports));
+        }
+        if args.statistics && *format == Format::Human {
+            text.push_str(&menulint::render::statistics(&reports));
         }
         if let Err(code) = super::emit(&text, file.as_deref(), args.quiet) {
             return code;

@@ -55,7 +55,7 @@ impl Color {
             Color::Never => false,
             Color::Auto => {
                 let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-                if set("NO_COLOR") {
+                if set("NO_COLOR") || std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
                     false
                 } else if set("FORCE_COLOR") {
                     true

@@ -71,6 +71,23 @@ pub fn explain(args: ExplainArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(code) = menulint::diag::Code::ALL.iter().find(|c| {
+        c.as_str() == args.rule || c.as_str().strip_prefix("menulint::") == Some(&args.rule)
+    }) {
+        let text = format!(
+            "{code}\n\n{}.\n\nmenulint reports it itself, about the input rather than a policy rule; {}\n",
+            code.description(),
+            if code.is_input_error() {
+                "the file could not be checked (exit code 2)."
+            } else {
+                "it does not stop the file from being checked."
+            }
+        );
+        return match super::emit(&text, args.output.as_deref(), false) {
+            Ok(()) => 0,
+            Err(code) => code,
+        };
+    }
     let Some(rule) = policy.rules.rule(&args.rule) else {
         return super::usage_error(&format!(
             "no rule `{}`; `menulint rules` lists them",

@@ -35,7 +35,16 @@ pub struct RunOptions {
     pub measures: bool,
     /// Leave out the findings this baseline records.
     pub baseline: Option<Baseline>,
+    /// Globs of files to leave out of directory runs (with the config's `exclude`).
+    pub exclude: Vec<String>,
+    /// Apply the excludes to files named on the command line too.
+    pub force_exclude: bool,
+    /// The menu read from standard input, checked where `-` is named.
+    pub stdin: Option<String>,
 }
+
+/// The path that stands for standard input.
+pub const STDIN: &str = "-";
 
 /// What a run found.
 pub struct RunOutcome {
@@ -48,7 +57,26 @@ pub struct RunOutcome {
 
 /// Finds the menus under `paths`, checks each under its config.
 pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
-    let (files, mut reports) = collect_menus(paths);
+    let (found, mut reports) = collect_menus(paths);
+    let explicit: std::collections::BTreeSet<PathBuf> = paths.iter().cloned().collect();
+    let cli_excludes = match Excludes::new(Path::new("."), &opts.exclude) {
+        Ok(e) => e,
+        Err(msg) => {
+            let f = Finding::input_error(Code::Config, msg, None, None);
+            reports.push(FileReport::from_errors(crate::diag::FileErrors::new(
+                "command line",
+                None,
+                vec![f],
+            )));
+            Excludes::default()
+        }
+    };
+    let excluded =
+        |f: &Path, ex: &Excludes| (opts.force_exclude || !explicit.contains(f)) && ex.matches(f);
+    let files: Vec<PathBuf> = found
+        .into_iter()
+        .filter(|f| !excluded(f, &cli_excludes))
+        .collect();
     let mut inputs = files.clone();
     inputs.extend(opts.selection.packs.iter().cloned());
     let mut catalog = Catalog::new();
@@ -93,12 +121,52 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
                 continue;
             }
         };
+        // the config's own excludes, and the files it is made of (its packs)
+        let config_dir = config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
+        let config_excludes = match Excludes::new(config_dir, &policy.config.exclude) {
+            Ok(e) => e,
+            Err(msg) => {
+                let f = Finding::input_error(Code::Config, msg, None, None);
+                reports.push(FileReport::not_checked(
+                    &config_path.as_deref().map(display_path).unwrap_or_default(),
+                    None,
+                    vec![f],
+                ));
+                continue;
+            }
+        };
+        let own: Vec<PathBuf> = policy
+            .input_files()
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        let menus: Vec<PathBuf> = menus
+            .into_iter()
+            .filter(|m| {
+                let part_of_policy = !explicit.contains(m)
+                    && std::fs::canonicalize(m).is_ok_and(|c| own.contains(&c));
+                !part_of_policy && !excluded(m, &config_excludes)
+            })
+            .collect();
         for rule in policy.rules.rules() {
             catalog
                 .entry(rule.id.clone())
                 .or_insert_with(|| rule.info.clone());
         }
         reports.extend(check_menus(&policy, &menus, opts));
+    }
+    if !reports.iter().any(|r| r.is_menu) && !reports.iter().any(|r| !r.checked) {
+        // everything found was excluded: a run that checks nothing is not a pass
+        let name = paths.first().map(|p| display_path(p)).unwrap_or_default();
+        let mut r = io_report(
+            &name,
+            "no menu left to check: every file found is excluded".into(),
+        );
+        r.findings[0].help = Some("check --exclude and the config's exclude patterns".into());
+        reports.push(r);
     }
     finish(&mut reports, opts);
     RunOutcome {
@@ -128,7 +196,13 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
     let mut checked: Vec<FileReport> = menus
         .par_iter()
         .map(|p| {
-            let mut r = check_path(&ev, &opts.check, p);
+            let mut r = match &opts.stdin {
+                Some(text) if p.as_os_str() == STDIN => super::check::check_source(
+                    &ev,
+                    crate::diag::SourceFile::new("<stdin>", text.as_str()),
+                ),
+                _ => check_path(&ev, &opts.check, p),
+            };
             r.compact(opts.keep_source, opts.keep_menu);
             r
         })
@@ -225,6 +299,10 @@ pub fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut errors = Vec::new();
     for input in inputs {
         let name = display_path(input);
+        if input.as_os_str() == STDIN {
+            files.push(input.clone());
+            continue;
+        }
         match std::fs::metadata(input) {
             Ok(m) if m.is_dir() => {
                 let before = files.len();
@@ -246,10 +324,86 @@ pub fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     (files, errors)
 }
 
+/// Globs of files to leave out, relative to a directory (a config's, or the
+/// current one for `--exclude`), matched against the path and the file name.
+#[derive(Default)]
+struct Excludes {
+    base: PathBuf,
+    set: Option<globset::GlobSet>,
+}
+
+impl Excludes {
+    fn new(base: &Path, patterns: &[String]) -> Result<Excludes, String> {
+        if patterns.is_empty() {
+            return Ok(Excludes::default());
+        }
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            let glob = globset::GlobBuilder::new(p.trim_start_matches("./"))
+                .literal_separator(false)
+                .build()
+                .map_err(|e| format!("exclude pattern `{p}`: {e}"))?;
+            b.add(glob);
+        }
+        Ok(Excludes {
+            base: std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf()),
+            set: Some(b.build().map_err(|e| e.to_string())?),
+        })
+    }
+
+    fn matches(&self, file: &Path) -> bool {
+        let Some(set) = &self.set else { return false };
+        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let rel = abs.strip_prefix(&self.base).unwrap_or(&abs);
+        set.is_match(rel)
+            || set.is_match(file)
+            || file.file_name().is_some_and(|n| set.is_match(n))
+            || rel
+                .ancestors()
+                .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+    }
+}
+
+/// Files a directory run never takes for menus: other tools' configs, and rule
+/// packs or menulint configs, recognised by their first table or keys.
+fn is_not_a_menu(path: &Path) -> bool {
+    const OTHER_TOOLS: [&str; 10] = [
+        "Cargo.toml",
+        "pyproject.toml",
+        "taplo.toml",
+        ".taplo.toml",
+        "rustfmt.toml",
+        ".rustfmt.toml",
+        "clippy.toml",
+        "deny.toml",
+        "ruff.toml",
+        ".ruff.toml",
+    ];
+    if path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| OTHER_TOOLS.contains(&n))
+    {
+        return true;
+    }
+    use std::io::Read;
+    let mut head = String::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_string(&mut head))
+        .is_ok();
+    read && head.lines().map(str::trim).any(|l| {
+        l == "[pack]" || l.starts_with("packs =") || l.starts_with("extends =") || l == "[[rules]]"
+    })
+}
+
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
     let mut skipped = Vec::new();
+    // .gitignore, .ignore and .git/info/exclude are respected, as ruff and ripgrep do;
+    // hidden files are not skipped (a menu may live in .github/)
     let walker = ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
+        .standard_filters(true)
+        .hidden(false)
+        .git_global(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
@@ -260,7 +414,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
                 let is_toml = p.extension().is_some_and(|x| x == "toml")
                     && p.file_name().is_some_and(|n| n != CONFIG_FILE);
                 match e.file_type() {
-                    Some(t) if t.is_file() && is_toml => files.push(p.to_path_buf()),
+                    Some(t) if t.is_file() && is_toml && !is_not_a_menu(p) => {
+                        files.push(p.to_path_buf())
+                    }
+                    Some(t) if t.is_file() => {}
                     // a FIFO or device named *.toml would block the run: skip it, and say so
                     Some(t) if is_toml && !t.is_dir() => skipped.push(p.to_path_buf()),
                     _ => {}

@@ -44,6 +44,9 @@ impl Level {
 #[serde(deny_unknown_fields)]
 struct ConfigToml {
     extends: Option<Spanned<String>>,
+    exclude: Option<Vec<String>>,
+    #[serde(rename = "extend-exclude", alias = "extend_exclude")]
+    extend_exclude: Option<Vec<String>>,
     allow_no_rules: Option<bool>,
     brokerage_windows_are_options: Option<bool>,
     packs: Option<Vec<Spanned<String>>>,
@@ -118,6 +121,8 @@ pub struct Config {
     pub waivers: Vec<(SourceFile, WaiverSpec)>,
     /// The config switches every rule off on purpose.
     pub allow_no_rules: bool,
+    /// Globs (relative to the config's directory) of files directory runs leave out.
+    pub exclude: Vec<String>,
     /// Check brokerage windows like designated investment alternatives (by default
     /// they are not one, 29 CFR 2550.404a-5(h)(4), and per-option rules skip them).
     pub brokerage_windows_are_options: bool,
@@ -185,6 +190,12 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
     let mut config = Config::default();
     // apply the base first, so the extending config wins
     for (path, source, parsed) in chain.into_iter().rev() {
+        if let Some(ex) = parsed.exclude {
+            config.exclude = ex;
+        }
+        if let Some(ex) = parsed.extend_exclude {
+            config.exclude.extend(ex);
+        }
         if let Some(b) = parsed.allow_no_rules {
             config.allow_no_rules = b;
         }

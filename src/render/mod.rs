@@ -25,6 +25,7 @@ pub use rules::{rules_json, rules_markdown, rules_table};
 
 use crate::diag::Severity;
 use crate::engine::FileReport;
+use std::collections::BTreeMap;
 
 pub use crate::engine::run::Catalog;
 
@@ -82,6 +83,26 @@ pub fn render(format: Format, reports: &[FileReport], opts: &RenderOptions) -> S
         Format::Github => github::render(reports),
         Format::Markdown => markdown::render(reports, opts),
     }
+}
+
+/// Findings per rule, most frequent first (ruff's `--statistics`): count, rule,
+/// name, and how many of them fail the run.
+pub fn statistics(reports: &[FileReport]) -> String {
+    let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        let e = counts.entry((f.id(), f.name())).or_default();
+        e.0 += 1;
+        if f.is_failing(false) {
+            e.1 += 1;
+        }
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    let mut out = String::from("\n");
+    for ((id, name), (n, failing)) in rows {
+        out.push_str(&format!("{n:>6}  {id:<26} {name:<36} {failing} failing\n"));
+    }
+    out
 }
 
 /// Counts over a whole run, for summary lines.

@@ -1,0 +1,186 @@
+//! What users of ruff, cargo-deny and taplo expect of a linter's command line.
+
+mod common;
+use common::*;
+
+const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
+const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
+
+#[test]
+fn the_readme_ci_step_is_the_command_the_output_test_runs() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("menulint check plans/").expect("CI step");
+    let step: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| !l.trim().starts_with("- name"))
+        .flat_map(|l| l.split_whitespace())
+        .collect();
+    assert_eq!(
+        step,
+        [
+            "menulint",
+            "check",
+            "plans/",
+            "--format",
+            "github",
+            "--format",
+            "sarif",
+            "--output",
+            "menulint.sarif",
+            "--format",
+            "markdown",
+            "--output",
+            "menulint.md"
+        ],
+        "tests/outputs.rs runs exactly this command; keep them in step"
+    );
+}
+
+#[test]
+fn directory_runs_take_only_menus() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write_in(dir.path(), "plans/acme.toml", BITCOIN);
+    write_in(dir.path(), "plans/old/draft.toml", BITCOIN);
+    write_in(dir.path(), "plans/scratch.toml", BITCOIN);
+    write_in(dir.path(), "Cargo.toml", "[package]\nname = \"x\"\n");
+    write_in(
+        dir.path(),
+        "packs/acme.toml",
+        include_str!("packs/custom.toml"),
+    );
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "packs = [\"crypto\", \"packs/acme.toml\"]\nexclude = [\"plans/old\"]\n",
+    );
+    write_in(dir.path(), ".gitignore", "scratch.toml\n");
+    let run = |args: &[&str]| {
+        let out = menulint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let files: Vec<String> = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_owned())
+            .collect();
+        (out.status.code().unwrap(), files)
+    };
+    // no path: the current directory; the pack, Cargo.toml, the ignored and the
+    // excluded files are not menus
+    let (code, files) = run(&[]);
+    assert_eq!(code, 0, "{files:?}");
+    assert_eq!(files, ["./plans/acme.toml"]);
+    // --exclude adds to the config's excludes; excluding every menu checks nothing,
+    // which is not a pass
+    let (code, files) = run(&[".", "--exclude", "acme.toml"]);
+    assert_eq!((code, files), (2, vec![".".to_owned()]));
+    // a file named explicitly is checked even when excluded, unless --force-exclude
+    let (_, files) = run(&["plans/old/draft.toml"]);
+    assert_eq!(files, ["plans/old/draft.toml"]);
+    let (code, files) = run(&["--force-exclude", "plans/old/draft.toml", "plans/acme.toml"]);
+    assert_eq!((code, files), (0, vec!["plans/acme.toml".to_owned()]));
+}
+
+#[test]
+fn a_menu_on_standard_input() {
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "json", "-"])
+        .write_stdin(PROBLEMS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["path"], "<stdin>");
+    assert_eq!(json["summary"]["errors"], 12);
+}
+
+#[test]
+fn waivers_of_rules_that_did_not_run_are_not_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let waiver = |rule: &str| {
+        format!("{PROBLEMS}\n[[waivers]]\nrule = \"{rule}\"\nreason = \"r\"\napproved_by = \"c\"\nexpires = 2027-06-30\n")
+    };
+    // left out by --select: nothing to say about it, even with --deny warnings
+    let m = write_in(dir.path(), "a.toml", waiver("FEE001"));
+    let (code, json) = check_json(&["--select", "CRY", "--deny", "warnings", &m]);
+    assert_eq!(code, 1);
+    assert!(!json.to_string().contains("waiver-unused"), "{json:#}");
+    // a rule no pack defines: said so
+    let m = write_in(dir.path(), "b.toml", waiver("XYZ999"));
+    let (_, json) = check_json(&[&m]);
+    assert!(
+        json.to_string().contains("no pack in force defines"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn colour_statistics_explain_codes_and_outputs_of_every_command() {
+    // TERM=dumb turns colour off
+    let out = menulint()
+        .env_remove("NO_COLOR")
+        .env("FORCE_COLOR", "1")
+        .env("TERM", "dumb")
+        .args(["check", "sample-menus/problems.toml"])
+        .output()
+        .unwrap();
+    assert!(!out.stdout.contains(&0x1b));
+    // --statistics: findings per rule
+    let out = menulint()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--statistics",
+            "sample-menus/problems.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("     2  FEE001                     expense-ratio-cap"),
+        "{text}"
+    );
+    // explain knows menulint's own codes
+    let out = menulint()
+        .args(["explain", "menulint::schema"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("does not match the menu format"));
+    // rules, explain and diff take --output
+    let dir = tempfile::tempdir().unwrap();
+    for (args, name) in [
+        (vec!["rules", "--format", "json"], "rules.json"),
+        (vec!["explain", "CRY001"], "explain.txt"),
+        (
+            vec![
+                "diff",
+                "sample-menus/conventional.toml",
+                "sample-menus/bitcoin.toml",
+            ],
+            "diff.txt",
+        ),
+    ] {
+        let file = dir.path().join(name);
+        let out = menulint()
+            .args(&args)
+            .arg("--output")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(std::fs::metadata(&file).unwrap().len() > 100, "{args:?}");
+    }
+    // init creates its directory
+    let target = dir.path().join("new/plans");
+    menulint().arg("init").arg(&target).assert().success();
+    assert!(target.join("menulint.toml").is_file());
+}
