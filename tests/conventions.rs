@@ -184,3 +184,33 @@ fn colour_statistics_explain_codes_and_outputs_of_every_command() {
     menulint().arg("init").arg(&target).assert().success();
     assert!(target.join("menulint.toml").is_file());
 }
+
+#[test]
+fn a_rule_reading_a_field_the_menu_does_not_have_is_refused_when_the_pack_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = include_str!("packs/custom.toml")
+        .replace("scope = \"plan\"", "scope = \"option\"")
+        .replace(
+            "check = \"size(options) <= params.max\"",
+            "check = \"option.expense_ratio < 1.0\"",
+        );
+    let p = write_in(dir.path(), "typo.toml", pack);
+    let (code, json) = check_json(&["--pack", &p, "sample-menus/bitcoin.toml"]);
+    assert_eq!(code, 2);
+    let f = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == p.as_str())
+        .unwrap();
+    let finding = &f["findings"][0];
+    assert_eq!(finding["line"], 17);
+    assert!(finding["message"]
+        .as_str()
+        .unwrap()
+        .contains("`option.expense_ratio` is not a field"));
+    assert!(finding["help"].is_string());
+    assert!(json
+        .to_string()
+        .contains("did you mean `expense_ratio_pct`?"));
+}

@@ -89,11 +89,8 @@ fn junit_snapshot_and_xsd() {
             <skipped>waived: Committee minutes"#
     ));
 
-    let xmllint = std::process::Command::new("xmllint")
-        .arg("--version")
-        .output();
-    if xmllint.is_err() {
-        eprintln!("SKIPPED: JUnit XSD validation needs xmllint (Debian package libxml2-utils; .ci/run installs it)");
+    if !have("xmllint") {
+        tool_missing("JUnit XSD validation needs xmllint (Debian package libxml2-utils)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -167,9 +167,7 @@ fn chromium_renders_the_report() {
                 .is_ok_and(|o| o.status.success())
         });
     let Some(chromium) = chromium else {
-        eprintln!(
-            "SKIPPED: no Chromium on this machine (Debian package `chromium`; .ci/run installs it)"
-        );
+        tool_missing("rendering the report needs Chromium (Debian package `chromium`)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! Stage 3 input: the policy rules, as data. See `rules/*.toml` for the built-in packs.
 
 mod expr;
+mod fields;
 mod functions;
 mod pack;
 mod template;

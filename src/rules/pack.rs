@@ -462,6 +462,31 @@ fn check_param_references(
     texts.extend(r.lets.values());
     texts.extend(r.also.iter().flat_map(|a| [&a.at, &a.label]));
     texts.extend(r.measure.iter().flat_map(|m| [&m.value, &m.limit]));
+    static FIELD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let field_re = FIELD.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(option|plan)\.([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?",
+        )
+        .expect("static regex")
+    });
+    for t in &texts {
+        for cap in field_re.captures_iter(t.get_ref()) {
+            let (var, first) = (&cap[1], &cap[2]);
+            let second = cap.get(3).map(|m| m.as_str());
+            if let Err(msg) = super::fields::check(var, first, second) {
+                errors.push(
+                    Finding::input_error(
+                        Code::RulePack,
+                        format!("rule {}: {msg}", r.id.get_ref()),
+                        Some(source),
+                        Some(t.span()),
+                    )
+                    .with_label("used here")
+                    .with_help("`menulint schema` lists the menu's fields; README \"Writing rules\" lists the derived ones"),
+                );
+            }
+        }
+    }
     for t in texts {
         for cap in re.captures_iter(t.get_ref()) {
             let name = &cap[1];

@@ -34,6 +34,24 @@ pub fn check_json(args: &[&str]) -> (i32, Value) {
     (out.status.code().expect("exit code"), json)
 }
 
+/// A check that needs a system tool (Chromium, xmllint): skipped with a message on
+/// a developer's machine without it, a failure in CI (`CI` set), where .ci/run
+/// installs it, so a missing install step can never pass silently.
+pub fn tool_missing(what: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{what}: the tool is missing in CI; .ci/run must install it");
+    }
+    eprintln!("SKIPPED: {what}");
+}
+
+/// Whether a command runs here.
+pub fn have(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// Writes a file (creating its directory); returns its path as text.
 pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> String {
     if let Some(dir) = path.parent() {
