@@ -72,3 +72,45 @@ fn readme_json_example_is_real_output() {
     real["version"] = shown["version"].clone();
     assert_eq!(shown, real);
 }
+
+/// Every file the binary embeds (`include_str!`) is in the published package.
+#[test]
+fn the_package_holds_every_embedded_file() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let listed: Vec<&str> = listed.lines().collect();
+    let mut embedded = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for part in text.split("include_str!(\"").skip(1) {
+                let rel = &part[..part.find('"').unwrap()];
+                let file = p.parent().unwrap().join(rel);
+                let file = std::fs::canonicalize(&file).unwrap();
+                let root = std::fs::canonicalize(".").unwrap();
+                embedded.push(file.strip_prefix(&root).unwrap().display().to_string());
+            }
+        }
+    }
+    assert!(embedded.len() >= 10);
+    for f in embedded {
+        assert!(
+            listed.contains(&f.as_str()),
+            "{f} is embedded but not packaged"
+        );
+    }
+}
