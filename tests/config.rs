@@ -433,6 +433,11 @@ fn init_writes_a_working_starter_and_never_overwrites() {
     menulint().args(["init", &dir]).assert().success();
     let config = std::fs::read_to_string(d.path().join("menulint.toml")).unwrap();
     assert_eq!(config, menulint::policy::config::CONFIG_TEMPLATE);
+    // editors that read a `#:schema` directive validate and complete the menu
+    let menu = std::fs::read_to_string(d.path().join("menu.toml")).unwrap();
+    assert!(menu.starts_with("#:schema ./menu.schema.json\n"));
+    let schema = std::fs::read_to_string(d.path().join("menu.schema.json")).unwrap();
+    assert_eq!(schema, menulint::menu::schema::MENU_SCHEMA);
     // the starter config is valid and the example menu passes under it
     let (code, json) = check_json(&[&d.path().join("menu.toml").display().to_string()]);
     assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));

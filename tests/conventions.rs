@@ -214,3 +214,46 @@ fn a_rule_reading_a_field_the_menu_does_not_have_is_refused_when_the_pack_loads(
         .to_string()
         .contains("did you mean `expense_ratio_pct`?"));
 }
+
+#[test]
+fn schema_mistakes_say_what_was_meant_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = BITCOIN
+        .replacen("vehicle = \"mutual_fund\"", "vehicle = \"ETF\"", 1)
+        .replacen("asset_class = \"us_equity\"", "asset_class = \"bonds\"", 1)
+        .replacen("ticker = \"FXAIX\"", "ticker = \"fxaix\"", 1);
+    let m = write_in(dir.path(), "m.toml", menu);
+    let (code, json) = check_json(&[&m]);
+    assert_eq!(code, 2);
+    let text = json.to_string();
+    assert!(text.contains("did you mean `etf`?"), "{json:#}");
+    assert!(text.contains("did you mean `fixed_income`?"), "{json:#}");
+    assert!(
+        text.contains("is not a ticker of 1 to 5 capital letters"),
+        "{json:#}"
+    );
+    assert!(
+        !text.contains("^[A-Z]"),
+        "no regular expression in messages"
+    );
+    // every property of the schema has a description for editors' hover help
+    let schema: serde_json::Value =
+        serde_json::from_str(menulint::menu::schema::MENU_SCHEMA).unwrap();
+    fn walk(v: &serde_json::Value, missing: &mut Vec<String>) {
+        if let Some(props) = v.get("properties").and_then(|p| p.as_object()) {
+            for (k, p) in props {
+                if p.get("description").is_none() {
+                    missing.push(k.clone());
+                }
+            }
+        }
+        match v {
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, missing)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, missing)),
+            _ => {}
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&schema, &mut missing);
+    assert!(missing.is_empty(), "no description: {missing:?}");
+}

@@ -13,12 +13,19 @@ pub struct InitArgs {
 }
 
 pub fn run(args: InitArgs) -> u8 {
+    // taplo-based editors (VS Code's Even Better TOML, Helix, Zed) validate and
+    // complete a file that names its schema this way
+    let example_menu = format!("#:schema ./menu.schema.json\n{EXAMPLE_MENU}");
     let files = [
         (
             args.dir.join(menulint::policy::config::CONFIG_FILE),
             menulint::policy::config::CONFIG_TEMPLATE,
         ),
-        (args.dir.join("menu.toml"), EXAMPLE_MENU),
+        (args.dir.join("menu.toml"), &example_menu),
+        (
+            args.dir.join("menu.schema.json"),
+            menulint::menu::schema::MENU_SCHEMA,
+        ),
     ];
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
         return super::usage_error(&format!("cannot create {}: {e}", args.dir.display()));
@@ -29,7 +36,7 @@ pub fn run(args: InitArgs) -> u8 {
             p.display()
         ));
     }
-    for (path, text) in &files {
+    for (path, text) in files.iter().map(|(p, t)| (p, t as &str)) {
         let written = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -79,16 +79,48 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
             _ => {
                 let span = doc.spans.get(&path).map(|s| s.value.clone()).or(Some(0..0));
                 let what = describe(&path);
+                let value = err.instance();
+                let (message, help) = match err.kind() {
+                    // the accepted values, the closest first: `"ETF"` → `etf`
+                    ValidationErrorKind::Enum { options } => {
+                        let allowed: Vec<String> = options
+                            .as_array()
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(|v| v.as_str().map(str::to_owned))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let given = value.as_str().unwrap_or_default();
+                        let lower = given.to_ascii_lowercase().replace([' ', '-'], "_");
+                        let best = synonym(&lower)
+                            .filter(|s| allowed.iter().any(|a| a == s))
+                            .or_else(|| allowed.iter().find(|a| **a == lower).map(String::as_str))
+                            .or_else(|| closest(&lower, &allowed));
+                        let message = format!("{what}: {value} is not one of the accepted values");
+                        let help = match best {
+                            Some(b) => {
+                                format!("did you mean `{b}`? Accepted: {}", allowed.join(", "))
+                            }
+                            None => format!("accepted: {}", allowed.join(", ")),
+                        };
+                        (message, help)
+                    }
+                    // a pattern in words, not a regular expression
+                    ValidationErrorKind::Pattern { pattern } => {
+                        let words = pattern_words(pattern);
+                        (
+                            format!("{what}: {value} is not {words}"),
+                            format!("write {words}"),
+                        )
+                    }
+                    _ => (format!("{what}: {err}"), help_for(err.kind()).to_owned()),
+                };
                 findings.push(
-                    Finding::input_error(
-                        Code::Schema,
-                        format!("{what}: {err}"),
-                        Some(&doc.source),
-                        span,
-                    )
-                    .with_path(path)
-                    .with_label(label_for(err.kind()))
-                    .with_help(help_for(err.kind())),
+                    Finding::input_error(Code::Schema, message, Some(&doc.source), span)
+                        .with_path(path)
+                        .with_label(label_for(err.kind()))
+                        .with_help(help),
                 );
             }
         }
@@ -151,6 +183,47 @@ fn menu_path(root: &Value, pointer: &str) -> MenuPath {
         }
     }
     out
+}
+
+/// Words people write for a vocabulary value.
+fn synonym(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "bond" | "bonds" | "bond_fund" | "fixed" | "core_bond" => "fixed_income",
+        "stock" | "stocks" | "equity" | "large_cap" | "us_stock" => "us_equity",
+        "international" | "intl" | "foreign" => "international_equity",
+        "crypto" | "bitcoin" | "cryptocurrency" => "digital_asset",
+        "tdf" | "target_date_fund" | "lifecycle" | "target_retirement" => "target_date",
+        "reit" | "reits" | "property" => "real_estate",
+        "mmf" | "cash" | "money_market_fund" => "money_market",
+        "tips" => "inflation_protected",
+        "mutual" | "open_end_fund" => "mutual_fund",
+        "collective_investment_trust" | "collective_trust" => "cit",
+        _ => return None,
+    })
+}
+
+/// What a pattern of the menu schema asks for, in words.
+fn pattern_words(pattern: &str) -> String {
+    match pattern {
+        "^https?://[^\\s]+$" => "a web address starting with http:// or https://".to_owned(),
+        "\\S" => "a text with at least one visible character".to_owned(),
+        "^[0-9]{2}-[0-9]{7}$" => "an EIN: two digits, a dash, seven digits (12-3456789)".to_owned(),
+        "^[0-9]{3}$" => "three digits (001)".to_owned(),
+        "^[a-z0-9][a-z0-9_-]*$" => {
+            "an id of lowercase letters, digits, - and _, starting with a letter or digit"
+                .to_owned()
+        }
+        "^[A-Z]{1,5}$" => "a ticker of 1 to 5 capital letters".to_owned(),
+        "^[0-9A-Z*@#]{9}$" => "a CUSIP: 9 digits or capital letters".to_owned(),
+        "^[A-Z]{2}[0-9A-Z]{9}[0-9]$" => {
+            "an ISIN: 2 capital letters, 9 digits or capital letters, a digit".to_owned()
+        }
+        "^[A-Z0-9]{2,10}$" => "a symbol of 2 to 10 capital letters or digits (BTC)".to_owned(),
+        "^[A-Z]{3}[0-9]{3}$" => {
+            "a rule id: three capital letters and three digits (ABC123)".to_owned()
+        }
+        other => format!("in the expected form ({other})"),
+    }
 }
 
 /// The `properties` declared beside the `additionalProperties` keyword that failed.
