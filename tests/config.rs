@@ -163,7 +163,7 @@ fn config_errors_exit_2_at_their_line() {
             "cannot read `missing.toml`",
         ),
         ("packs = [\"cryptos\"]\n", 1, "neither a built-in pack"),
-        ("colour = true\n", 1, "unknown field `colour`"),
+        ("colour = true\n", 1, "unknown key `colour`"),
     ];
     for (text, line, message) in cases {
         let config = write(&d.path().join("menulint.toml"), text);

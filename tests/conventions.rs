@@ -257,3 +257,39 @@ fn schema_mistakes_say_what_was_meant_in_words() {
     walk(&schema, &mut missing);
     assert!(missing.is_empty(), "no description: {missing:?}");
 }
+
+#[test]
+fn every_config_mistake_at_once_and_summary_counts_that_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_in(
+        dir.path(),
+        "menulint.toml",
+        "packz = [\"crypto\"]\n[rules.FEE001]\nsevertiy = \"error\"\n[[waivers]]\nrule = \"FEE001\"\nreasn = \"r\"\n",
+    );
+    let out = menulint()
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--config",
+            &config,
+            "sample-menus/bitcoin.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for (key, hint) in [
+        ("packz", "packs"),
+        ("severtiy", "severity"),
+        ("reasn", "reason"),
+    ] {
+        assert!(text.contains(&format!("unknown key `{key}`")), "{text}");
+        assert!(text.contains(&format!("did you mean `{hint}`?")), "{text}");
+    }
+    assert!(
+        text.trim_end().ends_with("(1 could not be checked)"),
+        "{text}"
+    );
+    assert!(text.contains("1 menu,"), "{text}");
+}

@@ -145,6 +145,83 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The keys a config may have: at the top, in a `[rules.ID]` table, in a waiver.
+const TOP_KEYS: [&str; 8] = [
+    "extends",
+    "packs",
+    "rules",
+    "waivers",
+    "exclude",
+    "extend-exclude",
+    "allow_no_rules",
+    "brokerage_windows_are_options",
+];
+const RULE_KEYS: [&str; 2] = ["severity", "params"];
+const WAIVER_KEYS: [&str; 5] = ["rule", "option", "reason", "approved_by", "expires"];
+
+/// Every key of the config that is not one of ours, each at its line, with the
+/// closest known key. Syntax errors are left to the full parse.
+fn unknown_keys(source: &SourceFile) -> Vec<FileErrors> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(source.text()) else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    let mut check = |table: &DeTable, allowed: &[&str], within: &str| {
+        for (k, _) in table.iter() {
+            let name = k.get_ref().as_ref();
+            if allowed.contains(&name) || name == "extend_exclude" {
+                continue;
+            }
+            let near = allowed
+                .iter()
+                .map(|a| (strsim::damerau_levenshtein(name, a), *a))
+                .filter(|(d, _)| *d <= 3)
+                .min()
+                .map_or(String::new(), |(_, a)| format!("; did you mean `{a}`?"));
+            findings.push(
+                crate::diag::Finding::input_error(
+                    Code::Config,
+                    format!("unknown key `{name}` {within}{near}"),
+                    Some(source),
+                    Some(k.span()),
+                )
+                .with_label("unknown key")
+                .with_help(format!("the keys here: {}", allowed.join(", "))),
+            );
+        }
+    };
+    let root = root.get_ref();
+    check(root, &TOP_KEYS, "in the config");
+    if let Some(DeValue::Table(rules)) = root.get("rules").map(|v| v.get_ref()) {
+        for (id, t) in rules.iter() {
+            if let DeValue::Table(t) = t.get_ref() {
+                check(t, &RULE_KEYS, &format!("in [rules.{}]", k_str(id)));
+            }
+        }
+    }
+    if let Some(DeValue::Array(ws)) = root.get("waivers").map(|v| v.get_ref()) {
+        for w in ws.iter() {
+            if let DeValue::Table(t) = w.get_ref() {
+                check(t, &WAIVER_KEYS, "in a waiver");
+            }
+        }
+    }
+    if findings.is_empty() {
+        Vec::new()
+    } else {
+        vec![FileErrors::new(
+            source.name(),
+            Some(source.clone()),
+            findings,
+        )]
+    }
+}
+
+fn k_str(k: &toml::Spanned<std::borrow::Cow<'_, str>>) -> String {
+    k.get_ref().to_string()
+}
+
 fn error(source: &SourceFile, span: Option<Span>, msg: impl Into<String>) -> Vec<FileErrors> {
     vec![FileErrors::at(source, Code::Config, span, msg)]
 }
@@ -161,6 +238,11 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
                 vec![*f],
             )]
         })?;
+        // every misspelt key at once, rather than one per run
+        let unknown = unknown_keys(&source);
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
         let parsed: ConfigToml = toml::from_str(source.text()).map_err(|e| {
             let msg = e.message().trim().to_owned();
             error(&source, e.span(), msg)
@@ -188,6 +270,8 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
         chain.push((p, source, parsed));
     }
     let mut config = Config::default();
+    // every mistake in the chain is reported at once
+    let mut errors: Vec<FileErrors> = Vec::new();
     // apply the base first, so the extending config wins
     for (path, source, parsed) in chain.into_iter().rev() {
         if let Some(ex) = parsed.exclude {
@@ -212,15 +296,19 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
                 let r = if is_builtin_name(p.get_ref()) {
                     PackRef::Builtin(p.get_ref().clone())
                 } else if p.get_ref().ends_with(".toml") {
-                    let resolved = resolve_within(&path, p.get_ref())
-                        .map_err(|m| error(&source, Some(p.span()), m))?;
-                    PackRef::File(resolved)
+                    match resolve_within(&path, p.get_ref()) {
+                        Ok(resolved) => PackRef::File(resolved),
+                        Err(m) => {
+                            errors.extend(error(&source, Some(p.span()), m));
+                            continue;
+                        }
+                    }
                 } else {
                     let names: Vec<_> = crate::rules::BUILTIN_PACKS
                         .iter()
                         .map(|(n, _)| *n)
                         .collect();
-                    return Err(error(
+                    errors.extend(error(
                         &source,
                         Some(p.span()),
                         format!(
@@ -229,6 +317,7 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
                             names.join(", ")
                         ),
                     ));
+                    continue;
                 };
                 refs.push((r, Some(origin)));
             }
@@ -265,11 +354,12 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
                 .is_some_and(|d| crate::date::YEARS.contains(&i32::from(d.year)));
             if w.expires.get_ref().date.is_none() || w.expires.get_ref().time.is_some() || !year_ok
             {
-                return Err(error(
+                errors.extend(error(
                     &source,
                     Some(w.expires.span()),
-                    "`expires` must be a date, like 2026-12-31",
+                    "`expires` must be a date between 1900 and 2200, like 2026-12-31",
                 ));
+                continue;
             }
             config.waivers.push((
                 source.clone(),
@@ -286,7 +376,11 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
         }
         config.files.insert(0, source);
     }
-    Ok(config)
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
 }
 
 fn is_builtin_name(name: &str) -> bool {
