@@ -117,7 +117,13 @@ pub fn add_matches(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
     fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
         cached_regex(re.inner()).map(|r| CelBool::from(r.is_match(this.inner())))
     }
-    cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>, id = "matches")?;
+    // when another crate in the build turns on cel's own `regex` feature, its
+    // `matches` is already declared: keep it rather than fail
+    match cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>, id = "matches")
+    {
+        Err(cel::DeclarationError::DuplicateOverload { .. }) => return Ok(()),
+        other => other?,
+    }
     cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>)?;
     Ok(())
 }
