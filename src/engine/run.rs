@@ -389,7 +389,7 @@ fn is_not_a_menu(path: &Path) -> bool {
     use std::io::Read;
     let mut head = String::new();
     let read = std::fs::File::open(path)
-        .and_then(|f| f.take(64 * 1024).read_to_string(&mut head))
+        .and_then(|f| f.take(8 * 1024).read_to_string(&mut head))
         .is_ok();
     read && head.lines().map(str::trim).any(|l| {
         l == "[pack]" || l.starts_with("packs =") || l.starts_with("extends =") || l == "[[rules]]"
