@@ -13,6 +13,8 @@ pub struct ExampleRun {
     pub claims_to_fail: bool,
     /// The first finding of the rule, and its line within the example's own text.
     pub hit: Option<(String, usize)>,
+    /// False when the rule is switched off, so the example could not show anything.
+    pub ran: bool,
 }
 
 impl ExampleRun {
@@ -39,6 +41,7 @@ pub fn run_examples(rules: &RuleSet, rule: &Rule, as_of: &str) -> Vec<ExampleRun
                 menu: ex.menu.clone(),
                 claims_to_fail: ex.fails,
                 hit,
+                ran: rule.enabled,
             }
         })
         .collect()

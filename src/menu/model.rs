@@ -63,6 +63,9 @@ pub struct InvestmentOption {
     pub custody: Custody,
     #[serde(default)]
     pub holdings: Vec<Holding>,
+    /// The committee's selection record (rules read it; the model keeps it as is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<serde_json::Value>,
 }
 
 /// Dollars are whole: `100` and `100.0` both mean one hundred dollars (JSON Schema

@@ -182,6 +182,14 @@ fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<File
         return Err(failed);
     }
     let mut set = RuleSet::from_sources(sources)?;
+    if config.packs.is_none() {
+        // an opt-in pack is in force only where a config names it
+        for pack in set.packs.iter_mut().filter(|p| !p.header.default) {
+            for rule in &mut pack.rules {
+                rule.enabled = false;
+            }
+        }
+    }
     apply_overrides(&mut set, config)?;
     selection.check(&set)?;
     for rule in set.all_rules_mut() {

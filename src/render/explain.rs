@@ -118,6 +118,13 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
         let claim = if ex.claims_to_fail { "fails" } else { "passes" };
         let _ = writeln!(out, "Example {}: {}", i + 1, ex.title);
         let _ = writeln!(out, "{}", indent(&ex.menu, "  │ "));
+        if !ex.ran {
+            let _ = writeln!(
+                out,
+                "  (not run: the rule is switched off; it {claim} when in force)\n"
+            );
+            continue;
+        }
         match &ex.hit {
             Some((message, line)) => {
                 let _ = writeln!(out, "  → {verdict}: {message} (example line {line})");

@@ -289,10 +289,15 @@ pub fn report(
     );
     plan.insert("total_assets", dollars(menu.total_assets_usd()));
 
-    let packs = policy
-        .rules
-        .packs
-        .iter()
+    // packs with no rule in force (an opt-in pack no config named) played no part
+    let in_force = || {
+        policy
+            .rules
+            .packs
+            .iter()
+            .filter(|p| p.rules.iter().any(|r| r.enabled))
+    };
+    let packs = in_force()
         .map(|p| {
             let ids: Vec<&str> = p
                 .rules
@@ -473,10 +478,7 @@ pub fn report(
 
     let audit = Audit {
         menu_sha256: sha256(source.text()),
-        packs: policy
-            .rules
-            .packs
-            .iter()
+        packs: in_force()
             .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
             .collect(),
         configs: policy

@@ -19,6 +19,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("disclosure", include_str!("../../rules/disclosure.toml")),
     ("structure", include_str!("../../rules/structure.toml")),
     ("fees", include_str!("../../rules/fees.toml")),
+    ("selection", include_str!("../../rules/selection.toml")),
 ];
 
 #[derive(Deserialize)]
@@ -36,6 +37,13 @@ pub struct PackHeader {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// In force when a config names no packs; `false` makes a pack opt-in.
+    #[serde(default = "in_force")]
+    pub default: bool,
+}
+
+fn in_force() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
