@@ -25,6 +25,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Write the compliance report for the fiduciary committee (HTML or Markdown).
     Report(report::ReportArgs),
+    /// Write the committee's selection dossier: each option's six-factor record.
+    Dossier(report::ReportArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
     /// Write synthetic menus (for benchmarks).
@@ -73,6 +75,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
+        Command::Dossier(args) => report::dossier(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),

@@ -2,7 +2,7 @@
 
 use menulint::engine::exit;
 use menulint::engine::run::RunOptions;
-use menulint::render::{report, ReportFormat};
+use menulint::render::ReportFormat;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -53,6 +53,23 @@ fn generated() -> Result<String, String> {
 }
 
 pub fn run(args: ReportArgs) -> u8 {
+    document(args, menulint::render::report)
+}
+
+/// `menulint dossier`: the same arguments as the report, another document.
+pub fn dossier(args: ReportArgs) -> u8 {
+    document(args, menulint::render::dossier)
+}
+
+type Document = fn(
+    &menulint::engine::FileReport,
+    &menulint::policy::Policy,
+    &str,
+    Option<String>,
+    ReportFormat,
+) -> Result<String, String>;
+
+fn document(args: ReportArgs, build: Document) -> u8 {
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let opts = RunOptions {
         config: args.config.clone(),
@@ -80,7 +97,7 @@ pub fn run(args: ReportArgs) -> u8 {
         Ok(s) => s,
         Err(msg) => return super::usage_error(&msg),
     };
-    let text = match report(checked, &policy, &as_of, stamp, args.format) {
+    let text = match build(checked, &policy, &as_of, stamp, args.format) {
         Ok(t) => t,
         Err(e) => return super::usage_error(&e),
     };

@@ -78,7 +78,8 @@ impl FileReport {
     /// their findings: the source of a clean file (of every file unless a renderer
     /// quotes it), and the parsed menu unless asked.
     pub fn compact(&mut self, keep_source: bool, keep_menu: bool) {
-        if self.findings.is_empty() || !keep_source {
+        // a document about the menu (report, dossier) quotes it even when it is clean
+        if !keep_source || (self.findings.is_empty() && !keep_menu) {
             self.source = None;
         }
         if !keep_menu {

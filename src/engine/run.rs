@@ -125,6 +125,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         let config_dir = config_path
             .as_deref()
             .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let config_excludes = match Excludes::new(config_dir, &policy.config.exclude) {
             Ok(e) => e,

@@ -132,11 +132,23 @@ pub struct Config {
 /// root (the first directory with `.git`): a config planted above the project
 /// (`/tmp/menulint.toml`) must not govern it.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // shown relative to the current directory where it can be, as menus are
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
     for d in start.ancestors() {
         let p = d.join(CONFIG_FILE);
         if p.is_file() {
-            return Some(p);
+            let relative = cwd
+                .as_ref()
+                .and_then(|c| p.strip_prefix(c).ok())
+                .filter(|r| !r.as_os_str().is_empty())
+                .map(Path::to_path_buf);
+            return Some(relative.unwrap_or(p));
         }
         if d.join(".git").exists() {
             return None;

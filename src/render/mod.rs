@@ -3,6 +3,7 @@
 
 mod charts;
 mod diff;
+mod dossier;
 pub mod escape;
 mod explain;
 mod exposure;
@@ -16,6 +17,7 @@ mod rules;
 mod sarif;
 
 pub use diff::{diff_human, diff_json, diff_markdown};
+pub use dossier::dossier;
 pub use explain::explain;
 pub use exposure::explain_exposure;
 pub use human::{render_human, HumanStyle};

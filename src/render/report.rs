@@ -114,12 +114,62 @@ struct WaiverRow {
     status: String,
 }
 
+/// What a committee needs to reproduce a document: the hashes of every input and
+/// every effective parameter (shared by the report and the dossier).
 #[derive(Serialize)]
-struct Audit {
+pub(super) struct Audit {
     menu_sha256: String,
     packs: Vec<(String, String)>,
     configs: Vec<(String, String)>,
     params: Vec<(String, String, String)>,
+}
+
+/// The audit block of a document about this menu under this policy.
+pub(super) fn audit(policy: &Policy, source: &crate::diag::SourceFile) -> Audit {
+    let in_force = policy
+        .rules
+        .packs
+        .iter()
+        .filter(|p| p.rules.iter().any(|r| r.enabled));
+    Audit {
+        menu_sha256: sha256(source.text()),
+        packs: in_force
+            .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
+            .collect(),
+        configs: policy
+            .config
+            .files
+            .iter()
+            .map(|c| (c.name().to_owned(), sha256(c.text())))
+            .collect(),
+        params: policy
+            .rules
+            .rules()
+            .flat_map(|r| {
+                r.params
+                    .iter()
+                    .map(move |(k, v)| (r.id.clone(), k.clone(), v.to_string()))
+            })
+            .collect(),
+    }
+}
+
+/// Renders a document template with menulint's escaping filters (`md`, `code`,
+/// and HTML auto-escaping for `.html` names).
+pub(super) fn render_template(
+    name: &str,
+    source: &str,
+    data: &impl Serialize,
+) -> Result<String, String> {
+    let mut env = Environment::new();
+    env.add_filter("md", |s: String| escape::markdown(&s));
+    env.add_filter("code", |s: String| escape::markdown_code(&s));
+    env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
+    env.add_template(name, source)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let tpl = env.get_template(name).map_err(|e| format!("{name}: {e}"))?;
+    tpl.render(Value::from(Serde(data)))
+        .map_err(|e| format!("{name}: {e}"))
 }
 
 fn sha256(text: &str) -> String {
@@ -476,27 +526,7 @@ pub fn report(
         })
         .collect();
 
-    let audit = Audit {
-        menu_sha256: sha256(source.text()),
-        packs: in_force()
-            .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
-            .collect(),
-        configs: policy
-            .config
-            .files
-            .iter()
-            .map(|c| (c.name().to_owned(), sha256(c.text())))
-            .collect(),
-        params: policy
-            .rules
-            .rules()
-            .flat_map(|r| {
-                r.params
-                    .iter()
-                    .map(move |(k, v)| (r.id.clone(), k.clone(), v.to_string()))
-            })
-            .collect(),
-    };
+    let audit = audit(policy, source);
 
     let data = Data {
         version: env!("CARGO_PKG_VERSION"),
@@ -515,19 +545,9 @@ pub fn report(
         waivers,
         audit,
     };
-    let mut env = Environment::new();
-    env.add_filter("md", |s: String| escape::markdown(&s));
-    env.add_filter("code", |s: String| escape::markdown_code(&s));
-    env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
     let (name, source) = match format {
         ReportFormat::Html => ("report.html", HTML_TEMPLATE),
         ReportFormat::Markdown => ("report.md", MARKDOWN_TEMPLATE),
     };
-    env.add_template(name, source)
-        .map_err(|e| format!("report template: {e}"))?;
-    let tpl = env
-        .get_template(name)
-        .map_err(|e| format!("report template: {e}"))?;
-    tpl.render(Value::from(Serde(&data)))
-        .map_err(|e| format!("report template: {e}"))
+    render_template(name, source, &data)
 }
