@@ -293,3 +293,33 @@ fn every_config_mistake_at_once_and_summary_counts_that_add_up() {
     );
     assert!(text.contains("1 menu,"), "{text}");
 }
+
+#[test]
+fn exit_zero_and_an_invalid_source_date_epoch() {
+    let (code, _) = check_json(&["--exit-zero", "sample-menus/problems.toml"]);
+    assert_eq!(code, 0);
+    // input errors still exit 2
+    let (code, _) = check_json(&["--exit-zero", "tests/no-such-menu.toml"]);
+    assert_eq!(code, 2);
+    let out = menulint()
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .args(["report", "--timestamp", "sample-menus/bitcoin.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH"));
+    let out = menulint()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args([
+            "report",
+            "--timestamp",
+            "--format",
+            "markdown",
+            "sample-menus/bitcoin.toml",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("generated 2026-01-01 00:00:00 UTC"));
+}
