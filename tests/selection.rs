@@ -65,3 +65,41 @@ fn the_selection_pack_is_opt_in() {
     let sel001 = rules_of(&json).iter().filter(|r| *r == "SEL001").count();
     assert_eq!(sel001, 5, "the five options without a record: {json:#}");
 }
+
+#[test]
+fn since_the_current_menu_only_new_options_are_in_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    // the proposal without the private-markets trust's record
+    let text = std::fs::read_to_string("sample-menus/selection/complete.toml").unwrap();
+    let cut = text.rfind("[options.selection]").unwrap();
+    let m = write_in(dir.path(), "proposed.toml", &text[..cut]);
+    let cfg = write_in(
+        dir.path(),
+        "menulint.toml",
+        "packs = [\"selection\"]\n[rules.SEL001]\nparams = { applies_to = \"new\" }\n",
+    );
+    let sel001 = |args: &[&str]| -> Vec<String> {
+        let (_, json) = check_json(args);
+        json["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "SEL001")
+            .map(|f| f["option"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // against the menu in force, only the two added options are new; one has no record
+    let got = sel001(&["--config", &cfg, "--since", "sample-menus/bitcoin.toml", &m]);
+    assert_eq!(got, ["tdf-pm"]);
+    // without --since every option is new
+    let got = sel001(&["--config", &cfg, &m]);
+    assert_eq!(got.len(), 6, "{got:?}");
+    // a broken current menu is an input error
+    let bad = write_in(dir.path(), "bad.toml", "schema_version = [");
+    let out = menulint()
+        .args(["check", "--config", &cfg, "--since", &bad, &m])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("menulint::syntax"));
+}

@@ -20,6 +20,10 @@ pub struct CheckArgs {
     /// Menu files, directories to search for `*.toml` menus (default: the current
     /// directory), or `-` for a menu on standard input.
     paths: Vec<PathBuf>,
+    /// The menu in force: options the checked menus add to it are new (rules with
+    /// `applies_to = "new"`, such as the selection pack's, check only those).
+    #[arg(long, value_name = "CURRENT")]
+    since: Option<PathBuf>,
     /// Leave files matching this glob out of directory runs (repeatable); adds to the
     /// config's `exclude`.
     #[arg(long, value_name = "GLOB")]
@@ -186,8 +190,15 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         exclude: args.exclude.clone(),
         force_exclude: args.force_exclude,
         stdin: None,
+        since: None,
     };
     let mut opts = opts;
+    if let Some(current) = &args.since {
+        match menulint::engine::check::load_menu(&opts.check, current) {
+            Ok(menu) => opts.since = Some(std::sync::Arc::new(menu)),
+            Err(report) => return super::print_load_errors(std::slice::from_ref(&report), color),
+        }
+    }
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from("."));

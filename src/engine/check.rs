@@ -4,7 +4,7 @@ use super::evaluate::{evaluate, Evaluation};
 use super::FileReport;
 use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
 use crate::menu::exposure::look_through;
-use crate::menu::load::{parse, read_source};
+use crate::menu::load::{parse, read_source, Document};
 use crate::menu::schema::validate;
 use crate::menu::Menu;
 use crate::policy::waivers::{self, WaiverState, WaiverStatus};
@@ -34,19 +34,41 @@ pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileRepo
     }
 }
 
-/// Checks one menu already in memory.
-pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
+/// Reads a menu file up to the typed model: TOML with spans, the schema, the model.
+/// Anything wrong is a report on the file.
+pub fn load_menu(opts: &CheckOptions, path: &Path) -> Result<Menu, Box<FileReport>> {
+    let source = read_source(path, opts.max_file_size).map_err(|f| {
+        Box::new(FileReport::not_checked(
+            &crate::diag::display_path(path),
+            None,
+            vec![*f],
+        ))
+    })?;
+    load_document(source).map(|(_, m)| m)
+}
+
+fn load_document(source: SourceFile) -> Result<(Document, Menu), Box<FileReport>> {
     let name = source.name().to_owned();
     let doc = match parse(source.clone()) {
         Ok(d) => d,
-        Err(findings) => return FileReport::not_checked(&name, Some(source), findings),
+        Err(findings) => {
+            return Err(Box::new(FileReport::not_checked(
+                &name,
+                Some(source),
+                findings,
+            )))
+        }
     };
     let schema_errors = validate(&doc);
     if !schema_errors.is_empty() {
-        return FileReport::not_checked(&name, Some(source), schema_errors);
+        return Err(Box::new(FileReport::not_checked(
+            &name,
+            Some(source),
+            schema_errors,
+        )));
     }
-    let menu = match Menu::deserialize(&doc.value) {
-        Ok(m) => m,
+    match Menu::deserialize(&doc.value) {
+        Ok(m) => Ok((doc, m)),
         Err(e) => {
             let f = Finding::input_error(
                 Code::Schema,
@@ -54,8 +76,21 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
                 Some(&source),
                 Some(0..0),
             );
-            return FileReport::not_checked(&name, Some(source), vec![f]);
+            Err(Box::new(FileReport::not_checked(
+                &name,
+                Some(source),
+                vec![f],
+            )))
         }
+    }
+}
+
+/// Checks one menu already in memory.
+pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
+    let name = source.name().to_owned();
+    let (doc, menu) = match load_document(source.clone()) {
+        Ok(loaded) => loaded,
+        Err(report) => return *report,
     };
     let lt = match look_through(&menu) {
         Ok(lt) => lt,

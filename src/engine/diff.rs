@@ -98,6 +98,18 @@ impl MenuDiff {
     }
 }
 
+/// For each option of `proposed`, whether `current` has no option it pairs with
+/// (by id, ticker, CUSIP or ISIN): the options a proposal adds.
+pub fn added(current: &Menu, proposed: &Menu) -> Vec<bool> {
+    let mut new = vec![true; proposed.options.len()];
+    for (c, p, _) in pair(current, proposed) {
+        if let (Some(_), Some(j)) = (c, p) {
+            new[j] = false;
+        }
+    }
+    new
+}
+
 /// Pairs options: by id, then (for those left) by ticker, CUSIP, ISIN.
 fn pair(
     current: &Menu,

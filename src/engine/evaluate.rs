@@ -31,6 +31,8 @@ pub struct Evaluation<'a> {
     pub measures: bool,
     /// The config treats brokerage windows as designated investment alternatives.
     pub brokerage_windows_are_options: bool,
+    /// The menu in force (`check --since`): options it lacks are new.
+    pub since: Option<&'a Menu>,
 }
 
 impl<'a> Evaluation<'a> {
@@ -53,6 +55,7 @@ impl<'a> Evaluation<'a> {
             params,
             measures: false,
             brokerage_windows_are_options: false,
+            since: None,
         }
     }
 
@@ -94,7 +97,18 @@ pub struct Evaluated {
 ///
 /// Every option gets `index`, `path` and `effective` (look-through exposure); the menu
 /// gets `effective` (plan exposure weighted by assets) and `plan.total_assets_usd`.
-pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough, windows_are_options: bool) -> Json {
+pub fn rule_view(
+    doc: &Document,
+    menu: &Menu,
+    lt: &LookThrough,
+    windows_are_options: bool,
+    since: Option<&Menu>,
+) -> Json {
+    // without a menu in force to compare with, every option counts as new
+    let new = since.map_or_else(
+        || vec![true; menu.options.len()],
+        |current| super::diff::added(current, menu),
+    );
     let mut root = doc.value.clone();
     numbers_to_doubles(&mut root);
     if let Some(plan) = root.get_mut("plan").and_then(Json::as_object_mut) {
@@ -155,6 +169,10 @@ pub fn rule_view(doc: &Document, menu: &Menu, lt: &LookThrough, windows_are_opti
             if let Some(&(first_index, class_rank)) = ranks.get(i) {
                 o.insert("first_index".into(), json!(first_index));
                 o.insert("class_rank".into(), json!(class_rank));
+                o.insert(
+                    "new_since_current".into(),
+                    json!(new.get(i).copied().unwrap_or(true)),
+                );
             }
             o.insert("path".into(), json!(format!("options[{i}]")));
             // a brokerage window is not a designated investment alternative
@@ -227,7 +245,7 @@ fn numbers_to_doubles(v: &mut Json) {
 
 /// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
 pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Evaluated {
-    let view = rule_view(doc, menu, lt, ev.brokerage_windows_are_options);
+    let view = rule_view(doc, menu, lt, ev.brokerage_windows_are_options, ev.since);
     let mut out = Evaluated::default();
     let options: Vec<Shared> = view["options"]
         .as_array()

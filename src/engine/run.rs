@@ -41,6 +41,8 @@ pub struct RunOptions {
     pub force_exclude: bool,
     /// The menu read from standard input, checked where `-` is named.
     pub stdin: Option<String>,
+    /// The menu in force: options the checked menus add to it are `new_since_current`.
+    pub since: Option<Arc<crate::menu::Menu>>,
 }
 
 /// The path that stands for standard input.
@@ -193,6 +195,7 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
     let mut ev = Evaluation::new(&policy.rules, &opts.as_of, &policy.config.waivers);
     ev.measures = opts.measures;
     ev.brokerage_windows_are_options = policy.config.brokerage_windows_are_options;
+    ev.since = opts.since.as_deref();
     // each menu is independent; results are sorted afterwards, so order never leaks
     let mut checked: Vec<FileReport> = menus
         .par_iter()

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 /// Fields evaluation adds to every option, and the tables among them.
-const OPTION_DERIVED: [&str; 8] = [
+const OPTION_DERIVED: [&str; 9] = [
+    "new_since_current",
     "index",
     "path",
     "effective",
