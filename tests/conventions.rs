@@ -323,3 +323,46 @@ fn exit_zero_and_an_invalid_source_date_epoch() {
         .unwrap()
         .contains("generated 2026-01-01 00:00:00 UTC"));
 }
+
+#[test]
+fn the_pre_commit_hook_checks_only_menus_among_the_files_it_names() {
+    let hook = include_str!("../.pre-commit-hooks.yaml");
+    assert!(hook.contains("entry: menulint check --quiet --force-exclude"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "packs = [\"crypto\", \"packs/acme.toml\"]\n",
+    );
+    write_in(
+        dir.path(),
+        "packs/acme.toml",
+        include_str!("packs/custom.toml"),
+    );
+    write_in(dir.path(), "plans/a.toml", BITCOIN);
+    let run = |files: &[&str]| {
+        menulint()
+            .current_dir(dir.path())
+            .args(["check", "--quiet", "--force-exclude"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    // the menu and the pack, as pre-commit names them: only the menu is checked
+    let out = run(&["plans/a.toml", "packs/acme.toml", "menulint.toml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // a commit that touches only the pack: nothing to check, and that is fine here
+    let out = run(&["packs/acme.toml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

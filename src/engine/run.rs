@@ -75,9 +75,17 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
     };
     let excluded =
         |f: &Path, ex: &Excludes| (opts.force_exclude || !explicit.contains(f)) && ex.matches(f);
+    // with --force-exclude, files named explicitly (a pre-commit hook names every
+    // .toml) are sorted like a directory run's: packs and configs are not menus
     let files: Vec<PathBuf> = found
         .into_iter()
         .filter(|f| !excluded(f, &cli_excludes))
+        .filter(|f| {
+            !(opts.force_exclude
+                && explicit.contains(f)
+                && f.as_os_str() != STDIN
+                && is_not_a_menu(f))
+        })
         .collect();
     let mut inputs = files.clone();
     inputs.extend(opts.selection.packs.iter().cloned());
@@ -149,7 +157,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         let menus: Vec<PathBuf> = menus
             .into_iter()
             .filter(|m| {
-                let part_of_policy = !explicit.contains(m)
+                let part_of_policy = (opts.force_exclude || !explicit.contains(m))
                     && std::fs::canonicalize(m).is_ok_and(|c| own.contains(&c));
                 !part_of_policy && !excluded(m, &config_excludes)
             })
@@ -161,7 +169,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         }
         reports.extend(check_menus(&policy, &menus, opts));
     }
-    if !reports.iter().any(|r| r.is_menu) && !reports.iter().any(|r| !r.checked) {
+    // (a pre-commit hook, --force-exclude, may name only files that are not menus)
+    if !opts.force_exclude
+        && !reports.iter().any(|r| r.is_menu)
+        && !reports.iter().any(|r| !r.checked)
+    {
         // everything found was excluded: a run that checks nothing is not a pass
         let name = paths.first().map(|p| display_path(p)).unwrap_or_default();
         let mut r = io_report(
