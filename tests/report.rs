@@ -227,3 +227,34 @@ fn chromium_renders_the_report() {
         std::fs::copy(&png, Path::new(&dir).join("report.png")).unwrap();
     }
 }
+
+#[test]
+fn page_one_lists_the_decisions_and_options_tell_severities_apart() {
+    let html = report(WAIVED, "html");
+    let decisions = html.find(r#"<h2 id="decisions">"#).expect("decisions");
+    let summary = html.find(r#"<section id="summary">"#).unwrap();
+    assert!(
+        decisions < summary,
+        "decisions come on page one, before the summary"
+    );
+    // the legal requirements first, each with what to do
+    let list = &html[decisions..summary];
+    let law = list.find("Legal requirements").unwrap();
+    let policy = list.find("Investment policy").unwrap();
+    assert!(law < policy);
+    assert!(list.contains("add a diversified core option"));
+    // 12 unwaived errors, no expiring waiver on this menu
+    assert_eq!(list.matches("<tr><td>").count(), 12);
+    // option statuses: an error and a warning are told apart
+    assert!(html.contains("✖ error"));
+    let warned = report("tests/menus/trust/private-markets-tdf.toml", "html");
+    assert!(warned.contains(r#"<td class="status-warning">⚠ warning</td>"#));
+    assert!(warned.contains("None: no error stands"));
+    assert!(
+        html.contains("<td>digital asset</td><td>ETF</td>"),
+        "human labels"
+    );
+    // a sign-off block with lines to fill in
+    assert!(html.contains(r#"<section id="signoff">"#));
+    assert!(html.contains("<tr><th>Minutes reference</th><td>&nbsp;</td></tr>"));
+}

@@ -26,6 +26,8 @@ struct Data {
     verdict_class: &'static str,
     /// Asset-weighted plan figures, or `not computed` with the reason.
     plan_figures: Vec<(String, String)>,
+    /// What the committee must decide: each unwaived error, each waiver about to expire.
+    decisions: Vec<Decision>,
     counts: Counts,
     packs: Vec<PackRow>,
     charts: Vec<Chart>,
@@ -33,6 +35,14 @@ struct Data {
     findings: Vec<BasisSection>,
     waivers: Vec<WaiverRow>,
     audit: Audit,
+}
+
+#[derive(Serialize)]
+struct Decision {
+    what: String,
+    option: String,
+    basis: String,
+    todo: String,
 }
 
 #[derive(Serialize, Default)]
@@ -246,6 +256,41 @@ fn sections(groups: Vec<(Option<Basis>, RuleGroup)>) -> Vec<BasisSection> {
     out
 }
 
+/// Page one's list of decisions: every error no waiver excuses, and every waiver
+/// that expires within 30 days, with the basis and what to do.
+fn decisions(all: &[&Finding], menu: &crate::menu::Menu) -> Vec<Decision> {
+    let option_name = |id: Option<&str>| {
+        id.and_then(|id| menu.options.iter().find(|o| o.id == id))
+            .map_or_else(|| "the plan".to_owned(), |o| o.name.clone())
+    };
+    let mut out: Vec<(u8, Decision)> = all
+        .iter()
+        .filter(|f| f.is_failing(false) || f.code() == Some(crate::diag::Code::WaiverExpiring))
+        .map(|f| {
+            let rank = match f.basis() {
+                Some(Basis::Law) => 0,
+                Some(Basis::Policy) => 1,
+                None => 2,
+            };
+            let basis = match f.basis() {
+                Some(b) => b.heading().to_owned(),
+                None => "Waivers and data".to_owned(),
+            };
+            (
+                rank,
+                Decision {
+                    what: f.message.clone(),
+                    option: option_name(f.option.as_deref()),
+                    basis,
+                    todo: f.help_text().unwrap_or_default().to_owned(),
+                },
+            )
+        })
+        .collect();
+    out.sort_by_key(|(rank, _)| *rank);
+    out.into_iter().map(|(_, d)| d).collect()
+}
+
 /// The plan's asset-weighted exposure, or why it could not be computed.
 fn plan_figures(
     menu: &crate::menu::Menu,
@@ -383,7 +428,7 @@ pub fn report(
     let class_bars: Vec<Bar> = by_class
         .iter()
         .map(|(c, a)| Bar {
-            label: c.to_string(),
+            label: crate::rules::label(c),
             value: *a as f64 / total * 100.0,
             cap: None,
         })
@@ -459,8 +504,8 @@ pub fn report(
                 id: o.id.clone(),
                 name: o.name.clone(),
                 ticker: o.ticker.clone().unwrap_or_default(),
-                asset_class: o.asset_class.clone(),
-                vehicle: o.vehicle.clone(),
+                asset_class: crate::rules::label(&o.asset_class),
+                vehicle: crate::rules::label(&o.vehicle),
                 expense_ratio: o
                     .expense_ratio_pct
                     .map_or("—".into(), |e| format!("{}%", format_number(e))),
@@ -469,10 +514,15 @@ pub fn report(
                 crypto: format!("{}%", format_number(f.crypto_pct)),
                 private: format!("{}%", format_number(f.private_markets_pct)),
                 real_estate: format!("{}%", format_number(f.real_estate_pct)),
+                // the worst that applies: an error is not a missing benchmark warning
                 status: if c.errors > 0 {
-                    "fail"
+                    "error"
                 } else if c.warnings > 0 {
-                    "warn"
+                    "warning"
+                } else if c.infos > 0 {
+                    "info"
+                } else if c.waived > 0 {
+                    "waived"
                 } else {
                     "pass"
                 },
@@ -537,6 +587,7 @@ pub fn report(
         verdict: verdict.0,
         verdict_class: verdict.1,
         plan_figures: plan_figures(menu, lt),
+        decisions: decisions(&all, menu),
         counts,
         packs,
         charts,
