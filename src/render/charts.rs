@@ -23,7 +23,7 @@ pub fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
         .max(1e-9);
     let x = |v: f64| label_w + v / max * chart_w;
     let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12"><title>{t}</title><text x="0" y="16" font-size="14" font-weight="bold">{t}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="15"><title>{t}</title><text x="0" y="16" font-size="16" font-weight="bold">{t}</text>"#,
         t = esc(title)
     );
     if bars.is_empty() {

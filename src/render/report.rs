@@ -477,17 +477,26 @@ pub fn report(
             })
             .collect(),
     };
-    let mut charts = vec![chart(
-        "Menu assets by asset class (% of plan assets)",
+    let mut drawn: Vec<(String, Vec<Bar>)> = vec![(
+        "Menu assets by asset class (% of plan assets)".to_owned(),
         class_bars,
     )];
-    charts.extend(capped.into_iter().map(|(figure, bars)| {
-        chart(
-            &format!("{figure}, against its cap"),
+    drawn.extend(capped.into_iter().map(|(figure, bars)| {
+        (
+            format!("{figure}, against its cap"),
             bars.into_values().collect(),
         )
     }));
-    charts.push(chart("Effective real-estate exposure per option", re_bars));
+    drawn.push((
+        "Effective real-estate exposure per option".to_owned(),
+        re_bars,
+    ));
+    // a chart of nothing but zeros shows nothing: leave it out
+    let charts: Vec<Chart> = drawn
+        .into_iter()
+        .filter(|(_, bars)| bars.iter().any(|b| b.value != 0.0))
+        .map(|(title, bars)| chart(&title, bars))
+        .collect();
 
     let options = menu
         .options
