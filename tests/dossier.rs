@@ -57,10 +57,7 @@ fn hostile_selection_text_is_escaped() {
 /// Printed, the dossier is a cover page and one page per option.
 #[test]
 fn chromium_prints_one_page_per_option() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| have(c))
-    else {
+    let Some(chromium) = chromium() else {
         tool_missing("printing the dossier needs Chromium (Debian package `chromium`)");
         return;
     };

@@ -160,14 +160,7 @@ fn report_to_a_file_and_refusal_of_a_broken_menu() {
 /// Renders the report in headless Chromium to PNG and PDF; skipped where Chromium is absent.
 #[test]
 fn chromium_renders_the_report() {
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            std::process::Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
+    let chromium = chromium();
     let Some(chromium) = chromium else {
         tool_missing("rendering the report needs Chromium (Debian package `chromium`)");
         return;

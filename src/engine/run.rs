@@ -157,7 +157,8 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         let menus: Vec<PathBuf> = menus
             .into_iter()
             .filter(|m| {
-                let part_of_policy = (opts.force_exclude || !explicit.contains(m))
+                let part_of_policy = !own.is_empty()
+                    && (opts.force_exclude || !explicit.contains(m))
                     && std::fs::canonicalize(m).is_ok_and(|c| own.contains(&c));
                 !part_of_policy && !excluded(m, &config_excludes)
             })

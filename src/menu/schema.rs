@@ -9,19 +9,26 @@ use std::sync::OnceLock;
 /// The menu format's JSON Schema, as shipped in the binary.
 pub const MENU_SCHEMA: &str = include_str!("../../schemas/menu.schema.json");
 
+/// The menu schema, parsed once (rule packs read its field names; the validator is
+/// built from it only when a menu is checked).
+pub fn schema_json() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    // the schema is ours and tested; failing here is a build defect, not user input
+    SCHEMA.get_or_init(|| serde_json::from_str(MENU_SCHEMA).expect("embedded schema is JSON"))
+}
+
 struct Compiled {
-    schema: Value,
+    schema: &'static Value,
     validator: jsonschema::Validator,
 }
 
 fn compiled() -> &'static Compiled {
-    static SCHEMA: OnceLock<Compiled> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        // the schema is ours and tested; failing here is a build defect, not user input
-        let schema: Value = serde_json::from_str(MENU_SCHEMA).expect("embedded schema is JSON");
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let schema = schema_json();
         let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
-            .build(&schema)
+            .build(schema)
             .expect("embedded schema compiles");
         Compiled { schema, validator }
     })
@@ -35,7 +42,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
         let path = menu_path(&doc.value, err.instance_path().as_str());
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let allowed = allowed_keys(&c.schema, err.schema_path().as_str());
+                let allowed = allowed_keys(c.schema, err.schema_path().as_str());
                 for key in unexpected {
                     let key_path = path.clone().key(key);
                     let span = doc

@@ -136,14 +136,11 @@ pub(super) struct Audit {
 
 /// The audit block of a document about this menu under this policy.
 pub(super) fn audit(policy: &Policy, source: &crate::diag::SourceFile) -> Audit {
-    let in_force = policy
-        .rules
-        .packs
-        .iter()
-        .filter(|p| p.rules.iter().any(|r| r.enabled));
     Audit {
         menu_sha256: sha256(source.text()),
-        packs: in_force
+        packs: policy
+            .rules
+            .packs_in_force()
             .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
             .collect(),
         configs: policy
@@ -384,15 +381,9 @@ pub fn report(
     );
     plan.insert("total_assets", dollars(menu.total_assets_usd()));
 
-    // packs with no rule in force (an opt-in pack no config named) played no part
-    let in_force = || {
-        policy
-            .rules
-            .packs
-            .iter()
-            .filter(|p| p.rules.iter().any(|r| r.enabled))
-    };
-    let packs = in_force()
+    let packs = policy
+        .rules
+        .packs_in_force()
         .map(|p| {
             let ids: Vec<&str> = p
                 .rules

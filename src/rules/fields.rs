@@ -2,7 +2,7 @@
 //! ones evaluation derives. A misspelt field (`option.expense_ratio`) is refused when
 //! the pack loads, not found missing on every menu.
 
-use crate::menu::schema::MENU_SCHEMA;
+use crate::menu::schema::schema_json;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -37,7 +37,7 @@ struct Known {
 fn known() -> &'static Known {
     static KNOWN: OnceLock<Known> = OnceLock::new();
     KNOWN.get_or_init(|| {
-        let schema: Value = serde_json::from_str(MENU_SCHEMA).unwrap_or_default();
+        let schema = schema_json();
         let props = |v: &Value| -> BTreeSet<String> {
             v.get("properties")
                 .and_then(Value::as_object)

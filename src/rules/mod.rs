@@ -122,6 +122,14 @@ impl RuleSet {
         self.all_rules().filter(|r| r.enabled)
     }
 
+    /// The packs with at least one rule in force (an opt-in pack no config named
+    /// has none and played no part in a run).
+    pub fn packs_in_force(&self) -> impl Iterator<Item = &Pack> {
+        self.packs
+            .iter()
+            .filter(|p| p.rules.iter().any(|r| r.enabled))
+    }
+
     /// Every loaded rule, including those switched off.
     pub fn all_rules(&self) -> impl Iterator<Item = &Rule> {
         self.packs.iter().flat_map(|p| p.rules.iter())

@@ -44,6 +44,13 @@ pub fn tool_missing(what: &str) {
     eprintln!("SKIPPED: {what}");
 }
 
+/// The Chromium this machine has, if any.
+pub fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| have(c))
+}
+
 /// Whether a command runs here.
 pub fn have(tool: &str) -> bool {
     std::process::Command::new(tool)
