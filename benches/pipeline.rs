@@ -29,7 +29,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| evaluate(&ev, black_box(&doc), &menu, &lt))
     });
     c.bench_function("check: whole pipeline", |b| {
-        b.iter(|| check_source(&ev, black_box(source.clone())))
+        b.iter(|| check_source(&ev, None, black_box(source.clone())))
     });
     c.bench_function("rules: load and compile the built-in packs", |b| {
         b.iter(RuleSet::builtin)

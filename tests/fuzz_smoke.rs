@@ -22,7 +22,7 @@ fn run_pipeline(ev: &Evaluation, catalog: &Catalog, bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    let report = check_source(ev, SourceFile::new("fuzz.toml", text));
+    let report = check_source(ev, None, SourceFile::new("fuzz.toml", text));
     assert!(
         !report
             .findings

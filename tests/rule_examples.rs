@@ -33,7 +33,7 @@ fn examples_fail_and_pass_as_they_say_at_the_right_line() {
     for rule in rules.rules() {
         for (i, example) in rule.examples.iter().enumerate() {
             let source = example.to_source(&rule.id, i);
-            let report = check_source(&ev, source.clone());
+            let report = check_source(&ev, None, source.clone());
             assert!(
                 report.checked,
                 "{}: example {:?} could not be checked: {:#?}",

@@ -24,6 +24,10 @@ pub struct CheckArgs {
     /// `applies_to = "new"`, such as the selection pack's, check only those).
     #[arg(long, value_name = "CURRENT")]
     since: Option<PathBuf>,
+    /// Quarterly monitoring figures (CSV) for the one menu checked; puts the
+    /// monitoring rules in force.
+    #[arg(long, value_name = "FILE.csv")]
+    history: Option<PathBuf>,
     /// Leave files matching this glob out of directory runs (repeatable); adds to the
     /// config's `exclude`.
     #[arg(long, value_name = "GLOB")]
@@ -167,6 +171,11 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         packs: args.packs.clone(),
+        monitoring: args.history.is_some(),
+    };
+    let history = match super::load_history(args.history.as_deref(), args.max_file_size, color) {
+        Ok(h) => h,
+        Err(code) => return code,
     };
     let baseline = match &args.baseline {
         Some(p) => match read_baseline(p) {
@@ -181,6 +190,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         as_of: as_of.clone(),
         check: CheckOptions {
             max_file_size: args.max_file_size,
+            history,
         },
         // the human and SARIF outputs quote the menu's lines; the others only locate them
         keep_source: formats.contains(&Format::Human) || formats.contains(&Format::Sarif),

@@ -4,6 +4,7 @@ mod check;
 mod diff;
 mod generate;
 mod init;
+mod monitor;
 mod report;
 mod rules;
 
@@ -27,6 +28,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Write the committee's selection dossier: each option's six-factor record.
     Dossier(report::ReportArgs),
+    /// The watch list: each option's monitoring status from its quarterly history.
+    Monitor(monitor::MonitorArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
     /// Write synthetic menus (for benchmarks).
@@ -76,6 +79,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
         Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Dossier(args) => report::dossier(args),
+        Command::Monitor(args) => monitor::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),
@@ -154,6 +158,20 @@ pub fn check_named(
     menulint::output::check_outputs(&outputs, &inputs).map_err(|msg| usage_error(&msg))?;
     let reports = run::check_menus(&policy, menus, opts);
     Ok((policy, reports))
+}
+
+/// Reads `--history`, if given; a bad file is reported (exit code 2).
+pub fn load_history(
+    path: Option<&std::path::Path>,
+    max_file_size: u64,
+    color: bool,
+) -> Result<Option<std::sync::Arc<menulint::menu::history::HistoryFile>>, u8> {
+    match path {
+        None => Ok(None),
+        Some(p) => menulint::engine::check::load_history(p, max_file_size)
+            .map(|h| Some(std::sync::Arc::new(h)))
+            .map_err(|report| print_load_errors(std::slice::from_ref(&report), color)),
+    }
 }
 
 /// Prints the reports of a rule set that failed to load; exit code 2.

@@ -12,6 +12,7 @@ pub enum Code {
     TooDeep,
     Schema,
     HoldingsCycle,
+    History,
     Config,
     RulePack,
     Authority,
@@ -23,7 +24,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for listings and the uniqueness test.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::Io,
         Code::Encoding,
         Code::TooLarge,
@@ -31,6 +32,7 @@ impl Code {
         Code::TooDeep,
         Code::Schema,
         Code::HoldingsCycle,
+        Code::History,
         Code::Config,
         Code::RulePack,
         Code::Authority,
@@ -50,6 +52,7 @@ impl Code {
             Code::TooDeep => "menulint::too-deep",
             Code::Schema => "menulint::schema",
             Code::HoldingsCycle => "menulint::holdings-cycle",
+            Code::History => "menulint::history",
             Code::Config => "menulint::config",
             Code::RulePack => "menulint::rule-pack",
             Code::Authority => "menulint::authority",
@@ -70,6 +73,7 @@ impl Code {
             Code::TooDeep => "values nest deeper than any menu needs",
             Code::Schema => "a menu does not match the menu format (JSON Schema)",
             Code::HoldingsCycle => "look-through holdings lead back to where they started",
+            Code::History => "a monitoring history row is wrong: a bad value, an unknown option, or a quarter repeated or out of order",
             Code::Config => "a menulint.toml config is wrong",
             Code::RulePack => "a rule pack is wrong",
             Code::Authority => "a rule cites an authority that was rescinded or withdrawn",

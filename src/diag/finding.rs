@@ -68,6 +68,15 @@ impl Basis {
     }
 }
 
+/// A rule's part in monitoring: it puts an option on the watch list, or it
+/// recommends replacing an option that stayed there too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Monitor {
+    Watch,
+    Replace,
+}
+
 /// What kind of source an authority is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -173,6 +182,8 @@ pub struct RuleInfo {
     pub authorities: Vec<Authority>,
     /// The authorities in one line, as outputs print them.
     pub citation: String,
+    /// The rule's part in monitoring, if any.
+    pub monitor: Option<Monitor>,
 }
 
 /// What produced a finding: a policy rule, or menulint itself.

@@ -8,7 +8,7 @@ pub mod source;
 pub use code::Code;
 pub use finding::{
     AppliedWaiver, Authority, AuthorityKind, AuthorityStatus, Basis, Finding, Label, Measured,
-    Origin, RuleInfo, Scope, Severity,
+    Monitor, Origin, RuleInfo, Scope, Severity,
 };
 pub use path::{MenuPath, Segment};
 pub use source::{Location, SourceFile, Span};

@@ -4,6 +4,7 @@ use super::evaluate::{evaluate, Evaluation};
 use super::FileReport;
 use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
 use crate::menu::exposure::look_through;
+use crate::menu::history::{self, HistoryFile};
 use crate::menu::load::{parse, read_source, Document};
 use crate::menu::schema::validate;
 use crate::menu::Menu;
@@ -16,12 +17,15 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub max_file_size: u64,
+    /// Monitoring history from a CSV file, joined to the menu's options.
+    pub history: Option<Arc<HistoryFile>>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
             max_file_size: crate::menu::load::DEFAULT_MAX_FILE_SIZE,
+            history: None,
         }
     }
 }
@@ -29,9 +33,30 @@ impl Default for CheckOptions {
 /// Checks one menu file.
 pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileReport {
     match read_source(path, opts.max_file_size) {
-        Ok(source) => check_source(ev, source),
+        Ok(source) => check_source(ev, opts.history.as_deref(), source),
         Err(f) => FileReport::not_checked(&crate::diag::display_path(path), None, vec![*f]),
     }
+}
+
+/// Reads and checks a monitoring history CSV (`--history`).
+pub fn load_history(path: &Path, max_file_size: u64) -> Result<HistoryFile, Box<FileReport>> {
+    let name = crate::diag::display_path(path);
+    let source = read_source(path, max_file_size).map_err(|f| {
+        Box::new(FileReport::from_errors(crate::diag::FileErrors::new(
+            &name,
+            None,
+            vec![*f],
+        )))
+    })?;
+    let mut file = history::parse_csv(source.clone()).map_err(|errors| {
+        Box::new(FileReport::from_errors(crate::diag::FileErrors::new(
+            &name,
+            Some(source),
+            errors,
+        )))
+    })?;
+    file.path = Some(path.to_owned());
+    Ok(file)
 }
 
 /// Reads a menu file up to the typed model: TOML with spans, the schema, the model.
@@ -44,10 +69,13 @@ pub fn load_menu(opts: &CheckOptions, path: &Path) -> Result<Menu, Box<FileRepor
             vec![*f],
         ))
     })?;
-    load_document(source).map(|(_, m)| m)
+    load_document(source, opts.history.as_deref()).map(|(_, m)| m)
 }
 
-fn load_document(source: SourceFile) -> Result<(Document, Menu), Box<FileReport>> {
+fn load_document(
+    source: SourceFile,
+    history: Option<&HistoryFile>,
+) -> Result<(Document, Menu), Box<FileReport>> {
     let name = source.name().to_owned();
     let doc = match parse(source.clone()) {
         Ok(d) => d,
@@ -68,7 +96,28 @@ fn load_document(source: SourceFile) -> Result<(Document, Menu), Box<FileReport>
         )));
     }
     match Menu::deserialize(&doc.value) {
-        Ok(m) => Ok((doc, m)),
+        Ok(mut m) => {
+            let inline = history::check_inline(&doc, &m);
+            if !inline.is_empty() {
+                return Err(Box::new(FileReport::not_checked(
+                    &name,
+                    Some(source),
+                    inline,
+                )));
+            }
+            let mut doc = doc;
+            if let Some(file) = history {
+                if let Err(errors) = history::join(file, &mut doc, &mut m) {
+                    // the errors are in the history file: report them there
+                    return Err(Box::new(FileReport::not_checked(
+                        file.source.name(),
+                        Some(file.source.clone()),
+                        errors,
+                    )));
+                }
+            }
+            Ok((doc, m))
+        }
         Err(e) => {
             let f = Finding::input_error(
                 Code::Schema,
@@ -86,9 +135,13 @@ fn load_document(source: SourceFile) -> Result<(Document, Menu), Box<FileReport>
 }
 
 /// Checks one menu already in memory.
-pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
+pub fn check_source(
+    ev: &Evaluation,
+    history: Option<&HistoryFile>,
+    source: SourceFile,
+) -> FileReport {
     let name = source.name().to_owned();
-    let (doc, menu) = match load_document(source.clone()) {
+    let (doc, menu) = match load_document(source.clone(), history) {
         Ok(loaded) => loaded,
         Err(report) => return *report,
     };
@@ -144,6 +197,7 @@ pub fn check_source(ev: &Evaluation, source: SourceFile) -> FileReport {
         menu: Some(Arc::new(menu)),
         exposure: Some(lt),
         measurements: evaluated.measurements,
+        watch: evaluated.watch,
         ..FileReport::not_checked(&name, Some(source), Vec::new())
     };
     report.checked = !report.has_eval_error();

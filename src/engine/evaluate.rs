@@ -1,6 +1,6 @@
 //! Stage 4a: run the rules over a validated menu and turn failures into findings.
 
-use crate::diag::{Code, Finding, Label, Measured, MenuPath, RuleInfo, SourceFile};
+use crate::diag::{Code, Finding, Label, Measured, MenuPath, Monitor, RuleInfo, SourceFile};
 use crate::menu::exposure::LookThrough;
 use crate::menu::load::{Document, SpanIndex};
 use crate::menu::Menu;
@@ -91,6 +91,20 @@ pub struct Measurement {
 pub struct Evaluated {
     pub findings: Vec<Finding>,
     pub measurements: Vec<Measurement>,
+    /// Each option's watch-list state, when watch rules are in force (else empty).
+    pub watch: Vec<WatchState>,
+}
+
+/// How long an option has been on the watch list: the quarters, newest first, in a
+/// row in which at least one watch rule failed, judged on the history up to each.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct WatchState {
+    /// Consecutive quarters on watch up to the latest (0: not on watch).
+    pub quarters: usize,
+    /// The quarter end it went on watch.
+    pub since: Option<String>,
+    /// The watch rules that fail now.
+    pub reasons: Vec<String>,
 }
 
 /// The menu as rules see it: defaults filled in, numbers as doubles, derived fields added.
@@ -153,6 +167,13 @@ pub fn rule_view(
                 o.entry(table).or_insert_with(|| json!({}));
             }
             o.entry("holdings").or_insert_with(|| json!([]));
+            // rules read the newest quarter first: `option.history[0]` is the latest
+            match o.get_mut("history").and_then(Json::as_array_mut) {
+                Some(h) => h.reverse(),
+                None => {
+                    o.insert("history".into(), json!([]));
+                }
+            }
             if let Some(e) = o.get_mut("exposure").and_then(Json::as_object_mut) {
                 defaults(
                     e,
@@ -245,47 +266,39 @@ fn numbers_to_doubles(v: &mut Json) {
 
 /// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
 pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Evaluated {
-    let view = rule_view(doc, menu, lt, ev.brokerage_windows_are_options, ev.since);
+    let mut view = rule_view(doc, menu, lt, ev.brokerage_windows_are_options, ev.since);
     let mut out = Evaluated::default();
-    let options: Vec<Shared> = view["options"]
-        .as_array()
-        .map(|a| a.iter().map(values::shared).collect())
-        .unwrap_or_default();
-    let option_list = values::list(options.iter().map(Shared::boxed).collect());
-    let plan = values::shared(&view["plan"]);
-    let outline = view.as_object().map(|m| {
-        values::map(m.iter().map(|(k, v)| {
-            let v = match k.as_str() {
-                "options" => option_list.boxed(),
-                "plan" => plan.boxed(),
-                _ => values::from_json(v),
-            };
-            (k.as_str(), v)
-        }))
-    });
-    let ids: Vec<Box<dyn Val>> = menu
-        .options
-        .iter()
-        .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
-        .collect();
-    // each id to its first option, for O(1) look-ups of holdings
-    let mut seen = std::collections::HashSet::new();
-    let by_id = values::map(
-        menu.options
-            .iter()
-            .zip(&options)
-            .filter(|(o, _)| seen.insert(o.id.as_str()))
-            .map(|(o, v)| (o.id.as_str(), v.boxed())),
-    );
-    let globals = Globals {
-        menu: outline,
-        plan,
-        options: option_list,
-        option_ids: values::list(ids),
-        options_by_id: by_id,
-        as_of: CelString::from(ev.as_of),
-    };
+    let mut root = Context::with_env(ev.rules.env.clone());
+    if let Err(e) = register_functions(&mut root) {
+        out.findings.push(Finding::input_error(
+            Code::RuleEval,
+            format!("cannot register rule helpers: {e}"),
+            None,
+            None,
+        ));
+        return out;
+    }
+    out.watch = watch_states(ev, &root, &view, doc, menu);
+    if let Some(options) = view.get_mut("options").and_then(Json::as_array_mut) {
+        for (o, w) in options.iter_mut().zip(&out.watch) {
+            if let Some(o) = o.as_object_mut() {
+                o.insert(
+                    "watch".into(),
+                    json!({
+                        "on": w.quarters > 0,
+                        "quarters": w.quarters as f64,
+                        "since": w.since.clone().unwrap_or_default(),
+                        "reasons": w.reasons,
+                    }),
+                );
+            }
+        }
+    }
+    let options = option_values(&view);
+    let globals = Globals::new(&view, menu, &options);
     let globals = &globals;
+    let as_of = CelString::from(ev.as_of);
+    let as_of = &as_of;
     // every rule × option pair, in evaluation order: plan rules, then option by option
     let bases: Vec<MenuPath> = (0..options.len()).map(MenuPath::option).collect();
     let root_path = MenuPath::root();
@@ -300,6 +313,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
             index: None,
             option: None,
             globals,
+            as_of,
             budget: Budget::default(),
         });
     let option_pairs = options
@@ -317,21 +331,11 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
                     index: Some(i),
                     option: Some(o),
                     globals,
+                    as_of,
                     budget: Budget::default(),
                 })
         });
     let pairs: Vec<Bound> = plan_pairs.chain(option_pairs).collect();
-
-    let mut root = Context::with_env(ev.rules.env.clone());
-    if let Err(e) = register_functions(&mut root) {
-        out.findings.push(Finding::input_error(
-            Code::RuleEval,
-            format!("cannot register rule helpers: {e}"),
-            None,
-            None,
-        ));
-        return out;
-    }
     for pair in &pairs {
         // every variable comes from the resolver: a scope per pair costs no allocation,
         // and the resolver can cut off a rule that exceeds its budget
@@ -343,6 +347,87 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     out
 }
 
+fn option_values(view: &Json) -> Vec<Shared<'_>> {
+    view["options"]
+        .as_array()
+        .map(|a| a.iter().map(values::shared).collect())
+        .unwrap_or_default()
+}
+
+/// Each option's watch-list state: the watch rules run on the history as it stood at
+/// each quarter end, newest first, until a quarter where none fails. An option that
+/// is fine now costs one evaluation per watch rule.
+fn watch_states(
+    ev: &Evaluation,
+    root: &Context,
+    view: &Json,
+    doc: &Document,
+    menu: &Menu,
+) -> Vec<WatchState> {
+    let rules: Vec<(&Rule, &Shared)> = ev
+        .rules
+        .rules()
+        .zip(&ev.params)
+        .filter(|(r, _)| r.monitor == Some(Monitor::Watch) && r.scope == Scope::Option)
+        .collect();
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let options = option_values(view);
+    let globals = Globals::new(view, menu, &options);
+    let no_options = Vec::new();
+    let list = view["options"].as_array().unwrap_or(&no_options);
+    list.iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let base = MenuPath::option(i);
+            let history = o["history"].as_array().map_or(&[][..], Vec::as_slice);
+            let mut state = WatchState::default();
+            for k in 0..history.len() {
+                let mut then = o.clone();
+                then["history"] = Json::Array(history[k..].to_vec());
+                let option = values::shared(&then);
+                // the latest quarter is judged as of the check date, earlier ones as
+                // of their own quarter end
+                let quarter = history[k]["quarter"].as_str().unwrap_or_default();
+                let as_of = CelString::from(if k == 0 { ev.as_of } else { quarter });
+                let failing: Vec<String> = rules
+                    .iter()
+                    .filter(|&&(rule, params)| {
+                        let bound = Bound {
+                            rule,
+                            params,
+                            base: &base,
+                            index: Some(i),
+                            option: Some(&option),
+                            globals: &globals,
+                            as_of: &as_of,
+                            budget: Budget::default(),
+                        };
+                        let mut ctx = root.new_inner_scope();
+                        ctx.set_variable_resolver(&bound);
+                        // an error is reported by the main pass, on the latest quarter
+                        matches!(
+                            fire(rule, ctx, &base, false, &doc.spans, &doc.source),
+                            Ok((Some(_), _))
+                        )
+                    })
+                    .map(|(r, _)| r.id.clone())
+                    .collect();
+                if failing.is_empty() {
+                    break;
+                }
+                if k == 0 {
+                    state.reasons = failing;
+                }
+                state.quarters = k + 1;
+                state.since = Some(quarter.to_owned());
+            }
+            state
+        })
+        .collect()
+}
+
 /// The variables every rule sees, built once per menu.
 struct Globals<'v> {
     menu: Option<Shared<'v>>,
@@ -350,7 +435,44 @@ struct Globals<'v> {
     options: Shared<'v>,
     option_ids: Shared<'v>,
     options_by_id: Shared<'v>,
-    as_of: CelString<'v>,
+}
+
+impl<'v> Globals<'v> {
+    fn new(view: &'v Json, menu: &'v Menu, options: &[Shared<'v>]) -> Globals<'v> {
+        let option_list = values::list(options.iter().map(Shared::boxed).collect());
+        let plan = values::shared(&view["plan"]);
+        let outline = view.as_object().map(|m| {
+            values::map(m.iter().map(|(k, v)| {
+                let v = match k.as_str() {
+                    "options" => option_list.boxed(),
+                    "plan" => plan.boxed(),
+                    _ => values::from_json(v),
+                };
+                (k.as_str(), v)
+            }))
+        });
+        let ids: Vec<Box<dyn Val>> = menu
+            .options
+            .iter()
+            .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
+            .collect();
+        // each id to its first option, for O(1) look-ups of holdings
+        let mut seen = std::collections::HashSet::new();
+        let by_id = values::map(
+            menu.options
+                .iter()
+                .zip(options)
+                .filter(|(o, _)| seen.insert(o.id.as_str()))
+                .map(|(o, v)| (o.id.as_str(), v.boxed())),
+        );
+        Globals {
+            menu: outline,
+            plan,
+            options: option_list,
+            option_ids: values::list(ids),
+            options_by_id: by_id,
+        }
+    }
 }
 
 /// How long one rule may run on one option (or the plan), and how many variable
@@ -397,6 +519,7 @@ struct Bound<'a, 'v> {
     index: Option<usize>,
     option: Option<&'a Shared<'v>>,
     globals: &'a Globals<'v>,
+    as_of: &'a CelString<'v>,
     budget: Budget,
 }
 
@@ -415,7 +538,7 @@ impl VariableResolver for Bound<'_, '_> {
             "options" => &g.options,
             "option_ids" => &g.option_ids,
             "options_by_id" => &g.options_by_id,
-            "as_of" => &g.as_of,
+            "as_of" => self.as_of,
             _ => return None,
         };
         Some(CowVal::Borrowed(v))

@@ -30,7 +30,7 @@ pub fn run_examples(rules: &RuleSet, rule: &Rule, as_of: &str) -> Vec<ExampleRun
         .iter()
         .enumerate()
         .map(|(i, ex)| {
-            let report = check_source(&ev, ex.to_source(&rule.id, i));
+            let report = check_source(&ev, None, ex.to_source(&rule.id, i));
             let hit = report.findings.iter().find(|f| f.id() == rule.id).map(|f| {
                 // the example's text starts after the six-line plan header
                 let line = f.location.map_or(0, |l| l.line.saturating_sub(6));

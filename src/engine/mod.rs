@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod evaluate;
 pub mod examples;
+pub mod monitor;
 pub mod run;
 
 use crate::diag::{Code, FileErrors, Finding, SourceFile};
@@ -47,6 +48,8 @@ pub struct FileReport {
     pub exposure: Option<LookThrough>,
     /// The capped figures, when the evaluation recorded them.
     pub measurements: Vec<Measurement>,
+    /// Each option's watch-list state, when watch rules ran.
+    pub watch: Vec<evaluate::WatchState>,
 }
 
 impl FileReport {
@@ -63,6 +66,7 @@ impl FileReport {
             menu: None,
             exposure: None,
             measurements: Vec::new(),
+            watch: Vec::new(),
         }
     }
 

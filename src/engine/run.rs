@@ -89,6 +89,30 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         .collect();
     let mut inputs = files.clone();
     inputs.extend(opts.selection.packs.iter().cloned());
+    if let Some(h) = &opts.check.history {
+        inputs.extend(h.path.iter().cloned());
+        if files.len() != 1 {
+            // rows name options by id or ticker: joined to several menus, one row
+            // would feed options of different plans
+            let f = Finding::input_error(
+                Code::History,
+                format!(
+                    "--history joins one menu's options; this run has {} menus",
+                    files.len()
+                ),
+                None,
+                None,
+            )
+            .with_help("name the one menu the history belongs to");
+            reports.push(FileReport::not_checked(h.source.name(), None, vec![f]));
+            finish(&mut reports, opts);
+            return RunOutcome {
+                reports,
+                catalog: Catalog::new(),
+                inputs,
+            };
+        }
+    }
     let mut catalog = Catalog::new();
     // menus grouped by the config that governs them
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
@@ -216,6 +240,7 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
             let mut r = match &opts.stdin {
                 Some(text) if p.as_os_str() == STDIN => super::check::check_source(
                     &ev,
+                    opts.check.history.as_deref(),
                     crate::diag::SourceFile::new("<stdin>", text.as_str()),
                 ),
                 _ => check_path(&ev, &opts.check, p),

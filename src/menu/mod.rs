@@ -3,6 +3,7 @@
 //! security [`identifiers`].
 
 pub mod exposure;
+pub mod history;
 pub mod identifiers;
 pub mod load;
 pub mod model;

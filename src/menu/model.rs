@@ -66,6 +66,35 @@ pub struct InvestmentOption {
     /// The committee's selection record (rules read it; the model keeps it as is).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<serde_json::Value>,
+    /// Quarterly monitoring records, oldest first (from the menu or a `--history` file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Quarter>,
+}
+
+/// One quarter's monitoring figures for an option; every figure may be missing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quarter {
+    pub quarter: String,
+    pub return_1y_pct: Option<f64>,
+    pub return_3y_pct: Option<f64>,
+    pub return_5y_pct: Option<f64>,
+    pub return_10y_pct: Option<f64>,
+    pub benchmark_1y_pct: Option<f64>,
+    pub benchmark_3y_pct: Option<f64>,
+    pub benchmark_5y_pct: Option<f64>,
+    pub benchmark_10y_pct: Option<f64>,
+    pub peer_rank_pct: Option<f64>,
+    pub peer_group: Option<String>,
+    pub std_dev_3y_pct: Option<f64>,
+    pub sharpe_3y: Option<f64>,
+    pub peer_median_sharpe_3y: Option<f64>,
+    pub expense_ratio_pct: Option<f64>,
+    pub peer_median_expense_ratio_pct: Option<f64>,
+    pub manager_change_date: Option<String>,
+    pub manager_tenure_years: Option<f64>,
+    #[serde(default, deserialize_with = "whole_dollars")]
+    pub assets_usd: Option<u64>,
 }
 
 /// Dollars are whole: `100` and `100.0` both mean one hundred dollars (JSON Schema

@@ -29,6 +29,9 @@ pub struct Selection {
     pub ignore: Vec<String>,
     /// Extra pack files.
     pub packs: Vec<PathBuf>,
+    /// Put the built-in packs that hold monitoring rules in force even where the
+    /// config leaves them out (`monitor`, and any run given a history).
+    pub monitoring: bool,
 }
 
 impl Selection {
@@ -178,13 +181,38 @@ fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<File
     for path in &selection.packs {
         read(path, &mut sources);
     }
+    let named = |name: &str| {
+        config.packs.as_ref().is_none_or(|packs| {
+            packs
+                .iter()
+                .any(|(p, _)| matches!(p, PackRef::Builtin(n) if n == name))
+        })
+    };
+    let monitoring: Vec<&str> = if selection.monitoring {
+        crate::rules::BUILTIN_PACKS
+            .iter()
+            .filter(|(_, text)| text.contains("\nmonitor = "))
+            .map(|(name, _)| *name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for name in &monitoring {
+        if !named(name) {
+            sources.extend(builtin_pack(name));
+        }
+    }
     if !failed.is_empty() {
         return Err(failed);
     }
     let mut set = RuleSet::from_sources(sources)?;
     if config.packs.is_none() {
         // an opt-in pack is in force only where a config names it
-        for pack in set.packs.iter_mut().filter(|p| !p.header.default) {
+        for pack in set
+            .packs
+            .iter_mut()
+            .filter(|p| !p.header.default && !monitoring.contains(&p.header.name.as_str()))
+        {
             for rule in &mut pack.rules {
                 rule.enabled = false;
             }

@@ -61,9 +61,158 @@ pub fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
     svg
 }
 
+/// One line of a trend chart: a name, a colour, a dash pattern, and a value per quarter
+/// (a gap where the figure is missing).
+pub struct Series<'a> {
+    pub name: &'a str,
+    pub color: &'a str,
+    pub dash: Option<&'a str>,
+    pub values: Vec<Option<f64>>,
+}
+
+/// `2026-09-30` → `Q3 2026`.
+pub fn quarter_label(date: &str) -> String {
+    let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
+    format!(
+        "Q{} {}",
+        month.div_ceil(3),
+        date.get(..4).unwrap_or_default()
+    )
+}
+
+/// A line chart over quarters, for an option's return against its benchmark. Text is
+/// 14–15 px in a 660-px-wide drawing, about 10 pt once scaled to a printed column.
+pub fn trend_chart(title: &str, unit: &str, quarters: &[String], series: &[Series]) -> String {
+    let (left, right, top, plot_h) = (56.0, 16.0, 58.0, 150.0);
+    let width = 660.0;
+    let plot_w = width - left - right;
+    let height = top + plot_h + 40.0;
+    let values = || {
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied())
+    };
+    let (lo, hi) = values().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="14"><title>{t}</title><text x="0" y="16" font-size="16" font-weight="bold">{t}</text>"#,
+        t = esc(title)
+    );
+    if !lo.is_finite() || quarters.is_empty() {
+        svg.push_str(r#"<text x="0" y="44">no figures to show</text></svg>"#);
+        return svg;
+    }
+    // whole-number gridlines around the figures, with some room
+    let (lo, hi) = ((lo - 0.5).floor(), (hi + 0.5).ceil());
+    let span = (hi - lo).max(1.0);
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+        .into_iter()
+        .find(|s| span / s <= 6.0)
+        .unwrap_or(200.0);
+    let y = |v: f64| top + (hi - v) / span * plot_h;
+    let n = quarters.len();
+    let x = |i: usize| {
+        if n == 1 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (n - 1) as f64
+        }
+    };
+    let mut tick = (lo / step).ceil() * step;
+    while tick <= hi + 1e-9 {
+        svg.push_str(&format!(
+            r##"<line x1="{left}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{tx}" y="{ty:.1}" text-anchor="end">{v}{unit}</text>"##,
+            x2 = left + plot_w,
+            yy = y(tick),
+            tx = left - 6.0,
+            ty = y(tick) + 5.0,
+            v = format_number(tick),
+            unit = esc(unit),
+        ));
+        tick += step;
+    }
+    // at most six quarter labels, so they never overlap
+    let every = n.div_ceil(6).max(1);
+    for (i, q) in quarters.iter().enumerate() {
+        if i % every == 0 || i == n - 1 {
+            svg.push_str(&format!(
+                r#"<text x="{xx:.1}" y="{yy}" text-anchor="middle">{label}</text>"#,
+                xx = x(i),
+                yy = top + plot_h + 22.0,
+                label = esc(&quarter_label(q)),
+            ));
+        }
+    }
+    for (k, s) in series.iter().enumerate() {
+        // a missing figure breaks the line: nothing is drawn through a gap
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => runs.last_mut().map_or((), |r| r.push((x(i), y(*v)))),
+                None => runs.push(Vec::new()),
+            }
+        }
+        for run in runs.iter().filter(|r| !r.is_empty()) {
+            let points: Vec<String> = run.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
+            let dash = s.dash.map_or(String::new(), |d| {
+                format!(r#" stroke-dasharray="{}""#, esc(d))
+            });
+            svg.push_str(&format!(
+                r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"{dash}/>"#,
+                points.join(" "),
+                esc(s.color),
+            ));
+            for (a, b) in run {
+                svg.push_str(&format!(
+                    r#"<circle cx="{a:.1}" cy="{b:.1}" r="3" fill="{}"/>"#,
+                    esc(s.color)
+                ));
+            }
+        }
+        // the legend, under the title
+        let lx = k as f64 * 300.0;
+        let dash = s.dash.map_or(String::new(), |d| {
+            format!(r#" stroke-dasharray="{}""#, esc(d))
+        });
+        svg.push_str(&format!(
+            r#"<line x1="{lx}" x2="{lx2}" y1="36" y2="36" stroke="{c}" stroke-width="2.5"{dash}/><text x="{tx}" y="41">{name}</text>"#,
+            lx2 = lx + 28.0,
+            c = esc(s.color),
+            tx = lx + 34.0,
+            name = esc(s.name),
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trend_lines_break_at_gaps_and_escape_names() {
+        let quarters: Vec<String> = ["2026-03-31", "2026-06-30", "2026-09-30"]
+            .map(String::from)
+            .to_vec();
+        let svg = trend_chart(
+            "<t>",
+            "%",
+            &quarters,
+            &[Series {
+                name: "<script>",
+                color: "#2e6da4",
+                dash: None,
+                values: vec![Some(1.0), None, Some(2.0)],
+            }],
+        );
+        assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("Q3 2026"));
+        let empty = trend_chart("t", "%", &quarters, &[]);
+        assert!(empty.contains("no figures to show"));
+    }
 
     #[test]
     fn labels_are_escaped_and_over_cap_bars_coloured() {

@@ -12,6 +12,7 @@ mod human;
 mod json;
 mod junit;
 mod markdown;
+mod monitor;
 mod report;
 mod rules;
 mod sarif;
@@ -22,6 +23,7 @@ pub use explain::explain;
 pub use exposure::explain_exposure;
 pub use human::{render_human, HumanStyle};
 pub use json::render_json;
+pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
 pub use report::{report, ReportFormat};
 pub use rules::{rules_json, rules_markdown, rules_table};
 

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 /// Fields evaluation adds to every option, and the tables among them.
-const OPTION_DERIVED: [&str; 9] = [
+const OPTION_DERIVED: [&str; 10] = [
+    "watch",
     "new_since_current",
     "index",
     "path",
@@ -26,6 +27,10 @@ const EFFECTIVE: [&str; 5] = [
     "private_markets_pct",
     "real_estate_pct",
 ];
+
+/// `option.watch`: whether the option is on the watch list, for how many quarters,
+/// since when, and which watch rules fail now.
+const WATCH: [&str; 4] = ["on", "quarters", "since", "reasons"];
 
 struct Known {
     option: BTreeSet<String>,
@@ -56,6 +61,10 @@ fn known() -> &'static Known {
                 }
             }
         }
+        tables.insert(
+            "watch".to_owned(),
+            WATCH.iter().map(|s| s.to_string()).collect(),
+        );
         tables.insert(
             "effective".to_owned(),
             EFFECTIVE.iter().map(|s| s.to_string()).collect(),

@@ -26,7 +26,8 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
 }
 
 /// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
-/// `days_until`, `years_between`, `label`.
+/// `days_until`, `years_between`, `label`, and for monitoring `consecutive`,
+/// `in_last` and `last_quarter_end`.
 pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
         "sum",
@@ -106,7 +107,69 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         },
     )?;
     ctx.add_function("label", |s: Arc<String>| -> String { label(&s) })?;
+    // monitoring: an option's history is newest first, so "the last N quarters" are
+    // the list's first N
+    ctx.add_function("consecutive", |l: Arc<Vec<Value>>| -> i64 {
+        l.iter()
+            .take_while(|v| matches!(v, Value::Bool(true)))
+            .count() as i64
+    })?;
+    ctx.add_function(
+        "last_quarter_end",
+        |Arguments(args): Arguments| -> Result<Value, ExecutionError> {
+            let err = |m: String| ExecutionError::function_error("last_quarter_end", m);
+            match args.as_slice() {
+                [Value::String(date), grace] => {
+                    let grace = number(grace)
+                        .ok_or_else(|| err(format!("not a number of days: {grace:?}")))?;
+                    last_quarter_end(date, grace as i64)
+                        .map(|d| Value::String(Arc::new(d)))
+                        .ok_or_else(|| err(format!("not an ISO date: {date}")))
+                }
+                _ => Err(err("takes a date and a number of days".to_owned())),
+            }
+        },
+    )?;
+    ctx.add_function(
+        "in_last",
+        |Arguments(args): Arguments| -> Result<i64, ExecutionError> {
+            match args.as_slice() {
+                [Value::List(l), m] => {
+                    let m = number(m).unwrap_or(0.0).max(0.0) as usize;
+                    Ok(l.iter()
+                        .take(m)
+                        .filter(|v| matches!(v, Value::Bool(true)))
+                        .count() as i64)
+                }
+                _ => Err(ExecutionError::function_error(
+                    "in_last",
+                    "takes a list of booleans and a count",
+                )),
+            }
+        },
+    )?;
     Ok(())
+}
+
+/// The last quarter end at least `grace_days` before `date`: the quarter whose
+/// figures a committee can expect to have (data vendors publish weeks after it ends).
+pub fn last_quarter_end(date: &str, grace_days: i64) -> Option<String> {
+    use chrono::{Datelike, Months, NaiveDate};
+    let d = parse_iso(date)?.checked_sub_signed(chrono::Duration::days(grace_days.max(0)))?;
+    let month_end = |y: i32, m: u32| {
+        NaiveDate::from_ymd_opt(y, m, 1)?
+            .checked_add_months(Months::new(1))?
+            .pred_opt()
+    };
+    // the end of the quarter `d` falls in, if `d` is that day; else the one before
+    let q = (d.month() - 1) / 3 * 3 + 3;
+    let this = month_end(d.year(), q)?;
+    let end = match q {
+        _ if this == d => this,
+        3 => month_end(d.year() - 1, 12)?,
+        _ => month_end(d.year(), q - 3)?,
+    };
+    Some(end.format("%Y-%m-%d").to_string())
 }
 
 /// `s.matches(re)` and `matches(s, re)`, as the CEL standard library defines them,
@@ -182,6 +245,36 @@ pub fn label(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quarter_ends_before_a_date() {
+        for (date, grace, want) in [
+            ("2026-11-25", 45, "2026-09-30"),
+            ("2026-11-25", 0, "2026-09-30"),
+            ("2026-09-30", 0, "2026-09-30"),
+            ("2026-10-10", 45, "2026-06-30"),
+            ("2026-02-01", 0, "2025-12-31"),
+            ("2026-12-31", 0, "2026-12-31"),
+        ] {
+            assert_eq!(
+                last_quarter_end(date, grace).as_deref(),
+                Some(want),
+                "{date}"
+            );
+        }
+        assert_eq!(last_quarter_end("nope", 0), None);
+    }
+
+    #[test]
+    fn streaks_and_counts_over_history() {
+        assert_eq!(
+            eval("consecutive([true, true, false, true])"),
+            Value::Int(2)
+        );
+        assert_eq!(eval("consecutive([])"), Value::Int(0));
+        assert_eq!(eval("in_last([true, false, true, true], 3)"), Value::Int(2));
+        assert_eq!(eval("in_last([true], 4)"), Value::Int(1));
+    }
 
     fn eval(src: &str) -> Value {
         let env = Arc::new(crate::rules::cel_env());

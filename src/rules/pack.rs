@@ -3,8 +3,8 @@
 use super::expr::Expr;
 use super::template::Template;
 use crate::diag::{
-    Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, RuleInfo, Scope, Severity,
-    SourceFile, Span,
+    Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, Monitor, RuleInfo, Scope,
+    Severity, SourceFile, Span,
 };
 use cel::Env;
 use serde::Deserialize;
@@ -20,6 +20,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("structure", include_str!("../../rules/structure.toml")),
     ("fees", include_str!("../../rules/fees.toml")),
     ("selection", include_str!("../../rules/selection.toml")),
+    ("monitoring", include_str!("../../rules/monitoring.toml")),
 ];
 
 #[derive(Deserialize)]
@@ -71,6 +72,9 @@ struct RuleToml {
     #[serde(default)]
     also: Vec<AlsoToml>,
     measure: Option<MeasureToml>,
+    /// `watch`: failing puts the option on the watch list (evaluated quarter by
+    /// quarter to date it); `replace`: failing recommends replacing it.
+    monitor: Option<Monitor>,
     #[serde(default)]
     examples: Vec<ExampleToml>,
 }
@@ -414,6 +418,7 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
                 basis: r.basis,
                 authorities,
                 citation,
+                monitor: r.monitor,
             }),
             defaults: params.clone(),
             params,

@@ -57,7 +57,7 @@ pub fn raise(menu: &str, choices: &[u8]) -> String {
 }
 
 fn checked(ev: &Evaluation, name: &str, text: &str) -> FileReport {
-    check_source(ev, SourceFile::new(name, text))
+    check_source(ev, None, SourceFile::new(name, text))
 }
 
 /// Checks current → proposed; `Err` says how the gate let a worse menu through.

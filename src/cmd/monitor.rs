@@ -1,0 +1,91 @@
+//! `menulint monitor`
+
+use menulint::engine::check::CheckOptions;
+use menulint::engine::monitor::{exit_code, statuses};
+use menulint::engine::run::RunOptions;
+use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
+use menulint::policy::Selection;
+use menulint::render::{monitor, MonitorFormat, Watched};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct MonitorArgs {
+    /// The menu whose options to monitor.
+    menu: PathBuf,
+    /// Quarterly monitoring figures (CSV), when the menu does not hold them.
+    #[arg(long, value_name = "FILE.csv")]
+    history: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: MonitorFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The date to monitor as of (YYYY-MM-DD); defaults to today (UTC).
+    #[arg(long, value_parser = super::parse_date)]
+    as_of: Option<String>,
+    /// The config file to use, instead of the nearest `menulint.toml` above the menu.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Largest menu or history file accepted, in bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+pub fn run(args: MonitorArgs) -> u8 {
+    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let history = match super::load_history(args.history.as_deref(), args.max_file_size, false) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    let mut inputs = vec![args.menu.clone()];
+    inputs.extend(args.history.iter().cloned());
+    let opts = RunOptions {
+        config: args.config.clone(),
+        selection: Selection {
+            monitoring: true,
+            ..Selection::default()
+        },
+        as_of: as_of.clone(),
+        check: CheckOptions {
+            max_file_size: args.max_file_size,
+            history,
+        },
+        keep_menu: true,
+        ..RunOptions::default()
+    };
+    let (policy, reports) = match super::check_named(
+        &args.menu,
+        std::slice::from_ref(&args.menu),
+        &opts,
+        args.output.as_deref(),
+        false,
+    ) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if let Some(out) = &args.output {
+        if let Err(msg) = menulint::output::check_outputs(&[out.as_path()], &inputs) {
+            return super::usage_error(&msg);
+        }
+    }
+    let report = &reports[0];
+    let Some(menu) = report.menu.as_ref().filter(|_| report.checked) else {
+        return super::print_load_errors(&reports[..1], false);
+    };
+    let list = statuses(report, &policy.rules);
+    let watched = Watched {
+        plan: &menu.plan.name,
+        menu_path: &report.path,
+        as_of: &as_of,
+        options: &list,
+    };
+    let text = match monitor(&watched, args.format) {
+        Ok(t) => t,
+        Err(e) => return super::usage_error(&e),
+    };
+    match super::emit(&text, args.output.as_deref(), false) {
+        Ok(()) => exit_code(&list),
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,144 @@
+//! The watch list: each option's monitoring status, from a checked menu's findings
+//! and watch states. Which rules watch and which recommend replacement is the packs'
+//! data (`monitor = "watch" | "replace"`), not this module's.
+
+use super::FileReport;
+use crate::diag::{Finding, Monitor, Severity};
+use crate::menu::Quarter;
+use crate::rules::RuleSet;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Where an option stands, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Ok,
+    OnWatch,
+    /// Its figures are missing or out of date: it cannot be judged, so it does not pass.
+    NoData,
+    ReplacementRecommended,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::OnWatch => "on watch",
+            Status::NoData => "no current data",
+            Status::ReplacementRecommended => "recommended for replacement",
+        }
+    }
+
+    /// Whether this status fails `menulint monitor` (exit code 1).
+    pub fn fails(self) -> bool {
+        self >= Status::NoData
+    }
+}
+
+/// A monitoring finding on an option, as the watch list states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub rule: String,
+    pub name: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The committee's recorded reason to keep the option, when a waiver covers it.
+    pub waived: Option<String>,
+}
+
+/// One option's line on the watch list.
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionStatus {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    /// The quarter end it went on watch.
+    pub since: Option<String>,
+    pub quarters_on_watch: usize,
+    pub reasons: Vec<Reason>,
+    /// The latest quarter's figures.
+    pub latest: Option<Quarter>,
+    /// Every quarter, oldest first (for trend charts).
+    #[serde(skip)]
+    pub history: Vec<Quarter>,
+}
+
+/// The watch list of a checked menu. Every option is listed, in menu order.
+pub fn statuses(report: &FileReport, rules: &RuleSet) -> Vec<OptionStatus> {
+    let Some(menu) = &report.menu else {
+        return Vec::new();
+    };
+    let monitoring = |f: &Finding| f.rule().and_then(|r| r.monitor);
+    // the packs that hold monitoring rules: their other rules (history-current) say
+    // whether the figures are there to judge at all
+    let packs: BTreeSet<&str> = rules
+        .rules()
+        .filter(|r| r.monitor.is_some())
+        .map(|r| r.pack.as_str())
+        .collect();
+    let in_monitoring_pack = |f: &Finding| {
+        f.rule()
+            .is_some_and(|r| r.monitor.is_some() || packs.contains(r.pack.as_str()))
+    };
+    menu.options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mine: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.path.option_index() == Some(i) && in_monitoring_pack(f))
+                .collect();
+            let standing = |f: &&&Finding| f.waiver.is_none();
+            let watch = report.watch.get(i).cloned().unwrap_or_default();
+            let status = if mine
+                .iter()
+                .filter(standing)
+                .any(|f| monitoring(f) == Some(Monitor::Replace))
+            {
+                Status::ReplacementRecommended
+            } else if o.history.is_empty()
+                || mine
+                    .iter()
+                    .filter(standing)
+                    .any(|f| monitoring(f).is_none())
+            {
+                Status::NoData
+            } else if watch.quarters > 0 {
+                Status::OnWatch
+            } else {
+                Status::Ok
+            };
+            OptionStatus {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                status,
+                since: watch.since.clone(),
+                quarters_on_watch: watch.quarters,
+                reasons: mine
+                    .iter()
+                    .map(|f| Reason {
+                        rule: f.id().to_owned(),
+                        name: f.name().to_owned(),
+                        severity: f.severity,
+                        message: f.message.clone(),
+                        waived: f.waiver.as_ref().map(|w| w.reason.clone()),
+                    })
+                    .collect(),
+                latest: o.history.last().cloned(),
+                history: o.history.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `menulint monitor`'s exit code: 1 when an option is recommended for replacement
+/// or cannot be judged for want of figures.
+pub fn exit_code(list: &[OptionStatus]) -> u8 {
+    if list.iter().any(|s| s.status.fails()) {
+        super::exit::FINDINGS
+    } else {
+        super::exit::CLEAN
+    }
+}

@@ -1,0 +1,588 @@
+//! Quarterly monitoring history: records inside the menu (`[[options.history]]`) or
+//! in a CSV file (`--history`), checked row by row and joined to the menu's options.
+//! Every bad row is an error at its cell: a committee must never monitor a fund on
+//! figures that were silently dropped or misread.
+
+use super::load::Document;
+use super::schema::schema_json;
+use super::{Menu, Quarter};
+use crate::date::parse_iso;
+use crate::diag::{Code, Finding, MenuPath, SourceFile, Span};
+use chrono::Datelike;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+/// The column that names the option a row belongs to (its id or its ticker).
+pub const OPTION_COLUMN: &str = "option";
+
+/// A history CSV, parsed and checked, not yet joined to a menu.
+#[derive(Debug, Clone)]
+pub struct HistoryFile {
+    pub source: SourceFile,
+    /// The file it was read from (outputs must never overwrite it).
+    pub path: Option<std::path::PathBuf>,
+    rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    option: String,
+    option_span: Span,
+    quarter: String,
+    quarter_span: Span,
+    record: Map<String, Value>,
+}
+
+/// The kind of value a history column holds, read from the menu schema.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Number,
+    Integer,
+    Text,
+}
+
+struct Columns {
+    kinds: BTreeMap<String, Kind>,
+    validator: jsonschema::Validator,
+}
+
+/// The quarter record's fields and a validator for one record, from the menu
+/// schema: the CSV and the menu accept exactly the same values.
+fn columns() -> &'static Columns {
+    static COLUMNS: OnceLock<Columns> = OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let schema = schema_json();
+        let defs = &schema["$defs"];
+        fn resolve<'a>(defs: &'a Value, mut v: &'a Value) -> &'a Value {
+            while let Some(r) = v.get("$ref").and_then(Value::as_str) {
+                v = &defs[r.trim_start_matches("#/$defs/")];
+            }
+            v
+        }
+        let mut kinds = BTreeMap::new();
+        if let Some(props) = defs["quarter"]["properties"].as_object() {
+            for (k, v) in props {
+                let kind = match resolve(defs, v)["type"].as_str() {
+                    Some("number") => Kind::Number,
+                    Some("integer") => Kind::Integer,
+                    _ => Kind::Text,
+                };
+                kinds.insert(k.clone(), kind);
+            }
+        }
+        let record = serde_json::json!({ "$defs": defs, "$ref": "#/$defs/quarter" });
+        // the schema is ours and tested; failing here is a build defect
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&record)
+            .expect("embedded quarter schema compiles");
+        Columns { kinds, validator }
+    })
+}
+
+/// The columns a history CSV may have, in the order the README documents them.
+pub fn column_names() -> Vec<&'static str> {
+    std::iter::once(OPTION_COLUMN)
+        .chain(columns().kinds.keys().map(String::as_str))
+        .collect()
+}
+
+fn error(source: &SourceFile, span: Span, msg: String, label: &str) -> Finding {
+    Finding::input_error(Code::History, msg, Some(source), Some(span)).with_label(label)
+}
+
+/// Where each field of each record starts and ends in the text: the csv crate gives
+/// a record's position, not its fields', and findings point at the cell.
+fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::with_capacity(count);
+    let mut i = start;
+    while spans.len() < count && i <= bytes.len() {
+        let from = i;
+        if bytes.get(i) == Some(&b'"') {
+            i += 1;
+            while i < bytes.len() {
+                if bytes[i] == b'"' {
+                    if bytes.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+        }
+        while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
+            i += 1;
+        }
+        spans.push(from..i.max(from + 1).min(bytes.len().max(from)));
+        if bytes.get(i) == Some(&b',') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    while spans.len() < count {
+        spans.push(i..i);
+    }
+    spans
+}
+
+/// Parses and checks a history CSV: known columns, one value type per column, the
+/// schema's ranges, quarter-end dates, and each option's quarters unique and in order.
+pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
+    let text = source.text();
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let cols = columns();
+    let mut errors = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(&text.as_bytes()[bom..]);
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(vec![csv_error(&source, bom, &e)]),
+        None => {
+            return Err(vec![error(
+                &source,
+                0..0,
+                format!("{} has no header row", source.name()),
+                "empty",
+            )
+            .with_help(format!(
+                "the first row names the columns: {}",
+                column_names().join(", ")
+            ))])
+        }
+    };
+    let header_start = bom + header.position().map_or(0, |p| p.byte() as usize);
+    let header_spans = field_spans(text, header_start, header.len());
+    let mut names: Vec<Option<String>> = Vec::with_capacity(header.len());
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim();
+        let span = header_spans[i].clone();
+        if name.is_empty() {
+            names.push(None);
+            continue;
+        }
+        if name != OPTION_COLUMN && !cols.kinds.contains_key(name) {
+            let known = column_names();
+            let closest = known
+                .iter()
+                .map(|k| (strsim::damerau_levenshtein(name, k), *k))
+                .filter(|(d, _)| *d <= 3)
+                .min();
+            let help = match closest {
+                Some((_, k)) => format!("did you mean `{k}`?"),
+                None => format!("the columns are: {}", known.join(", ")),
+            };
+            errors.push(
+                error(
+                    &source,
+                    span,
+                    format!("unknown history column `{name}`"),
+                    "unknown column",
+                )
+                .with_help(help),
+            );
+        } else if names.iter().flatten().any(|n| n == name) {
+            errors.push(error(
+                &source,
+                span,
+                format!("column `{name}` appears twice"),
+                "again here",
+            ));
+        }
+        names.push(Some(name.to_owned()));
+    }
+    for required in [OPTION_COLUMN, "quarter"] {
+        if !names.iter().flatten().any(|n| n == required) {
+            errors.push(
+                error(
+                    &source,
+                    header_spans.first().cloned().unwrap_or(0..0),
+                    format!("the header has no `{required}` column"),
+                    "header row",
+                )
+                .with_help("every row names its option (id or ticker) and its quarter-end date"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(csv_error(&source, bom, &e));
+                continue;
+            }
+        };
+        // a blank line between blocks of rows is not a row
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let start = bom + rec.position().map_or(0, |p| p.byte() as usize);
+        let spans = field_spans(text, start, rec.len().max(names.len()));
+        if rec.len() > names.len() {
+            errors.push(error(
+                &source,
+                spans[names.len()].clone(),
+                format!(
+                    "this row has {} cells; the header names {} columns",
+                    rec.len(),
+                    names.len()
+                ),
+                "extra cell",
+            ));
+            continue;
+        }
+        let mut record = Map::new();
+        let mut option = None;
+        let mut row_ok = true;
+        for (i, cell) in rec.iter().enumerate() {
+            let Some(name) = &names[i] else { continue };
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let span = spans[i].clone();
+            if name == OPTION_COLUMN {
+                option = Some((cell.to_owned(), span));
+                continue;
+            }
+            let value = match cols.kinds.get(name) {
+                Some(Kind::Number | Kind::Integer) => {
+                    let kind = cols.kinds[name];
+                    match cell.parse::<f64>() {
+                        Ok(n) if n.is_finite() && (kind == Kind::Number || n.fract() == 0.0) => {
+                            serde_json::Number::from_f64(n).map(Value::Number)
+                        }
+                        _ => None,
+                    }
+                    .or_else(|| {
+                        let what = if kind == Kind::Integer {
+                            "a whole number"
+                        } else {
+                            "a number"
+                        };
+                        errors.push(
+                            error(
+                                &source,
+                                span.clone(),
+                                format!("`{name}`: {cell:?} is not {what}"),
+                                "not a number",
+                            )
+                            .with_help(
+                                "write the figure alone, without % or separators: 7.25, not 7.25%",
+                            ),
+                        );
+                        row_ok = false;
+                        None
+                    })
+                }
+                _ => Some(Value::String(cell.to_owned())),
+            };
+            if let Some(v) = value {
+                // whole numbers stay integers for the schema's integer columns
+                let v = match (cols.kinds.get(name), &v) {
+                    (Some(Kind::Integer), Value::Number(n)) => n
+                        .as_f64()
+                        .map(|f| Value::from(f as i64))
+                        .unwrap_or(v.clone()),
+                    _ => v,
+                };
+                record.insert(name.clone(), v);
+            }
+        }
+        let record_value = Value::Object(record.clone());
+        for err in cols.validator.iter_errors(&record_value) {
+            let field = err
+                .instance_path()
+                .as_str()
+                .trim_start_matches('/')
+                .to_owned();
+            let col = names
+                .iter()
+                .position(|n| n.as_deref() == Some(field.as_str()));
+            let span = col.map_or(spans[0].clone(), |c| spans[c].clone());
+            let msg = if field.is_empty() {
+                err.to_string()
+            } else {
+                format!("`{field}`: {err}")
+            };
+            errors.push(error(&source, span, msg, "here"));
+            row_ok = false;
+        }
+        let Some((option, option_span)) = option else {
+            errors.push(error(
+                &source,
+                spans[0].clone(),
+                "this row names no option".to_owned(),
+                "option id or ticker missing",
+            ));
+            continue;
+        };
+        if !row_ok {
+            continue;
+        }
+        let quarter_col = names.iter().position(|n| n.as_deref() == Some("quarter"));
+        let quarter_span = quarter_col.map_or(0..0, |c| spans[c].clone());
+        let quarter = record
+            .get("quarter")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        rows.push(Row {
+            option,
+            option_span,
+            quarter,
+            quarter_span,
+            record,
+        });
+    }
+    // each option's quarters, in file order
+    let mut by_option: BTreeMap<&str, Vec<(&str, Span)>> = BTreeMap::new();
+    for r in &rows {
+        by_option
+            .entry(r.option.as_str())
+            .or_default()
+            .push((r.quarter.as_str(), r.quarter_span.clone()));
+    }
+    for quarters in by_option.values() {
+        errors.extend(sequence_errors(&source, quarters));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(HistoryFile {
+        source,
+        path: None,
+        rows,
+    })
+}
+
+fn csv_error(source: &SourceFile, bom: usize, e: &csv::Error) -> Finding {
+    let at = e.position().map_or(0, |p| bom + p.byte() as usize);
+    let end = source.text()[at..]
+        .find('\n')
+        .map_or(source.text().len(), |n| at + n);
+    error(
+        source,
+        at..end.max(at),
+        format!("this row cannot be read as CSV: {e}"),
+        "this row",
+    )
+}
+
+/// Whether an ISO date is the last day of a calendar quarter.
+pub fn is_quarter_end(date: &str) -> bool {
+    parse_iso(date)
+        .is_some_and(|d| matches!((d.month(), d.day()), (3, 31) | (6, 30) | (9, 30) | (12, 31)))
+}
+
+/// One option's quarters, as given: each a quarter end, none twice, oldest first.
+fn sequence_errors(source: &SourceFile, quarters: &[(&str, Span)]) -> Vec<Finding> {
+    let mut errors = Vec::new();
+    let mut seen: HashMap<&str, &Span> = HashMap::new();
+    let mut latest: Option<&str> = None;
+    for (q, span) in quarters {
+        if !is_quarter_end(q) {
+            errors.push(
+                error(
+                    source,
+                    span.clone(),
+                    format!("{q} is not a quarter end"),
+                    "not a quarter end",
+                )
+                .with_help("quarters are dated by their last day: 03-31, 06-30, 09-30 or 12-31"),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(q) {
+            let at = source.location(first);
+            errors.push(error(
+                source,
+                span.clone(),
+                format!(
+                    "quarter {q} appears twice for this option (first at line {})",
+                    at.line
+                ),
+                "duplicate quarter",
+            ));
+            continue;
+        }
+        if let Some(prev) = latest.filter(|p| *q < *p) {
+            errors.push(
+                error(
+                    source,
+                    span.clone(),
+                    format!("quarter {q} comes after {prev}: quarters are out of order"),
+                    "out of order",
+                )
+                .with_help("list each option's quarters oldest first"),
+            );
+        }
+        seen.insert(q, span);
+        latest = Some(latest.map_or(*q, |p| p.max(*q)));
+    }
+    errors
+}
+
+/// The same checks on the history written inside a menu.
+pub fn check_inline(doc: &Document, menu: &Menu) -> Vec<Finding> {
+    let mut errors = Vec::new();
+    for (i, o) in menu.options.iter().enumerate() {
+        let quarters: Vec<(&str, Span)> = o
+            .history
+            .iter()
+            .enumerate()
+            .map(|(j, q)| {
+                let path = MenuPath::option(i).key("history").index(j).key("quarter");
+                let span = doc.spans.get(&path).map_or(0..0, |s| s.value.clone());
+                (q.quarter.as_str(), span)
+            })
+            .collect();
+        errors.extend(
+            sequence_errors(&doc.source, &quarters)
+                .into_iter()
+                .map(|f| f.with_path(MenuPath::option(i).key("history"))),
+        );
+    }
+    errors
+}
+
+/// Joins a history file to a menu's options, by id or else by ticker, and adds each
+/// option's records to the document and the model. Errors are in the history file.
+pub fn join(file: &HistoryFile, doc: &mut Document, menu: &mut Menu) -> Result<(), Vec<Finding>> {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (i, o) in menu.options.iter().enumerate().rev() {
+        if let Some(t) = &o.ticker {
+            by_key.insert(t.to_ascii_uppercase(), i);
+        }
+    }
+    for (i, o) in menu.options.iter().enumerate().rev() {
+        by_key.insert(o.id.clone(), i);
+    }
+    let mut errors = Vec::new();
+    let mut joined: BTreeMap<usize, Vec<&Row>> = BTreeMap::new();
+    for row in &file.rows {
+        let index = by_key
+            .get(&row.option)
+            .or_else(|| by_key.get(&row.option.to_ascii_uppercase()));
+        match index {
+            Some(&i) if !menu.options[i].history.is_empty() => {
+                errors.push(
+                    error(
+                        &file.source,
+                        row.option_span.clone(),
+                        format!(
+                            "option `{}` already has history in {}",
+                            row.option,
+                            doc.source.name()
+                        ),
+                        "history given twice",
+                    )
+                    .with_help("keep an option's history in one place: the menu or the CSV"),
+                );
+            }
+            Some(&i) => joined.entry(i).or_default().push(row),
+            None => {
+                let closest = menu
+                    .options
+                    .iter()
+                    .map(|o| (strsim::damerau_levenshtein(&row.option, &o.id), &o.id))
+                    .filter(|(d, _)| *d <= 2)
+                    .min();
+                let help = match closest {
+                    Some((_, id)) => format!("did you mean `{id}`?"),
+                    None => "rows name an option of the menu by its id or its ticker".to_owned(),
+                };
+                errors.push(
+                    error(
+                        &file.source,
+                        row.option_span.clone(),
+                        format!(
+                            "`{}` is not an option of {} (neither an id nor a ticker)",
+                            row.option,
+                            doc.source.name()
+                        ),
+                        "unknown option",
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    // a ticker and an id naming the same option interleave its rows: check again
+    for rows in joined.values() {
+        let quarters: Vec<(&str, Span)> = rows
+            .iter()
+            .map(|r| (r.quarter.as_str(), r.quarter_span.clone()))
+            .collect();
+        errors.extend(sequence_errors(&file.source, &quarters));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for (i, rows) in joined {
+        let records: Vec<Value> = rows
+            .iter()
+            .map(|r| Value::Object(r.record.clone()))
+            .collect();
+        let typed: Result<Vec<Quarter>, _> = records
+            .iter()
+            .map(|r| serde_json::from_value(r.clone()))
+            .collect();
+        match typed {
+            Ok(typed) => menu.options[i].history = typed,
+            Err(e) => {
+                return Err(vec![error(
+                    &file.source,
+                    rows[0].option_span.clone(),
+                    format!("history for `{}` cannot be read: {e}", rows[0].option),
+                    "here",
+                )])
+            }
+        }
+        if let Some(o) = doc
+            .value
+            .get_mut("options")
+            .and_then(|v| v.get_mut(i))
+            .and_then(Value::as_object_mut)
+        {
+            o.insert("history".into(), Value::Array(records));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_spans_follow_quotes() {
+        let text = "a,\"b,c\",d\n";
+        let s = field_spans(text, 0, 3);
+        assert_eq!(&text[s[0].clone()], "a");
+        assert_eq!(&text[s[1].clone()], "\"b,c\"");
+        assert_eq!(&text[s[2].clone()], "d");
+    }
+
+    #[test]
+    fn quarter_ends() {
+        for d in ["2026-03-31", "2026-06-30", "2026-09-30", "2025-12-31"] {
+            assert!(is_quarter_end(d), "{d}");
+        }
+        for d in ["2026-03-30", "2026-07-01", "2026-02-28", "nope"] {
+            assert!(!is_quarter_end(d), "{d}");
+        }
+    }
+}
