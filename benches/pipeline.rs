@@ -36,5 +36,22 @@ fn stages(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, stages);
+/// A 10,000-row history (250 options × 40 quarters): read the CSV, then check the
+/// menu with the monitoring rules (watch states dated quarter by quarter).
+fn monitoring(c: &mut Criterion) {
+    let (menu, csv) = menulint::menu::synth::monitored(250, 40, 7);
+    let rules = RuleSet::builtin().expect("packs load");
+    let ev = Evaluation::new(&rules, "2026-11-25", &[]);
+    let history = SourceFile::new("history.csv", csv.as_str());
+    let source = SourceFile::new("monitored.toml", menu.as_str());
+    let file = menulint::menu::history::parse_csv(history.clone()).expect("valid history");
+    c.bench_function("monitoring: read a 10,000-row history CSV", |b| {
+        b.iter(|| menulint::menu::history::parse_csv(black_box(history.clone())))
+    });
+    c.bench_function("monitoring: check 250 options with 40 quarters each", |b| {
+        b.iter(|| check_source(&ev, Some(&file), black_box(source.clone())))
+    });
+}
+
+criterion_group!(benches, stages, monitoring);
 criterion_main!(benches);

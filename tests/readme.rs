@@ -114,3 +114,22 @@ fn the_package_holds_every_embedded_file() {
         );
     }
 }
+
+/// The README's watch list is the real output of the command it shows.
+#[test]
+fn readme_monitor_example_is_real_output() {
+    let readme = include_str!("../README.md");
+    let cmd = "menulint monitor sample-menus/monitoring/menu.toml --history sample-menus/monitoring/history.csv --as-of 2026-11-25\n";
+    let at = readme.find(cmd).expect("monitor command") + cmd.len();
+    let start = at + readme[at..].find("```text\n").expect("output block") + "```text\n".len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    let out = common::menulint()
+        .args(cmd.trim().split(' ').skip(1))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim_end(),
+        &readme[start..end]
+    );
+}

@@ -173,9 +173,13 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         packs: args.packs.clone(),
         monitoring: args.history.is_some(),
     };
-    let history = match super::load_history(args.history.as_deref(), args.max_file_size, color) {
-        Ok(h) => h,
-        Err(code) => return code,
+    // a broken history file is reported in every format asked for, like a broken menu
+    let (history, history_error) = match &args.history {
+        None => (None, None),
+        Some(p) => match menulint::engine::check::load_history(p, args.max_file_size) {
+            Ok(h) => (Some(std::sync::Arc::new(h)), None),
+            Err(report) => (None, Some(*report)),
+        },
     };
     let baseline = match &args.baseline {
         Some(p) => match read_baseline(p) {
@@ -228,7 +232,14 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         }
         opts.stdin = Some(text);
     }
-    let outcome = run_checks(&paths, &opts);
+    let outcome = match history_error {
+        Some(report) => menulint::engine::run::RunOutcome {
+            reports: vec![report],
+            catalog: Default::default(),
+            inputs: args.history.iter().cloned().collect(),
+        },
+        None => run_checks(&paths, &opts),
+    };
     let (reports, catalog) = (outcome.reports, outcome.catalog);
     // nothing is written over an input, and no two outputs share a file
     let mut outputs: Vec<&Path> = targets.iter().filter_map(|t| t.1.as_deref()).collect();

@@ -13,11 +13,25 @@ pub struct GenerateArgs {
     /// Directory to write `menu-NNNNNN.toml` files into (created if missing).
     #[arg(long)]
     out: PathBuf,
+    /// Instead: write `monitored.toml` with this many options and `history.csv`
+    /// with 40 quarters for each.
+    #[arg(long, value_name = "OPTIONS")]
+    monitored: Option<usize>,
 }
 
 pub fn run(args: GenerateArgs) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         return super::usage_error(&format!("cannot create {}: {e}", args.out.display()));
+    }
+    if let Some(n) = args.monitored {
+        let (menu, csv) = menulint::menu::synth::monitored(n, 40, args.seed);
+        for (name, text) in [("monitored.toml", menu), ("history.csv", csv)] {
+            let path = args.out.join(name);
+            if let Err(e) = std::fs::write(&path, text) {
+                return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+            }
+        }
+        return 0;
     }
     for i in 0..args.count {
         let path = args.out.join(format!("menu-{i:06}.toml"));

@@ -154,6 +154,7 @@ pub fn check_named(
         run::load_policy(near, opts).map_err(|reports| print_load_errors(&reports, color))?;
     let mut inputs = menus.to_vec();
     inputs.extend(policy.input_files());
+    inputs.extend(opts.check.history.as_ref().and_then(|h| h.path.clone()));
     let outputs: Vec<&std::path::Path> = output.into_iter().collect();
     menulint::output::check_outputs(&outputs, &inputs).map_err(|msg| usage_error(&msg))?;
     let reports = run::check_menus(&policy, menus, opts);

@@ -38,8 +38,6 @@ pub fn run(args: MonitorArgs) -> u8 {
         Ok(h) => h,
         Err(code) => return code,
     };
-    let mut inputs = vec![args.menu.clone()];
-    inputs.extend(args.history.iter().cloned());
     let opts = RunOptions {
         config: args.config.clone(),
         selection: Selection {
@@ -64,11 +62,6 @@ pub fn run(args: MonitorArgs) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if let Some(out) = &args.output {
-        if let Err(msg) = menulint::output::check_outputs(&[out.as_path()], &inputs) {
-            return super::usage_error(&msg);
-        }
-    }
     let report = &reports[0];
     let Some(menu) = report.menu.as_ref().filter(|_| report.checked) else {
         return super::print_load_errors(&reports[..1], false);

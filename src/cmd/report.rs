@@ -21,6 +21,9 @@ pub struct ReportArgs {
     /// The config file to use, instead of the nearest `menulint.toml` above the menu.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Quarterly monitoring figures (CSV): adds the watch list to the report.
+    #[arg(long, value_name = "FILE.csv")]
+    history: Option<PathBuf>,
     /// Print when the report was generated: `SOURCE_DATE_EPOCH` if set, else now.
     /// Without it the report has no timestamp, so the same inputs give the same bytes.
     #[arg(long)]
@@ -71,8 +74,24 @@ type Document = fn(
 
 fn document(args: ReportArgs, build: Document) -> u8 {
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let history = match super::load_history(
+        args.history.as_deref(),
+        menulint::menu::load::DEFAULT_MAX_FILE_SIZE,
+        false,
+    ) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
     let opts = RunOptions {
         config: args.config.clone(),
+        selection: menulint::policy::Selection {
+            monitoring: history.is_some(),
+            ..Default::default()
+        },
+        check: menulint::engine::check::CheckOptions {
+            history,
+            ..Default::default()
+        },
         as_of: as_of.clone(),
         keep_source: true,
         keep_menu: true,

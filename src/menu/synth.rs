@@ -215,6 +215,45 @@ pub fn menu(seed: u64) -> String {
     s
 }
 
+/// A menu of `options` plain funds and a history CSV of `quarters` quarters for each,
+/// ending 2026-09-30, for monitoring benchmarks: some options trail their benchmark.
+pub fn monitored(options: usize, quarters: usize, seed: u64) -> (String, String) {
+    let mut rng = Rng::new(seed);
+    let mut menu = String::from(
+        "schema_version = 1\n\n[plan]\nname = \"Monitored Plan\"\nsponsor = \"Example Sponsor\"\n",
+    );
+    let mut csv = String::from(
+        "option,quarter,return_1y_pct,benchmark_1y_pct,return_3y_pct,benchmark_3y_pct,return_5y_pct,benchmark_5y_pct,peer_rank_pct,sharpe_3y,peer_median_sharpe_3y,expense_ratio_pct\n",
+    );
+    // quarter ends, oldest first, ending 2026-09-30
+    let ends = ["03-31", "06-30", "09-30", "12-31"];
+    let last = 2026 * 4 + 2;
+    let dates: Vec<String> = (0..quarters)
+        .map(|k| {
+            let q = last - (quarters - 1 - k);
+            format!("{}-{}", q / 4, ends[q % 4])
+        })
+        .collect();
+    for i in 0..options {
+        menu.push_str(&format!(
+            "\n[[options]]\nid = \"fund-{i}\"\nname = \"Fund {i}\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nexpense_ratio_pct = 0.5\nurl = \"https://example.com/funds/{i}\"\n\n[options.performance]\nreturn_1y_pct = 8.0\nreturn_5y_pct = 7.0\nreturn_10y_pct = 6.0\n"
+        ));
+        let lag = if rng.chance(0.2) { -1.0 } else { 0.5 };
+        for d in &dates {
+            let b = 5.0 + rng.below(600) as f64 / 100.0;
+            csv.push_str(&format!(
+                "fund-{i},{d},{:.2},{b:.2},{:.2},{b:.2},{:.2},{b:.2},{},{:.2},0.6,0.50\n",
+                b + lag,
+                b + lag,
+                b + lag,
+                1 + rng.below(100),
+                0.3 + rng.below(60) as f64 / 100.0,
+            ));
+        }
+    }
+    (menu, csv)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

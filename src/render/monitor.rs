@@ -106,24 +106,24 @@ pub fn watch_chart(o: &OptionStatus) -> Option<String> {
 
 /// One option's line for the Markdown and HTML templates.
 #[derive(Serialize)]
-pub(super) struct Row<'a> {
-    id: &'a str,
-    name: &'a str,
+pub(super) struct Row {
+    id: String,
+    name: String,
     status: Status,
     status_label: &'static str,
     since: String,
     quarters_on_watch: usize,
-    reasons: &'a [crate::engine::monitor::Reason],
+    reasons: Vec<crate::engine::monitor::Reason>,
     latest: Figures,
     chart: Option<String>,
 }
 
-pub(super) fn rows(options: &[OptionStatus]) -> Vec<Row<'_>> {
+pub(super) fn rows(options: &[OptionStatus]) -> Vec<Row> {
     options
         .iter()
         .map(|o| Row {
-            id: &o.id,
-            name: &o.name,
+            id: o.id.clone(),
+            name: o.name.clone(),
             status: o.status,
             status_label: o.status.label(),
             since: o
@@ -131,7 +131,7 @@ pub(super) fn rows(options: &[OptionStatus]) -> Vec<Row<'_>> {
                 .as_deref()
                 .map_or(String::new(), |s| format!("{} ({s})", quarter_label(s))),
             quarters_on_watch: o.quarters_on_watch,
-            reasons: &o.reasons,
+            reasons: o.reasons.clone(),
             latest: figures(o),
             chart: watch_chart(o),
         })
@@ -145,7 +145,7 @@ struct Data<'a> {
     menu_path: &'a str,
     as_of: &'a str,
     counts: Counts,
-    options: Vec<Row<'a>>,
+    options: Vec<Row>,
 }
 
 /// Renders the watch list in one format.

@@ -34,6 +34,8 @@ struct Data {
     options: Vec<OptionRow>,
     findings: Vec<BasisSection>,
     waivers: Vec<WaiverRow>,
+    /// The watch list, when the monitoring rules ran (else empty: no section).
+    watch: Vec<super::monitor::Row>,
     audit: Audit,
 }
 
@@ -577,6 +579,11 @@ pub fn report(
         .collect();
 
     let audit = audit(policy, source);
+    let watch = if r.watch.is_empty() {
+        Vec::new()
+    } else {
+        super::monitor::rows(&crate::engine::monitor::statuses(r, &policy.rules))
+    };
 
     let data = Data {
         version: env!("CARGO_PKG_VERSION"),
@@ -594,6 +601,7 @@ pub fn report(
         options,
         findings: sections(groups.into_values().collect()),
         waivers,
+        watch,
         audit,
     };
     let (name, source) = match format {

@@ -1,0 +1,382 @@
+//! Monitoring: the history CSV (every bad row located), the watch list's statuses,
+//! `menulint monitor` in each format, and missing data never passing.
+
+mod common;
+
+use common::{check_json, menulint, rules_of, write_in, AS_OF};
+use serde_json::Value;
+
+const MENU: &str = "sample-menus/monitoring/menu.toml";
+const HISTORY: &str = "sample-menus/monitoring/history.csv";
+
+fn monitor(args: &[&str]) -> (i32, String) {
+    let out = menulint()
+        .args(["monitor", "--as-of", AS_OF])
+        .args(args)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8"),
+    )
+}
+
+fn monitor_json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out) = monitor(&all);
+    (code, serde_json::from_str(&out).expect("JSON"))
+}
+
+/// Each option's (id, status, since, quarters on watch).
+fn statuses(json: &Value) -> Vec<(String, String, Option<String>, u64)> {
+    json["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_owned(),
+                o["status"].as_str().unwrap().to_owned(),
+                o["since"].as_str().map(str::to_owned),
+                o["quarters_on_watch"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_sample_gives_the_stated_statuses() {
+    let (code, json) = monitor_json(&[MENU, "--history", HISTORY]);
+    assert_eq!(
+        code, 1,
+        "an option recommended for replacement fails the run"
+    );
+    let s = |id: &str, status: &str, since: Option<&str>, q: u64| {
+        (
+            id.to_owned(),
+            status.to_owned(),
+            since.map(str::to_owned),
+            q,
+        )
+    };
+    assert_eq!(
+        statuses(&json),
+        [
+            s("tdf-2045", "ok", None, 0),
+            s("largecap", "ok", None, 0),
+            s("growth", "on-watch", Some("2026-06-30"), 2),
+            s("intl", "replacement-recommended", Some("2024-12-31"), 8),
+            s("bond", "ok", None, 0),
+        ]
+    );
+    assert_eq!(json["summary"]["replace"], 1);
+    assert_eq!(json["options"][3]["latest"]["quarter"], "2026-09-30");
+}
+
+#[test]
+fn monitor_human_output() {
+    let (code, out) = monitor(&[MENU, "--history", HISTORY]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("monitor_sample_human", out);
+}
+
+#[test]
+fn monitor_markdown_and_html_chart_the_options_on_watch() {
+    let (_, md) = monitor(&["--format", "markdown", MENU, "--history", HISTORY]);
+    insta::assert_snapshot!("monitor_sample_markdown", md);
+    let (_, html) = monitor(&["--format", "html", MENU, "--history", HISTORY]);
+    // one trend chart each for the option on watch and the one to replace
+    assert_eq!(html.matches("<svg").count(), 2, "{html}");
+    assert!(html.contains("Example Growth Fund: 3-year return against its benchmark"));
+    assert!(html.contains(r#"class="status-replacement-recommended""#));
+}
+
+#[test]
+fn check_with_history_runs_the_monitoring_rules_and_without_it_does_not() {
+    let (code, json) = check_json(&[MENU, "--history", HISTORY]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_of(&json),
+        ["MON001", "MON002", "MON006", "MON001", "MON002", "MON003", "MON006", "MON008"]
+    );
+    let (code, json) = check_json(&[MENU]);
+    assert_eq!(
+        (code, rules_of(&json).len()),
+        (0, 0),
+        "opt-in without history"
+    );
+}
+
+/// A menu with one option and a history CSV; returns the JSON check of both.
+fn check_csv(csv: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "menu.toml",
+        r#"schema_version = 1
+[plan]
+name = "P"
+sponsor = "S"
+[[options]]
+id = "core"
+name = "Core Fund"
+ticker = "CORX"
+vehicle = "mutual_fund"
+asset_class = "us_equity"
+url = "https://example.com/core"
+expense_ratio_pct = 0.1
+[options.performance]
+return_1y_pct = 1.0
+return_5y_pct = 1.0
+return_10y_pct = 1.0
+"#,
+    );
+    let history = write_in(dir.path(), "history.csv", csv);
+    check_json(&[&menu, "--history", &history])
+}
+
+/// (message, line, column) of each finding of the first file.
+fn located(json: &Value) -> Vec<(String, u64, u64)> {
+    json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+const HEADER: &str = "option,quarter,return_3y_pct,benchmark_3y_pct,peer_rank_pct\n";
+
+#[test]
+fn every_bad_row_is_an_error_at_its_cell() {
+    let cases: &[(&str, &str, u64, u64)] = &[
+        (
+            "core,2026-13-31,1,2,40\n",
+            "`quarter`: \"2026-13-31\" is not a \"date\"",
+            2,
+            6,
+        ),
+        ("core,2026-09-30,n/a,2,40\n", "is not a number", 2, 17),
+        ("core,2026-09-30,7.5%,2,40\n", "is not a number", 2, 17),
+        ("core,2026-09-30,1,2,40.5\n", "is not a whole number", 2, 21),
+        ("core,2026-09-30,1,2,0\n", "`peer_rank_pct`", 2, 21),
+        (
+            "nope,2026-09-30,1,2,40\n",
+            "`nope` is not an option of",
+            2,
+            1,
+        ),
+        (
+            "core,2026-09-30,1,2,40\ncore,2026-09-30,1,2,40\n",
+            "quarter 2026-09-30 appears twice for this option (first at line 2)",
+            3,
+            6,
+        ),
+        (
+            "core,2026-09-30,1,2,40\ncore,2026-06-30,1,2,40\n",
+            "quarter 2026-06-30 comes after 2026-09-30: quarters are out of order",
+            3,
+            6,
+        ),
+        (
+            "core,2026-08-31,1,2,40\n",
+            "2026-08-31 is not a quarter end",
+            2,
+            6,
+        ),
+        (
+            "core,2026-09-30,1,2,40,9\n",
+            "this row has 6 cells; the header names 5 columns",
+            2,
+            24,
+        ),
+        (",2026-09-30,1,2,40\n", "this row names no option", 2, 1),
+    ];
+    for (rows, message, line, column) in cases {
+        let (code, json) = check_csv(&format!("{HEADER}{rows}"));
+        assert_eq!(code, 2, "{rows}");
+        let found = located(&json);
+        assert!(
+            found
+                .iter()
+                .any(|(m, l, c)| m.contains(message) && l == line && c == column),
+            "{rows}: want {message:?} at {line}:{column}, got {found:?}"
+        );
+    }
+}
+
+#[test]
+fn header_mistakes_are_located_too() {
+    let (code, json) = check_csv("option,quartr,return_3y_pct\ncore,2026-09-30,1\n");
+    assert_eq!(code, 2);
+    let found = located(&json);
+    assert!(found.contains(&("unknown history column `quartr`".to_owned(), 1, 8)));
+    assert!(found
+        .iter()
+        .any(|(m, _, _)| m == "the header has no `quarter` column"));
+    assert_eq!(
+        json["files"][0]["findings"][0]["help"],
+        "did you mean `quarter`?"
+    );
+    let (code, json) = check_csv("");
+    assert_eq!(code, 2);
+    assert!(located(&json)[0].0.contains("has no header row"));
+}
+
+#[test]
+fn comments_blank_lines_quotes_and_tickers_are_read() {
+    let csv = "# illustrative\noption,quarter,return_3y_pct,benchmark_3y_pct,peer_group\n\
+               \"CORX\",2026-06-30,1,2,\"Large Blend, US\"\n\ncorx,2026-09-30,1,2,x\n";
+    let (_, json) = check_csv(csv);
+    assert_eq!(json["files"][0]["checked"], true, "{json}");
+}
+
+#[test]
+fn history_inside_the_menu_is_checked_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "menu.toml",
+        r#"schema_version = 1
+[plan]
+name = "P"
+sponsor = "S"
+[[options]]
+id = "core"
+name = "Core Fund"
+vehicle = "mutual_fund"
+asset_class = "us_equity"
+[[options.history]]
+quarter = 2026-09-30
+[[options.history]]
+quarter = 2026-06-30
+"#,
+    );
+    let (code, json) = check_json(&[&menu]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        located(&json),
+        [(
+            "quarter 2026-06-30 comes after 2026-09-30: quarters are out of order".to_owned(),
+            13,
+            11
+        )]
+    );
+}
+
+#[test]
+fn history_joins_one_menu_only() {
+    let (code, json) = check_json(&["sample-menus", "--history", HISTORY]);
+    assert_eq!(code, 2);
+    assert!(json["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("--history joins one menu's options"));
+}
+
+#[test]
+fn missing_or_stale_history_never_passes() {
+    // no history at all: the option cannot be judged
+    let (code, json) = monitor_json(&[MENU]);
+    assert_eq!(code, 1);
+    assert!(statuses(&json).iter().all(|s| s.1 == "no-data"), "{json}");
+    // a year later the same history is stale
+    let out = menulint()
+        .args(["monitor", "--format", "json", "--as-of", "2027-11-25"])
+        .args([MENU, "--history", HISTORY])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let tdf = &json["options"][0];
+    assert_eq!(tdf["status"], "no-data");
+    assert!(tdf["reasons"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("has no figures after 2026-09-30; the quarter ended 2027-09-30 is due"));
+}
+
+#[test]
+fn a_waived_replacement_stays_on_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(MENU).unwrap()
+        + "\n[[waivers]]\nrule = \"MON008\"\noption = \"intl\"\nreason = \"New manager given until Q2 2027 (minutes 2026-10-14)\"\napproved_by = \"Investment Committee\"\nexpires = 2027-06-30\n";
+    let menu = write_in(dir.path(), "menu.toml", text);
+    let (code, json) = monitor_json(&[&menu, "--history", HISTORY]);
+    assert_eq!(code, 0, "{json}");
+    let intl = &json["options"][3];
+    assert_eq!(intl["status"], "on-watch");
+    let waived: Vec<&Value> = intl["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["waived"].is_string())
+        .collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["rule"], "MON008");
+}
+
+#[test]
+fn option_names_cannot_inject_into_monitor_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(MENU).unwrap().replace(
+        "Example Growth Fund",
+        // a TOML escape: the menu holds a real ESC character
+        "<script>alert(1)</script> \\u001b[31m| **x** |",
+    );
+    let menu = write_in(dir.path(), "menu.toml", text);
+    let (_, html) = monitor(&["--format", "html", &menu, "--history", HISTORY]);
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
+    let (_, human) = monitor(&[&menu, "--history", HISTORY]);
+    assert!(!human.contains('\u{1b}') && human.contains("\\u{1b}"));
+    let (_, md) = monitor(&["--format", "markdown", &menu, "--history", HISTORY]);
+    assert!(!md.contains("| **x** |"), "{md}");
+}
+
+#[test]
+fn the_report_gains_a_watch_list_with_trend_charts_only_with_history() {
+    let report = |extra: &[&str]| {
+        let out = menulint()
+            .args(["report", "--as-of", AS_OF, MENU])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let html = report(&["--history", HISTORY]);
+    assert!(html.contains(r#"<section id="watch">"#));
+    assert_eq!(
+        html.matches(": 3-year return against its benchmark</title>")
+            .count(),
+        2
+    );
+    assert!(html.contains("Q4 2024 (2024-12-31)"));
+    assert!(!report(&[]).contains(r#"id="watch""#));
+}
+
+#[test]
+fn no_output_overwrites_the_history_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = write_in(dir.path(), "h.csv", std::fs::read(HISTORY).unwrap());
+    for cmd in ["monitor", "report"] {
+        let out = menulint()
+            .args([cmd, MENU, "--history", &history, "--output", &history])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert_eq!(
+            std::fs::read(&history).unwrap(),
+            std::fs::read(HISTORY).unwrap()
+        );
+    }
+}
