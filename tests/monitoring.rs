@@ -380,3 +380,15 @@ fn no_output_overwrites_the_history_file() {
         );
     }
 }
+
+#[test]
+fn a_brokerage_window_is_not_on_the_watch_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(MENU).unwrap()
+        + "\n[[options]]\nid = \"window\"\nname = \"Self-directed brokerage window\"\nvehicle = \"brokerage_window\"\nasset_class = \"other\"\nurl = \"https://example.com/window\"\n";
+    let menu = write_in(dir.path(), "menu.toml", text);
+    let (code, json) = monitor_json(&[&menu, "--history", HISTORY]);
+    assert_eq!(code, 1, "intl is still to be replaced");
+    let ids: Vec<String> = statuses(&json).into_iter().map(|s| s.0).collect();
+    assert_eq!(ids, ["tdf-2045", "largecap", "growth", "intl", "bond"]);
+}

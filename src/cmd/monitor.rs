@@ -66,7 +66,7 @@ pub fn run(args: MonitorArgs) -> u8 {
     let Some(menu) = report.menu.as_ref().filter(|_| report.checked) else {
         return super::print_load_errors(&reports[..1], false);
     };
-    let list = statuses(report, &policy.rules);
+    let list = statuses(report, &policy);
     let watched = Watched {
         plan: &menu.plan.name,
         menu_path: &report.path,

@@ -5,7 +5,7 @@
 use super::FileReport;
 use crate::diag::{Finding, Monitor, Severity};
 use crate::menu::Quarter;
-use crate::rules::RuleSet;
+use crate::policy::Policy;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -64,8 +64,11 @@ pub struct OptionStatus {
     pub history: Vec<Quarter>,
 }
 
-/// The watch list of a checked menu. Every option is listed, in menu order.
-pub fn statuses(report: &FileReport, rules: &RuleSet) -> Vec<OptionStatus> {
+/// The watch list of a checked menu: every designated option, in menu order (a
+/// brokerage window is not one, 29 CFR 2550.404a-5(h)(4), unless the config says so).
+pub fn statuses(report: &FileReport, policy: &Policy) -> Vec<OptionStatus> {
+    let rules = &policy.rules;
+    let windows_are_options = policy.config.brokerage_windows_are_options;
     let Some(menu) = &report.menu else {
         return Vec::new();
     };
@@ -84,6 +87,7 @@ pub fn statuses(report: &FileReport, rules: &RuleSet) -> Vec<OptionStatus> {
     menu.options
         .iter()
         .enumerate()
+        .filter(|(_, o)| windows_are_options || o.vehicle != "brokerage_window")
         .map(|(i, o)| {
             let mine: Vec<&Finding> = report
                 .findings

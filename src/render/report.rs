@@ -582,7 +582,7 @@ pub fn report(
     let watch = if r.watch.is_empty() {
         Vec::new()
     } else {
-        super::monitor::rows(&crate::engine::monitor::statuses(r, &policy.rules))
+        super::monitor::rows(&crate::engine::monitor::statuses(r, policy))
     };
 
     let data = Data {
