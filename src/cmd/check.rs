@@ -28,6 +28,16 @@ pub struct CheckArgs {
     /// monitoring rules in force.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
+    /// Check lineup exports (.csv, .xlsx, .xls, .ods) named on the command line through
+    /// this mapping: a file, or a preset (recordkeeper, vendor).
+    #[arg(long, value_name = "MAPPING")]
+    map: Option<String>,
+    /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
+    #[arg(long, value_name = "NAME", requires = "map")]
+    sheet: Option<String>,
+    /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
+    #[arg(long, value_name = "PLAN.toml", requires = "map")]
+    plan: Option<PathBuf>,
     /// Leave files matching this glob out of directory runs (repeatable); adds to the
     /// config's `exclude`.
     #[arg(long, value_name = "GLOB")]
@@ -181,6 +191,14 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             Err(report) => (None, Some(*report)),
         },
     };
+    let lineup = match super::lineup_options(
+        args.map.as_deref(),
+        args.sheet.as_deref(),
+        args.plan.as_deref(),
+    ) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let baseline = match &args.baseline {
         Some(p) => match read_baseline(p) {
             Ok(b) => Some(b),
@@ -195,6 +213,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         check: CheckOptions {
             max_file_size: args.max_file_size,
             history,
+            lineup,
         },
         // the human and SARIF outputs quote the menu's lines; the others only locate them
         keep_source: formats.contains(&Format::Human) || formats.contains(&Format::Sarif),

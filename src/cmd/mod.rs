@@ -3,6 +3,7 @@
 mod check;
 mod diff;
 mod generate;
+mod import;
 mod init;
 mod monitor;
 mod report;
@@ -21,13 +22,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check menus against the policy rules.
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Compare a proposed menu with the current one: options, plan figures, findings.
     Diff(diff::DiffArgs),
     /// Write the compliance report for the fiduciary committee (HTML or Markdown).
     Report(report::ReportArgs),
     /// Write the committee's selection dossier: each option's six-factor record.
     Dossier(report::ReportArgs),
+    /// Convert a recordkeeper or data-vendor lineup export (CSV, XLSX, XLS, ODS) to a menu.
+    Import(import::ImportArgs),
     /// The watch list: each option's monitoring status from its quarterly history.
     Monitor(monitor::MonitorArgs),
     /// List the rules in force.
@@ -74,12 +77,13 @@ impl Color {
 
 pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
     match cli.command {
-        Command::Check(args) => check::run(args, matches.subcommand_matches("check")),
+        Command::Check(args) => check::run(*args, matches.subcommand_matches("check")),
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Dossier(args) => report::dossier(args),
         Command::Monitor(args) => monitor::run(args),
+        Command::Import(args) => import::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),
@@ -173,6 +177,86 @@ pub fn load_history(
             .map(|h| Some(std::sync::Arc::new(h)))
             .map_err(|report| print_load_errors(std::slice::from_ref(&report), color)),
     }
+}
+
+/// Reads `--map` (a preset's name or a file), `--sheet` and `--plan` for lineup
+/// exports; a bad mapping or plan file is reported (exit code 2).
+pub fn lineup_options(
+    map: Option<&str>,
+    sheet: Option<&str>,
+    plan: Option<&std::path::Path>,
+) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, u8> {
+    use menulint::diag::FileErrors;
+    use menulint::engine::FileReport;
+    use menulint::menu::lineup;
+    let Some(map) = map else {
+        return Ok(None);
+    };
+    let fail = |name: &str, source, findings| {
+        print_load_errors(
+            &[FileReport::from_errors(FileErrors::new(
+                name, source, findings,
+            ))],
+            false,
+        )
+    };
+    let source = match lineup::preset(map) {
+        Some(s) => s,
+        None => {
+            let path = std::path::Path::new(map);
+            match menulint::menu::load::read_source(path, 1 << 20) {
+                Ok(s) => s,
+                Err(f) => {
+                    let mut f = *f;
+                    if !path.exists() {
+                        f.help = Some(format!(
+                            "--map takes a mapping file or a preset: {}",
+                            lineup::PRESETS
+                                .iter()
+                                .map(|(n, _)| *n)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                    return Err(fail(map, None, vec![f]));
+                }
+            }
+        }
+    };
+    let mapping = lineup::parse_mapping(source.clone())
+        .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
+    let plan = match plan {
+        Some(p) => {
+            let src = menulint::menu::load::read_source(p, 1 << 20)
+                .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
+            lineup::parse_plan(&src).map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?
+        }
+        None => match &mapping.plan {
+            Some(plan) => {
+                let mut top = toml::Table::new();
+                top.insert("plan".into(), toml::Value::Table(plan.clone()));
+                top
+            }
+            None => {
+                return Err(usage_error(
+                    "a lineup becomes a menu with a plan: give --plan PLAN.toml (a [plan] table with name and sponsor), or [plan] in the mapping",
+                ))
+            }
+        },
+    };
+    let mapping_name = if lineup::preset(map).is_some() {
+        format!("the {map} mapping preset")
+    } else {
+        map.to_owned()
+    };
+    Ok(Some(std::sync::Arc::new(
+        menulint::engine::check::LineupOptions {
+            mapping,
+            sheet: sheet.map(str::to_owned),
+            plan,
+            mapping_name,
+        },
+    )))
 }
 
 /// Prints the reports of a rule set that failed to load; exit code 2.

@@ -48,6 +48,7 @@ pub fn run(args: MonitorArgs) -> u8 {
         check: CheckOptions {
             max_file_size: args.max_file_size,
             history,
+            lineup: None,
         },
         keep_menu: true,
         ..RunOptions::default()

@@ -13,6 +13,7 @@ pub enum Code {
     Schema,
     HoldingsCycle,
     History,
+    Lineup,
     Config,
     RulePack,
     Authority,
@@ -24,7 +25,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for listings and the uniqueness test.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::Io,
         Code::Encoding,
         Code::TooLarge,
@@ -33,6 +34,7 @@ impl Code {
         Code::Schema,
         Code::HoldingsCycle,
         Code::History,
+        Code::Lineup,
         Code::Config,
         Code::RulePack,
         Code::Authority,
@@ -53,6 +55,7 @@ impl Code {
             Code::Schema => "menulint::schema",
             Code::HoldingsCycle => "menulint::holdings-cycle",
             Code::History => "menulint::history",
+            Code::Lineup => "menulint::lineup",
             Code::Config => "menulint::config",
             Code::RulePack => "menulint::rule-pack",
             Code::Authority => "menulint::authority",
@@ -73,6 +76,7 @@ impl Code {
             Code::TooDeep => "values nest deeper than any menu needs",
             Code::Schema => "a menu does not match the menu format (JSON Schema)",
             Code::HoldingsCycle => "look-through holdings lead back to where they started",
+            Code::Lineup => "a lineup export or its mapping cannot be read as a menu: a missing column, an unknown value, a bad figure, a duplicate fund",
             Code::History => "a monitoring history row is wrong: a bad value, an unknown option, or a quarter repeated or out of order",
             Code::Config => "a menulint.toml config is wrong",
             Code::RulePack => "a rule pack is wrong",

@@ -225,6 +225,8 @@ pub struct Finding {
     pub span: Option<Span>,
     /// Where the primary label points; absent for errors with no place (an unreadable file).
     pub location: Option<Location>,
+    /// The spreadsheet cell, for a lineup export: `Funds!D14`, or `14:4` in a CSV.
+    pub cell: Option<String>,
     /// Short text under the primary label.
     pub label: Option<String>,
     /// What to do; input errors only (a rule's help is in its [`RuleInfo`]).
@@ -268,6 +270,7 @@ impl Finding {
             option: None,
             span,
             location,
+            cell: None,
             label: None,
             help: None,
             labels: Vec::new(),
@@ -389,6 +392,8 @@ impl Serialize for Finding {
             #[serde(flatten)]
             location: Option<Location>,
             #[serde(skip_serializing_if = "Option::is_none")]
+            cell: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
             label: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             help: Option<&'a str>,
@@ -415,6 +420,7 @@ impl Serialize for Finding {
             path: &self.path,
             option: self.option.as_deref(),
             location: self.location,
+            cell: self.cell.as_deref(),
             label: self.label.as_deref(),
             help: self.help_text(),
             citation: self.citation(),

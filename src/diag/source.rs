@@ -48,6 +48,14 @@ impl SourceFile {
         &self.name
     }
 
+    /// The same text under another name (sharing it, not copying it).
+    pub fn renamed(&self, name: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            ..self.clone()
+        }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

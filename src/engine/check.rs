@@ -5,6 +5,7 @@ use super::FileReport;
 use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
 use crate::menu::exposure::look_through;
 use crate::menu::history::{self, HistoryFile};
+use crate::menu::lineup::{self, Lineup, Mapping};
 use crate::menu::load::{parse, read_source, Document};
 use crate::menu::schema::validate;
 use crate::menu::Menu;
@@ -19,6 +20,19 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Monitoring history from a CSV file, joined to the menu's options.
     pub history: Option<Arc<HistoryFile>>,
+    /// How to read lineup exports (CSV, XLSX…) named in the run.
+    pub lineup: Option<Arc<LineupOptions>>,
+}
+
+/// A lineup's mapping, the sheet to read and the plan the menu gets.
+#[derive(Debug, Clone)]
+pub struct LineupOptions {
+    pub mapping: Mapping,
+    pub sheet: Option<String>,
+    /// The generated menu's top level besides its options: `[plan]`, `[[waivers]]`.
+    pub plan: toml::Table,
+    /// How the mapping is named in the generated menu's header.
+    pub mapping_name: String,
 }
 
 impl Default for CheckOptions {
@@ -26,16 +40,63 @@ impl Default for CheckOptions {
         CheckOptions {
             max_file_size: crate::menu::load::DEFAULT_MAX_FILE_SIZE,
             history: None,
+            lineup: None,
         }
     }
 }
 
-/// Checks one menu file.
+/// Checks one menu file, or a lineup export through its mapping.
 pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileReport {
+    if lineup::is_lineup(path) {
+        let name = crate::diag::display_path(path);
+        let Some(lo) = &opts.lineup else {
+            let f = Finding::input_error(
+                Code::Lineup,
+                format!("{name} is a lineup export: it needs a mapping"),
+                None,
+                None,
+            )
+            .with_help("give --map MAPPING.toml (or a preset: --map recordkeeper, --map vendor)");
+            return FileReport::not_checked(&name, None, vec![f]);
+        };
+        return match lineup::read(path, &lo.mapping, lo.sheet.as_deref(), opts.max_file_size) {
+            Ok(l) => check_lineup(ev, &l, lo),
+            Err((source, errors)) => FileReport::not_checked(&name, source, errors),
+        };
+    }
     match read_source(path, opts.max_file_size) {
         Ok(source) => check_source(ev, opts.history.as_deref(), source),
         Err(f) => FileReport::not_checked(&crate::diag::display_path(path), None, vec![*f]),
     }
+}
+
+/// Checks a lineup as the menu `import` would write, then points every finding at
+/// the cell (or row) it comes from.
+pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileReport {
+    let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
+    let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
+    report.source = Some(l.source.clone());
+    let place = |path: &MenuPath| match path.option_index() {
+        Some(i) => l.locate(i, &path.below_option().to_string()),
+        None => Some(l.header()),
+    };
+    for f in &mut report.findings {
+        if f.span.is_none() {
+            continue;
+        }
+        if let Some((span, cell)) = place(&f.path) {
+            f.span = Some(span);
+            f.location = Some(Lineup::location(&cell));
+            f.cell = Some(cell.to_string());
+        }
+        for label in &mut f.labels {
+            if let Some((span, cell)) = place(&label.path) {
+                label.span = span;
+                label.location = Lineup::location(&cell);
+            }
+        }
+    }
+    report
 }
 
 /// Reads and checks a monitoring history CSV (`--history`).

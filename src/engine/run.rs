@@ -433,9 +433,18 @@ fn is_not_a_menu(path: &Path) -> bool {
     let read = std::fs::File::open(path)
         .and_then(|f| f.take(8 * 1024).read_to_string(&mut head))
         .is_ok();
-    read && head.lines().map(str::trim).any(|l| {
-        l == "[pack]" || l.starts_with("packs =") || l.starts_with("extends =") || l == "[[rules]]"
-    })
+    let lines = || head.lines().map(str::trim);
+    // a rule pack, a config, a lineup mapping; or a plan file for `import`
+    // ([plan] alone: a menu always has a schema_version and options)
+    read && (lines().any(|l| {
+        l == "[pack]"
+            || l.starts_with("packs =")
+            || l.starts_with("extends =")
+            || l == "[[rules]]"
+            || l == "[columns]"
+            || l == "[lineup]"
+    }) || (lines().any(|l| l == "[plan]")
+        && !lines().any(|l| l.starts_with("schema_version") || l == "[[options]]")))
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {

@@ -94,7 +94,7 @@ fn error(source: &SourceFile, span: Span, msg: String, label: &str) -> Finding {
 
 /// Where each field of each record starts and ends in the text: the csv crate gives
 /// a record's position, not its fields', and findings point at the cell.
-fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
+pub(crate) fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut spans = Vec::with_capacity(count);
     let mut i = start;

@@ -95,9 +95,14 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    let handler = GraphicalReportHandler::new_themed(theme.clone())
         .with_width(style.width)
         .with_links(false);
+    // a lineup's finding names its cell (`lineup.xlsx:Funds!D14`), not a text position
+    let cell_handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .without_primary_span_start();
     let mut out = String::new();
     for report in reports {
         let source = report.source.as_ref().map(safe_source);
@@ -120,15 +125,27 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
                 (None, Some(c)) => Some(terminal(&c)),
                 (None, None) => None,
             };
+            let named = |s: &SourceFile| match &finding.cell {
+                Some(cell) => s.renamed(format!("{path}:{}", terminal(cell))),
+                None => s.clone(),
+            };
             let diag = Diag {
                 finding,
                 message: terminal(&finding.message),
-                source: source.clone().filter(|_| finding.span.is_some()),
+                source: source
+                    .as_ref()
+                    .filter(|_| finding.span.is_some())
+                    .map(named),
                 help,
             };
             if finding.span.is_none() {
                 out.push_str(&format!("{path}: "));
             }
+            let handler = if finding.cell.is_some() {
+                &cell_handler
+            } else {
+                &handler
+            };
             // writing into a String cannot fail
             let _ = handler.render_report(&mut out, &diag);
             out.push('\n');

@@ -1,0 +1,78 @@
+//! `menulint import`
+
+use menulint::diag::FileErrors;
+use menulint::engine::FileReport;
+use menulint::menu::lineup;
+use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The lineup export: .csv, .xlsx, .xlsm, .xls or .ods.
+    lineup: PathBuf,
+    /// The mapping: a file, or a preset (recordkeeper, vendor).
+    #[arg(long, value_name = "MAPPING", required_unless_present = "print_map")]
+    map: Option<String>,
+    /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// The plan the lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
+    #[arg(long, value_name = "PLAN.toml")]
+    plan: Option<PathBuf>,
+    /// Write the menu to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Instead: write a starter mapping from the lineup's header row.
+    #[arg(long)]
+    print_map: bool,
+    /// Largest lineup accepted, in bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+pub fn run(args: ImportArgs) -> u8 {
+    let name = menulint::diag::display_path(&args.lineup);
+    let failed = |(source, findings): lineup::ReadError| {
+        super::print_load_errors(
+            &[FileReport::from_errors(FileErrors::new(
+                &name, source, findings,
+            ))],
+            false,
+        )
+    };
+    let mut inputs = vec![args.lineup.clone()];
+    inputs.extend(args.plan.iter().cloned());
+    if let Some(m) = args.map.as_deref().filter(|m| lineup::preset(m).is_none()) {
+        inputs.push(PathBuf::from(m));
+    }
+    if let Some(out) = &args.output {
+        if let Err(msg) = menulint::output::check_outputs(&[out.as_path()], &inputs) {
+            return super::usage_error(&msg);
+        }
+    }
+    let text = if args.print_map {
+        match lineup::starter_mapping(&args.lineup, args.sheet.as_deref(), args.max_file_size) {
+            Ok(t) => t,
+            Err(e) => return failed(e),
+        }
+    } else {
+        let lo = match super::lineup_options(
+            args.map.as_deref(),
+            args.sheet.as_deref(),
+            args.plan.as_deref(),
+        ) {
+            Ok(Some(lo)) => lo,
+            Ok(None) => return super::usage_error("import needs --map (or --print-map)"),
+            Err(code) => return code,
+        };
+        let sheet = lo.sheet.as_deref();
+        match lineup::read(&args.lineup, &lo.mapping, sheet, args.max_file_size) {
+            Ok(l) => lineup::to_toml(&l, &lo.plan, &lo.mapping_name),
+            Err(e) => return failed(e),
+        }
+    };
+    match super::emit(&text, args.output.as_deref(), false) {
+        Ok(()) => menulint::engine::exit::CLEAN,
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,631 @@
+//! Lineup exports: `import` and `check --map` on CSV and XLSX, findings at their
+//! cells, and every bad input a clear located error (exit 2), never a panic.
+
+mod common;
+
+use common::{check_json, menulint, rules_of, write_in, AS_OF};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
+use serde_json::Value;
+use std::path::Path;
+
+const CSV: &str = "sample-menus/lineup/lineup.csv";
+const XLSX: &str = "sample-menus/lineup/lineup.xlsx";
+const PLAN: &str = "sample-menus/lineup/plan.toml";
+
+/// One cell of a test workbook.
+enum C<'a> {
+    S(&'a str),
+    N(f64),
+    Date(u16, u8, u8),
+    Formula(&'a str, &'a str),
+    Blank,
+}
+
+/// Writes a workbook with one sheet `sheet` of rows; the same rows give the same bytes.
+fn workbook(path: &Path, sheet: &str, rows: &[Vec<C>]) {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2026, 10, 1).unwrap();
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    let date_format = Format::new().set_num_format("mm/dd/yyyy");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                C::S(s) => drop(ws.write_string(r, c, *s).unwrap()),
+                C::N(n) => drop(ws.write_number(r, c, *n).unwrap()),
+                C::Date(y, m, d) => drop(
+                    ws.write_datetime_with_format(
+                        r,
+                        c,
+                        ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
+                        &date_format,
+                    )
+                    .unwrap(),
+                ),
+                C::Formula(f, result) => drop(
+                    ws.write_formula(r, c, Formula::new(*f).set_result(*result))
+                        .unwrap(),
+                ),
+                C::Blank => {}
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// The sample lineup as workbook rows: a title row, a blank row, the header, the
+/// funds (dates as dates, a formula for the total).
+fn sample_rows() -> Vec<Vec<C<'static>>> {
+    let text = std::fs::read_to_string(CSV).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut rows = vec![
+        vec![C::S(
+            "Acme Corp 401(k) Savings Plan — fund lineup as of 09/30/2026",
+        )],
+        vec![],
+    ];
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        let cells = rec
+            .iter()
+            .map(|v| {
+                let v: &'static str = Box::leak(v.to_owned().into_boxed_str());
+                if v.is_empty() {
+                    return C::Blank;
+                }
+                if v == "240,000,000" {
+                    return C::Formula("=SUM(H4:H9)", "240000000");
+                }
+                if let Ok(n) = v.replace(',', "").parse::<f64>() {
+                    if !v.contains('/') && !v.chars().any(char::is_alphabetic) {
+                        return C::N(n);
+                    }
+                }
+                let parts: Vec<&str> = v.split('/').collect();
+                if parts.len() == 3 && parts.iter().all(|p| p.parse::<u32>().is_ok()) {
+                    return C::Date(
+                        parts[2].parse().unwrap(),
+                        parts[0].parse().unwrap(),
+                        parts[1].parse().unwrap(),
+                    );
+                }
+                C::S(v)
+            })
+            .collect();
+        rows.push(cells);
+    }
+    rows
+}
+
+/// Regenerates sample-menus/lineup/lineup.xlsx from lineup.csv:
+/// `cargo test --test lineup -- --ignored regenerate`.
+#[test]
+#[ignore]
+fn regenerate_the_sample_workbook() {
+    workbook(Path::new(XLSX), "Funds", &sample_rows());
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = menulint().args(args).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        stderr,
+    )
+}
+
+/// (rule, cell, line, column) of every finding of the first file.
+fn cells(json: &Value) -> Vec<(String, String, u64, u64)> {
+    json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["cell"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn check_lineup(lineup: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![lineup, "--map", "recordkeeper", "--plan", PLAN];
+    args.extend_from_slice(extra);
+    check_json(&args)
+}
+
+#[test]
+fn the_sample_lineup_checks_with_findings_at_their_cells() {
+    let (code, json) = check_lineup(CSV, &[]);
+    assert_eq!(code, 1);
+    let row = |rule: &str| (rule.to_owned(), "7:1".to_owned(), 7, 1);
+    assert_eq!(cells(&json), [row("CRY006"), row("DIS005"), row("DIS006")]);
+    // the workbook gives the same findings at its cells: a title row and a blank row
+    // come first, and it has no blank row between funds
+    let (code, json) = check_lineup(XLSX, &[]);
+    assert_eq!(code, 1);
+    let row = |rule: &str| (rule.to_owned(), "Funds!A8".to_owned(), 8, 1);
+    assert_eq!(cells(&json), [row("CRY006"), row("DIS005"), row("DIS006")]);
+}
+
+#[test]
+fn import_then_check_gives_the_same_findings_as_checking_the_lineup() {
+    let dir = tempfile::tempdir().unwrap();
+    for lineup in [CSV, XLSX] {
+        let menu = dir.path().join("menu.toml");
+        let (code, _, _) = run(&[
+            "import",
+            lineup,
+            "--map",
+            "recordkeeper",
+            "--plan",
+            PLAN,
+            "--output",
+            menu.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0);
+        let (_, imported) = check_json(&[menu.to_str().unwrap()]);
+        let (_, direct) = check_lineup(lineup, &[]);
+        let strip = |json: &Value| -> Vec<(String, String, String)> {
+            json["files"][0]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["rule"].as_str().unwrap().to_owned(),
+                        f["message"].as_str().unwrap().to_owned(),
+                        f["fingerprint"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(strip(&imported), strip(&direct), "{lineup}");
+        assert_eq!(rules_of(&direct).len(), 3);
+    }
+}
+
+#[test]
+fn the_generated_menu_is_stable_and_names_its_rows() {
+    let import = |lineup: &str| {
+        let (code, out, _) = run(&["import", lineup, "--map", "recordkeeper", "--plan", PLAN]);
+        assert_eq!(code, 0);
+        out
+    };
+    let first = import(CSV);
+    assert_eq!(first, import(CSV), "byte-identical for the same input");
+    insta::assert_snapshot!("sample_lineup_import", first);
+    let from_xlsx = import(XLSX);
+    assert!(from_xlsx.contains("# sample-menus/lineup/lineup.xlsx Funds!4\n[[options]]"));
+    // the same options, whatever the export format
+    let options = |s: &str| {
+        s[s.find("[[options]]").unwrap()..]
+            .replace("Funds!", "row ")
+            .to_owned()
+    };
+    let skip_comments = |s: String| -> String {
+        s.lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        skip_comments(options(&first)),
+        skip_comments(options(&from_xlsx))
+    );
+}
+
+#[test]
+fn human_output_names_the_cell_and_quotes_the_row() {
+    let (code, out, _) = run(&[
+        "check",
+        "--as-of",
+        AS_OF,
+        XLSX,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("╭─[sample-menus/lineup/lineup.xlsx:Funds!A8]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("iShares Bitcoin Trust ETF,IBIT,46438F101,ETF"),
+        "{out}"
+    );
+    let (_, out, _) = run(&[
+        "check",
+        "--as-of",
+        AS_OF,
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    assert!(
+        out.contains("╭─[sample-menus/lineup/lineup.csv:7:1]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn sarif_regions_are_the_row_and_column() {
+    let (_, out, _) = run(&[
+        "check",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "sarif",
+        XLSX,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 8);
+    assert_eq!(region["startColumn"], 1);
+}
+
+/// Writes a CSV lineup in the recordkeeper layout with `rows` after the header and
+/// checks it; returns (exit code, JSON).
+fn check_rows(rows: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string(CSV).unwrap();
+    let header = header.lines().next().unwrap();
+    let csv = write_in(dir.path(), "l.csv", format!("{header}\n{rows}"));
+    check_lineup(&csv, &[])
+}
+
+/// (message, cell) of every finding of the first file.
+fn errors(json: &Value) -> Vec<(String, String)> {
+    json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().to_owned(),
+                f["cell"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const GOOD: &str = "Fidelity 500 Index Fund,FXAIX,315911750,Mutual Fund,Large Cap,Index,0.015,\"80,000,000\",Y,25.0,14.5,13.1,,S&P 500 Index,05/04/2011,https://example.com/fxaix";
+
+#[test]
+fn each_bad_value_is_an_error_at_its_cell() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // an unmapped value, with the closest suggested
+        (
+            "Mutual Fund",
+            "Mutal Fund",
+            "`vehicle`: \"Mutal Fund\" is not a value menulint knows",
+            "2:4",
+        ),
+        (
+            "0.015",
+            "n/a",
+            "`expense_ratio_pct`: \"n/a\" is not a number",
+            "2:7",
+        ),
+        (
+            "05/04/2011",
+            "2011-13-45",
+            "`inception_date`: \"2011-13-45\" is not a date",
+            "2:15",
+        ),
+        (
+            ",Y,",
+            ",Maybe,",
+            "`qdia`: \"Maybe\" is not yes or no",
+            "2:9",
+        ),
+    ];
+    for (from, to, message, cell) in cases {
+        let (code, json) = check_rows(&GOOD.replacen(from, to, 1));
+        assert_eq!(code, 2, "{to}");
+        let found = errors(&json);
+        assert!(
+            found.iter().any(|(m, c)| m == message && c == cell),
+            "{to}: want {message:?} at {cell}, got {found:?}"
+        );
+    }
+    let (_, json) = check_rows(&GOOD.replacen("Mutual Fund", "Mutal Fund", 1));
+    assert!(json["files"][0]["findings"][0]["help"]
+        .as_str()
+        .unwrap()
+        .starts_with("did you mean `Mutual Fund`?"));
+}
+
+#[test]
+fn a_duplicate_ticker_points_at_the_second_row() {
+    let (code, json) = check_rows(&format!(
+        "{GOOD}\n{}",
+        GOOD.replace("Fidelity 500", "Copy of 500")
+    ));
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors(&json),
+        [(
+            "ticker FXAIX appears again (first in row 2)".to_owned(),
+            "3:2".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn blank_rows_and_total_rows_are_not_funds() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string(CSV).unwrap();
+    let header = header.lines().next().unwrap();
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        format!(
+            "{header}\n\n{GOOD}\n,,,,,,,,,,,,,,,\n\nGrand Total,,,,,,,\"80,000,000\",,,,,,,,\n"
+        ),
+    );
+    let (code, out, _) = run(&["import", &csv, "--map", "recordkeeper", "--plan", PLAN]);
+    assert_eq!(code, 0);
+    assert_eq!(out.matches("[[options]]").count(), 1, "{out}");
+}
+
+#[test]
+fn a_missing_column_is_located_at_the_header_with_the_closest_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(CSV)
+        .unwrap()
+        .replacen("Fund Type", "Fund Typ", 1);
+    let csv = write_in(dir.path(), "l.csv", text);
+    let (code, json) = check_lineup(&csv, &[]);
+    assert_eq!(code, 2);
+    let f = &json["files"][0]["findings"][0];
+    assert_eq!(
+        f["message"],
+        "the header row has no column `Fund Type` (mapped to `vehicle`); did you mean `Fund Typ`?"
+    );
+    assert_eq!(f["cell"], "1:1");
+}
+
+#[test]
+fn windows_1252_exports_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string(CSV).unwrap();
+    let header = header.lines().next().unwrap();
+    let mut bytes = format!("{header}\n").into_bytes();
+    // "Société Générale Fund" in Windows-1252: é is one byte, 0xE9
+    bytes.extend(
+        GOOD.replace("Fidelity 500 Index Fund", "Soci\u{e9}t\u{e9} Fund")
+            .chars()
+            .map(|c| c as u32 as u8),
+    );
+    let csv = write_in(dir.path(), "l.csv", &bytes);
+    let (code, out, _) = run(&["import", &csv, "--map", "recordkeeper", "--plan", PLAN]);
+    assert_eq!(code, 0);
+    assert!(out.contains("name = \"Société Fund\""), "{out}");
+    assert!(out.contains("# The lineup was read as windows-1252 text."));
+}
+
+#[test]
+fn workbook_problems_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xlsx");
+    workbook(&good, "Funds", &sample_rows());
+    let good = good.to_str().unwrap();
+    // a sheet that does not exist, with the closest named
+    let (code, _, err) = run(&[
+        "import",
+        good,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+        "--sheet",
+        "Fund",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("has no sheet `Fund`; did you mean `Funds`?"),
+        "{err}"
+    );
+    assert!(err.contains("its sheets: Funds"), "{err}");
+    // an empty sheet
+    let empty = dir.path().join("empty.xlsx");
+    workbook(&empty, "Funds", &[]);
+    let (code, _, err) = run(&[
+        "import",
+        empty.to_str().unwrap(),
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("has no header row (sheet `Funds`): it is empty"),
+        "{err}"
+    );
+    // a corrupt workbook (a truncated file) and a file that is no workbook at all
+    let bytes = std::fs::read(good).unwrap();
+    let truncated = write_in(dir.path(), "cut.xlsx", &bytes[..bytes.len() / 2]);
+    let text = write_in(dir.path(), "text.xlsx", "not a workbook");
+    for bad in [truncated, text] {
+        let (code, _, err) = run(&["import", &bad, "--map", "recordkeeper", "--plan", PLAN]);
+        assert_eq!(code, 2, "{bad}");
+        assert!(err.contains("is not a readable workbook"), "{err}");
+    }
+    // a spreadsheet error in a formula cell
+    let mut rows = sample_rows();
+    rows[3][6] = C::Formula("=1/0", "#DIV/0!");
+    let errs = dir.path().join("errs.xlsx");
+    workbook(&errs, "Funds", &rows);
+    let (code, json) = check_lineup(errs.to_str().unwrap(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors(&json)[0],
+        (
+            "`expense_ratio_pct`: the cell holds a spreadsheet error (#DIV/0!)".to_owned(),
+            "Funds!G4".to_owned()
+        )
+    );
+}
+
+#[test]
+fn formula_cells_give_their_cached_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = sample_rows();
+    rows[3][7] = C::Formula("=100000000+10000000", "110000000");
+    let path = dir.path().join("f.xlsx");
+    workbook(&path, "Funds", &rows);
+    let (code, out, _) = run(&[
+        "import",
+        path.to_str().unwrap(),
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("assets_usd = 110000000\n"), "{out}");
+}
+
+#[test]
+fn print_map_writes_a_starter_mapping_that_imports() {
+    let (code, out, _) = run(&["import", XLSX, "--print-map"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("sample_lineup_print_map", out);
+    // used as written, it imports the sample as the preset does
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(dir.path(), "map.toml", &out);
+    let import = |map: &str| {
+        let (code, menu, err) = run(&["import", XLSX, "--map", map, "--plan", PLAN]);
+        assert_eq!(code, 0, "{err}");
+        menu.lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(import(&map), import("recordkeeper"));
+}
+
+#[test]
+fn mapping_mistakes_are_located_in_the_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Fund Name\"\nexpense_ratio = \"Net Expense Ratio (%)\"\nvehicle = { header = \"Fund Type\", values = { \"Mutual Fund\" = \"mutualfund\" } }\n",
+    );
+    let (code, _, err) = run(&["import", CSV, "--map", &map, "--plan", PLAN]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`expense_ratio` is not an option field of the menu format; did you mean `expense_ratio_pct`?"), "{err}");
+    assert!(
+        err.contains("maps \"Mutual Fund\" to \"mutualfund\", which is not one of"),
+        "{err}"
+    );
+    assert!(err.contains("nothing feeds `asset_class`"), "{err}");
+    let (code, _, err) = run(&["import", CSV, "--map", "recordkeepr", "--plan", PLAN]);
+    assert_eq!(code, 2);
+    assert!(err.contains("a preset: recordkeeper, vendor"), "{err}");
+}
+
+#[test]
+fn a_lineup_without_a_mapping_or_plan_is_refused() {
+    let (code, json) = check_json(&[CSV]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        json["files"][0]["findings"][0]["message"],
+        "sample-menus/lineup/lineup.csv is a lineup export: it needs a mapping"
+    );
+    let (code, _, err) = run(&["import", CSV, "--map", "recordkeeper"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("give --plan PLAN.toml"), "{err}");
+}
+
+#[test]
+fn cell_text_cannot_inject_into_outputs() {
+    let hostile = GOOD
+        .replace(
+            "Fidelity 500 Index Fund",
+            "\"<script>x</script> | **y** \u{1b}[31m\"",
+        )
+        .replace("Large Cap", "Digital Assets");
+    let dir = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string(CSV).unwrap();
+    let header = header.lines().next().unwrap();
+    let csv = write_in(dir.path(), "l.csv", format!("{header}\n{hostile}\n"));
+    let (_, human, _) = run(&[
+        "check",
+        "--as-of",
+        AS_OF,
+        &csv,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    assert!(!human.contains('\u{1b}'), "{human}");
+    let (_, md, _) = run(&[
+        "check",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "markdown",
+        &csv,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+    ]);
+    assert!(!md.contains("<script>") && !md.contains("| **y**"), "{md}");
+    // the generated TOML quotes the value: it stays one string
+    let (code, toml, _) = run(&["import", &csv, "--map", "recordkeeper", "--plan", PLAN]);
+    assert_eq!(code, 0);
+    let parsed: toml::Table = toml::from_str(&toml).unwrap();
+    assert_eq!(
+        parsed["options"][0]["name"].as_str().unwrap(),
+        "<script>x</script> | **y** \u{1b}[31m"
+    );
+}
+
+#[test]
+fn fraction_and_thousands_units_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nexpense_ratio_pct = { header = \"ER\", unit = \"fraction\" }\nassets_usd = { header = \"Assets ($000)\", unit = \"thousands\" }\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Name,ER,Assets ($000)\nA Fund,0.0045,\"1,250\"\nB Fund,0.12%,3\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("expense_ratio_pct = 0.45\nassets_usd = 1250000\n"),
+        "{out}"
+    );
+    // "0.12%" is a percent whatever the unit says
+    assert!(
+        out.contains("expense_ratio_pct = 0.12\nassets_usd = 3000\n"),
+        "{out}"
+    );
+}
