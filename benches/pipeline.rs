@@ -53,5 +53,22 @@ fn monitoring(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, stages, monitoring);
+/// A 5,000-row lineup export through the recordkeeper preset, to the menu TOML.
+fn import(c: &mut Criterion) {
+    use menulint::menu::lineup;
+    let csv = menulint::menu::synth::lineup_csv(5_000, 3);
+    let preset = lineup::preset("recordkeeper").expect("preset");
+    let mapping = lineup::parse_mapping(preset).expect("preset parses");
+    let mut plan = toml::Table::new();
+    plan.insert("plan".into(), toml::Value::Table(toml::Table::new()));
+    c.bench_function("import: a 5,000-row lineup to menu TOML", |b| {
+        b.iter(|| {
+            let l = lineup::read_csv_text("lineup.csv", black_box(&csv), &mapping)
+                .expect("valid lineup");
+            lineup::to_toml(&l, &plan, "recordkeeper")
+        })
+    });
+}
+
+criterion_group!(benches, stages, monitoring, import);
 criterion_main!(benches);

@@ -133,3 +133,29 @@ fn readme_monitor_example_is_real_output() {
         &readme[start..end]
     );
 }
+
+/// The README's lineup example is a block of the real output.
+#[test]
+fn readme_lineup_example_is_real_output() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("```text\nCRY006(qualified-custodian)")
+        .expect("lineup example")
+        + "```text\n".len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    let out = common::menulint()
+        .args([
+            "check",
+            "--as-of",
+            common::AS_OF,
+            "sample-menus/lineup/lineup.xlsx",
+            "--map",
+            "recordkeeper",
+            "--plan",
+            "sample-menus/lineup/plan.toml",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.starts_with(&readme[start..end]), "{out}");
+}

@@ -17,11 +17,22 @@ pub struct GenerateArgs {
     /// with 40 quarters for each.
     #[arg(long, value_name = "OPTIONS")]
     monitored: Option<usize>,
+    /// Instead: write `lineup.csv`, a lineup export of this many funds in the
+    /// recordkeeper preset's layout.
+    #[arg(long, value_name = "ROWS")]
+    lineup: Option<usize>,
 }
 
 pub fn run(args: GenerateArgs) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         return super::usage_error(&format!("cannot create {}: {e}", args.out.display()));
+    }
+    if let Some(n) = args.lineup {
+        let path = args.out.join("lineup.csv");
+        if let Err(e) = std::fs::write(&path, menulint::menu::synth::lineup_csv(n, args.seed)) {
+            return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+        }
+        return 0;
     }
     if let Some(n) = args.monitored {
         let (menu, csv) = menulint::menu::synth::monitored(n, 40, args.seed);

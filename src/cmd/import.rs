@@ -66,9 +66,13 @@ pub fn run(args: ImportArgs) -> u8 {
             Err(code) => return code,
         };
         let sheet = lo.sheet.as_deref();
-        match lineup::read(&args.lineup, &lo.mapping, sheet, args.max_file_size) {
-            Ok(l) => lineup::to_toml(&l, &lo.plan, &lo.mapping_name),
+        let l = match lineup::read(&args.lineup, &lo.mapping, sheet, args.max_file_size) {
+            Ok(l) => l,
             Err(e) => return failed(e),
+        };
+        match menulint::engine::check::import_lineup(&l, &lo) {
+            Ok(text) => text,
+            Err(errors) => return failed((Some(l.source.clone()), errors)),
         }
     };
     match super::emit(&text, args.output.as_deref(), false) {

@@ -76,11 +76,32 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
     let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
     let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
     report.source = Some(l.source.clone());
+    at_cells(&mut report.findings, l);
+    report
+}
+
+/// The menu `import` writes for a lineup, or what is wrong with it (each at its cell):
+/// the schema's checks on values the mapping let through (a ticker's pattern, a range).
+pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {
+    let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
+    let mut errors = match parse(SourceFile::new(l.source.name(), text.as_str())) {
+        Ok(doc) => validate(&doc),
+        Err(findings) => findings,
+    };
+    if errors.is_empty() {
+        return Ok(text);
+    }
+    at_cells(&mut errors, l);
+    Err(errors)
+}
+
+/// Points findings on the menu made from a lineup at the lineup's cells (or rows).
+fn at_cells(findings: &mut [Finding], l: &Lineup) {
     let place = |path: &MenuPath| match path.option_index() {
         Some(i) => l.locate(i, &path.below_option().to_string()),
         None => Some(l.header()),
     };
-    for f in &mut report.findings {
+    for f in findings {
         if f.span.is_none() {
             continue;
         }
@@ -96,7 +117,6 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
             }
         }
     }
-    report
 }
 
 /// Reads and checks a monitoring history CSV (`--history`).

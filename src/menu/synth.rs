@@ -254,6 +254,38 @@ pub fn monitored(options: usize, quarters: usize, seed: u64) -> (String, String)
     (menu, csv)
 }
 
+/// A lineup export of `rows` funds in the recordkeeper preset's layout (CSV), for
+/// import benchmarks.
+pub fn lineup_csv(rows: usize, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut s = String::from("Fund Name,Ticker,CUSIP,Fund Type,Asset Category,Management Style,Net Expense Ratio (%),Plan Assets ($),QDIA,1 Year,5 Year,10 Year,Since Inception,Benchmark,Inception Date,Fund Website\n");
+    let kinds = [
+        ("Mutual Fund", "Large Cap"),
+        ("Collective Trust", "Target Date"),
+        ("ETF", "International"),
+        ("Mutual Fund", "Bond"),
+        ("Stable Value", "Stable Value"),
+    ];
+    for i in 0..rows {
+        let (vehicle, class) = kinds[i % kinds.len()];
+        s.push_str(&format!(
+            "Example {class} Fund {i},X{},,{vehicle},{class},{},{:.2},\"{}\",{},{:.1},{:.1},{:.1},,Example Index {i},{}/{}/20{:02},https://example.com/funds/{i}\n",
+            super::lineup::column_letters(i as u32 + 1),
+            if rng.chance(0.5) { "Index" } else { "Active" },
+            0.02 + rng.below(90) as f64 / 100.0,
+            (1 + rng.below(900)) * 100_000,
+            if i == 1 { "Y" } else { "N" },
+            rng.below(300) as f64 / 10.0 - 5.0,
+            rng.below(150) as f64 / 10.0,
+            rng.below(120) as f64 / 10.0,
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.below(20),
+        ));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
