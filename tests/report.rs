@@ -30,7 +30,8 @@ fn markdown_report_snapshot() {
 fn html_report_has_every_section_and_the_right_numbers() {
     let html = report(WAIVED, "html");
     for id in [
-        "header", "summary", "charts", "options", "findings", "waivers", "audit",
+        "header", "summary", "charts", "options", "findings", "waivers", "signoff", "where",
+        "audit",
     ] {
         assert!(
             html.contains(&format!("<section id=\"{id}\">"))
@@ -57,15 +58,19 @@ fn html_report_has_every_section_and_the_right_numbers() {
         .find(r#"<div class="basis" id="findings-policy">"#)
         .expect("policy");
     assert!(law < policy);
-    let str001 = html.find("broad-range</h4>").unwrap();
-    let cry002 = html.find("qdia-crypto-cap</h4>").unwrap();
+    let str001 = html.find("STR001 broad-range").unwrap();
+    let cry002 = html.find("CRY002 qdia-crypto-cap").unwrap();
     assert!(law < str001 && str001 < policy && policy < cry002);
-    // findings carry citation, location and the source excerpt
-    assert!(html.contains("Source: Investment policy statement; 29 CFR 2550.404c-5(e)(4)"));
+    // findings carry their rule and citation; the location and the menu's line are in
+    // the appendix, under the finding's number
+    assert!(html.contains(
+        "CRY002 qdia-crypto-cap · Source: Investment policy statement; 29 CFR 2550.404c-5(e)(4)"
+    ));
     // (the template engine escapes `/` too)
     assert!(html.contains(
-        "tests&#x2f;menus&#x2f;waived.toml:118<span class=\"excerpt\">leverage = 3.0</span>"
+        "<tr id=\"where-F12\"><td>F12</td><td>SCO003</td><td class=\"mono\">tests&#x2f;menus&#x2f;waived.toml:118</td><td><span class=\"excerpt mono\">leverage = 3.0</span></td></tr>"
     ));
+    assert!(html.contains(r##"<td><a href="#where-F12">F12</a></td><td class="sev-error">error</td><td>ProShares UltraPro QQQ</td>"##));
     // the waiver, with status
     assert!(html.contains("<td>Investment Committee</td><td>2027-06-30</td><td>applied</td>"));
     // audit: the menu's SHA-256 and every pack's
@@ -157,6 +162,33 @@ fn report_to_a_file_and_refusal_of_a_broken_menu() {
     );
 }
 
+/// Measures the laid-out page: elements wider than the viewport, and the smallest text
+/// (SVG text scaled as drawn); the results land on `<body>` for `--dump-dom`.
+const MEASURE: &str = r#"<script>
+(() => {
+  const W = document.documentElement.clientWidth;
+  const wide = [];
+  let min = 1e9, where = '';
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.tagName === 'SCRIPT') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > W + 0.5) wide.push(el.tagName + ':' + Math.round(r.right));
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    if (el instanceof SVGGraphicsElement) {
+      const m = el.getScreenCTM();
+      size *= m ? m.a : 1;
+    } else if (el instanceof SVGElement) {
+      continue;
+    }
+    if (size < min) { min = size; where = el.tagName + ' ' + el.textContent.trim().slice(0, 30); }
+  }
+  document.body.setAttribute('data-width', W);
+  document.body.setAttribute('data-wide', wide.join(' '));
+  document.body.setAttribute('data-min-font', min.toFixed(2) + ' ' + where);
+})();
+</script></body>"#;
+
 /// Renders the report in headless Chromium to PNG and PDF; skipped where Chromium is absent.
 #[test]
 fn chromium_renders_the_report() {
@@ -218,6 +250,65 @@ fn chromium_renders_the_report() {
         "PDF of {} bytes",
         pdf_bytes.len()
     );
+    // the page count: every `/Type /Page` object (not `/Pages`)
+    let pages = [&b"/Type /Page"[..], b"/Type/Page"]
+        .iter()
+        .map(|pat| {
+            pdf_bytes
+                .windows(pat.len() + 1)
+                .filter(|w| w.starts_with(pat) && w[pat.len()] != b's')
+                .count()
+        })
+        .sum::<usize>();
+    eprintln!("the report prints on {pages} pages");
+    assert!(
+        (3..=14).contains(&pages),
+        "the problems menu's report prints on {pages} pages"
+    );
+    // printed on A4 and on Letter (14 mm margins): no element wider than the page,
+    // no text under 9 pt (12 CSS px), SVG chart text measured after scaling
+    for (paper, width) in [("A4", 688), ("Letter", 710)] {
+        let measured = dir.path().join(format!("measure-{paper}.html"));
+        let page = report("sample-menus/problems.toml", "html")
+            .replace("@media print {", "@media all {")
+            .replace("</body>", MEASURE);
+        std::fs::write(&measured, page).unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(chromium)
+            .args(flags)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args([
+                format!("--window-size={width},1200"),
+                "--hide-scrollbars".into(),
+                "--dump-dom".into(),
+            ])
+            .arg(format!("file://{}", measured.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let body = &dom[dom.find("<body").expect("body")..];
+        let body = &body[..body.find('>').unwrap()];
+        let attr = |name: &str| {
+            let at = body
+                .find(&format!("{name}=\""))
+                .unwrap_or_else(|| panic!("{name}: {body}"));
+            let rest = &body[at + name.len() + 2..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        assert_eq!(attr("data-width"), width.to_string(), "{paper}");
+        assert_eq!(attr("data-wide"), "", "{paper}: wider than the page");
+        let min: f64 = attr("data-min-font")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            min >= 12.0 - 0.2,
+            "{paper}: text of {} px",
+            attr("data-min-font")
+        );
+    }
     if let Ok(dir) = std::env::var("MENULINT_SCREENSHOT_DIR") {
         std::fs::copy(&png, Path::new(&dir).join("report.png")).unwrap();
     }
@@ -252,4 +343,86 @@ fn page_one_lists_the_decisions_and_options_tell_severities_apart() {
     // a sign-off block with lines to fill in
     assert!(html.contains(r#"<section id="signoff">"#));
     assert!(html.contains("<tr><th>Minutes reference</th><td>&nbsp;</td></tr>"));
+}
+
+#[test]
+fn findings_come_by_severity_then_option_with_locations_in_the_appendix() {
+    let html = report(WAIVED, "html");
+    let findings = &html[html.find(r#"<section id="findings">"#).unwrap()..];
+    let findings = &findings[..findings.find("</section>").unwrap()];
+    // within each basis: standing errors, then warnings, then waived; each in menu order
+    let rows: Vec<(&str, &str)> = findings
+        .split(r#"<tr class="finding"#)
+        .skip(1)
+        .map(|row| {
+            let sev = row.split(r#"<td class="sev-"#).nth(1).unwrap();
+            let sev = &sev[..sev.find('"').unwrap()];
+            let option = row.split("<td>").nth(2).unwrap();
+            (sev, &option[..option.find("</td>").unwrap()])
+        })
+        .collect();
+    assert_eq!(rows.len(), 15);
+    let order = |s: &str| {
+        ["error", "warning", "info", "waived"]
+            .iter()
+            .position(|x| *x == s)
+    };
+    let law = rows[..2].to_vec();
+    let policy = rows[2..].to_vec();
+    for part in [law, policy] {
+        assert!(
+            part.windows(2).all(|w| order(w[0].0) <= order(w[1].0)),
+            "{part:?}"
+        );
+    }
+    assert_eq!(rows[1], ("error", "Fidelity 500 Index Fund"));
+    assert_eq!(rows[14], ("waived", "Grayscale Bitcoin Trust ETF"));
+    // the body speaks plainly; the file and line are in the appendix only
+    assert!(!findings.contains("waived.toml:"));
+    let appendix = &html[html.find(r#"<section id="where">"#).unwrap()..];
+    assert_eq!(appendix.matches("<tr id=\"where-F").count(), 15);
+    // page one counts by severity
+    assert!(html.contains(
+        r#"<span class="sev-error">12 errors</span> · <span class="sev-warning">2 warnings</span>"#
+    ));
+}
+
+#[test]
+fn a_lineup_report_locates_findings_at_their_cells() {
+    let out = menulint()
+        .args([
+            "report",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "markdown",
+            "sample-menus/lineup/lineup.xlsx",
+            "--map",
+            "recordkeeper",
+            "--plan",
+            "sample-menus/lineup/plan.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("| F1 | CRY006 | `sample-menus/lineup/lineup.xlsx:Funds!A8` | `iShares Bitcoin Trust ETF,IBIT,"),
+        "{md}"
+    );
+}
+
+#[test]
+fn selection_and_watch_sections_appear_only_with_data() {
+    let html = report(WAIVED, "html");
+    assert!(!html.contains(r#"<section id="selection">"#));
+    assert!(!html.contains(r#"<section id="watch">"#));
+    let gaps = report("sample-menus/selection/gaps.toml", "html");
+    let section = &gaps[gaps.find(r#"<section id="selection">"#).expect("selection")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    // every option with a selection record, with its factors decided and open gaps
+    assert!(section.matches("<tr><td>").count() >= 2, "{section}");
+    assert!(section.contains(" of 6</td>"));
+    let md = report("sample-menus/selection/gaps.toml", "markdown");
+    assert!(md.contains("## Selection evidence"));
 }

@@ -11,10 +11,13 @@ pub struct Bar {
     pub cap: Option<f64>,
 }
 
-/// A horizontal bar chart; bars over their cap are drawn in the warning colour.
+/// A horizontal bar chart; bars over their cap are drawn in the warning colour. Each
+/// value and its cap are written in a column of their own, right of the bars, so no
+/// label can sit on a bar, a cap line or another label.
 pub fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
-    let (label_w, chart_w, row_h, top) = (190.0, 380.0, 26.0, 34.0);
-    let width = label_w + chart_w + 90.0;
+    let (label_w, chart_w, row_h, top) = (190.0, 330.0, 26.0, 34.0);
+    let values_x = label_w + chart_w + 14.0;
+    let width = values_x + 146.0;
     let height = top + row_h * bars.len().max(1) as f64 + 12.0;
     let max = bars
         .iter()
@@ -37,14 +40,18 @@ pub fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
         let over = b.cap.is_some_and(|c| b.value > c + 1e-9);
         let fill = if over { "#c0392b" } else { "#2e6da4" };
         svg.push_str(&format!(
-            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{label_w}" y="{y}" width="{w:.2}" height="18" fill="{fill}"/><text x="{vx:.2}" y="{ty}">{value}{unit}</text>"#,
+            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{label_w}" y="{y}" width="{w:.2}" height="18" fill="{fill}"/><text x="{values_x}" y="{ty}">{value}{unit}{cap}</text>"#,
             lx = label_w - 8.0,
-            ty = y + 13.0,
-            label = esc(&b.label),
+            ty = y + 14.0,
+            label = esc(&truncate(&b.label, 22)),
             w = (x(b.value) - label_w).max(0.0),
-            vx = x(b.value) + 6.0,
             value = format_number(b.value),
             unit = esc(unit),
+            cap = b.cap.map_or(String::new(), |c| format!(
+                " (cap {}{})",
+                format_number(c),
+                esc(unit)
+            )),
         ));
         if let Some(c) = b.cap {
             svg.push_str(&format!(
@@ -59,6 +66,17 @@ pub fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// A label cut to `max` characters (with an ellipsis), so it stays in its column.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// One line of a trend chart: a name, a colour, a dash pattern, and a value per quarter
@@ -235,5 +253,14 @@ mod tests {
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
         assert_eq!(svg.matches("#c0392b").count(), 1);
         assert_eq!(svg.matches("<line").count(), 2);
+        // each value and its cap in the column right of the bars
+        assert!(
+            svg.contains(r#"<text x="534" y="48">6% (cap 5%)</text>"#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<text x="534" y="74">1% (cap 5%)</text>"#),
+            "{svg}"
+        );
     }
 }

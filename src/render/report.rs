@@ -33,6 +33,10 @@ struct Data {
     charts: Vec<Chart>,
     options: Vec<OptionRow>,
     findings: Vec<BasisSection>,
+    /// Where each finding is (file:line, or sheet!cell), by its number: the appendix.
+    locations: Vec<Where>,
+    /// Each option's selection record, when the menu has any (else no section).
+    selection: Vec<SelectionRow>,
     waivers: Vec<WaiverRow>,
     /// The watch list, when the monitoring rules ran (else empty: no section).
     watch: Vec<super::monitor::Row>,
@@ -93,27 +97,43 @@ struct BasisSection {
     key: &'static str,
     heading: &'static str,
     note: &'static str,
-    groups: Vec<RuleGroup>,
-}
-
-#[derive(Serialize, Clone)]
-struct RuleGroup {
-    id: String,
-    name: String,
-    severity: String,
-    citation: String,
-    summary: String,
     items: Vec<Item>,
 }
 
+/// One finding in plain language; its technical location is in the appendix.
 #[derive(Serialize, Clone)]
 struct Item {
+    /// `F3`: the number the appendix lists it under.
+    n: String,
     severity: String,
-    message: String,
     option: String,
+    message: String,
+    todo: String,
+    rule: String,
+    source: String,
+    waiver: Option<String>,
+}
+
+/// Appendix: where a finding is.
+#[derive(Serialize)]
+struct Where {
+    n: String,
+    rule: String,
     at: String,
     excerpt: String,
-    waiver: Option<String>,
+}
+
+/// An option's selection record in brief.
+#[derive(Serialize)]
+struct SelectionRow {
+    option: String,
+    reviewed_on: String,
+    reviewed_by: String,
+    minutes: String,
+    /// How many of the six factors carry a determination.
+    factors: usize,
+    /// Selection findings standing on the option.
+    gaps: usize,
 }
 
 #[derive(Serialize)]
@@ -216,7 +236,7 @@ fn count(findings: &[&Finding]) -> Counts {
 
 /// Splits rule groups into legal requirements, investment policy, and menulint's own
 /// findings (waivers, input), in that order, leaving out empty sections.
-fn sections(groups: Vec<(Option<Basis>, RuleGroup)>) -> Vec<BasisSection> {
+fn sections(items: Vec<(Option<Basis>, Item)>) -> Vec<BasisSection> {
     let mut out = Vec::new();
     for (basis, key, heading, note) in [
         (
@@ -238,17 +258,17 @@ fn sections(groups: Vec<(Option<Basis>, RuleGroup)>) -> Vec<BasisSection> {
             "Findings about the committee's waivers and the menu file itself.",
         ),
     ] {
-        let groups: Vec<RuleGroup> = groups
+        let items: Vec<Item> = items
             .iter()
             .filter(|(b, _)| *b == basis)
-            .map(|(_, g)| g.clone())
+            .map(|(_, i)| i.clone())
             .collect();
-        if !groups.is_empty() {
+        if !items.is_empty() {
             out.push(BasisSection {
                 key,
                 heading,
                 note,
-                groups,
+                items,
             });
         }
     }
@@ -532,38 +552,117 @@ pub fn report(
         })
         .collect();
 
-    let mut groups: BTreeMap<String, (Option<Basis>, RuleGroup)> = BTreeMap::new();
-    for f in &all {
-        let (_, g) = groups.entry(f.id().to_owned()).or_insert_with(|| {
-            let group = RuleGroup {
-                id: f.id().to_owned(),
-                name: f.name().to_owned(),
-                severity: f.severity.to_string(),
-                citation: f.citation().unwrap_or_default().to_owned(),
-                summary: f
-                    .rule()
-                    .map(|r| r.summary.clone())
-                    .or_else(|| f.code().map(|c| c.description().to_owned()))
-                    .unwrap_or_default(),
-                items: Vec::new(),
-            };
-            (f.basis(), group)
-        });
+    // legal requirements, then policy, then the rest; within each by severity (standing
+    // errors first, waived last), then option in menu order (the plan first), then
+    // rule; numbered in that order for the appendix
+    let index_of = |f: &Finding| {
+        f.option
+            .as_deref()
+            .and_then(|id| menu.options.iter().position(|o| o.id == id))
+    };
+    let rank = |f: &Finding| match (&f.waiver, f.severity) {
+        (Some(_), _) => 3,
+        (None, Severity::Error) => 0,
+        (None, Severity::Warning) => 1,
+        (None, Severity::Info) => 2,
+    };
+    let mut ordered: Vec<&Finding> = all.clone();
+    let basis_rank = |f: &Finding| match f.basis() {
+        Some(Basis::Law) => 0,
+        Some(Basis::Policy) => 1,
+        None => 2,
+    };
+    ordered.sort_by_key(|f| (basis_rank(f), rank(f), index_of(f), f.id().to_owned()));
+    let option_name = |f: &Finding| {
+        index_of(f)
+            .and_then(|i| menu.options.get(i))
+            .map_or_else(|| "The plan".to_owned(), |o| o.name.clone())
+    };
+    let mut items = Vec::new();
+    let mut locations = Vec::new();
+    for (k, f) in ordered.iter().enumerate() {
+        let n = format!("F{}", k + 1);
         let line = f.location.map_or(0, |l| l.line);
-        g.items.push(Item {
-            severity: f.severity.to_string(),
-            message: f.message.clone(),
-            option: f.option.clone().unwrap_or_else(|| "plan".into()),
-            at: format!("{}:{line}", r.path),
+        let at = match (&f.cell, f.location) {
+            (Some(cell), _) => format!("{}:{cell}", r.path),
+            (None, Some(l)) => format!("{}:{}", r.path, l.line),
+            (None, None) => r.path.clone(),
+        };
+        locations.push(Where {
+            n: n.clone(),
+            rule: f.id().to_owned(),
+            at,
             excerpt: source.line_text(line).trim().to_owned(),
-            waiver: f.waiver.as_ref().map(|w| {
-                format!(
-                    "waived: {} — {}, expires {}",
-                    w.reason, w.approved_by, w.expires
-                )
-            }),
         });
+        items.push((
+            f.basis(),
+            Item {
+                n,
+                severity: if f.waiver.is_some() {
+                    "waived".to_owned()
+                } else {
+                    f.severity.to_string()
+                },
+                option: option_name(f),
+                message: f.message.clone(),
+                todo: f.help_text().unwrap_or_default().to_owned(),
+                rule: if f.name().is_empty() {
+                    f.id().to_owned()
+                } else {
+                    format!("{} {}", f.id(), f.name())
+                },
+                source: f.citation().unwrap_or_default().to_owned(),
+                waiver: f.waiver.as_ref().map(|w| {
+                    format!(
+                        "waived: {} — {}, expires {}",
+                        w.reason, w.approved_by, w.expires
+                    )
+                }),
+            },
+        ));
     }
+
+    // the selection record of each option that has one
+    let selection = menu
+        .options
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let s = o.selection.as_ref()?;
+            let text = |k: &str| {
+                s.get(k).map_or("—".to_owned(), |v| {
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                })
+            };
+            let factors = [
+                "performance",
+                "fees",
+                "liquidity",
+                "valuation",
+                "benchmark",
+                "complexity",
+            ]
+            .iter()
+            .filter(|f| s.get(**f).and_then(|v| v.get("determination")).is_some())
+            .count();
+            let gaps = all
+                .iter()
+                .filter(|f| {
+                    f.waiver.is_none()
+                        && f.path.option_index() == Some(i)
+                        && f.path.below_option().to_string().starts_with("selection")
+                })
+                .count();
+            Some(SelectionRow {
+                option: o.name.clone(),
+                reviewed_on: text("reviewed_on"),
+                reviewed_by: text("reviewed_by"),
+                minutes: text("minutes"),
+                factors,
+                gaps,
+            })
+        })
+        .collect();
 
     let waivers = r
         .waivers
@@ -599,7 +698,9 @@ pub fn report(
         packs,
         charts,
         options,
-        findings: sections(groups.into_values().collect()),
+        findings: sections(items),
+        locations,
+        selection,
         waivers,
         watch,
         audit,
