@@ -130,7 +130,7 @@ fn mutated_menus_never_panic_or_break_a_rule() {
 
 #[test]
 fn mutated_rule_packs_never_panic() {
-    let env = cel_env();
+    let env = std::sync::Arc::new(cel_env());
     let seeds: Vec<String> = menulint::rules::BUILTIN_PACKS
         .iter()
         .map(|(_, t)| t.to_string())

@@ -93,3 +93,25 @@ fn examples_fail_and_pass_as_they_say_at_the_right_line() {
     }
     assert!(ran >= 2 * rules.rules().count(), "only {ran} examples ran");
 }
+
+/// Built-in packs compile on first use: every rule, templates too, must compile.
+#[test]
+fn every_built_in_rule_compiles_with_its_templates() {
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    let mut n = 0;
+    for rule in rules.all_rules() {
+        let c = rule
+            .compiled()
+            .unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        let templates = [&c.message, &c.at]
+            .into_iter()
+            .chain(c.label.iter())
+            .chain(c.also.iter().flat_map(|a| [&a.at, &a.label]));
+        for t in templates {
+            t.force()
+                .unwrap_or_else(|e| panic!("{}: template {:?}: {e}", rule.id, t.source()));
+        }
+        n += 1;
+    }
+    assert!(n >= 48, "{n} rules");
+}

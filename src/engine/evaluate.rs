@@ -572,10 +572,10 @@ fn run(
     };
     match result {
         Ok((finding, measured)) => {
-            if let (Some(m), Some(spec)) = (measured.filter(|_| measures), &rule.measure) {
+            if let (Some(m), Some(figure)) = (measured.filter(|_| measures), &rule.measure_figure) {
                 out.measurements.push(Measurement {
                     rule: rule.info.clone(),
-                    figure: spec.figure.clone(),
+                    figure: figure.clone(),
                     option: pair.index,
                     value: m.value,
                     limit: m.limit,
@@ -637,6 +637,10 @@ fn fire(
     spans: &SpanIndex,
     source: &SourceFile,
 ) -> Result<(Option<Finding>, Option<Measured>), ExecutionError> {
+    let info = &rule.info;
+    let rule = rule
+        .compiled()
+        .map_err(|e| ExecutionError::function_error("compile", e))?;
     // `when` guards the `let` bindings, which may only make sense once it holds
     if let Some(when) = &rule.when {
         if !when.eval_bool(&ctx)? {
@@ -693,8 +697,8 @@ fn fire(
     let mut f = Finding::input_error(Code::RuleEval, message, Some(source), span)
         .with_path(path)
         .with_label(label)
-        .with_severity(rule.severity);
-    f.origin = crate::diag::Origin::Rule(rule.info.clone());
+        .with_severity(info.severity);
+    f.origin = crate::diag::Origin::Rule(info.clone());
     f.labels = labels;
     f.measured = measured;
     Ok((Some(f), measured))
@@ -704,7 +708,7 @@ fn fire(
 /// lets doubling a string would otherwise exhaust memory and abort.
 pub const MAX_VALUE_SIZE: usize = 1 << 20;
 
-fn bind_lets(rule: &Rule, ctx: &mut Context) -> Result<(), ExecutionError> {
+fn bind_lets(rule: &crate::rules::Compiled, ctx: &mut Context) -> Result<(), ExecutionError> {
     use cel::common::types::{CelList, CelMap};
     for (name, expr) in &rule.lets {
         let v = expr.eval_val(ctx)?;

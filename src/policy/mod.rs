@@ -225,6 +225,7 @@ fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<File
             rule.enabled = false;
         }
     }
+    set.prepare();
     Ok(set)
 }
 

@@ -106,13 +106,13 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "Logic (CEL):");
-    if let Some(w) = &rule.when {
-        let _ = writeln!(out, "  when:  {}", w.source);
+    if let Some(w) = &rule.logic.when {
+        let _ = writeln!(out, "  when:  {}", w.get_ref());
     }
-    for (name, e) in &rule.lets {
-        let _ = writeln!(out, "  let {name} = {}", e.source);
+    for (name, e) in &rule.logic.lets {
+        let _ = writeln!(out, "  let {name} = {}", e.get_ref());
     }
-    let _ = writeln!(out, "  check: {}\n", rule.check.source);
+    let _ = writeln!(out, "  check: {}\n", rule.logic.check.get_ref());
     for (i, ex) in examples.iter().enumerate() {
         let verdict = if ex.fails() { "fails" } else { "passes" };
         let claim = if ex.claims_to_fail { "fails" } else { "passes" };

@@ -11,7 +11,8 @@ pub use crate::diag::Scope;
 pub use expr::{format_number, format_value, Expr};
 pub use functions::{label, register as register_functions};
 pub use pack::{
-    cel_env, load_pack, toml_to_json, Also, Example, Measure, Pack, PackHeader, Rule, BUILTIN_PACKS,
+    cel_env, load_pack, toml_to_json, Also, Compiled, Example, Logic, Measure, Pack, PackHeader,
+    Rule, BUILTIN_PACKS,
 };
 pub use template::Template;
 
@@ -73,10 +74,19 @@ impl RuleSet {
         let env = Arc::new(cel_env());
         let mut packs = Vec::new();
         let mut failed = Vec::new();
-        // parsing CEL is most of a single-menu run: the packs compile side by side
+        // parsing CEL is most of a single-menu run: a built-in pack's rules compile
+        // when first used (see `prepare`), a sponsor's packs side by side now
         let loaded: Vec<_> = sources
             .into_par_iter()
-            .map(|source| (source.clone(), load_pack(&env, source)))
+            .map(|source| {
+                let builtin = BUILTIN_PACKS.iter().any(|(_, t)| *t == source.text());
+                let pack = if builtin {
+                    pack::load_pack_deferred(&env, source.clone())
+                } else {
+                    load_pack(&env, source.clone())
+                };
+                (source, pack)
+            })
             .collect();
         for (source, loaded) in loaded {
             match loaded {
@@ -118,6 +128,15 @@ impl RuleSet {
     }
 
     /// The rules in force (enabled).
+    /// Compiles every rule in force, side by side, so evaluation never waits on the
+    /// CEL parser; rules that are off never compile.
+    pub fn prepare(&self) {
+        let rules: Vec<&Rule> = self.rules().collect();
+        rules.par_iter().for_each(|r| {
+            let _ = r.compiled();
+        });
+    }
+
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.all_rules().filter(|r| r.enabled)
     }

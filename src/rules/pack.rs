@@ -9,7 +9,7 @@ use crate::diag::{
 use cel::Env;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use toml::Spanned;
 
 /// The packs shipped in the binary, by name.
@@ -151,25 +151,22 @@ impl Example {
     }
 }
 
-/// A compiled rule. Its texts are an [`RuleInfo`] that findings share.
-#[derive(Debug)]
+/// A rule: its texts (an [`RuleInfo`] that findings share), its parameters, and its
+/// CEL, compiled once — when the pack loads for a sponsor's pack (so a mistake is
+/// reported at load), on first use for a built-in pack (tested here, and most of a
+/// one-menu run would otherwise go to compiling rules that are off or never fire).
 pub struct Rule {
     pub info: Arc<RuleInfo>,
     /// Parameters with their effective values.
     pub params: BTreeMap<String, serde_json::Value>,
     /// Parameters as the pack sets them, before any config override.
     pub defaults: BTreeMap<String, serde_json::Value>,
-    pub lets: Vec<(String, Expr)>,
-    /// Whether `check` reads a `let`; when not, the lets wait until the check fails, as
-    /// only the message needs them.
-    pub check_uses_lets: bool,
-    pub when: Option<Expr>,
-    pub check: Expr,
-    pub message: Template,
-    pub at: Template,
-    pub label: Option<Template>,
-    pub also: Vec<Also>,
-    pub measure: Option<Measure>,
+    /// The rule's CEL as written.
+    pub logic: Logic,
+    /// What a `measure` measures, in words.
+    pub measure_figure: Option<String>,
+    compiled: OnceLock<Result<Compiled, String>>,
+    env: Arc<Env>,
     pub examples: Vec<Example>,
     /// False when the config or the command line switched the rule off.
     pub enabled: bool,
@@ -178,6 +175,157 @@ pub struct Rule {
     pub span: Span,
     /// `file:line` of the `[[rules]]` header, for messages.
     pub location: String,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.info.id).finish()
+    }
+}
+
+/// A rule's CEL as written, with where each piece is in its pack.
+#[derive(Debug, Clone)]
+pub struct Logic {
+    pub lets: Vec<(String, Spanned<String>)>,
+    pub when: Option<Spanned<String>>,
+    pub check: Spanned<String>,
+    pub measure: Option<(Spanned<String>, Spanned<String>)>,
+    pub message: Spanned<String>,
+    pub at: Spanned<String>,
+    pub label: Option<Spanned<String>>,
+    pub also: Vec<(Spanned<String>, Spanned<String>)>,
+}
+
+/// A rule's CEL, compiled.
+#[derive(Debug)]
+pub struct Compiled {
+    pub lets: Vec<(String, Expr)>,
+    /// Whether `check` reads a `let`; when not, the lets wait until the check fails, as
+    /// only the message needs them.
+    pub check_uses_lets: bool,
+    pub when: Option<Expr>,
+    pub check: Expr,
+    pub measure: Option<Measure>,
+    pub message: Template,
+    pub at: Template,
+    pub label: Option<Template>,
+    pub also: Vec<Also>,
+}
+
+impl Rule {
+    /// The rule's compiled CEL; compiles it on first use.
+    pub fn compiled(&self) -> Result<&Compiled, String> {
+        self.compiled
+            .get_or_init(|| {
+                compile_logic(&self.env, &self.logic, self.measure_figure.as_deref()).map_err(
+                    |errors| {
+                        errors
+                            .into_iter()
+                            .map(|(_, m)| m)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    },
+                )
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Compiles a rule's CEL (templates too, unless `defer_templates`); every error with
+/// its span.
+fn compile_logic(
+    env: &Arc<Env>,
+    logic: &Logic,
+    figure: Option<&str>,
+) -> Result<Compiled, Vec<(Span, String)>> {
+    compile_with(env, logic, figure, true)
+}
+
+fn compile_with(
+    env: &Arc<Env>,
+    logic: &Logic,
+    figure: Option<&str>,
+    defer_templates: bool,
+) -> Result<Compiled, Vec<(Span, String)>> {
+    let mut errors = Vec::new();
+    let mut expr = |s: &Spanned<String>| match Expr::compile(env, s.get_ref(), s.span()) {
+        Ok(e) => Some(e),
+        Err(msg) => {
+            errors.push((s.span(), format!("invalid CEL expression: {msg}")));
+            None
+        }
+    };
+    let lets: Vec<(String, Option<Expr>)> = logic
+        .lets
+        .iter()
+        .map(|(k, v)| (k.clone(), expr(v)))
+        .collect();
+    let when = logic.when.as_ref().map(&mut expr);
+    let check = expr(&logic.check);
+    let measure = logic.measure.as_ref().map(|(v, l)| (expr(v), expr(l)));
+    let mut template = |s: &Spanned<String>| -> Option<Template> {
+        if defer_templates {
+            return Some(Template::deferred(env.clone(), s.get_ref(), s.span()));
+        }
+        match Template::compile(env, s.get_ref(), s.span()) {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                errors.push((s.span(), format!("invalid template: {msg}")));
+                None
+            }
+        }
+    };
+    let message = template(&logic.message);
+    let at = template(&logic.at);
+    let label = logic.label.as_ref().map(&mut template);
+    let also: Vec<(Option<Template>, Option<Template>)> = logic
+        .also
+        .iter()
+        .map(|(a, l)| (template(a), template(l)))
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let missing = || {
+        vec![(
+            logic.check.span(),
+            "the rule could not be compiled".to_owned(),
+        )]
+    };
+    let lets: Vec<(String, Expr)> = lets
+        .into_iter()
+        .map(|(k, e)| e.map(|e| (k, e)))
+        .collect::<Option<_>>()
+        .ok_or_else(missing)?;
+    let check = check.ok_or_else(missing)?;
+    let when = when.map_or(Ok(None), |w| w.map(Some).ok_or_else(missing))?;
+    let label = label.map_or(Ok(None), |l| l.map(Some).ok_or_else(missing))?;
+    let also = also
+        .into_iter()
+        .map(|(a, l)| Some(Also { at: a?, label: l? }))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(missing)?;
+    let measure = match measure {
+        None => None,
+        Some((Some(value), Some(limit))) => Some(Measure {
+            figure: figure.unwrap_or_default().to_owned(),
+            value,
+            limit,
+        }),
+        Some(_) => return Err(missing()),
+    };
+    Ok(Compiled {
+        check_uses_lets: lets.iter().any(|(name, _)| check.uses(name)),
+        lets,
+        when,
+        check,
+        measure,
+        message: message.ok_or_else(missing)?,
+        at: at.ok_or_else(missing)?,
+        label,
+        also,
+    })
 }
 
 impl std::ops::Deref for Rule {
@@ -211,7 +359,16 @@ pub fn cel_env() -> Env {
 }
 
 /// Parses and compiles one pack. Every problem is a finding in the pack file.
-pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
+pub fn load_pack(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding>> {
+    load(env, source, false)
+}
+
+/// Parses a pack whose CEL is known good (a built-in one): it compiles on first use.
+pub fn load_pack_deferred(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding>> {
+    load(env, source, true)
+}
+
+fn load(env: &Arc<Env>, source: SourceFile, deferred: bool) -> Result<Pack, Vec<Finding>> {
     let text = source.text().to_owned();
     let parsed: PackToml = toml::from_str(&text).map_err(|e| {
         vec![
@@ -263,26 +420,6 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
                 );
             }
         }
-        let mut compile = |s: &Spanned<String>| -> Option<Expr> {
-            match Expr::compile(env, s.get_ref(), s.span()) {
-                Ok(e) => Some(e),
-                Err(msg) => {
-                    err(s.span(), format!("invalid CEL expression: {msg}"));
-                    None
-                }
-            }
-        };
-        let lets: Vec<(String, Option<Expr>)> = r
-            .lets
-            .iter()
-            .map(|(k, v)| (k.clone(), compile(v)))
-            .collect();
-        let when = r.when.as_ref().map(&mut compile);
-        let check = compile(&r.check);
-        let measure = r
-            .measure
-            .as_ref()
-            .map(|m| (m.figure.clone(), compile(&m.value), compile(&m.limit)));
         if r.authorities.is_empty() {
             errors.push(
                 Finding::input_error(
@@ -340,32 +477,6 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             .map(Authority::short)
             .collect::<Vec<_>>()
             .join("; ");
-        let mut template = |s: &Spanned<String>| -> Option<Template> {
-            match Template::compile(env, s.get_ref(), s.span()) {
-                Ok(t) => Some(t),
-                Err(msg) => {
-                    errors.push(
-                        Finding::input_error(
-                            Code::RulePack,
-                            format!("invalid template: {msg}"),
-                            Some(&source),
-                            Some(s.span()),
-                        )
-                        .with_label("here"),
-                    );
-                    None
-                }
-            }
-        };
-        let message = template(&r.message);
-        let at = template(&r.at);
-        let label = r.label.as_ref().map(&mut template);
-        let also: Vec<(Option<Template>, Option<Template>)> = r
-            .also
-            .iter()
-            .map(|a| (template(&a.at), template(&a.label)))
-            .collect();
-
         let params: BTreeMap<String, serde_json::Value> = r
             .params
             .iter()
@@ -373,38 +484,42 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             .collect();
         check_param_references(&r, &params, &source, &mut errors);
 
-        let (Some(check), Some(message), Some(at)) = (check, message, at) else {
-            continue;
+        let logic = Logic {
+            lets: r.lets.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            when: r.when.clone(),
+            check: r.check.clone(),
+            measure: r
+                .measure
+                .as_ref()
+                .map(|m| (m.value.clone(), m.limit.clone())),
+            message: r.message.clone(),
+            at: r.at.clone(),
+            label: r.label.clone(),
+            also: r
+                .also
+                .iter()
+                .map(|a| (a.at.clone(), a.label.clone()))
+                .collect(),
         };
-        let Some(lets) = lets
-            .into_iter()
-            .map(|(k, e)| e.map(|e| (k, e)))
-            .collect::<Option<Vec<_>>>()
-        else {
-            continue;
-        };
-        let Some(also) = also
-            .into_iter()
-            .map(|(a, l)| Some(Also { at: a?, label: l? }))
-            .collect::<Option<Vec<_>>>()
-        else {
-            continue;
-        };
-        let (Some(when), Some(label)) = (
-            when.map_or(Some(None), |w| w.map(Some)),
-            label.map_or(Some(None), |l| l.map(Some)),
-        ) else {
-            continue;
-        };
-        let measure = match measure {
-            None => None,
-            Some((figure, Some(value), Some(limit))) => Some(Measure {
-                figure,
-                value,
-                limit,
-            }),
-            Some(_) => continue,
-        };
+        let measure_figure = r.measure.as_ref().map(|m| m.figure.clone());
+        // a sponsor's pack compiles now, templates too, so its mistakes show at load
+        let compiled = OnceLock::new();
+        if !deferred {
+            match compile_with(env, &logic, measure_figure.as_deref(), false) {
+                Ok(c) => {
+                    let _ = compiled.set(Ok(c));
+                }
+                Err(errs) => {
+                    for (span, msg) in errs {
+                        errors.push(
+                            Finding::input_error(Code::RulePack, msg, Some(&source), Some(span))
+                                .with_label("here"),
+                        );
+                    }
+                    continue;
+                }
+            }
+        }
         rules.push(Rule {
             info: Arc::new(RuleInfo {
                 id: r.id.into_inner(),
@@ -422,15 +537,10 @@ pub fn load_pack(env: &Env, source: SourceFile) -> Result<Pack, Vec<Finding>> {
             }),
             defaults: params.clone(),
             params,
-            check_uses_lets: lets.iter().any(|(name, _)| check.uses(name)),
-            lets,
-            when,
-            check,
-            message,
-            at,
-            label,
-            also,
-            measure,
+            logic,
+            measure_figure,
+            compiled,
+            env: env.clone(),
             examples: r
                 .examples
                 .into_iter()

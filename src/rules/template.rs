@@ -10,16 +10,52 @@ enum Part {
     Expr(Expr),
 }
 
-/// A compiled template; `{{` and `}}` stand for literal braces.
-#[derive(Debug)]
+/// A compiled template; `{{` and `}}` stand for literal braces. A deferred one
+/// compiles when it first renders: most rules never fire on a given menu.
 pub struct Template {
     source: String,
-    parts: Vec<Part>,
+    parts: std::sync::OnceLock<Result<Vec<Part>, String>>,
+    deferred: Option<(std::sync::Arc<Env>, Span)>,
+}
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Template").field(&self.source).finish()
+    }
 }
 
 impl Template {
     /// Compiles every placeholder; the error names the placeholder and what is wrong.
     pub fn compile(env: &Env, source: &str, span: Span) -> Result<Template, String> {
+        let parts = std::sync::OnceLock::new();
+        let _ = parts.set(Ok(Self::parts_of(env, source, span)?));
+        Ok(Template {
+            source: source.to_owned(),
+            parts,
+            deferred: None,
+        })
+    }
+
+    /// A template that compiles on first use (its source is known to be valid).
+    pub fn deferred(env: std::sync::Arc<Env>, source: &str, span: Span) -> Template {
+        Template {
+            source: source.to_owned(),
+            parts: std::sync::OnceLock::new(),
+            deferred: Some((env, span)),
+        }
+    }
+
+    fn parts(&self) -> Result<&[Part], ExecutionError> {
+        self.parts
+            .get_or_init(|| match &self.deferred {
+                Some((env, span)) => Self::parts_of(env, &self.source, span.clone()),
+                None => Err("the template was not compiled".to_owned()),
+            })
+            .as_deref()
+            .map_err(|e| ExecutionError::function_error("template", e.clone()))
+    }
+
+    fn parts_of(env: &Env, source: &str, span: Span) -> Result<Vec<Part>, String> {
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut chars = source.char_indices().peekable();
@@ -62,27 +98,21 @@ impl Template {
         if !text.is_empty() {
             parts.push(Part::Text(text));
         }
-        Ok(Template {
-            source: source.to_owned(),
-            parts,
-        })
+        Ok(parts)
     }
 
     pub fn source(&self) -> &str {
         &self.source
     }
 
-    /// The expressions in this template, for static checks.
-    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Expr(e) => Some(e),
-            Part::Text(_) => None,
-        })
+    /// Compiles a deferred template now; the error says what is wrong.
+    pub fn force(&self) -> Result<(), String> {
+        self.parts().map(|_| ()).map_err(|e| e.to_string())
     }
 
     pub fn render(&self, ctx: &Context) -> Result<String, ExecutionError> {
         let mut out = String::new();
-        for part in &self.parts {
+        for part in self.parts()? {
             match part {
                 Part::Text(t) => out.push_str(t),
                 Part::Expr(e) => out.push_str(&format_value(&e.eval(ctx)?)),
