@@ -629,3 +629,129 @@ fn fraction_and_thousands_units_convert() {
         "{out}"
     );
 }
+
+#[test]
+fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string(CSV).unwrap();
+    let header = header.lines().next().unwrap().to_owned();
+    let write = |name: &str, rows: &str| write_in(dir.path(), name, format!("{header}\n{rows}\n"));
+    let import = |csv: &str| run(&["import", csv, "--map", "recordkeeper", "--plan", PLAN]);
+    // a fund named like a total row is a fund; a real total row is not
+    let csv = write(
+        "total.csv",
+        &format!(
+            "{}\nTotal,,,,,,,\"80,000,000\",,,,,,,,",
+            GOOD.replace("Fidelity 500 Index Fund", "Total Return Bond Fund")
+        ),
+    );
+    let (code, out, _) = import(&csv);
+    assert_eq!(code, 0);
+    assert!(out.contains("name = \"Total Return Bond Fund\""), "{out}");
+    assert!(out.contains("# not an option: row 3 (\"Total\")"), "{out}");
+    // a quote left open would swallow the rows after it
+    let unquoted = GOOD.replacen("\"80,000,000\"", "80000000", 1);
+    let csv = write(
+        "quote.csv",
+        &format!(
+            "{}\n{unquoted}",
+            unquoted.replacen("Large Cap", "\"Large Cap", 1)
+        ),
+    );
+    let (code, _, err) = import(&csv);
+    assert_eq!(code, 2);
+    assert!(err.contains("a quote opened here is never closed"), "{err}");
+    // figures too large to be exact, and a percentage in an amount column
+    for (from, to, message) in [
+        (
+            "\"80,000,000\"",
+            "1e30",
+            "is too large to be a figure of a fund",
+        ),
+        ("\"80,000,000\"", "50%", "is a percentage, not an amount"),
+    ] {
+        let csv = write("big.csv", &GOOD.replacen(from, to, 1));
+        let (code, _, err) = import(&csv);
+        assert_eq!(code, 2, "{to}");
+        assert!(err.contains(message), "{err}");
+    }
+    // a column letter past the last column
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Fund Name\"\nticker = { letter = \"Z\" }\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n",
+    );
+    let csv = write("l.csv", GOOD);
+    let (code, _, err) = run(&["import", &csv, "--map", &map, "--plan", PLAN]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("column Z (mapped to `ticker`) is past the lineup's last column, P"),
+        "{err}"
+    );
+    // CR LF line ends count rows as LF does
+    let crlf = write_in(
+        dir.path(),
+        "crlf.csv",
+        std::fs::read_to_string(CSV).unwrap().replace('\n', "\r\n"),
+    );
+    let (_, json) = check_lineup(&crlf, &[]);
+    assert_eq!(cells(&json)[0].1, "7:1");
+    // a file name cannot end the generated menu's comments and start TOML
+    let evil = write_in(
+        dir.path(),
+        "l\n[[waivers]]\nrule = \"X\".csv",
+        format!("{header}\n{GOOD}\n"),
+    );
+    let (code, out, _) = import(&evil);
+    assert_eq!(code, 0);
+    let parsed: toml::Table = toml::from_str(&out).unwrap();
+    assert!(!parsed.contains_key("waivers"), "{out}");
+}
+
+#[test]
+fn outputs_never_overwrite_the_mapping_or_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(dir.path(), "map.toml", lineup_preset_text());
+    let plan = write_in(dir.path(), "plan.toml", std::fs::read(PLAN).unwrap());
+    for target in [&map, &plan] {
+        for args in [
+            vec![
+                "check", CSV, "--map", &map, "--plan", &plan, "--format", "json", "--output",
+                target,
+            ],
+            vec![
+                "report", CSV, "--map", &map, "--plan", &plan, "--output", target,
+            ],
+            vec![
+                "dossier", CSV, "--map", &map, "--plan", &plan, "--output", target,
+            ],
+        ] {
+            let before = std::fs::read(target).unwrap();
+            let (code, _, _) = run(&args);
+            assert_eq!(code, 2, "{args:?}");
+            assert_eq!(std::fs::read(target).unwrap(), before, "{args:?}");
+        }
+    }
+}
+
+fn lineup_preset_text() -> &'static str {
+    menulint::menu::lineup::PRESETS
+        .iter()
+        .find(|(n, _)| *n == "recordkeeper")
+        .unwrap()
+        .1
+}
+
+#[test]
+fn a_date_cell_out_of_any_calendar_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = sample_rows();
+    // Inception Date of the first fund: a number no date has
+    rows[3][14] = C::N(1e20);
+    let path = dir.path().join("d.xlsx");
+    workbook(&path, "Funds", &rows);
+    let (code, json) = check_lineup(path.to_str().unwrap(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(errors(&json)[0].1, "Funds!O4");
+    assert!(errors(&json)[0].0.contains("is not a date"));
+}

@@ -392,3 +392,150 @@ fn a_brokerage_window_is_not_on_the_watch_list() {
     let ids: Vec<String> = statuses(&json).into_iter().map(|s| s.0).collect();
     assert_eq!(ids, ["tdf-2045", "largecap", "growth", "intl", "bond"]);
 }
+
+#[test]
+fn history_rows_that_would_lose_or_invent_data_are_refused() {
+    let cases: &[(&str, &str)] = &[
+        // a figure under no header
+        (
+            "option,quarter,,return_3y_pct\ncore,2026-09-30,7,5\n",
+            "\"7\" is in a column with no header",
+        ),
+        // a quarter missing in the run
+        (
+            &format!("{HEADER}core,2026-03-31,1,2,40\ncore,2026-09-30,1,2,40\n"),
+            "quarter 2026-09-30 follows 2026-03-31: 1 quarter is missing between them",
+        ),
+        // a figure too large to be exact
+        (
+            "option,quarter,assets_usd\ncore,2026-09-30,1e30\n",
+            "`assets_usd`: \"1e30\" is not a whole number",
+        ),
+        // a quote left open swallows the rows after it
+        (
+            &format!("{HEADER}core,2026-06-30,\"1,2,40\ncore,2026-09-30,1,2,40\n"),
+            "a quote opened here is never closed",
+        ),
+    ];
+    for (csv, message) in cases {
+        let (code, json) = check_csv(csv);
+        assert_eq!(code, 2, "{csv}");
+        assert!(
+            located(&json).iter().any(|(m, _, _)| m.contains(message)),
+            "{csv}: {:?}",
+            located(&json)
+        );
+    }
+    // thousands of unknown columns: a bounded list, not one snippet each
+    let header: Vec<String> = (0..500).map(|i| format!("x{i}")).collect();
+    let (_, json) = check_csv(&format!("option,quarter,{}\n", header.join(",")));
+    let found = located(&json);
+    assert_eq!(found.len(), 51);
+    assert!(found[50].0.starts_with("… and 450 more errors"));
+}
+
+#[test]
+fn a_history_in_windows_1252_or_utf16_is_read() {
+    let text = format!("{HEADER}core,2026-09-30,1,2,40\n");
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    for bytes in [
+        utf16,
+        text.replace("option", "opti\u{f3}n")
+            .replace("opti\u{f3}n", "option")
+            .into_bytes(),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let history = write_in(dir.path(), "h.csv", &bytes);
+        let (code, _) = check_json(&[MENU, "--history", &history]);
+        // the rows name options the sample lacks: read, joined, refused at the cell
+        assert_eq!(code, 2);
+    }
+}
+
+#[test]
+fn future_or_unchecked_stale_figures_never_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    // a quarter after the check date
+    let out = menulint()
+        .args(["monitor", "--format", "json", "--as-of", "2026-09-15"])
+        .args([MENU, "--history", HISTORY])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // none passes: each has no current data, or is to be replaced already
+    assert!(
+        statuses(&json)
+            .iter()
+            .all(|s| s.1 == "no-data" || s.1 == "replacement-recommended"),
+        "{json}"
+    );
+    assert!(json["options"][0]["reasons"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("after the check date 2026-09-15"));
+    // the data rule switched off: stale figures are still not current
+    let config = write_in(
+        dir.path(),
+        "menulint.toml",
+        "[rules.MON007]\nseverity = \"off\"\n",
+    );
+    let out = menulint()
+        .args([
+            "monitor",
+            "--format",
+            "json",
+            "--as-of",
+            "2027-11-25",
+            "--config",
+            &config,
+        ])
+        .args([MENU, "--history", HISTORY])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        statuses(&json)
+            .iter()
+            .all(|s| s.1 == "no-data" || s.1 == "replacement-recommended"),
+        "{json}"
+    );
+    assert_eq!(statuses(&json)[0].1, "no-data");
+}
+
+#[test]
+fn monitor_locates_history_errors_in_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = write_in(
+        dir.path(),
+        "h.csv",
+        format!("{HEADER}CORE,2026-09-30,1,2,40\n"),
+    );
+    let out = menulint()
+        .args(["monitor", "--as-of", AS_OF, MENU, "--history", &history])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("h.csv:2:1]"), "{err}");
+}
+
+#[test]
+fn control_characters_never_reach_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(MENU)
+        .unwrap()
+        .replace("Example Growth Fund", "Growth \\u0007\\u202e Fund");
+    let menu = write_in(dir.path(), "menu.toml", text);
+    let (_, html) = monitor(&["--format", "html", &menu, "--history", HISTORY]);
+    assert!(!html.contains('\u{7}') && !html.contains('\u{202e}'));
+    assert!(html.contains("Growth \u{fffd}\u{fffd} Fund"));
+    let out = menulint()
+        .args(["report", "--as-of", AS_OF, &menu, "--history", HISTORY])
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(!report.contains('\u{7}') && !report.contains('\u{202e}'));
+}

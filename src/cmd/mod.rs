@@ -159,6 +159,9 @@ pub fn check_named(
     let mut inputs = menus.to_vec();
     inputs.extend(policy.input_files());
     inputs.extend(opts.check.history.as_ref().and_then(|h| h.path.clone()));
+    if let Some(lo) = &opts.check.lineup {
+        inputs.extend(lo.files.iter().cloned());
+    }
     let outputs: Vec<&std::path::Path> = output.into_iter().collect();
     menulint::output::check_outputs(&outputs, &inputs).map_err(|msg| usage_error(&msg))?;
     let reports = run::check_menus(&policy, menus, opts);
@@ -225,6 +228,7 @@ pub fn lineup_options(
     };
     let mapping = lineup::parse_mapping(source.clone())
         .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
+    let plan_path = plan;
     let plan = match plan {
         Some(p) => {
             let src = menulint::menu::load::read_source(p, 1 << 20)
@@ -244,17 +248,23 @@ pub fn lineup_options(
             }
         },
     };
-    let mapping_name = if lineup::preset(map).is_some() {
+    let preset = lineup::preset(map).is_some();
+    let mapping_name = if preset {
         format!("the {map} mapping preset")
     } else {
         map.to_owned()
     };
+    let mut files: Vec<std::path::PathBuf> = plan_path.iter().map(|p| p.to_path_buf()).collect();
+    if !preset {
+        files.push(std::path::PathBuf::from(map));
+    }
     Ok(Some(std::sync::Arc::new(
         menulint::engine::check::LineupOptions {
             mapping,
             sheet: sheet.map(str::to_owned),
             plan,
             mapping_name,
+            files,
         },
     )))
 }

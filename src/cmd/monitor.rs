@@ -51,6 +51,8 @@ pub fn run(args: MonitorArgs) -> u8 {
             lineup: None,
         },
         keep_menu: true,
+        // errors quote the menu or the history file
+        keep_source: true,
         ..RunOptions::default()
     };
     let (policy, reports) = match super::check_named(
@@ -67,7 +69,7 @@ pub fn run(args: MonitorArgs) -> u8 {
     let Some(menu) = report.menu.as_ref().filter(|_| report.checked) else {
         return super::print_load_errors(&reports[..1], false);
     };
-    let list = statuses(report, &policy);
+    let list = statuses(report, &policy, &as_of);
     let watched = Watched {
         plan: &menu.plan.name,
         menu_path: &report.path,

@@ -33,6 +33,8 @@ pub struct LineupOptions {
     pub plan: toml::Table,
     /// How the mapping is named in the generated menu's header.
     pub mapping_name: String,
+    /// The mapping and plan files read (outputs must never overwrite them).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 impl Default for CheckOptions {

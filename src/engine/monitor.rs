@@ -66,7 +66,7 @@ pub struct OptionStatus {
 
 /// The watch list of a checked menu: every designated option, in menu order (a
 /// brokerage window is not one, 29 CFR 2550.404a-5(h)(4), unless the config says so).
-pub fn statuses(report: &FileReport, policy: &Policy) -> Vec<OptionStatus> {
+pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<OptionStatus> {
     let rules = &policy.rules;
     let windows_are_options = policy.config.brokerage_windows_are_options;
     let Some(menu) = &report.menu else {
@@ -80,6 +80,18 @@ pub fn statuses(report: &FileReport, policy: &Policy) -> Vec<OptionStatus> {
         .filter(|r| r.monitor.is_some())
         .map(|r| r.pack.as_str())
         .collect();
+    // with no data rule in force (switched off), figures older than the last quarter
+    // end 45 days back (the pack's default) still cannot pass as current
+    let data_rule_in_force = rules
+        .rules()
+        .any(|r| r.monitor.is_none() && packs.contains(r.pack.as_str()));
+    let due = crate::rules::last_quarter_end(as_of, 45).unwrap_or_default();
+    let stale = |o: &crate::menu::InvestmentOption| {
+        !data_rule_in_force
+            && o.history
+                .last()
+                .is_some_and(|q| q.quarter < due || q.quarter.as_str() > as_of)
+    };
     let in_monitoring_pack = |f: &Finding| {
         f.rule()
             .is_some_and(|r| r.monitor.is_some() || packs.contains(r.pack.as_str()))
@@ -103,6 +115,7 @@ pub fn statuses(report: &FileReport, policy: &Policy) -> Vec<OptionStatus> {
             {
                 Status::ReplacementRecommended
             } else if o.history.is_empty()
+                || stale(o)
                 || mine
                     .iter()
                     .filter(standing)

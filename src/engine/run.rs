@@ -89,6 +89,9 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         .collect();
     let mut inputs = files.clone();
     inputs.extend(opts.selection.packs.iter().cloned());
+    if let Some(lo) = &opts.check.lineup {
+        inputs.extend(lo.files.iter().cloned());
+    }
     if let Some(h) = &opts.check.history {
         inputs.extend(h.path.iter().cloned());
         if files.len() != 1 {

@@ -92,6 +92,16 @@ fn error(source: &SourceFile, span: Span, msg: String, label: &str) -> Finding {
     Finding::input_error(Code::History, msg, Some(source), Some(span)).with_label(label)
 }
 
+/// Where a record really starts: with CR LF line ends the csv crate places a record at
+/// the LF that ends the line before it.
+pub(crate) fn record_start(text: &str, mut at: usize) -> usize {
+    let b = text.as_bytes();
+    while matches!(b.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    at
+}
+
 /// Where each field of each record starts and ends in the text: the csv crate gives
 /// a record's position, not its fields', and findings point at the cell.
 pub(crate) fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
@@ -159,7 +169,10 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
             ))])
         }
     };
-    let header_start = bom + header.position().map_or(0, |p| p.byte() as usize);
+    let header_start = record_start(
+        text,
+        bom + header.position().map_or(0, |p| p.byte() as usize),
+    );
     let header_spans = field_spans(text, header_start, header.len());
     let mut names: Vec<Option<String>> = Vec::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
@@ -213,7 +226,7 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(capped(errors, Code::History));
     }
     let mut rows = Vec::new();
     for rec in records {
@@ -228,7 +241,7 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let start = bom + rec.position().map_or(0, |p| p.byte() as usize);
+        let start = record_start(text, bom + rec.position().map_or(0, |p| p.byte() as usize));
         let spans = field_spans(text, start, rec.len().max(names.len()));
         if rec.len() > names.len() {
             errors.push(error(
@@ -243,16 +256,49 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
             ));
             continue;
         }
+        // a cell over several lines is a quote left open: it swallowed the rows after it
+        if let Some((j, v)) = rec.iter().enumerate().find(|(_, v)| v.contains('\n')) {
+            let s = spans[j].start;
+            errors.push(
+                error(
+                    &source,
+                    s..s + 1,
+                    format!(
+                        "this cell runs over {} lines: a quote opened here is never closed",
+                        v.lines().count()
+                    ),
+                    "quote opened here",
+                )
+                .with_help("close the quote, or remove it; a history cell is one line"),
+            );
+            break;
+        }
         let mut record = Map::new();
         let mut option = None;
         let mut row_ok = true;
         for (i, cell) in rec.iter().enumerate() {
-            let Some(name) = &names[i] else { continue };
             let cell = cell.trim();
             if cell.is_empty() {
                 continue;
             }
             let span = spans[i].clone();
+            let Some(name) = &names[i] else {
+                // a figure under no header would be read as nothing: refuse it
+                errors.push(
+                    error(
+                        &source,
+                        span,
+                        format!("{cell:?} is in a column with no header"),
+                        "no column name",
+                    )
+                    .with_help(format!(
+                        "name the column in the header row; the columns are: {}",
+                        column_names().join(", ")
+                    )),
+                );
+                row_ok = false;
+                continue;
+            };
             if name == OPTION_COLUMN {
                 option = Some((cell.to_owned(), span));
                 continue;
@@ -261,7 +307,12 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
                 Some(Kind::Number | Kind::Integer) => {
                     let kind = cols.kinds[name];
                     match cell.parse::<f64>() {
-                        Ok(n) if n.is_finite() && (kind == Kind::Number || n.fract() == 0.0) => {
+                        // past 2^53 a figure is no longer exact
+                        Ok(n)
+                            if n.is_finite()
+                                && n.abs() <= 9_007_199_254_740_992.0
+                                && (kind == Kind::Number || n.fract() == 0.0) =>
+                        {
                             serde_json::Number::from_f64(n).map(Value::Number)
                         }
                         _ => None,
@@ -359,13 +410,31 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
         errors.extend(sequence_errors(&source, quarters));
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(capped(errors, Code::History));
     }
     Ok(HistoryFile {
         source,
         path: None,
         rows,
     })
+}
+
+/// At most this many errors are listed for one file: past it, one more says how many
+/// were left out (a file with 5,000 bad columns must not print 5,000 snippets).
+pub const MAX_ERRORS: usize = 50;
+
+pub(crate) fn capped(mut errors: Vec<Finding>, code: Code) -> Vec<Finding> {
+    if errors.len() > MAX_ERRORS {
+        let more = errors.len() - MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+        errors.push(Finding::input_error(
+            code,
+            format!("… and {more} more errors like these, not listed"),
+            None,
+            None,
+        ));
+    }
+    errors
 }
 
 fn csv_error(source: &SourceFile, bom: usize, e: &csv::Error) -> Finding {
@@ -385,6 +454,11 @@ fn csv_error(source: &SourceFile, bom: usize, e: &csv::Error) -> Finding {
 pub fn is_quarter_end(date: &str) -> bool {
     parse_iso(date)
         .is_some_and(|d| matches!((d.month(), d.day()), (3, 31) | (6, 30) | (9, 30) | (12, 31)))
+}
+
+/// A quarter end's number: consecutive quarters differ by one.
+fn quarter_index(date: &str) -> i64 {
+    parse_iso(date).map_or(0, |d| i64::from(d.year()) * 4 + i64::from(d.month0() / 3))
 }
 
 /// One option's quarters, as given: each a quarter end, none twice, oldest first.
@@ -417,6 +491,23 @@ fn sequence_errors(source: &SourceFile, quarters: &[(&str, Span)]) -> Vec<Findin
                 "duplicate quarter",
             ));
             continue;
+        }
+        if let Some(prev) = latest.filter(|p| *q > *p) {
+            let missing = quarter_index(q) - quarter_index(prev) - 1;
+            if missing > 0 {
+                errors.push(
+                    error(
+                        source,
+                        span.clone(),
+                        format!(
+                            "quarter {q} follows {prev}: {missing} quarter{} missing between them",
+                            if missing == 1 { " is" } else { "s are" }
+                        ),
+                        "gap before this quarter",
+                    )
+                    .with_help("give every quarter: \"N consecutive quarters\" counts on it"),
+                );
+            }
         }
         if let Some(prev) = latest.filter(|p| *q < *p) {
             errors.push(

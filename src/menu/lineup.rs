@@ -13,6 +13,9 @@ use std::fmt;
 use std::path::Path;
 use toml::Spanned;
 
+/// A total row's first cell: the whole cell, so "Total Return Bond Fund" is a fund.
+const TOTAL_ROW: &str = r"^\s*(grand\s+)?totals?\s*:?\s*$";
+
 /// The file extensions read as lineups.
 pub const EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
 
@@ -133,7 +136,7 @@ fn lineup_error(source: &SourceFile, span: Option<Span>, msg: String) -> Finding
 /// Decodes a CSV export: UTF-8 (with or without a byte-order mark), UTF-16 with a
 /// byte-order mark (Excel's "Unicode text"), else Windows-1252 (Excel's default CSV
 /// on Windows). Every byte of Windows-1252 decodes, so no export is refused for it.
-fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
+pub(crate) fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         if enc != encoding_rs::UTF_8 {
             let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
@@ -174,10 +177,26 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
                 return Err((Some(source.clone()), vec![f]));
             }
         };
-        let pos = rec
-            .position()
-            .map_or((0, 1), |p| (p.byte() as usize, p.line()));
-        let spans = super::history::field_spans(text, pos.0, rec.len());
+        let at =
+            super::history::record_start(text, rec.position().map_or(0, |p| p.byte() as usize));
+        // the row number from the text itself: CR LF and LF count the same
+        let line = source.position(at).0;
+        let spans = super::history::field_spans(text, at, rec.len());
+        // a cell over several lines is a quote left open: it swallowed the rows after it
+        if let Some((j, v)) = rec.iter().enumerate().find(|(_, v)| v.contains('\n')) {
+            let s = spans.get(j).cloned().unwrap_or(at..at);
+            let f = lineup_error(
+                &source,
+                Some(s.start..s.start + 1),
+                format!(
+                    "this cell runs over {} lines: a quote opened here is never closed",
+                    v.lines().count()
+                ),
+            )
+            .with_label("quote opened here")
+            .with_help("close the quote, or remove it; a lineup cell is one line");
+            return Err((Some(source.clone()), vec![f]));
+        }
         let cells = rec
             .iter()
             .zip(spans)
@@ -192,7 +211,7 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
                 column: j as u32 + 1,
             })
             .collect();
-        rows.push((pos.1 as u32, cells));
+        rows.push((line as u32, cells));
     }
     Ok(Grid {
         source,
@@ -204,8 +223,12 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
 
 /// Excel's day count (1900 date system) as an ISO date.
 fn excel_date(serial: f64) -> Option<String> {
+    // days outside years 1900-2200 are no date a fund has (and would overflow)
+    if !(0.0..=110_000.0).contains(&serial) {
+        return None;
+    }
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
+    base.checked_add_signed(chrono::TimeDelta::try_days(serial.floor() as i64)?)
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -288,7 +311,8 @@ fn read_workbook(path: &Path, name: &str, sheet: Option<&str>) -> Result<Grid, R
                 Data::Bool(b) => CellValue::Bool(*b),
                 Data::DateTime(dt) => match excel_date(dt.as_f64()) {
                     Some(d) => CellValue::Date(d),
-                    None => CellValue::Error(format!("{}", dt.as_f64())),
+                    // no date a fund has: the figure itself, which no date field accepts
+                    None => CellValue::Text(format!("{}", dt.as_f64())),
                 },
                 Data::DateTimeIso(s) => CellValue::Date(s.get(..10).unwrap_or(s).to_owned()),
                 Data::DurationIso(s) => CellValue::Text(s.clone()),
@@ -610,7 +634,7 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         .lineup
         .skip
         .clone()
-        .unwrap_or_else(|| vec![r"^\s*(grand\s+)?totals?\b".to_owned()]);
+        .unwrap_or_else(|| vec![TOTAL_ROW.to_owned()]);
     let mut skip = Vec::new();
     for p in skip_patterns {
         match regex::RegexBuilder::new(&p)
@@ -671,6 +695,23 @@ pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
             format!("a plan file holds [plan] and [[waivers]] only, not `{k}`"),
         )));
     }
+    let known = schema_json()["$defs"]["plan"]["properties"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    if let Some(k) = table
+        .get("plan")
+        .and_then(toml::Value::as_table)
+        .and_then(|p| p.keys().find(|k| !known.contains(k)))
+    {
+        let hint = closest(k, known.iter().map(String::as_str))
+            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+        let at = source.text().find(k.as_str()).map(|i| i..i + k.len());
+        return Err(Box::new(err(
+            at.or(Some(0..0)),
+            format!("`{k}` is not a key of [plan]{hint}"),
+        )));
+    }
     if !table.get("plan").is_some_and(toml::Value::is_table) {
         return Err(Box::new(
             err(
@@ -700,6 +741,8 @@ pub struct Lineup {
     pub encoding: Option<&'static str>,
     pub header_row: u32,
     pub options: Vec<LineupOption>,
+    /// Rows the mapping's skip patterns left out (total rows), with their first cell.
+    pub skipped: Vec<(u32, String)>,
 }
 
 /// One row of the lineup as an option.
@@ -902,12 +945,53 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
     // each mapped column's position in the sheet
     let mut positions: Vec<Option<u32>> = Vec::new();
     for c in &mapping.columns {
+        let last = grid
+            .rows
+            .iter()
+            .flat_map(|(_, cells)| cells.iter().map(|c| c.column))
+            .max()
+            .unwrap_or(0);
+        let header_span = header.first().map_or(0..0, |c| {
+            c.span.start..header.last().map_or(c.span.end, |l| l.span.end)
+        });
+        let named = |cell: &&Cell, name: &str| matches!(&cell.value, CellValue::Text(t) if t.eq_ignore_ascii_case(name.trim()));
         let pos = match (c.letter, &c.header) {
+            (Some(l), _) if l > last => {
+                errors.push(at(
+                    header_span.clone(),
+                    1,
+                    *header_row,
+                    format!(
+                        "column {} (mapped to `{}`) is past the lineup's last column, {}",
+                        column_letters(l),
+                        c.field,
+                        column_letters(last)
+                    ),
+                    "header row",
+                ));
+                continue;
+            }
             (Some(l), _) => Some(l),
-            (None, Some(name)) => header
-                .iter()
-                .find(|cell| matches!(&cell.value, CellValue::Text(t) if t.eq_ignore_ascii_case(name.trim())))
-                .map(|cell| cell.column),
+            (None, Some(name)) => {
+                let mut hits = header.iter().filter(|cell| named(cell, name));
+                let first = hits.next().map(|cell| cell.column);
+                if let Some(again) = hits.next() {
+                    errors.push(
+                        at(
+                            again.span.clone(),
+                            again.column,
+                            *header_row,
+                            format!(
+                                "the header names `{name}` twice (mapped to `{}`): which column is meant?",
+                                c.field
+                            ),
+                            "second column of that name",
+                        )
+                        .with_help("rename one of the columns, or map the right one by its letter"),
+                    );
+                }
+                first
+            }
             (None, None) => None,
         };
         if pos.is_none() {
@@ -939,9 +1023,10 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
         positions.push(pos);
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(super::history::capped(errors, Code::Lineup));
     }
     let mut options = Vec::new();
+    let mut skipped = Vec::new();
     let mut tickers: HashMap<String, u32> = HashMap::new();
     let mut ids: HashMap<String, u32> = HashMap::new();
     for (row, cells) in &grid.rows[h + 1..] {
@@ -952,6 +1037,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             .iter()
             .any(|r| r.is_match(&first.value.shown()))
         {
+            skipped.push((*row, first.value.shown()));
             continue;
         }
         let text = source.text();
@@ -1032,7 +1118,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
         });
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(super::history::capped(errors, Code::Lineup));
     }
     if options.is_empty() {
         return Err(vec![lineup_error(
@@ -1053,6 +1139,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
         encoding: grid.encoding,
         header_row: *header_row,
         options,
+        skipped,
     })
 }
 
@@ -1169,8 +1256,24 @@ fn convert_cell(c: &Column, v: &CellValue) -> Result<Option<Value>, CellError> {
                     )
                 })?,
             };
+            if percent_sign && !c.field.ends_with("_pct") {
+                return Err((
+                    format!("`{}`: {shown:?} is a percentage, not an amount", c.field),
+                    "check that the mapping feeds this field from the right column".into(),
+                ));
+            }
             // "0.45%" is a percent whatever the column's unit says
             let n = if percent_sign { n } else { n * c.scale };
+            // past 2^53 a figure is no longer exact: a misplaced value, not a fund's size
+            if n.abs() > 9_007_199_254_740_992.0 {
+                return Err((
+                    format!(
+                        "`{}`: {shown:?} is too large to be a figure of a fund",
+                        c.field
+                    ),
+                    "check the cell and the column's unit".into(),
+                ));
+            }
             let n = crate::menu::exposure::round_figure(n);
             if c.kind == Kind::Integer {
                 if n.fract() != 0.0 {
@@ -1269,6 +1372,25 @@ fn toml_scalar(field: &str, v: &Value, kinds: &BTreeMap<String, Kind>) -> String
     }
 }
 
+/// Text for a TOML comment: one line, no control characters (a file or sheet name
+/// must not end the comment and start TOML of its own).
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A string as a TOML basic string on one line (JSON's escapes are TOML's).
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
 /// A key as TOML writes it: bare when it can be, quoted otherwise.
 fn toml_key(k: &str) -> String {
     if !k.is_empty()
@@ -1287,12 +1409,13 @@ fn toml_key(k: &str) -> String {
 pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> String {
     let kinds = option_fields();
     let mut out = format!(
-        "# Generated by menulint import from {}{} with {mapping_name}.\n",
-        lineup.source.name(),
+        "# Generated by menulint import from {}{} with {}.\n",
+        comment(lineup.source.name()),
         lineup
             .sheet
             .as_deref()
-            .map_or(String::new(), |s| format!(" (sheet {s})")),
+            .map_or(String::new(), |s| format!(" (sheet {})", comment(s))),
+        comment(mapping_name),
     );
     if let Some(enc) = lineup.encoding {
         out.push_str(&format!("# The lineup was read as {enc} text.\n"));
@@ -1329,12 +1452,12 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
     }
     for o in &lineup.options {
         let where_ = match &lineup.sheet {
-            Some(s) => format!("{s}!{}", o.row),
+            Some(s) => format!("{}!{}", comment(s), o.row),
             None => format!("row {}", o.row),
         };
         out.push_str(&format!(
             "\n# {} {where_}\n[[options]]\n",
-            lineup.source.name()
+            comment(lineup.source.name())
         ));
         let mut keys: Vec<&String> = o.value.keys().collect();
         keys.sort_by_key(|k| {
@@ -1368,6 +1491,12 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
                 }
             }
         }
+    }
+    for (row, first) in &lineup.skipped {
+        out.push_str(&format!(
+            "\n# not an option: row {row} ({}), a total row by the mapping's skip patterns\n",
+            comment(&quoted(first))
+        ));
     }
     out
 }
@@ -1418,15 +1547,16 @@ pub fn starter_mapping(
         .filter_map(|(_, text)| parse_mapping(SourceFile::new("", *text)).ok())
         .flat_map(|m| m.columns.into_iter().map(|c| (c.field, c.values)))
         .collect();
-    let total = regex::RegexBuilder::new(r"^\s*(grand\s+)?totals?\b")
+    let total = regex::RegexBuilder::new(TOTAL_ROW)
         .case_insensitive(true)
         .build()
         .ok();
     let mut out = format!(
-        "# Lineup mapping for {name}, written by `menulint import --print-map`.\n# Check each line; map the commented columns you need (see README, \"Importing a lineup\").\n\n[lineup]\n"
+        "# Lineup mapping for {}, written by `menulint import --print-map`.\n# Check each line; map the commented columns you need (see README, \"Importing a lineup\").\n\n[lineup]\n",
+        comment(&name)
     );
     if let Some(s) = &grid.sheet {
-        out.push_str(&format!("sheet = {}\n", toml::Value::String(s.clone())));
+        out.push_str(&format!("sheet = {}\n", quoted(s)));
     }
     out.push_str(&format!("header_row = {header_row}\n\n[columns]\n"));
     let mut used = Vec::new();
@@ -1443,11 +1573,7 @@ pub fn starter_mapping(
         };
         used.push(field);
         let Some(Kind::Choice(allowed)) = fields.get(field) else {
-            out.push_str(&format!(
-                "{} = {}\n",
-                toml_key(field),
-                toml::Value::String(text.clone())
-            ));
+            out.push_str(&format!("{} = {}\n", toml_key(field), quoted(&text)));
             continue;
         };
         // the column's values that need translating, each with a guess when a
@@ -1473,7 +1599,7 @@ pub fn starter_mapping(
         }
         tables.push_str(&format!(
             "\n[columns.{field}]\nheader = {}\n",
-            toml::Value::String(text.clone())
+            quoted(&text)
         ));
         if values.is_empty() {
             continue;
@@ -1490,15 +1616,13 @@ pub fn starter_mapping(
             values.iter().partition(|v| lookup(v).is_some());
         let pairs: Vec<String> = found
             .iter()
-            .filter_map(|v| {
-                lookup(v).map(|to| format!("{} = {to}", toml::Value::String((*v).clone())))
-            })
+            .filter_map(|v| lookup(v).map(|to| format!("{} = {to}", quoted(v))))
             .collect();
         tables.push_str(&format!("values = {{ {} }}\n", pairs.join(", ")));
         for v in missing {
             tables.push_str(&format!(
                 "# {} has no translation yet; add it to values with one of: {}\n",
-                toml::Value::String(v.clone()),
+                comment(&quoted(v)),
                 allowed.join(", ")
             ));
         }
@@ -1507,7 +1631,7 @@ pub fn starter_mapping(
     if !unmapped.is_empty() {
         out.push_str("\n# Columns not mapped:\n");
         for h in unmapped {
-            out.push_str(&format!("# {}\n", toml::Value::String(h)));
+            out.push_str(&format!("# {}\n", comment(&quoted(&h))));
         }
     }
     let missing: Vec<&&str> = ["name", "vehicle", "asset_class"]

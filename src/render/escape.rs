@@ -162,10 +162,34 @@ pub fn uri(path: &str) -> String {
     out
 }
 
+/// Whether a character would act on the reader rather than show: control characters
+/// (ESC, BEL, …) and the bidirectional overrides that reorder the text around them.
+fn is_invisible_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a document (HTML, SVG, a report): invisible controls become U+FFFD, so
+/// a name cannot reorder or hide what is printed around it.
+pub fn document_text(s: &str) -> String {
+    if !s.chars().any(is_invisible_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if is_invisible_control(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Text inside XML or SVG (element content or an attribute value).
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in document_text(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -191,6 +191,15 @@ pub(super) fn render_template(
     data: &impl Serialize,
 ) -> Result<String, String> {
     let mut env = Environment::new();
+    // every value reaches the document without invisible controls, then escaped as
+    // the template's kind requires (HTML, or nothing for Markdown, which has filters)
+    env.set_formatter(|out, state, value| {
+        if value.is_safe() || value.as_str().is_none() {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        let clean = Value::from(escape::document_text(value.as_str().unwrap_or_default()));
+        minijinja::escape_formatter(out, state, &clean)
+    });
     env.add_filter("md", |s: String| escape::markdown(&s));
     env.add_filter("code", |s: String| escape::markdown_code(&s));
     env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
@@ -681,7 +690,7 @@ pub fn report(
     let watch = if r.watch.is_empty() {
         Vec::new()
     } else {
-        super::monitor::rows(&crate::engine::monitor::statuses(r, policy))
+        super::monitor::rows(&crate::engine::monitor::statuses(r, policy, as_of))
     };
 
     let data = Data {
