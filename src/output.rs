@@ -12,12 +12,22 @@ use std::path::{Path, PathBuf};
 /// same way, so the link stays a link. A device or a pipe (`/dev/null`,
 /// `/dev/stdout`) is written directly: renaming over it would replace it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// As [`write_atomic`], with the text written by `write` as it is produced: a large
+/// output (JSON for 100,000 menus) never has to sit in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let target = resolve_links(path)?;
     if let Ok(meta) = std::fs::metadata(&target) {
         if !meta.is_file() {
-            let mut f = std::fs::OpenOptions::new().write(true).open(&target)?;
-            f.write_all(bytes)?;
-            return f.flush();
+            let f = std::fs::OpenOptions::new().write(true).open(&target)?;
+            let mut w = std::io::BufWriter::new(f);
+            write(&mut w)?;
+            return w.flush();
         }
     }
     let dir = match target.parent() {
@@ -33,7 +43,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())

@@ -302,6 +302,15 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         quiet: args.quiet,
     };
     for (format, file) in &targets {
+        // JSON for many menus is hundreds of MB: written as it is produced
+        if *format == Format::Json {
+            let write =
+                |w: &mut dyn std::io::Write| menulint::render::render_json_to(w, &reports, &as_of);
+            if let Err(code) = super::emit_with(file.as_deref(), args.quiet, write) {
+                return code;
+            }
+            continue;
+        }
         let mut text = render(*format, &reports, &ropts);
         if args.explain_exposure && *format == Format::Human {
             text = format!("{}{text}", menulint::render::explain_exposure(&reports));

@@ -107,10 +107,19 @@ pub fn parse_date(s: &str) -> Result<String, String> {
 /// `quiet`) or to standard output. A closed pipe (`| head`) ends the output
 /// quietly, as for other Unix tools; any other write error is exit code 2.
 pub fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(), u8> {
+    emit_with(file, quiet, |w| w.write_all(text.as_bytes()))
+}
+
+/// As [`emit`], with the text written as it is produced.
+pub fn emit_with(
+    file: Option<&std::path::Path>,
+    quiet: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), u8> {
     use std::io::Write;
     match file {
         Some(path) => {
-            menulint::output::write_atomic(path, text.as_bytes())
+            menulint::output::write_atomic_with(path, write)
                 .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display())))?;
             if !quiet {
                 note(&format!("wrote {}", path.display()));
@@ -118,8 +127,8 @@ pub fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(
             Ok(())
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut out).and_then(|()| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(usage_error(&format!(

@@ -22,6 +22,18 @@ struct File<'a> {
 
 /// Pretty-printed JSON with a trailing newline.
 pub fn render_json(reports: &[FileReport], as_of: &str) -> String {
+    let mut out = Vec::new();
+    // writing into memory cannot fail, and plain data always serializes
+    let _ = render_json_to(&mut out, reports, as_of);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The same, written as it is produced (a run over many menus is hundreds of MB).
+pub fn render_json_to(
+    w: &mut dyn std::io::Write,
+    reports: &[FileReport],
+    as_of: &str,
+) -> std::io::Result<()> {
     let run = Run {
         version: env!("CARGO_PKG_VERSION"),
         as_of,
@@ -35,8 +47,6 @@ pub fn render_json(reports: &[FileReport], as_of: &str) -> String {
             .collect(),
         summary: Summary::of(reports),
     };
-    // plain data always serializes
-    let mut s = serde_json::to_string_pretty(&run).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &run).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }

@@ -22,7 +22,7 @@ pub use dossier::dossier;
 pub use explain::explain;
 pub use exposure::explain_exposure;
 pub use human::{render_human, HumanStyle};
-pub use json::render_json;
+pub use json::{render_json, render_json_to};
 pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
 pub use report::{report, ReportFormat};
 pub use rules::{rules_json, rules_markdown, rules_table};
