@@ -28,16 +28,8 @@ pub struct CheckArgs {
     /// monitoring rules in force.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
-    /// Check lineup exports (.csv, .xlsx, .xls, .ods) named on the command line through
-    /// this mapping: a file, or a preset (recordkeeper, vendor).
-    #[arg(long, value_name = "MAPPING")]
-    map: Option<String>,
-    /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
-    #[arg(long, value_name = "NAME", requires = "map")]
-    sheet: Option<String>,
-    /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
-    #[arg(long, value_name = "PLAN.toml", requires = "map")]
-    plan: Option<PathBuf>,
+    #[command(flatten)]
+    lineup: super::LineupArgs,
     /// Leave files matching this glob out of directory runs (repeatable); adds to the
     /// config's `exclude`.
     #[arg(long, value_name = "GLOB")]
@@ -191,11 +183,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             Err(report) => (None, Some(*report)),
         },
     };
-    let lineup = match super::lineup_options(
-        args.map.as_deref(),
-        args.sheet.as_deref(),
-        args.plan.as_deref(),
-    ) {
+    let lineup = match args.lineup.options() {
         Ok(l) => l,
         Err(code) => return code,
     };

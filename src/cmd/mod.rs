@@ -191,6 +191,34 @@ pub fn load_history(
     }
 }
 
+/// How the commands that read menus read lineup exports.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LineupArgs {
+    /// Read lineup exports (.csv, .xlsx, .xls, .ods) named on the command line through
+    /// this mapping: a file, or a preset (recordkeeper, vendor).
+    #[arg(long, value_name = "MAPPING")]
+    pub map: Option<String>,
+    /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
+    #[arg(long, value_name = "NAME", requires = "map")]
+    pub sheet: Option<String>,
+    /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
+    #[arg(long, value_name = "PLAN.toml", requires = "map")]
+    pub plan: Option<std::path::PathBuf>,
+}
+
+impl LineupArgs {
+    /// The options these arguments give; a bad mapping or plan is reported (exit 2).
+    pub fn options(
+        &self,
+    ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, u8> {
+        lineup_options(
+            self.map.as_deref(),
+            self.sheet.as_deref(),
+            self.plan.as_deref(),
+        )
+    }
+}
+
 /// Reads `--map` (a preset's name or a file), `--sheet` and `--plan` for lineup
 /// exports; a bad mapping or plan file is reported (exit code 2).
 pub fn lineup_options(

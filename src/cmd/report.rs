@@ -21,16 +21,8 @@ pub struct ReportArgs {
     /// The config file to use, instead of the nearest `menulint.toml` above the menu.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Report on a lineup export (.csv, .xlsx, …) through this mapping: a file, or a
-    /// preset (recordkeeper, vendor).
-    #[arg(long, value_name = "MAPPING")]
-    map: Option<String>,
-    /// The workbook sheet that holds the lineup.
-    #[arg(long, value_name = "NAME", requires = "map")]
-    sheet: Option<String>,
-    /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
-    #[arg(long, value_name = "PLAN.toml", requires = "map")]
-    plan: Option<PathBuf>,
+    #[command(flatten)]
+    lineup: super::LineupArgs,
     /// Quarterly monitoring figures (CSV): adds the watch list to the report.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
@@ -92,11 +84,7 @@ fn document(args: ReportArgs, build: Document) -> u8 {
         Ok(h) => h,
         Err(code) => return code,
     };
-    let lineup = match super::lineup_options(
-        args.map.as_deref(),
-        args.sheet.as_deref(),
-        args.plan.as_deref(),
-    ) {
+    let lineup = match args.lineup.options() {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -54,16 +54,10 @@ fn columns() -> &'static Columns {
     COLUMNS.get_or_init(|| {
         let schema = schema_json();
         let defs = &schema["$defs"];
-        fn resolve<'a>(defs: &'a Value, mut v: &'a Value) -> &'a Value {
-            while let Some(r) = v.get("$ref").and_then(Value::as_str) {
-                v = &defs[r.trim_start_matches("#/$defs/")];
-            }
-            v
-        }
         let mut kinds = BTreeMap::new();
         if let Some(props) = defs["quarter"]["properties"].as_object() {
             for (k, v) in props {
-                let kind = match resolve(defs, v)["type"].as_str() {
+                let kind = match super::schema::resolve(v)["type"].as_str() {
                     Some("number") => Kind::Number,
                     Some("integer") => Kind::Integer,
                     _ => Kind::Text,

@@ -436,14 +436,8 @@ enum Kind {
 fn option_fields() -> BTreeMap<String, Kind> {
     let schema = schema_json();
     let defs = &schema["$defs"];
-    fn resolve<'a>(defs: &'a Value, mut v: &'a Value) -> &'a Value {
-        while let Some(r) = v.get("$ref").and_then(Value::as_str) {
-            v = &defs[r.trim_start_matches("#/$defs/")];
-        }
-        v
-    }
     let kind = |v: &Value| -> Option<Kind> {
-        let v = resolve(defs, v);
+        let v = super::schema::resolve(v);
         if let Some(e) = v.get("enum").and_then(Value::as_array) {
             return Some(Kind::Choice(
                 e.iter()
@@ -457,7 +451,7 @@ fn option_fields() -> BTreeMap<String, Kind> {
             "number" => Some(Kind::Number),
             "integer" => Some(Kind::Integer),
             "boolean" => Some(Kind::Bool),
-            "array" => resolve(defs, &v["items"])
+            "array" => super::schema::resolve(&v["items"])
                 .get("type")
                 .and_then(Value::as_str)
                 .filter(|t| *t == "string")
@@ -468,7 +462,7 @@ fn option_fields() -> BTreeMap<String, Kind> {
     let mut fields = BTreeMap::new();
     if let Some(props) = defs["option"]["properties"].as_object() {
         for (k, v) in props {
-            let r = resolve(defs, v);
+            let r = super::schema::resolve(v);
             if r.get("type").and_then(Value::as_str) == Some("object") {
                 if let Some(sub) = r.get("properties").and_then(Value::as_object) {
                     for (sk, sv) in sub {

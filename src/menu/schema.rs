@@ -17,6 +17,15 @@ pub fn schema_json() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(MENU_SCHEMA).expect("embedded schema is JSON"))
 }
 
+/// A schema node with its `$ref`s (to `#/$defs/…`) followed.
+pub fn resolve<'a>(mut node: &'a Value) -> &'a Value {
+    let defs = &schema_json()["$defs"];
+    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        node = &defs[r.trim_start_matches("#/$defs/")];
+    }
+    node
+}
+
 struct Compiled {
     schema: &'static Value,
     validator: jsonschema::Validator,
