@@ -18,7 +18,7 @@ pub fn schema_json() -> &'static Value {
 }
 
 /// A schema node with its `$ref`s (to `#/$defs/…`) followed.
-pub fn resolve<'a>(mut node: &'a Value) -> &'a Value {
+pub fn resolve(mut node: &Value) -> &Value {
     let defs = &schema_json()["$defs"];
     while let Some(r) = node.get("$ref").and_then(Value::as_str) {
         node = &defs[r.trim_start_matches("#/$defs/")];
