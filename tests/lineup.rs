@@ -661,6 +661,15 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
     let (code, _, err) = import(&csv);
     assert_eq!(code, 2);
     assert!(err.contains("a quote opened here is never closed"), "{err}");
+    // a stray quote closed by a later one joins cells; the user is told so, not that
+    // a shifted value is unknown
+    let csv = write(
+        "joined.csv",
+        &GOOD.replacen("Fidelity 500", "\"Fidelity 500", 1),
+    );
+    let (code, _, err) = import(&csv);
+    assert_eq!(code, 2);
+    assert!(err.contains("a stray quote joins"), "{err}");
     // figures too large to be exact, and a percentage in an amount column
     for (from, to, message) in [
         (

@@ -416,6 +416,11 @@ fn history_rows_that_would_lose_or_invent_data_are_refused() {
             &format!("{HEADER}core,2026-06-30,\"1,2,40\ncore,2026-09-30,1,2,40\n"),
             "a quote opened here is never closed",
         ),
+        // a stray quote closed by a later one joins cells
+        (
+            &format!("{HEADER}core,2026-09-30,\"1,\"2,40\n"),
+            "a stray quote joins cells here",
+        ),
     ];
     for (csv, message) in cases {
         let (code, json) = check_csv(csv);
@@ -426,6 +431,12 @@ fn history_rows_that_would_lose_or_invent_data_are_refused() {
             located(&json)
         );
     }
+    // a refused row leaves no phantom gap behind it
+    let (_, json) = check_csv(&format!(
+        "{HEADER}core,2026-03-31,1,2,40\ncore,2026-06-30,x,2,40\ncore,2026-09-30,1,2,40\n"
+    ));
+    let found = located(&json);
+    assert_eq!(found.len(), 1, "{found:?}");
     // thousands of unknown columns: a bounded list, not one snippet each
     let header: Vec<String> = (0..500).map(|i| format!("x{i}")).collect();
     let (_, json) = check_csv(&format!("option,quarter,{}\n", header.join(",")));
@@ -454,27 +465,40 @@ fn a_history_in_windows_1252_or_utf16_is_read() {
 }
 
 #[test]
-fn future_or_unchecked_stale_figures_never_pass() {
+fn monitoring_as_of_a_past_date_reads_what_was_known_and_stale_data_never_passes() {
     let dir = tempfile::tempdir().unwrap();
-    // a quarter after the check date
-    let out = menulint()
-        .args(["monitor", "--format", "json", "--as-of", "2026-09-15"])
-        .args([MENU, "--history", HISTORY])
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    // none passes: each has no current data, or is to be replaced already
-    assert!(
-        statuses(&json)
-            .iter()
-            .all(|s| s.1 == "no-data" || s.1 == "replacement-recommended"),
-        "{json}"
+    // quarters after the check date are not read: as of 2026-05-01 the latest is Q1
+    let (code, json) = {
+        let out = menulint()
+            .args(["monitor", "--format", "json", "--as-of", "2026-05-01"])
+            .args([MENU, "--history", HISTORY])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code, 1);
+    let s = |id: &str, status: &str, since: Option<&str>, q: u64| {
+        (
+            id.to_owned(),
+            status.to_owned(),
+            since.map(str::to_owned),
+            q,
+        )
+    };
+    assert_eq!(
+        statuses(&json),
+        [
+            s("tdf-2045", "ok", None, 0),
+            s("largecap", "ok", None, 0),
+            s("growth", "ok", None, 0),
+            s("intl", "replacement-recommended", Some("2024-12-31"), 6),
+            s("bond", "ok", None, 0),
+        ]
     );
-    assert!(json["options"][0]["reasons"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("after the check date 2026-09-15"));
+    assert_eq!(json["options"][3]["latest"]["quarter"], "2026-03-31");
     // the data rule switched off: stale figures are still not current
     let config = write_in(
         dir.path(),

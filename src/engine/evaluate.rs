@@ -117,6 +117,7 @@ pub fn rule_view(
     lt: &LookThrough,
     windows_are_options: bool,
     since: Option<&Menu>,
+    as_of: &str,
 ) -> Json {
     // without a menu in force to compare with, every option counts as new
     let new = since.map_or_else(
@@ -167,9 +168,14 @@ pub fn rule_view(
                 o.entry(table).or_insert_with(|| json!({}));
             }
             o.entry("holdings").or_insert_with(|| json!([]));
-            // rules read the newest quarter first: `option.history[0]` is the latest
+            // rules read the quarters ended by the check date, newest first:
+            // `option.history[0]` is the latest (monitoring as of a past date judges
+            // what was known then)
             match o.get_mut("history").and_then(Json::as_array_mut) {
-                Some(h) => h.reverse(),
+                Some(h) => {
+                    h.retain(|q| q["quarter"].as_str().is_some_and(|d| d <= as_of));
+                    h.reverse();
+                }
                 None => {
                     o.insert("history".into(), json!([]));
                 }
@@ -266,7 +272,14 @@ fn numbers_to_doubles(v: &mut Json) {
 
 /// Runs every rule; a rule that cannot be evaluated is itself a finding (`menulint::rule-eval`).
 pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) -> Evaluated {
-    let mut view = rule_view(doc, menu, lt, ev.brokerage_windows_are_options, ev.since);
+    let mut view = rule_view(
+        doc,
+        menu,
+        lt,
+        ev.brokerage_windows_are_options,
+        ev.since,
+        ev.as_of,
+    );
     let mut out = Evaluated::default();
     let mut root = Context::with_env(ev.rules.env.clone());
     if let Err(e) = register_functions(&mut root) {

@@ -86,12 +86,15 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
         .rules()
         .any(|r| r.monitor.is_none() && packs.contains(r.pack.as_str()));
     let due = crate::rules::last_quarter_end(as_of, 45).unwrap_or_default();
-    let stale = |o: &crate::menu::InvestmentOption| {
-        !data_rule_in_force
-            && o.history
-                .last()
-                .is_some_and(|q| q.quarter < due || q.quarter.as_str() > as_of)
+    // the quarters ended by the check date: the rules judged those only
+    let known = |o: &crate::menu::InvestmentOption| -> Vec<Quarter> {
+        o.history
+            .iter()
+            .filter(|q| q.quarter.as_str() <= as_of)
+            .cloned()
+            .collect()
     };
+    let stale = |h: &[Quarter]| !data_rule_in_force && h.last().is_some_and(|q| q.quarter < due);
     let in_monitoring_pack = |f: &Finding| {
         f.rule()
             .is_some_and(|r| r.monitor.is_some() || packs.contains(r.pack.as_str()))
@@ -101,6 +104,7 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
         .enumerate()
         .filter(|(_, o)| windows_are_options || o.vehicle != "brokerage_window")
         .map(|(i, o)| {
+            let history = known(o);
             let mine: Vec<&Finding> = report
                 .findings
                 .iter()
@@ -114,8 +118,8 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
                 .any(|f| monitoring(f) == Some(Monitor::Replace))
             {
                 Status::ReplacementRecommended
-            } else if o.history.is_empty()
-                || stale(o)
+            } else if history.is_empty()
+                || stale(&history)
                 || mine
                     .iter()
                     .filter(standing)
@@ -143,8 +147,8 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
                         waived: f.waiver.as_ref().map(|w| w.reason.clone()),
                     })
                     .collect(),
-                latest: o.history.last().cloned(),
-                history: o.history.clone(),
+                latest: history.last().cloned(),
+                history,
             }
         })
         .collect()

@@ -259,13 +259,34 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
                     s..s + 1,
                     format!(
                         "this cell runs over {} lines: a quote opened here is never closed",
-                        v.lines().count()
+                        v.matches('\n').count() + 1
                     ),
                     "quote opened here",
                 )
                 .with_help("close the quote, or remove it; a history cell is one line"),
             );
             break;
+        }
+        // a stray quote closed by a later one joins cells: the row comes out short,
+        // with commas inside one cell, and every figure after it shifts
+        if rec.len() < names.len() {
+            if let Some((j, _)) = rec.iter().enumerate().find(|(_, v)| v.contains(',')) {
+                let s = spans[j].start;
+                errors.push(
+                    error(
+                        &source,
+                        s..s + 1,
+                        format!(
+                            "this row has {} cells where the header has {}, and this cell holds commas: a stray quote joins cells here",
+                            rec.len(),
+                            names.len()
+                        ),
+                        "cells joined from here",
+                    )
+                    .with_help("remove the stray quote, or quote the whole cell"),
+                );
+                continue;
+            }
         }
         let mut record = Map::new();
         let mut option = None;
@@ -312,10 +333,12 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
                         _ => None,
                     }
                     .or_else(|| {
-                        let what = if kind == Kind::Integer {
-                            "a whole number"
-                        } else {
-                            "a number"
+                        let what = match cell.parse::<f64>() {
+                            Ok(n) if n.is_finite() && n.abs() > 9_007_199_254_740_992.0 => {
+                                "a figure small enough to be exact"
+                            }
+                            _ if kind == Kind::Integer => "a whole number",
+                            _ => "a number",
                         };
                         errors.push(
                             error(
@@ -400,8 +423,11 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
             .or_default()
             .push((r.quarter.as_str(), r.quarter_span.clone()));
     }
-    for quarters in by_option.values() {
-        errors.extend(sequence_errors(&source, quarters));
+    // with rows refused, the quarters left would show gaps that are not there
+    if errors.is_empty() {
+        for quarters in by_option.values() {
+            errors.extend(sequence_errors(&source, quarters));
+        }
     }
     if !errors.is_empty() {
         return Err(capped(errors, Code::History));

@@ -190,7 +190,7 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
                 Some(s.start..s.start + 1),
                 format!(
                     "this cell runs over {} lines: a quote opened here is never closed",
-                    v.lines().count()
+                    v.matches('\n').count() + 1
                 ),
             )
             .with_label("quote opened here")
@@ -1033,6 +1033,30 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
         {
             skipped.push((*row, first.value.shown()));
             continue;
+        }
+        // in a CSV, a stray quote closed by a later one joins cells: the row comes out
+        // short, with commas inside one cell, and every value after it shifts
+        if grid.sheet.is_none() && cells.len() < header.len() {
+            let joined = cells
+                .iter()
+                .find(|c| matches!(&c.value, CellValue::Text(t) if t.contains(',')));
+            if let Some(c) = joined {
+                errors.push(
+                    at(
+                        c.span.start..c.span.start + 1,
+                        c.column,
+                        *row,
+                        format!(
+                            "this row has {} cells where the header has {}, and this cell holds commas: a stray quote joins cells here",
+                            cells.len(),
+                            header.len()
+                        ),
+                        "cells joined from here",
+                    )
+                    .with_help("remove the stray quote, or quote the whole cell"),
+                );
+                continue;
+            }
         }
         let text = source.text();
         let row_start = cells.first().map_or(0, |c| c.span.start);
