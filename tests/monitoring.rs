@@ -409,7 +409,7 @@ fn history_rows_that_would_lose_or_invent_data_are_refused() {
         // a figure too large to be exact
         (
             "option,quarter,assets_usd\ncore,2026-09-30,1e30\n",
-            "`assets_usd`: \"1e30\" is not a whole number",
+            "`assets_usd`: \"1e30\" is not a figure small enough to be exact",
         ),
         // a quote left open swallows the rows after it
         (
