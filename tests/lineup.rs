@@ -764,3 +764,25 @@ fn a_date_cell_out_of_any_calendar_is_an_error_not_a_panic() {
     assert_eq!(errors(&json)[0].1, "Funds!O4");
     assert!(errors(&json)[0].0.contains("is not a date"));
 }
+
+#[test]
+fn directory_runs_skip_plan_files_but_not_broken_menus() {
+    let dir = tempfile::tempdir().unwrap();
+    write_in(dir.path(), "plan.toml", std::fs::read(PLAN).unwrap());
+    // a menu that forgot schema_version is still a menu, and is reported
+    write_in(
+        dir.path(),
+        "menu.toml",
+        "[plan]\nname = \"P\"\nsponsor = \"S\"\noptions = []\n",
+    );
+    let (code, json) = check_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(paths[0].ends_with("menu.toml"));
+}

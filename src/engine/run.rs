@@ -447,7 +447,9 @@ fn is_not_a_menu(path: &Path) -> bool {
             || l == "[columns]"
             || l == "[lineup]"
     }) || (lines().any(|l| l == "[plan]")
-        && !lines().any(|l| l.starts_with("schema_version") || l == "[[options]]")))
+        && !lines().any(|l| {
+            l.starts_with("schema_version") || l.starts_with("options") || l == "[[options]]"
+        })))
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
