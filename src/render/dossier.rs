@@ -13,7 +13,7 @@ const HTML_TEMPLATE: &str = include_str!("../../templates/dossier.html");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/dossier.md");
 
 /// The six factors, in the proposal's order, with the words the dossier heads them with.
-const FACTORS: [(&str, &str); 6] = [
+pub(super) const FACTORS: [(&str, &str); 6] = [
     ("performance", "Performance"),
     ("fees", "Fees"),
     ("liquidity", "Liquidity"),

@@ -643,17 +643,10 @@ pub fn report(
                     v.as_str().map_or_else(|| v.to_string(), str::to_owned)
                 })
             };
-            let factors = [
-                "performance",
-                "fees",
-                "liquidity",
-                "valuation",
-                "benchmark",
-                "complexity",
-            ]
-            .iter()
-            .filter(|f| s.get(**f).and_then(|v| v.get("determination")).is_some())
-            .count();
+            let factors = super::dossier::FACTORS
+                .iter()
+                .filter(|(f, _)| s.get(*f).and_then(|v| v.get("determination")).is_some())
+                .count();
             let gaps = all
                 .iter()
                 .filter(|f| {
