@@ -86,6 +86,48 @@ fn error(source: &SourceFile, span: Span, msg: String, label: &str) -> Finding {
     Finding::input_error(Code::History, msg, Some(source), Some(span)).with_label(label)
 }
 
+/// How a quote broke a CSV row.
+pub(crate) struct BrokenQuote {
+    /// The cell it starts in.
+    pub cell: usize,
+    /// A quote never closed (it swallowed the rest of the file), not a stray one.
+    pub open: bool,
+    pub message: String,
+    pub label: &'static str,
+    pub help: &'static str,
+}
+
+/// Whether a quote broke a CSV row: a cell over several lines is a quote never
+/// closed; in a row short of cells (`header_len`, when known), a cell holding commas
+/// is a stray quote closed by a later one, which joined cells and shifted every
+/// value after them.
+pub(crate) fn broken_quote(values: &[&str], header_len: Option<usize>) -> Option<BrokenQuote> {
+    if let Some((cell, v)) = values.iter().enumerate().find(|(_, v)| v.contains('\n')) {
+        return Some(BrokenQuote {
+            cell,
+            open: true,
+            message: format!(
+                "this cell runs over {} lines: a quote opened here is never closed",
+                v.matches('\n').count() + 1
+            ),
+            label: "quote opened here",
+            help: "close the quote, or remove it; a CSV cell is one line",
+        });
+    }
+    let header_len = header_len.filter(|&n| values.len() < n)?;
+    let cell = values.iter().position(|v| v.contains(','))?;
+    Some(BrokenQuote {
+        cell,
+        open: false,
+        message: format!(
+            "this row has {} cells where the header has {header_len}, and this cell holds commas: a stray quote joins cells here",
+            values.len()
+        ),
+        label: "cells joined from here",
+        help: "remove the stray quote, or quote the whole cell",
+    })
+}
+
 /// Where a record really starts: with CR LF line ends the csv crate places a record at
 /// the LF that ends the line before it.
 pub(crate) fn record_start(text: &str, mut at: usize) -> usize {
@@ -250,43 +292,15 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
             ));
             continue;
         }
-        // a cell over several lines is a quote left open: it swallowed the rows after it
-        if let Some((j, v)) = rec.iter().enumerate().find(|(_, v)| v.contains('\n')) {
-            let s = spans[j].start;
-            errors.push(
-                error(
-                    &source,
-                    s..s + 1,
-                    format!(
-                        "this cell runs over {} lines: a quote opened here is never closed",
-                        v.matches('\n').count() + 1
-                    ),
-                    "quote opened here",
-                )
-                .with_help("close the quote, or remove it; a history cell is one line"),
-            );
-            break;
-        }
-        // a stray quote closed by a later one joins cells: the row comes out short,
-        // with commas inside one cell, and every figure after it shifts
-        if rec.len() < names.len() {
-            if let Some((j, _)) = rec.iter().enumerate().find(|(_, v)| v.contains(',')) {
-                let s = spans[j].start;
-                errors.push(
-                    error(
-                        &source,
-                        s..s + 1,
-                        format!(
-                            "this row has {} cells where the header has {}, and this cell holds commas: a stray quote joins cells here",
-                            rec.len(),
-                            names.len()
-                        ),
-                        "cells joined from here",
-                    )
-                    .with_help("remove the stray quote, or quote the whole cell"),
-                );
-                continue;
+        let values: Vec<&str> = rec.iter().collect();
+        if let Some(b) = broken_quote(&values, Some(names.len())) {
+            let s = spans[b.cell].start;
+            errors.push(error(&source, s..s + 1, b.message, b.label).with_help(b.help));
+            // a quote never closed swallowed the rest of the file
+            if b.open {
+                break;
             }
+            continue;
         }
         let mut record = Map::new();
         let mut option = None;

@@ -182,19 +182,12 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
         // the row number from the text itself: CR LF and LF count the same
         let line = source.position(at).0;
         let spans = super::history::field_spans(text, at, rec.len());
-        // a cell over several lines is a quote left open: it swallowed the rows after it
-        if let Some((j, v)) = rec.iter().enumerate().find(|(_, v)| v.contains('\n')) {
-            let s = spans.get(j).cloned().unwrap_or(at..at);
-            let f = lineup_error(
-                &source,
-                Some(s.start..s.start + 1),
-                format!(
-                    "this cell runs over {} lines: a quote opened here is never closed",
-                    v.matches('\n').count() + 1
-                ),
-            )
-            .with_label("quote opened here")
-            .with_help("close the quote, or remove it; a lineup cell is one line");
+        let values: Vec<&str> = rec.iter().collect();
+        if let Some(b) = super::history::broken_quote(&values, None) {
+            let s = spans.get(b.cell).map_or(at, |s| s.start);
+            let f = lineup_error(&source, Some(s..s + 1), b.message)
+                .with_label(b.label)
+                .with_help(b.help);
             return Err((Some(source.clone()), vec![f]));
         }
         let cells = rec
@@ -1034,27 +1027,14 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             skipped.push((*row, first.value.shown()));
             continue;
         }
-        // in a CSV, a stray quote closed by a later one joins cells: the row comes out
-        // short, with commas inside one cell, and every value after it shifts
-        if grid.sheet.is_none() && cells.len() < header.len() {
-            let joined = cells
-                .iter()
-                .find(|c| matches!(&c.value, CellValue::Text(t) if t.contains(',')));
-            if let Some(c) = joined {
-                errors.push(
-                    at(
-                        c.span.start..c.span.start + 1,
-                        c.column,
-                        *row,
-                        format!(
-                            "this row has {} cells where the header has {}, and this cell holds commas: a stray quote joins cells here",
-                            cells.len(),
-                            header.len()
-                        ),
-                        "cells joined from here",
-                    )
-                    .with_help("remove the stray quote, or quote the whole cell"),
-                );
+        // only a CSV has quotes to break (a workbook's cells stand apart)
+        if grid.sheet.is_none() {
+            let values: Vec<String> = cells.iter().map(|c| c.value.shown()).collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            if let Some(b) = super::history::broken_quote(&values, Some(header.len())) {
+                let c = &cells[b.cell];
+                let span = c.span.start..c.span.start + 1;
+                errors.push(at(span, c.column, *row, b.message, b.label).with_help(b.help));
                 continue;
             }
         }
