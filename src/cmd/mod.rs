@@ -306,6 +306,22 @@ pub fn lineup_options(
     )))
 }
 
+/// Checks the one menu a command is about (report, dossier, monitor): its policy and
+/// its report. A menu that could not be checked is reported (exit code 2).
+pub fn check_one(
+    menu: &std::path::Path,
+    opts: &menulint::engine::run::RunOptions,
+    output: Option<&std::path::Path>,
+) -> Result<(menulint::policy::Policy, menulint::engine::FileReport), u8> {
+    let (policy, reports) = check_named(menu, &[menu.to_path_buf()], opts, output, false)?;
+    // the menu's report comes first, any about the config's waivers after
+    match reports.into_iter().next() {
+        Some(r) if r.checked && r.menu.is_some() => Ok((policy, r)),
+        Some(r) => Err(print_load_errors(&[r], false)),
+        None => Err(usage_error("no report for the menu")),
+    }
+}
+
 /// Prints the reports of a rule set that failed to load; exit code 2.
 pub fn print_load_errors(reports: &[menulint::engine::FileReport], color: bool) -> u8 {
     let style = menulint::render::HumanStyle { color, width: 100 };

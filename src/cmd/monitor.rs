@@ -55,19 +55,13 @@ pub fn run(args: MonitorArgs) -> u8 {
         keep_source: true,
         ..RunOptions::default()
     };
-    let (policy, reports) = match super::check_named(
-        &args.menu,
-        std::slice::from_ref(&args.menu),
-        &opts,
-        args.output.as_deref(),
-        false,
-    ) {
+    let (policy, report) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let report = &reports[0];
-    let Some(menu) = report.menu.as_ref().filter(|_| report.checked) else {
-        return super::print_load_errors(&reports[..1], false);
+    let report = &report;
+    let Some(menu) = &report.menu else {
+        return super::print_load_errors(std::slice::from_ref(report), false);
     };
     let list = statuses(report, &policy, &as_of);
     let watched = Watched {

@@ -105,20 +105,11 @@ fn document(args: ReportArgs, build: Document) -> u8 {
         measures: true,
         ..RunOptions::default()
     };
-    let (policy, reports) = match super::check_named(
-        &args.menu,
-        std::slice::from_ref(&args.menu),
-        &opts,
-        args.output.as_deref(),
-        false,
-    ) {
+    let (policy, checked) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let checked = &reports[0];
-    if !checked.checked || checked.menu.is_none() {
-        return super::print_load_errors(std::slice::from_ref(checked), false);
-    }
+    let checked = &checked;
     let stamp = match args.timestamp.then(generated).transpose() {
         Ok(s) => s,
         Err(msg) => return super::usage_error(&msg),
