@@ -1,30 +1,114 @@
 //! CEL expressions as rules use them: compiled once, evaluated per menu or option.
 
 use crate::diag::Span;
+use cel::common::ast::{Expr as Node, IdedExpr};
 use cel::common::value::Val;
-use cel::{Context, Env, ExecutionError, Program, Value};
+use cel::parser::PrattParser;
+use cel::{Context, Env, ExecutionError, Value};
+
+/// Which of the `cel` crate's two parsers compiles an expression. Both give the
+/// same syntax tree; they differ in start-up cost and in how they word errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parser {
+    /// The reference (ANTLR-generated) parser. A sponsor's pack is compiled with it,
+    /// so its mistakes are worded as `cel` always worded them.
+    Reference,
+    /// The hand-written Pratt parser: about ten times faster, since it has no
+    /// prediction tables to warm up in each process. Only the built-in packs use it;
+    /// a test proves that it gives each of their expressions the reference tree.
+    Pratt,
+}
+
+/// Macros that `cel`'s extensions add (lists' `sortBy`, math's `greatest` and
+/// `least`). The Pratt parser expands only the standard ones and leaves these as
+/// plain calls, so an expression that calls one is compiled by the reference parser.
+const EXTENSION_MACROS: [&str; 3] = ["sortBy", "greatest", "least"];
 
 /// A compiled CEL expression and where it is written in its rule pack.
 #[derive(Debug)]
 pub struct Expr {
     pub source: String,
     pub span: Span,
-    program: Program,
+    tree: IdedExpr,
 }
 
-impl Expr {
-    pub fn compile(env: &Env, source: &str, span: Span) -> Result<Expr, String> {
-        if source.trim().is_empty() {
-            return Err("the expression is empty".to_owned());
+/// Parses `source` to a syntax tree with its macros expanded.
+pub fn parse(env: &Env, parser: Parser, source: &str) -> Result<IdedExpr, String> {
+    if parser == Parser::Pratt {
+        // on an error, the reference parser words it
+        if let Ok(tree) = PrattParser::new().parse(source) {
+            if !calls_any(&tree, &EXTENSION_MACROS) {
+                return Ok(tree);
+            }
         }
-        let program = env.compile(source).map_err(|e| {
+    }
+    env.compile(source)
+        .map(|program| program.expression().clone())
+        .map_err(|e| {
             e.errors
                 .iter()
                 .map(|e| format!("{}:{}: {}", e.pos.0, e.pos.1, e.msg))
                 .collect::<Vec<_>>()
                 .join("; ")
-        })?;
-        let shape = Shape::of(program.expression());
+        })
+}
+
+/// Whether the tree calls a function named in `names`, anywhere.
+fn calls_any(e: &IdedExpr, names: &[&str]) -> bool {
+    let mut found = false;
+    walk(e, &mut |n| {
+        found |= matches!(&n.expr, Node::Call(c) if names.contains(&c.func_name.as_str()));
+    });
+    found
+}
+
+/// Visits every node of the tree, parents before children.
+fn walk(e: &IdedExpr, visit: &mut dyn FnMut(&IdedExpr)) {
+    use cel::common::ast::EntryExpr;
+    visit(e);
+    match &e.expr {
+        Node::Call(c) => {
+            c.target.iter().for_each(|t| walk(t, visit));
+            c.args.iter().for_each(|a| walk(a, visit));
+        }
+        Node::Comprehension(c) => {
+            for part in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                walk(part, visit);
+            }
+        }
+        Node::List(l) => l.elements.iter().for_each(|x| walk(x, visit)),
+        Node::Map(m) => m.entries.iter().for_each(|en| match &en.expr {
+            EntryExpr::MapEntry(me) => {
+                walk(&me.key, visit);
+                walk(&me.value, visit);
+            }
+            EntryExpr::StructField(f) => walk(&f.value, visit),
+        }),
+        Node::Struct(s) => s.entries.iter().for_each(|en| match &en.expr {
+            EntryExpr::MapEntry(me) => {
+                walk(&me.key, visit);
+                walk(&me.value, visit);
+            }
+            EntryExpr::StructField(f) => walk(&f.value, visit),
+        }),
+        Node::Select(s) => walk(&s.operand, visit),
+        _ => {}
+    }
+}
+
+impl Expr {
+    pub fn compile(env: &Env, parser: Parser, source: &str, span: Span) -> Result<Expr, String> {
+        if source.trim().is_empty() {
+            return Err("the expression is empty".to_owned());
+        }
+        let tree = parse(env, parser, source)?;
+        let shape = Shape::of(&tree);
         if shape.loops > MAX_NESTED_LOOPS {
             return Err(format!(
                 "macros (all, exists, map, filter, …) nest {} deep; at most {MAX_NESTED_LOOPS} \
@@ -42,23 +126,23 @@ impl Expr {
         Ok(Expr {
             source: source.to_owned(),
             span,
-            program,
+            tree,
         })
     }
 
     pub fn eval(&self, ctx: &Context) -> Result<Value, ExecutionError> {
-        self.program.execute(ctx)
+        Value::resolve(&self.tree, ctx)
     }
 
     /// Whether the expression reads the variable `name`.
     pub fn uses(&self, name: &str) -> bool {
-        self.program.references().has_variable(name)
+        self.tree.references().has_variable(name)
     }
 
     /// Evaluates to CEL's internal form, for binding to a variable without a round trip
     /// through [`Value`] (which would copy shared lists and maps).
     pub fn eval_val<'v>(&self, ctx: &Context<'_, 'v>) -> Result<Box<dyn Val + 'v>, ExecutionError> {
-        Value::resolve_val(self.program.expression(), ctx).map(|v| v.into_owned())
+        Value::resolve_val(&self.tree, ctx).map(|v| v.into_owned())
     }
 
     /// Evaluates to a boolean, or says what the expression gave instead.
@@ -205,5 +289,102 @@ mod tests {
         assert_eq!(format_number(0.1 + 0.2), "0.3");
         assert_eq!(format_number(0.015), "0.015");
         assert_eq!(format_number(-0.00001), "0");
+    }
+
+    /// The tree without node ids, which the two parsers number differently in maps.
+    fn shape_of(tree: &IdedExpr) -> String {
+        let text = format!("{tree:?}");
+        regex::Regex::new(r"id: \d+")
+            .expect("valid regex")
+            .replace_all(&text, "id")
+            .into_owned()
+    }
+
+    fn same_tree(env: &Env, source: &str) {
+        let fast = parse(env, Parser::Pratt, source).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let reference = parse(env, Parser::Reference, source).expect("parses");
+        assert_eq!(shape_of(&fast), shape_of(&reference), "{source}");
+    }
+
+    /// The built-in packs compile with the Pratt parser: every expression and
+    /// template placeholder in them must give the reference parser's tree.
+    #[test]
+    fn pratt_parser_gives_the_reference_tree_for_every_built_in_expression() {
+        use crate::rules::{pack::load_pack_deferred, BUILTIN_PACKS};
+        use std::sync::Arc;
+        let env = Arc::new(crate::rules::cel_env());
+        let mut checked = 0;
+        for (name, text) in BUILTIN_PACKS {
+            let source = crate::diag::SourceFile::new(*name, *text);
+            let pack = load_pack_deferred(&env, source).expect("built-in pack loads");
+            for rule in &pack.rules {
+                let l = &rule.logic;
+                let mut exprs: Vec<&str> =
+                    l.lets.iter().map(|(_, e)| e.get_ref().as_str()).collect();
+                exprs.extend(l.when.iter().map(|e| e.get_ref().as_str()));
+                exprs.push(l.check.get_ref());
+                if let Some((v, lim)) = &l.measure {
+                    exprs.extend([v.get_ref().as_str(), lim.get_ref().as_str()]);
+                }
+                let mut templates = vec![l.message.get_ref(), l.at.get_ref()];
+                templates.extend(l.label.iter().map(|t| t.get_ref()));
+                for (at, label) in &l.also {
+                    templates.extend([at.get_ref(), label.get_ref()]);
+                }
+                for t in templates {
+                    for piece in super::super::template::split(t).expect("valid template") {
+                        if let super::super::template::Piece::Placeholder(e) = piece {
+                            exprs.push(e);
+                        }
+                    }
+                }
+                for e in exprs {
+                    same_tree(&env, e);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 250, "only {checked} expressions were compared");
+    }
+
+    /// The grammar's corners, and the extension macros the Pratt parser leaves to
+    /// the reference one.
+    #[test]
+    fn pratt_parser_gives_the_reference_tree_for_the_grammar() {
+        let env = crate::rules::cel_env();
+        for source in [
+            "a.b.c[0]['k'] + -x * 2 / 3 % 4 - 1u",
+            "!(a || b) && c ? d : e ? f : g",
+            "x in [1, 2.5, 'three', b'four', r'raw\\n', \"\"\"long\"\"\", null, true]",
+            "{'a': 1, 'b': {'c': [2, 3]}}['b'].c[1] <= 3.0e2",
+            "has(a.b) && a.all(x, x > 0) && a.exists(x, x == 1) && a.exists_one(x, x < 0)",
+            "a.map(x, x * 2).filter(x, x > 2).map(x, x > 3, x)",
+            "size(s) > 0 && s.startsWith('a') && s.matches('^[A-Z]{2}$') && int('1') == 1",
+            "'\\u00e9\\x41\\101\\t' + \"\\\"quoted\\\"\"",
+            "[3, 1, 2].sortBy(x, -x)",
+            "math.greatest(1, 2, 3) - math.least([1, 2])",
+            "(1 + 2) * (3 - (4 / 5)) == 0x1F && -9223372036854775808 < 0",
+            "a.?b",
+        ] {
+            let fast = parse(&env, Parser::Pratt, source);
+            let reference = parse(&env, Parser::Reference, source);
+            match (fast, reference) {
+                (Ok(f), Ok(r)) => assert_eq!(shape_of(&f), shape_of(&r), "{source}"),
+                (Err(f), Err(r)) => assert_eq!(f, r, "{source}"),
+                (f, r) => panic!("{source}: Pratt {f:?}, reference {r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_error_is_worded_by_the_reference_parser() {
+        let env = crate::rules::cel_env();
+        for source in ["1 +", "a.b(", "'open", "[1, 2"] {
+            assert_eq!(
+                parse(&env, Parser::Pratt, source),
+                parse(&env, Parser::Reference, source),
+                "{source}"
+            );
+        }
     }
 }

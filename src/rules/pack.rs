@@ -1,6 +1,6 @@
 //! Rule packs: TOML files of rules, read with spans and compiled once.
 
-use super::expr::Expr;
+use super::expr::{Expr, Parser};
 use super::template::Template;
 use crate::diag::{
     Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, Monitor, RuleInfo, Scope,
@@ -242,14 +242,21 @@ fn compile_logic(
     compile_with(env, logic, figure, true)
 }
 
+/// A built-in rule (`builtin`) compiles with the Pratt parser and defers its
+/// templates; a sponsor's compiles whole with the reference parser.
 fn compile_with(
     env: &Arc<Env>,
     logic: &Logic,
     figure: Option<&str>,
-    defer_templates: bool,
+    builtin: bool,
 ) -> Result<Compiled, Vec<(Span, String)>> {
+    let parser = if builtin {
+        Parser::Pratt
+    } else {
+        Parser::Reference
+    };
     let mut errors = Vec::new();
-    let mut expr = |s: &Spanned<String>| match Expr::compile(env, s.get_ref(), s.span()) {
+    let mut expr = |s: &Spanned<String>| match Expr::compile(env, parser, s.get_ref(), s.span()) {
         Ok(e) => Some(e),
         Err(msg) => {
             errors.push((s.span(), format!("invalid CEL expression: {msg}")));
@@ -265,7 +272,7 @@ fn compile_with(
     let check = expr(&logic.check);
     let measure = logic.measure.as_ref().map(|(v, l)| (expr(v), expr(l)));
     let mut template = |s: &Spanned<String>| -> Option<Template> {
-        if defer_templates {
+        if builtin {
             return Some(Template::deferred(env.clone(), s.get_ref(), s.span()));
         }
         match Template::compile(env, s.get_ref(), s.span()) {

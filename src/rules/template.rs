@@ -1,6 +1,6 @@
 //! Message and path templates: literal text with `{cel expression}` placeholders.
 
-use super::expr::{format_value, Expr};
+use super::expr::{format_value, Expr, Parser};
 use crate::diag::Span;
 use cel::{Context, Env, ExecutionError};
 
@@ -28,7 +28,7 @@ impl Template {
     /// Compiles every placeholder; the error names the placeholder and what is wrong.
     pub fn compile(env: &Env, source: &str, span: Span) -> Result<Template, String> {
         let parts = std::sync::OnceLock::new();
-        let _ = parts.set(Ok(Self::parts_of(env, source, span)?));
+        let _ = parts.set(Ok(Self::parts_of(env, Parser::Reference, source, span)?));
         Ok(Template {
             source: source.to_owned(),
             parts,
@@ -36,7 +36,8 @@ impl Template {
         })
     }
 
-    /// A template that compiles on first use (its source is known to be valid).
+    /// A template that compiles on first use (its source is a built-in pack's, known to
+    /// be valid), with the Pratt parser.
     pub fn deferred(env: std::sync::Arc<Env>, source: &str, span: Span) -> Template {
         Template {
             source: source.to_owned(),
@@ -48,57 +49,23 @@ impl Template {
     fn parts(&self) -> Result<&[Part], ExecutionError> {
         self.parts
             .get_or_init(|| match &self.deferred {
-                Some((env, span)) => Self::parts_of(env, &self.source, span.clone()),
+                Some((env, span)) => Self::parts_of(env, Parser::Pratt, &self.source, span.clone()),
                 None => Err("the template was not compiled".to_owned()),
             })
             .as_deref()
             .map_err(|e| ExecutionError::function_error("template", e.clone()))
     }
 
-    fn parts_of(env: &Env, source: &str, span: Span) -> Result<Vec<Part>, String> {
-        let mut parts = Vec::new();
-        let mut text = String::new();
-        let mut chars = source.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '{' if chars.peek().map(|p| p.1) == Some('{') => {
-                    chars.next();
-                    text.push('{');
-                }
-                '}' if chars.peek().map(|p| p.1) == Some('}') => {
-                    chars.next();
-                    text.push('}');
-                }
-                '{' => {
-                    let start = i + 1;
-                    let end = placeholder_end(source, start)
-                        .ok_or_else(|| format!("unclosed `{{` at character {}", i + 1))?;
-                    while chars.peek().is_some_and(|p| p.0 < end) {
-                        chars.next();
-                    }
-                    chars.next(); // the closing brace
-                    if !text.is_empty() {
-                        parts.push(Part::Text(std::mem::take(&mut text)));
-                    }
-                    let expr =
-                        Expr::compile(env, &source[start..end], span.clone()).map_err(|e| {
-                            format!("in placeholder `{{{}}}`: {e}", &source[start..end])
-                        })?;
-                    parts.push(Part::Expr(expr));
-                }
-                '}' => {
-                    return Err(format!(
-                        "unmatched `}}` at character {}; write `}}}}` for a literal brace",
-                        i + 1
-                    ))
-                }
-                c => text.push(c),
-            }
-        }
-        if !text.is_empty() {
-            parts.push(Part::Text(text));
-        }
-        Ok(parts)
+    fn parts_of(env: &Env, parser: Parser, source: &str, span: Span) -> Result<Vec<Part>, String> {
+        split(source)?
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => Ok(Part::Text(text)),
+                Piece::Placeholder(expr) => Expr::compile(env, parser, expr, span.clone())
+                    .map(Part::Expr)
+                    .map_err(|e| format!("in placeholder `{{{expr}}}`: {e}")),
+            })
+            .collect()
     }
 
     pub fn source(&self) -> &str {
@@ -120,6 +87,57 @@ impl Template {
         }
         Ok(out)
     }
+}
+
+/// A piece of a template: literal text, or a placeholder's CEL source.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Piece<'s> {
+    Text(String),
+    Placeholder(&'s str),
+}
+
+/// Splits a template into literal text and placeholders; the error says where it
+/// is malformed.
+pub(crate) fn split(source: &str) -> Result<Vec<Piece<'_>>, String> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().map(|p| p.1) == Some('{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek().map(|p| p.1) == Some('}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let start = i + 1;
+                let end = placeholder_end(source, start)
+                    .ok_or_else(|| format!("unclosed `{{` at character {}", i + 1))?;
+                while chars.peek().is_some_and(|p| p.0 < end) {
+                    chars.next();
+                }
+                chars.next(); // the closing brace
+                if !text.is_empty() {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                pieces.push(Piece::Placeholder(&source[start..end]));
+            }
+            '}' => {
+                return Err(format!(
+                    "unmatched `}}` at character {}; write `}}}}` for a literal brace",
+                    i + 1
+                ))
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(Piece::Text(text));
+    }
+    Ok(pieces)
 }
 
 /// Finds the `}` closing a placeholder, skipping nested braces and quoted strings.
