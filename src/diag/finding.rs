@@ -237,7 +237,7 @@ pub struct Finding {
     /// The figure the rule measured, when it declares one.
     pub measured: Option<Measured>,
     /// The waiver that excuses this finding, if any; a waived finding does not fail the run.
-    pub waiver: Option<AppliedWaiver>,
+    pub waiver: Option<Box<AppliedWaiver>>,
 }
 
 /// The committee's exception that excuses a finding.
@@ -429,7 +429,7 @@ impl Serialize for Finding {
             labels: &self.labels,
             fingerprint: &self.fingerprint,
             measured: self.measured,
-            waiver: self.waiver.as_ref(),
+            waiver: self.waiver.as_deref(),
         }
         .serialize(s)
     }

@@ -278,7 +278,7 @@ pub fn check_source(
             .collect(),
         waivers: states,
         menu: Some(Arc::new(menu)),
-        exposure: Some(lt),
+        exposure: Some(Box::new(lt)),
         measurements: evaluated.measurements,
         watch: evaluated.watch,
         ..FileReport::not_checked(&name, Some(source), Vec::new())

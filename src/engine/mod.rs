@@ -45,7 +45,7 @@ pub struct FileReport {
     /// The menu as read, when it passed the schema.
     pub menu: Option<Arc<Menu>>,
     /// Its look-through exposure, when it could be computed.
-    pub exposure: Option<LookThrough>,
+    pub exposure: Option<Box<LookThrough>>,
     /// The capped figures, when the evaluation recorded them.
     pub measurements: Vec<Measurement>,
     /// Each option's watch-list state, when watch rules ran.

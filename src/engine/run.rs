@@ -236,22 +236,42 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
     ev.measures = opts.measures;
     ev.brokerage_windows_are_options = policy.config.brokerage_windows_are_options;
     ev.since = opts.since.as_deref();
-    // each menu is independent; results are sorted afterwards, so order never leaks
-    let mut checked: Vec<FileReport> = menus
-        .par_iter()
-        .map(|p| {
-            let mut r = match &opts.stdin {
-                Some(text) if p.as_os_str() == STDIN => super::check::check_source(
-                    &ev,
-                    opts.check.history.as_deref(),
-                    crate::diag::SourceFile::new("<stdin>", text.as_str()),
-                ),
-                _ => check_path(&ev, &opts.check, p),
-            };
-            r.compact(opts.keep_source, opts.keep_menu);
-            r
-        })
-        .collect();
+    let check = |p: &PathBuf| {
+        let mut r = match &opts.stdin {
+            Some(text) if p.as_os_str() == STDIN => super::check::check_source(
+                &ev,
+                opts.check.history.as_deref(),
+                crate::diag::SourceFile::new("<stdin>", text.as_str()),
+            ),
+            _ => check_path(&ev, &opts.check, p),
+        };
+        r.compact(opts.keep_source, opts.keep_menu);
+        r
+    };
+    let mut checked: Vec<FileReport> = if menus.len() <= 1 {
+        menus.iter().map(check).collect()
+    } else {
+        // Each menu is independent and checked by a worker; results are sorted
+        // afterwards, so order never leaks. A worker's allocator pages fill with a
+        // menu's short-lived parse trees: a report kept there pins them, so this
+        // thread keeps a copy of each report, packed in pages of its own.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut kept: Vec<(usize, FileReport)> = Vec::with_capacity(menus.len());
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                menus
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, p)| {
+                        // the receiver lives until every sender is gone
+                        let _ = tx.send((i, check(p)));
+                    });
+            });
+            kept.extend(rx.into_iter().map(|(i, r)| (i, r.clone())));
+        });
+        kept.sort_unstable_by_key(|(i, _)| *i);
+        kept.into_iter().map(|(_, r)| r).collect()
+    };
     let audits = audit_config_waivers(&ev, &checked);
     checked.extend(audits);
     checked.extend(pack_warnings(policy));

@@ -63,12 +63,12 @@ pub fn apply(
             .find(|(_, (_, w))| !expired(w, as_of) && matches(w, f))
         {
             used[i] = true;
-            f.waiver = Some(AppliedWaiver {
+            f.waiver = Some(Box::new(AppliedWaiver {
                 reason: w.reason.clone(),
                 approved_by: w.approved_by.clone(),
                 expires: w.expires.clone(),
                 at: format!("{}:{}", src.name(), src.position(w.rule_span.start).0),
-            });
+            }));
         }
     }
     used
