@@ -12,12 +12,18 @@ fn epoch() -> NaiveDate {
 
 /// Parses `YYYY-MM-DD` (any time part after the date is ignored) within [`YEARS`].
 pub fn parse_iso(date: &str) -> Option<NaiveDate> {
-    let d = date.get(..10)?;
-    let b = d.as_bytes();
-    if !(b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-') {
+    let b = date.as_bytes().get(..10)?;
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let parsed = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
+    // rules call this for every option: no format string to interpret each time
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    let parsed = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
     YEARS.contains(&parsed.year()).then_some(parsed)
 }
 
@@ -51,6 +57,8 @@ mod tests {
     fn round_trips_and_rejects_bad_dates() {
         assert_eq!(days_from_iso("1970-01-01"), Some(0));
         assert_eq!(days_from_iso("2000-03-01"), Some(11_017));
+        // a time part after the date is ignored
+        assert_eq!(days_from_iso("2000-03-01T12:00:00Z"), Some(11_017));
         for d in ["2024-02-29", "2026-12-31", "1999-01-01"] {
             assert_eq!(iso_from_days(days_from_iso(d).unwrap()), d);
         }
@@ -62,6 +70,12 @@ mod tests {
             "-001-01-01",
             "0000-01-01",
             "2999-01-01",
+            "2026-1a-01",
+            "2026- 1-01",
+            "2026-01- 1",
+            "2026-01-1",
+            "2026-00-10",
+            "2026-01-00",
         ] {
             assert_eq!(days_from_iso(bad), None, "{bad}");
         }
