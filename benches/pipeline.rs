@@ -22,10 +22,42 @@ fn stages(c: &mut Criterion) {
     c.bench_function("load: parse TOML with spans", |b| {
         b.iter(|| parse(black_box(source.clone())))
     });
+    // the floor for a span index built straight from toml_parser's events: lexing
+    // and the event parser alone, then with every key and value decoded, which any
+    // index must do, before it stores a thing
+    c.bench_function(
+        "load floor: toml DeTable alone (what the loader parses with)",
+        |b| {
+            b.iter(|| {
+                toml::de::DeTable::parse_recoverable(black_box(&text))
+                    .1
+                    .len()
+            })
+        },
+    );
+    c.bench_function("load floor: toml_parser lexer and events alone", |b| {
+        b.iter(|| {
+            let tokens = toml_parser::Source::new(black_box(&text)).lex().into_vec();
+            toml_parser::parser::parse_document(&tokens, &mut (), &mut ());
+            tokens.len()
+        })
+    });
+    c.bench_function(
+        "load floor: toml_parser events, keys and values decoded",
+        |b| {
+            b.iter(|| {
+                let source = toml_parser::Source::new(black_box(&text));
+                let tokens = source.lex().into_vec();
+                let mut decoded = Decoded { source, count: 0 };
+                toml_parser::parser::parse_document(&tokens, &mut decoded, &mut ());
+                decoded.count
+            })
+        },
+    );
     c.bench_function("validate: JSON Schema", |b| {
         b.iter(|| menulint::menu::schema::validate(black_box(&doc)))
     });
-    c.bench_function("evaluate: 28 built-in rules", |b| {
+    c.bench_function("evaluate: the built-in rules in force", |b| {
         b.iter(|| evaluate(&ev, black_box(&doc), &menu, &lt))
     });
     c.bench_function("check: whole pipeline", |b| {
@@ -34,6 +66,40 @@ fn stages(c: &mut Criterion) {
     c.bench_function("rules: load and compile the built-in packs", |b| {
         b.iter(RuleSet::builtin)
     });
+}
+
+/// Decodes every key and scalar the event parser reports, keeping nothing.
+struct Decoded<'s> {
+    source: toml_parser::Source<'s>,
+    count: usize,
+}
+
+impl toml_parser::parser::EventReceiver for Decoded<'_> {
+    fn simple_key(
+        &mut self,
+        span: toml_parser::Span,
+        kind: Option<toml_parser::decoder::Encoding>,
+        error: &mut dyn toml_parser::ErrorSink,
+    ) {
+        let mut out = std::borrow::Cow::Borrowed("");
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_key(&mut out, error);
+        }
+        self.count += out.len() + usize::from(kind.is_some());
+    }
+
+    fn scalar(
+        &mut self,
+        span: toml_parser::Span,
+        kind: Option<toml_parser::decoder::Encoding>,
+        error: &mut dyn toml_parser::ErrorSink,
+    ) {
+        let mut out = std::borrow::Cow::Borrowed("");
+        if let Some(raw) = self.source.get(span) {
+            let _ = raw.decode_scalar(&mut out, error);
+        }
+        self.count += out.len() + usize::from(kind.is_some());
+    }
 }
 
 /// A 10,000-row history (250 options × 40 quarters): read the CSV, then check the
