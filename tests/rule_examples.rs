@@ -115,3 +115,22 @@ fn every_built_in_rule_compiles_with_its_templates() {
     }
     assert!(n >= 48, "{n} rules");
 }
+
+/// A built-in pack loads with fewer checks (it compiles on first use, its field and
+/// parameter references are not re-checked): loaded as a sponsor's pack is, with
+/// every check and the reference CEL parser, each must load cleanly.
+#[test]
+fn every_built_in_pack_passes_the_checks_a_sponsor_pack_gets() {
+    let env = std::sync::Arc::new(menulint::rules::cel_env());
+    for (name, text) in menulint::rules::BUILTIN_PACKS {
+        let source = menulint::diag::SourceFile::new(format!("rules/{name}.toml"), *text);
+        let pack = menulint::rules::load_pack(&env, source).unwrap_or_else(|findings| {
+            panic!(
+                "{name}: {:?}",
+                findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+            )
+        });
+        assert!(pack.warnings.is_empty(), "{name}: {:?}", pack.warnings);
+        assert!(!pack.rules.is_empty());
+    }
+}

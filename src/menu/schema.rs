@@ -31,8 +31,9 @@ struct Compiled {
     validator: jsonschema::Validator,
 }
 
+static COMPILED: OnceLock<Compiled> = OnceLock::new();
+
 fn compiled() -> &'static Compiled {
-    static COMPILED: OnceLock<Compiled> = OnceLock::new();
     COMPILED.get_or_init(|| {
         let schema = schema_json();
         let validator = jsonschema::draft202012::options()
@@ -41,6 +42,19 @@ fn compiled() -> &'static Compiled {
             .expect("embedded schema compiles");
         Compiled { schema, validator }
     })
+}
+
+/// Starts building the validator on a thread of its own, so that it is ready by the
+/// time the first menu is read: building it takes as long as loading the rule packs
+/// (its patterns, its references and jsonschema's check of the schema itself), and a
+/// one-menu run would otherwise do the two one after the other.
+pub fn prepare_in_background() {
+    if COMPILED.get().is_none() {
+        // without the thread, the first menu builds it
+        let _ = std::thread::Builder::new().spawn(|| {
+            compiled();
+        });
+    }
 }
 
 /// Every schema violation in the document, each labelled at its key or value.

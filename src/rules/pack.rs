@@ -489,7 +489,10 @@ fn load(env: &Arc<Env>, source: SourceFile, deferred: bool) -> Result<Pack, Vec<
             .iter()
             .map(|(k, v)| (k.clone(), toml_to_json(v)))
             .collect();
-        check_param_references(&r, &params, &source, &mut errors);
+        if !deferred {
+            // a built-in pack passes this in tests; its regexes are a tenth of a run
+            check_param_references(&r, &params, &source, &mut errors);
+        }
 
         let logic = Logic {
             lets: r.lets.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
