@@ -15,6 +15,7 @@ set -euo pipefail
 N=${N:-1000}
 RUNS=${RUNS:-3}
 SUBSET=CRY003,CRY005,CRY006,SCO001,SCO002,SCO003
+ALL="menulint check (all rules in force + schema)"
 source "$(dirname "$0")/common.sh"
 
 # peers
@@ -29,8 +30,9 @@ py=$work/venv/bin/python
 
 # the same menus for everyone
 menus=$work/menus-$N
-if [ ! -d "$menus" ]; then
-  "$bin" generate --count "$N" --out "$menus"
+[ -d "$menus" ] || "$bin" generate --count "$N" --out "$menus"
+# scale.sh makes the same menus without the JSON copies Spectral reads
+if [ "$(find "$menus" -name '*.json' | wc -l)" -ne "$(find "$menus" -name '*.toml' | wc -l)" ]; then
   "$py" benches/peers/toml2json.py "$menus"/*.toml
 fi
 mapfile -t tomls < <(ls "$menus"/*.toml)
@@ -43,7 +45,7 @@ run() {
   echo "measured $name: ${wall[$name]} s" >&2
 }
 
-run "menulint check (all 28 rules + schema)" "$bin" check --as-of 2026-11-25 --format json "$menus"
+run "$ALL" "$bin" check --as-of 2026-11-25 --format json "$menus"
 run "menulint check (6-rule subset + schema)" "$bin" check --as-of 2026-11-25 --format json --select "$SUBSET" "$menus"
 run "check-jsonschema (schema only)" "$work/venv/bin/check-jsonschema" --schemafile schemas/menu.schema.json "${tomls[@]}"
 run "taplo lint --schema (schema only)" "$work/venv/bin/taplo" lint --schema "file://$root/schemas/menu.schema.json" "${tomls[@]}"
@@ -59,11 +61,11 @@ echo "findings for $SUBSET: menulint $ours, regopy $rego, spectral $spectral"
 [ "$ours" = "$rego" ] || { echo "regopy disagrees with menulint" >&2; exit 1; }
 [ "$ours" = "$spectral" ] || { echo "spectral disagrees with menulint" >&2; exit 1; }
 
-base=${wall["menulint check (all 28 rules + schema)"]}
+base=${wall[$ALL]}
 echo
 printf '| %-40s | %6s | %8s | %8s | %16s | %13s |\n' tool files "wall s" files/s "vs menulint (all)" "peak RSS MB"
 printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" "--------" "----------" "----------" "------------------" "---------------"
-for name in "menulint check (all 28 rules + schema)" "menulint check (6-rule subset + schema)" "check-jsonschema (schema only)" "taplo lint --schema (schema only)" "regopy (6 Rego rules)" "spectral (6 rules, JSON input)"; do
+for name in "$ALL" "menulint check (6-rule subset + schema)" "check-jsonschema (schema only)" "taplo lint --schema (schema only)" "regopy (6 Rego rules)" "spectral (6 rules, JSON input)"; do
   w=${wall[$name]}
   awk -v n="$name" -v f="$N" -v w="$w" -v b="$base" -v m="${mem[$name]}" \
     'BEGIN { printf "| %-40s | %6d | %8.2f | %8.0f | %15.1fx | %13.0f |\n", n, f, w, f / w, w / b, m / 1024 }'
