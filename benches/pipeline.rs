@@ -9,6 +9,7 @@ use menulint::menu::load::parse;
 use menulint::menu::Menu;
 use menulint::rules::RuleSet;
 use std::hint::black_box;
+use toml_parser::decoder::Encoding;
 
 fn stages(c: &mut Criterion) {
     let text = menulint::menu::synth::menu(42);
@@ -76,31 +77,29 @@ struct Decoded<'s> {
     count: usize,
 }
 
-impl toml_parser::parser::EventReceiver for Decoded<'_> {
-    fn simple_key(
-        &mut self,
-        span: toml_parser::Span,
-        kind: Option<toml_parser::decoder::Encoding>,
-        error: &mut dyn toml_parser::ErrorSink,
-    ) {
+type Sink<'e> = &'e mut dyn toml_parser::ErrorSink;
+
+impl Decoded<'_> {
+    fn decode(&mut self, span: toml_parser::Span, key: bool, error: Sink<'_>) {
         let mut out = std::borrow::Cow::Borrowed("");
         if let Some(raw) = self.source.get(span) {
-            raw.decode_key(&mut out, error);
+            if key {
+                raw.decode_key(&mut out, error);
+            } else {
+                let _ = raw.decode_scalar(&mut out, error);
+            }
         }
-        self.count += out.len() + usize::from(kind.is_some());
+        self.count += out.len();
+    }
+}
+
+impl toml_parser::parser::EventReceiver for Decoded<'_> {
+    fn simple_key(&mut self, span: toml_parser::Span, _: Option<Encoding>, error: Sink<'_>) {
+        self.decode(span, true, error);
     }
 
-    fn scalar(
-        &mut self,
-        span: toml_parser::Span,
-        kind: Option<toml_parser::decoder::Encoding>,
-        error: &mut dyn toml_parser::ErrorSink,
-    ) {
-        let mut out = std::borrow::Cow::Borrowed("");
-        if let Some(raw) = self.source.get(span) {
-            let _ = raw.decode_scalar(&mut out, error);
-        }
-        self.count += out.len() + usize::from(kind.is_some());
+    fn scalar(&mut self, span: toml_parser::Span, _: Option<Encoding>, error: Sink<'_>) {
+        self.decode(span, false, error);
     }
 }
 
