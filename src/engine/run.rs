@@ -261,7 +261,7 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
         let (tx, rx) = std::sync::mpsc::channel();
         let mut kept: Vec<(usize, FileReport)> = Vec::with_capacity(menus.len());
         std::thread::scope(|scope| {
-            scope.spawn(move || {
+            let workers = scope.spawn(move || {
                 menus
                     .par_iter()
                     .enumerate()
@@ -271,6 +271,10 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
                     });
             });
             kept.extend(rx.into_iter().map(|(i, r)| (i, r.clone())));
+            // a worker's panic is raised again as it was, not as the scope's own
+            if let Err(panic) = workers.join() {
+                std::panic::resume_unwind(panic);
+            }
         });
         kept.sort_unstable_by_key(|(i, _)| *i);
         kept.into_iter().map(|(_, r)| r).collect()

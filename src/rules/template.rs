@@ -57,7 +57,9 @@ impl Template {
     }
 
     fn parts_of(env: &Env, parser: Parser, source: &str, span: Span) -> Result<Vec<Part>, String> {
-        split(source)?
+        // the first mistake in reading order is the one reported
+        let (pieces, malformed) = split(source);
+        let parts = pieces
             .into_iter()
             .map(|piece| match piece {
                 Piece::Text(text) => Ok(Part::Text(text)),
@@ -65,7 +67,11 @@ impl Template {
                     .map(Part::Expr)
                     .map_err(|e| format!("in placeholder `{{{expr}}}`: {e}")),
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        match malformed {
+            Some(e) => Err(e),
+            None => Ok(parts),
+        }
     }
 
     pub fn source(&self) -> &str {
@@ -96,9 +102,9 @@ pub(crate) enum Piece<'s> {
     Placeholder(&'s str),
 }
 
-/// Splits a template into literal text and placeholders; the error says where it
-/// is malformed.
-pub(crate) fn split(source: &str) -> Result<Vec<Piece<'_>>, String> {
+/// Splits a template into literal text and placeholders, up to where it is
+/// malformed, if it is: the error says where.
+pub(crate) fn split(source: &str) -> (Vec<Piece<'_>>, Option<String>) {
     let mut pieces = Vec::new();
     let mut text = String::new();
     let mut chars = source.char_indices().peekable();
@@ -114,8 +120,12 @@ pub(crate) fn split(source: &str) -> Result<Vec<Piece<'_>>, String> {
             }
             '{' => {
                 let start = i + 1;
-                let end = placeholder_end(source, start)
-                    .ok_or_else(|| format!("unclosed `{{` at character {}", i + 1))?;
+                let Some(end) = placeholder_end(source, start) else {
+                    return (
+                        pieces,
+                        Some(format!("unclosed `{{` at character {}", i + 1)),
+                    );
+                };
                 while chars.peek().is_some_and(|p| p.0 < end) {
                     chars.next();
                 }
@@ -126,10 +136,11 @@ pub(crate) fn split(source: &str) -> Result<Vec<Piece<'_>>, String> {
                 pieces.push(Piece::Placeholder(&source[start..end]));
             }
             '}' => {
-                return Err(format!(
+                let e = format!(
                     "unmatched `}}` at character {}; write `}}}}` for a literal brace",
                     i + 1
-                ))
+                );
+                return (pieces, Some(e));
             }
             c => text.push(c),
         }
@@ -137,7 +148,7 @@ pub(crate) fn split(source: &str) -> Result<Vec<Piece<'_>>, String> {
     if !text.is_empty() {
         pieces.push(Piece::Text(text));
     }
-    Ok(pieces)
+    (pieces, None)
 }
 
 /// Finds the `}` closing a placeholder, skipping nested braces and quoted strings.
@@ -182,5 +193,10 @@ mod tests {
         assert!(Template::compile(&env, "oops {1 +", 0..1).is_err());
         assert!(Template::compile(&env, "oops }", 0..1).is_err());
         assert!(Template::compile(&env, "{1 +}", 0..1).is_err());
+        // the first mistake in reading order is reported
+        let e = Template::compile(&env, "{1 +} }", 0..1).unwrap_err();
+        assert!(e.starts_with("in placeholder `{1 +}`"), "{e}");
+        let e = Template::compile(&env, "{1} } {1 +}", 0..1).unwrap_err();
+        assert!(e.starts_with("unmatched `}` at character 5"), "{e}");
     }
 }
