@@ -94,14 +94,24 @@ fn identity(path: &Path) -> Option<PathBuf> {
 /// inputs (a menu, a config, a rule pack), and no two may be the same file.
 /// Devices (`/dev/null`, `/dev/stdout`) may take any number of outputs.
 pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), String> {
-    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| identity(p)).collect();
-    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
-    for &out in outputs {
-        let Some(id) = identity(out) else { continue };
-        if std::fs::metadata(&id).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            continue;
+    let files: Vec<(&Path, PathBuf)> = outputs
+        .iter()
+        .filter_map(|&out| Some((out, identity(out)?)))
+        .filter(|(_, id)| !std::fs::metadata(id).is_ok_and(|m| !m.is_file() && !m.is_dir()))
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    // each input is resolved once, and none is kept: a directory run has thousands
+    let mut is_input = vec![false; files.len()];
+    for id in inputs.iter().filter_map(|p| identity(p)) {
+        for (i, (_, out)) in files.iter().enumerate() {
+            is_input[i] |= *out == id;
         }
-        if inputs.contains(&id) {
+    }
+    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
+    for ((out, id), is_input) in files.into_iter().zip(is_input) {
+        if is_input {
             return Err(format!(
                 "refusing to write {}: it is one of the inputs of this run; choose another output path",
                 out.display()
