@@ -10,8 +10,12 @@ const MENU: &str = "sample-menus/monitoring/menu.toml";
 const HISTORY: &str = "sample-menus/monitoring/history.csv";
 
 fn monitor(args: &[&str]) -> (i32, String) {
+    monitor_at(AS_OF, args)
+}
+
+fn monitor_at(as_of: &str, args: &[&str]) -> (i32, String) {
     let out = menulint()
-        .args(["monitor", "--as-of", AS_OF])
+        .args(["monitor", "--as-of", as_of])
         .args(args)
         .output()
         .expect("runs");
@@ -24,10 +28,24 @@ fn monitor(args: &[&str]) -> (i32, String) {
 }
 
 fn monitor_json(args: &[&str]) -> (i32, Value) {
+    monitor_json_at(AS_OF, args)
+}
+
+fn monitor_json_at(as_of: &str, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
-    let (code, out) = monitor(&all);
+    let (code, out) = monitor_at(as_of, &all);
     (code, serde_json::from_str(&out).expect("JSON"))
+}
+
+/// An option's expected status: id, status, on watch since, quarters on watch.
+fn s(id: &str, status: &str, since: Option<&str>, q: u64) -> (String, String, Option<String>, u64) {
+    (
+        id.to_owned(),
+        status.to_owned(),
+        since.map(str::to_owned),
+        q,
+    )
 }
 
 /// Each option's (id, status, since, quarters on watch).
@@ -54,14 +72,6 @@ fn the_sample_gives_the_stated_statuses() {
         code, 1,
         "an option recommended for replacement fails the run"
     );
-    let s = |id: &str, status: &str, since: Option<&str>, q: u64| {
-        (
-            id.to_owned(),
-            status.to_owned(),
-            since.map(str::to_owned),
-            q,
-        )
-    };
     assert_eq!(
         statuses(&json),
         [
@@ -290,13 +300,8 @@ fn missing_or_stale_history_never_passes() {
     assert_eq!(code, 1);
     assert!(statuses(&json).iter().all(|s| s.1 == "no-data"), "{json}");
     // a year later the same history is stale
-    let out = menulint()
-        .args(["monitor", "--format", "json", "--as-of", "2027-11-25"])
-        .args([MENU, "--history", HISTORY])
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let (code, json) = monitor_json_at("2027-11-25", &[MENU, "--history", HISTORY]);
+    assert_eq!(code, 1);
     let tdf = &json["options"][0];
     assert_eq!(tdf["status"], "no-data");
     assert!(tdf["reasons"][0]["message"]
@@ -468,26 +473,8 @@ fn a_history_in_windows_1252_or_utf16_is_read() {
 fn monitoring_as_of_a_past_date_reads_what_was_known_and_stale_data_never_passes() {
     let dir = tempfile::tempdir().unwrap();
     // quarters after the check date are not read: as of 2026-05-01 the latest is Q1
-    let (code, json) = {
-        let out = menulint()
-            .args(["monitor", "--format", "json", "--as-of", "2026-05-01"])
-            .args([MENU, "--history", HISTORY])
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap(),
-            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
-        )
-    };
+    let (code, json) = monitor_json_at("2026-05-01", &[MENU, "--history", HISTORY]);
     assert_eq!(code, 1);
-    let s = |id: &str, status: &str, since: Option<&str>, q: u64| {
-        (
-            id.to_owned(),
-            status.to_owned(),
-            since.map(str::to_owned),
-            q,
-        )
-    };
     assert_eq!(
         statuses(&json),
         [
@@ -505,21 +492,11 @@ fn monitoring_as_of_a_past_date_reads_what_was_known_and_stale_data_never_passes
         "menulint.toml",
         "[rules.MON007]\nseverity = \"off\"\n",
     );
-    let out = menulint()
-        .args([
-            "monitor",
-            "--format",
-            "json",
-            "--as-of",
-            "2027-11-25",
-            "--config",
-            &config,
-        ])
-        .args([MENU, "--history", HISTORY])
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let (code, json) = monitor_json_at(
+        "2027-11-25",
+        &["--config", &config, MENU, "--history", HISTORY],
+    );
+    assert_eq!(code, 1);
     assert!(
         statuses(&json)
             .iter()
