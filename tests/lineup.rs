@@ -109,6 +109,13 @@ fn regenerate_the_sample_workbook() {
     workbook(Path::new(XLSX), "Funds", &sample_rows());
 }
 
+/// `menulint import LINEUP --map recordkeeper --plan PLAN`, then `extra`.
+fn import(lineup: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["import", lineup, "--map", "recordkeeper", "--plan", PLAN];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = menulint().args(args).output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -162,16 +169,7 @@ fn import_then_check_gives_the_same_findings_as_checking_the_lineup() {
     let dir = tempfile::tempdir().unwrap();
     for lineup in [CSV, XLSX] {
         let menu = dir.path().join("menu.toml");
-        let (code, _, _) = run(&[
-            "import",
-            lineup,
-            "--map",
-            "recordkeeper",
-            "--plan",
-            PLAN,
-            "--output",
-            menu.to_str().unwrap(),
-        ]);
+        let (code, _, _) = import(lineup, &["--output", menu.to_str().unwrap()]);
         assert_eq!(code, 0);
         let (_, imported) = check_json(&[menu.to_str().unwrap()]);
         let (_, direct) = check_lineup(lineup, &[]);
@@ -196,15 +194,15 @@ fn import_then_check_gives_the_same_findings_as_checking_the_lineup() {
 
 #[test]
 fn the_generated_menu_is_stable_and_names_its_rows() {
-    let import = |lineup: &str| {
-        let (code, out, _) = run(&["import", lineup, "--map", "recordkeeper", "--plan", PLAN]);
+    let imported = |lineup: &str| {
+        let (code, out, _) = import(lineup, &[]);
         assert_eq!(code, 0);
         out
     };
-    let first = import(CSV);
-    assert_eq!(first, import(CSV), "byte-identical for the same input");
+    let first = imported(CSV);
+    assert_eq!(first, imported(CSV), "byte-identical for the same input");
     insta::assert_snapshot!("sample_lineup_import", first);
-    let from_xlsx = import(XLSX);
+    let from_xlsx = imported(XLSX);
     assert!(from_xlsx.contains("# sample-menus/lineup/lineup.xlsx Funds!4\n[[options]]"));
     // the same options, whatever the export format
     let options = |s: &str| {
@@ -381,7 +379,7 @@ fn blank_rows_and_total_rows_are_not_funds() {
             "{header}\n\n{GOOD}\n,,,,,,,,,,,,,,,\n\nGrand Total,,,,,,,\"80,000,000\",,,,,,,,\n"
         ),
     );
-    let (code, out, _) = run(&["import", &csv, "--map", "recordkeeper", "--plan", PLAN]);
+    let (code, out, _) = import(&csv, &[]);
     assert_eq!(code, 0);
     assert_eq!(out.matches("[[options]]").count(), 1, "{out}");
 }
@@ -416,7 +414,7 @@ fn windows_1252_exports_are_read() {
             .map(|c| c as u32 as u8),
     );
     let csv = write_in(dir.path(), "l.csv", &bytes);
-    let (code, out, _) = run(&["import", &csv, "--map", "recordkeeper", "--plan", PLAN]);
+    let (code, out, _) = import(&csv, &[]);
     assert_eq!(code, 0);
     assert!(out.contains("name = \"Société Fund\""), "{out}");
     assert!(out.contains("# The lineup was read as windows-1252 text."));
@@ -429,16 +427,7 @@ fn workbook_problems_are_clear_errors() {
     workbook(&good, "Funds", &sample_rows());
     let good = good.to_str().unwrap();
     // a sheet that does not exist, with the closest named
-    let (code, _, err) = run(&[
-        "import",
-        good,
-        "--map",
-        "recordkeeper",
-        "--plan",
-        PLAN,
-        "--sheet",
-        "Fund",
-    ]);
+    let (code, _, err) = import(good, &["--sheet", "Fund"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("has no sheet `Fund`; did you mean `Funds`?"),
@@ -448,14 +437,7 @@ fn workbook_problems_are_clear_errors() {
     // an empty sheet
     let empty = dir.path().join("empty.xlsx");
     workbook(&empty, "Funds", &[]);
-    let (code, _, err) = run(&[
-        "import",
-        empty.to_str().unwrap(),
-        "--map",
-        "recordkeeper",
-        "--plan",
-        PLAN,
-    ]);
+    let (code, _, err) = import(empty.to_str().unwrap(), &[]);
     assert_eq!(code, 2);
     assert!(
         err.contains("has no header row (sheet `Funds`): it is empty"),
@@ -466,7 +448,7 @@ fn workbook_problems_are_clear_errors() {
     let truncated = write_in(dir.path(), "cut.xlsx", &bytes[..bytes.len() / 2]);
     let text = write_in(dir.path(), "text.xlsx", "not a workbook");
     for bad in [truncated, text] {
-        let (code, _, err) = run(&["import", &bad, "--map", "recordkeeper", "--plan", PLAN]);
+        let (code, _, err) = import(&bad, &[]);
         assert_eq!(code, 2, "{bad}");
         assert!(err.contains("is not a readable workbook"), "{err}");
     }
@@ -493,14 +475,7 @@ fn formula_cells_give_their_cached_values() {
     rows[3][7] = C::Formula("=100000000+10000000", "110000000");
     let path = dir.path().join("f.xlsx");
     workbook(&path, "Funds", &rows);
-    let (code, out, _) = run(&[
-        "import",
-        path.to_str().unwrap(),
-        "--map",
-        "recordkeeper",
-        "--plan",
-        PLAN,
-    ]);
+    let (code, out, _) = import(path.to_str().unwrap(), &[]);
     assert_eq!(code, 0);
     assert!(out.contains("assets_usd = 110000000\n"), "{out}");
 }
@@ -595,7 +570,7 @@ fn cell_text_cannot_inject_into_outputs() {
     ]);
     assert!(!md.contains("<script>") && !md.contains("| **y**"), "{md}");
     // the generated TOML quotes the value: it stays one string
-    let (code, toml, _) = run(&["import", &csv, "--map", "recordkeeper", "--plan", PLAN]);
+    let (code, toml, _) = import(&csv, &[]);
     assert_eq!(code, 0);
     let parsed: toml::Table = toml::from_str(&toml).unwrap();
     assert_eq!(
@@ -636,7 +611,6 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
     let header = std::fs::read_to_string(CSV).unwrap();
     let header = header.lines().next().unwrap().to_owned();
     let write = |name: &str, rows: &str| write_in(dir.path(), name, format!("{header}\n{rows}\n"));
-    let import = |csv: &str| run(&["import", csv, "--map", "recordkeeper", "--plan", PLAN]);
     // a fund named like a total row is a fund; a real total row is not
     let csv = write(
         "total.csv",
@@ -645,7 +619,7 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
             GOOD.replace("Fidelity 500 Index Fund", "Total Return Bond Fund")
         ),
     );
-    let (code, out, _) = import(&csv);
+    let (code, out, _) = import(&csv, &[]);
     assert_eq!(code, 0);
     assert!(out.contains("name = \"Total Return Bond Fund\""), "{out}");
     assert!(out.contains("# not an option: row 3 (\"Total\")"), "{out}");
@@ -658,7 +632,7 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
             unquoted.replacen("Large Cap", "\"Large Cap", 1)
         ),
     );
-    let (code, _, err) = import(&csv);
+    let (code, _, err) = import(&csv, &[]);
     assert_eq!(code, 2);
     assert!(err.contains("a quote opened here is never closed"), "{err}");
     // a stray quote closed by a later one joins cells; the user is told so, not that
@@ -667,7 +641,7 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
         "joined.csv",
         &GOOD.replacen("Fidelity 500", "\"Fidelity 500", 1),
     );
-    let (code, _, err) = import(&csv);
+    let (code, _, err) = import(&csv, &[]);
     assert_eq!(code, 2);
     assert!(err.contains("a stray quote joins"), "{err}");
     // figures too large to be exact, and a percentage in an amount column
@@ -680,7 +654,7 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
         ("\"80,000,000\"", "50%", "is a percentage, not an amount"),
     ] {
         let csv = write("big.csv", &GOOD.replacen(from, to, 1));
-        let (code, _, err) = import(&csv);
+        let (code, _, err) = import(&csv, &[]);
         assert_eq!(code, 2, "{to}");
         assert!(err.contains(message), "{err}");
     }
@@ -711,7 +685,7 @@ fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
         "l\n[[waivers]]\nrule = \"X\".csv",
         format!("{header}\n{GOOD}\n"),
     );
-    let (code, out, _) = import(&evil);
+    let (code, out, _) = import(&evil, &[]);
     assert_eq!(code, 0);
     let parsed: toml::Table = toml::from_str(&out).unwrap();
     assert!(!parsed.contains_key("waivers"), "{out}");
