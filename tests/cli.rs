@@ -7,10 +7,7 @@ use serde_json::Value;
 
 /// (rule, line, column) of every finding of the first file.
 fn located(json: &Value) -> Vec<(String, u64, u64)> {
-    json["files"][0]["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
+    first_findings(json)
         .map(|f| {
             (
                 f["rule"].as_str().unwrap().to_owned(),

@@ -110,10 +110,7 @@ fn extends_merges_with_the_extending_config_winning() {
         .iter()
         .filter(|f| f.1 == "FEE001")
         .all(|f| f.2 == "error"));
-    let cry004 = json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let cry004 = first_findings(&json)
         .find(|f| f["rule"] == "CRY004")
         .unwrap();
     assert!(cry004["message"]
@@ -262,10 +259,7 @@ fn waivers_apply_expire_go_stale_and_warn_before_expiry() {
             ("menulint::waiver-expiring", "info", base + 27),
         ]
     );
-    let w = &json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let w = &first_findings(&json)
         .find(|f| f["rule"] == "FEE001")
         .unwrap()["waiver"];
     assert_eq!(w["reason"], "Committee minutes 2026-03-14, item 4");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{check_json, menulint, rules_of, write_in, AS_OF};
+use common::{check_json, first_findings, menulint, rules_of, write_in, AS_OF};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
 use serde_json::Value;
 use std::path::Path;
@@ -129,10 +129,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 /// (rule, cell, line, column) of every finding of the first file.
 fn cells(json: &Value) -> Vec<(String, String, u64, u64)> {
-    json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    first_findings(json)
         .map(|f| {
             (
                 f["rule"].as_str().unwrap().to_owned(),
@@ -174,10 +171,7 @@ fn import_then_check_gives_the_same_findings_as_checking_the_lineup() {
         let (_, imported) = check_json(&[menu.to_str().unwrap()]);
         let (_, direct) = check_lineup(lineup, &[]);
         let strip = |json: &Value| -> Vec<(String, String, String)> {
-            json["files"][0]["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
+            first_findings(json)
                 .map(|f| {
                     (
                         f["rule"].as_str().unwrap().to_owned(),
@@ -291,10 +285,7 @@ fn check_rows(rows: &str) -> (i32, Value) {
 
 /// (message, cell) of every finding of the first file.
 fn errors(json: &Value) -> Vec<(String, String)> {
-    json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    first_findings(json)
         .map(|f| {
             (
                 f["message"].as_str().unwrap().to_owned(),

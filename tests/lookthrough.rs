@@ -24,10 +24,7 @@ fn check(text: &str) -> (i32, Value) {
 }
 
 fn finding<'a>(json: &'a Value, rule: &str) -> &'a Value {
-    json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    first_findings(json)
         .find(|f| f["rule"] == rule)
         .unwrap_or_else(|| panic!("no {rule}: {json:#}"))
 }
@@ -68,10 +65,7 @@ fn nested_holdings_add_up_through_every_level() {
     // a: 40 % of b; b: 20 % of c; c: 100 % crypto → b 20 %, a 8 %
     let (code, json) = check(CHAIN);
     assert_eq!(code, 1);
-    let a = json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let a = first_findings(&json)
         .filter(|f| f["rule"] == "CRY001")
         .collect::<Vec<_>>();
     assert_eq!(a.len(), 2);

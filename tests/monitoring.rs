@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{check_json, menulint, rules_of, write_in, AS_OF};
+use common::{check_json, first_findings, menulint, rules_of, write_in, AS_OF};
 use serde_json::Value;
 
 const MENU: &str = "sample-menus/monitoring/menu.toml";
@@ -150,10 +150,7 @@ return_10y_pct = 1.0
 
 /// (message, line, column) of each finding of the first file.
 fn located(json: &Value) -> Vec<(String, u64, u64)> {
-    json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    first_findings(json)
         .map(|f| {
             (
                 f["message"].as_str().unwrap().to_owned(),

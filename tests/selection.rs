@@ -13,10 +13,7 @@ fn a_complete_selection_record_passes_and_gaps_fail_at_their_lines() {
 
     let (code, json) = check_json(&["sample-menus/selection/gaps.toml"]);
     assert_eq!(code, 1);
-    let got: Vec<(String, u64)> = json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let got: Vec<(String, u64)> = first_findings(&json)
         .map(|f| {
             (
                 f["rule"].as_str().unwrap().to_owned(),
@@ -80,10 +77,7 @@ fn since_the_current_menu_only_new_options_are_in_scope() {
     );
     let sel001 = |args: &[&str]| -> Vec<String> {
         let (_, json) = check_json(args);
-        json["files"][0]["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
+        first_findings(&json)
             .filter(|f| f["rule"] == "SEL001")
             .map(|f| f["option"].as_str().unwrap().to_owned())
             .collect()

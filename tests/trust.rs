@@ -257,10 +257,7 @@ holdings = [{ option = "bal", weight_pct = 0.2 }, { option = "btc", weight_pct =
     let rules: Vec<_> = findings(&json).into_iter().map(|f| f.0).collect();
     // bal sits exactly at the 5 % cap; tdf's holdings add up to exactly 100 %
     assert!(!rules.contains(&"STR009".to_owned()), "{json:#}");
-    let bal = json["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let bal = first_findings(&json)
         .filter(|f| f["option"] == "bal")
         .count();
     assert_eq!(bal, 0, "{json:#}");

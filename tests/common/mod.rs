@@ -73,6 +73,14 @@ pub fn write_in(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
     write(&dir.join(name), bytes)
 }
 
+/// The findings of the first file of a JSON run.
+pub fn first_findings(json: &Value) -> std::slice::Iter<'_, Value> {
+    json["files"][0]["findings"]
+        .as_array()
+        .expect("the first file's findings")
+        .iter()
+}
+
 /// The rule ids of every finding in a JSON run, in output order.
 pub fn rules_of(json: &Value) -> Vec<String> {
     json["files"]
