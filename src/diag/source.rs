@@ -11,7 +11,7 @@ pub type Span = Range<usize>;
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: Arc<str>,
-    text: Arc<str>,
+    text: Text,
     line_starts: Arc<[usize]>,
     /// A `\r` not followed by `\n`, which miette counts as a line break and the index does not.
     bare_cr: bool,
@@ -26,9 +26,36 @@ pub struct Location {
     pub end_column: usize,
 }
 
+/// A file's text: read at run time, or shipped in the binary (the built-in packs,
+/// which a run would otherwise copy).
+#[derive(Debug, Clone)]
+enum Text {
+    Shared(Arc<str>),
+    Static(&'static str),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Shared(t) => t,
+            Text::Static(t) => t,
+        }
+    }
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
+        Self::with_text(name.into(), Text::Shared(text.into()))
+    }
+
+    /// A file shipped in the binary.
+    pub fn shipped(name: impl Into<Arc<str>>, text: &'static str) -> Self {
+        Self::with_text(name.into(), Text::Static(text))
+    }
+
+    fn with_text(name: Arc<str>, text: Text) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -37,7 +64,7 @@ impl SourceFile {
             .match_indices('\r')
             .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
         SourceFile {
-            name: name.into(),
+            name,
             text,
             line_starts,
             bare_cr,

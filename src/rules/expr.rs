@@ -319,13 +319,15 @@ mod tests {
     /// template placeholder in them must give the reference parser's tree.
     #[test]
     fn pratt_parser_gives_the_reference_tree_for_every_built_in_expression() {
-        use crate::rules::{pack::load_pack_deferred, BUILTIN_PACKS};
+        use crate::rules::{pack::load_builtin, BUILTIN_PACKS};
         use std::sync::Arc;
         let env = Arc::new(crate::rules::cel_env());
         let mut checked = 0;
         for (name, text) in BUILTIN_PACKS {
             let source = crate::diag::SourceFile::new(*name, *text);
-            let pack = load_pack_deferred(&env, source).expect("built-in pack loads");
+            let pack = load_builtin(&env, &source)
+                .expect("a built-in pack")
+                .expect("built-in pack loads");
             for rule in &pack.rules {
                 let l = &rule.logic;
                 let mut exprs: Vec<&str> =

@@ -370,20 +370,43 @@ pub fn load_pack(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding
     load(env, source, false)
 }
 
-/// Parses a pack whose CEL is known good (a built-in one): it compiles on first use.
-pub fn load_pack_deferred(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding>> {
-    load(env, source, true)
+/// Loads a built-in pack (a source whose text is one of [`BUILTIN_PACKS`]) from its
+/// build-time digest (see `build.rs`); its CEL is known good and compiles on first use.
+/// `None` for any other source.
+pub fn load_builtin(env: &Arc<Env>, source: &SourceFile) -> Option<Result<Pack, Vec<Finding>>> {
+    let (name, _) = BUILTIN_PACKS
+        .iter()
+        .find(|(_, text)| *text == source.text())?;
+    let node = super::digest::digest(name)?;
+    Some(match super::digest::read::<PackToml>(node) {
+        Ok(parsed) => build(env, source.clone(), parsed, true),
+        Err(e) => Err(vec![Finding::input_error(
+            Code::RulePack,
+            format!("the built-in pack does not read: {e}"),
+            Some(source),
+            None,
+        )]),
+    })
 }
 
 fn load(env: &Arc<Env>, source: SourceFile, deferred: bool) -> Result<Pack, Vec<Finding>> {
-    let text = source.text().to_owned();
-    let parsed: PackToml = toml::from_str(&text).map_err(|e| {
+    let parsed: PackToml = toml::from_str(source.text()).map_err(|e| {
         vec![
             Finding::input_error(Code::RulePack, e.message().trim(), Some(&source), e.span())
                 .with_label("here")
                 .with_help("see the rule-pack format in README.md (\"Writing rules\")"),
         ]
     })?;
+    build(env, source, parsed, deferred)
+}
+
+/// Checks a parsed pack and makes its rules; `deferred` for a built-in pack.
+fn build(
+    env: &Arc<Env>,
+    source: SourceFile,
+    parsed: PackToml,
+    deferred: bool,
+) -> Result<Pack, Vec<Finding>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut rules = Vec::new();
@@ -654,5 +677,49 @@ pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
                 .map(|(k, v)| (k.clone(), toml_to_json(v)))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a loaded pack holds, spans included, as text to compare.
+    fn fingerprint(pack: &Pack) -> String {
+        let mut out = format!("{:?}\n", pack.header);
+        for r in &pack.rules {
+            out.push_str(&format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{} {:?} {}\n",
+                r.info,
+                r.params,
+                r.defaults,
+                r.logic,
+                r.measure_figure,
+                r.examples,
+                r.file,
+                r.span,
+                r.location
+            ));
+        }
+        for w in &pack.warnings {
+            out.push_str(&format!("{w:?}\n"));
+        }
+        out
+    }
+
+    /// The build-time digest must give the rules that reading the pack's TOML gives,
+    /// every span included: findings point into the text, which still ships.
+    #[test]
+    fn every_built_in_pack_reads_the_same_from_its_digest_as_from_its_toml() {
+        let env = Arc::new(cel_env());
+        for (name, _) in BUILTIN_PACKS {
+            let source = crate::rules::builtin_pack(name).expect("built-in pack");
+            let from_toml = load(&env, source.clone(), true).expect("TOML loads");
+            let from_digest = load_builtin(&env, &source)
+                .expect("a built-in pack has a digest")
+                .expect("digest loads");
+            assert!(!from_toml.rules.is_empty(), "{name}: no rules");
+            assert_eq!(fingerprint(&from_digest), fingerprint(&from_toml), "{name}");
+        }
     }
 }
