@@ -1,8 +1,8 @@
 //! Parses the built-in rule packs (`rules/*.toml`) once, at build time, into static
 //! Rust data with every value's span: a one-menu run otherwise spent a third of
 //! its own time, and most of its fresh memory, parsing 144 KB of TOML. The packs
-//! still ship as text too (for spans and snippets), and tests check that both
-//! readings give the same rules.
+//! still ship as text too (for spans and snippets), with their line index, and
+//! tests check that both readings give the same rules.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,8 +21,8 @@ fn main() {
         .collect();
     names.sort();
     let mut out = String::from(
-        "/// The built-in packs as parsed at build time, by name.\n\
-         pub static DIGESTS: &[(&str, Node)] = &[\n",
+        "/// The built-in packs as parsed at build time, by name, with their line starts.\n\
+         pub static DIGESTS: &[(&str, Node, &[usize])] = &[\n",
     );
     for name in &names {
         let path = format!("rules/{name}.toml");
@@ -32,7 +32,12 @@ fn main() {
         let root = Spanned::new(span, DeValue::Table(table.into_inner()));
         write!(out, "({name:?}, ").unwrap();
         node(&mut out, &root, &path);
-        out.push_str("),\n");
+        // where each line starts, as `SourceFile` indexes a text it reads
+        let lines: Vec<String> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .map(|i| i.to_string())
+            .collect();
+        writeln!(out, ", &[{}]),", lines.join(",")).unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("packs.rs");

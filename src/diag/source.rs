@@ -12,7 +12,7 @@ pub type Span = Range<usize>;
 pub struct SourceFile {
     name: Arc<str>,
     text: Text,
-    line_starts: Arc<[usize]>,
+    line_starts: Lines,
     /// A `\r` not followed by `\n`, which miette counts as a line break and the index does not.
     bare_cr: bool,
 }
@@ -45,18 +45,28 @@ impl std::ops::Deref for Text {
     }
 }
 
+/// Where each line starts: indexed at run time, or with the shipped text.
+#[derive(Debug, Clone)]
+enum Lines {
+    Shared(Arc<[usize]>),
+    Static(&'static [usize]),
+}
+
+impl std::ops::Deref for Lines {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        match self {
+            Lines::Shared(l) => l,
+            Lines::Static(l) => l,
+        }
+    }
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        Self::with_text(name.into(), Text::Shared(text.into()))
-    }
-
-    /// A file shipped in the binary.
-    pub fn shipped(name: impl Into<Arc<str>>, text: &'static str) -> Self {
-        Self::with_text(name.into(), Text::Static(text))
-    }
-
-    fn with_text(name: Arc<str>, text: Text) -> Self {
-        let line_starts = std::iter::once(0)
+        let text: Arc<str> = text.into();
+        let line_starts: Arc<[usize]> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let bytes = text.as_bytes();
@@ -64,10 +74,25 @@ impl SourceFile {
             .match_indices('\r')
             .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
         SourceFile {
-            name,
-            text,
-            line_starts,
+            name: name.into(),
+            text: Text::Shared(text),
+            line_starts: Lines::Shared(line_starts),
             bare_cr,
+        }
+    }
+
+    /// A file shipped in the binary, with its line index (`line_starts` as
+    /// [`SourceFile::new`] would compute it; it must have no bare `\r`).
+    pub fn shipped(
+        name: impl Into<Arc<str>>,
+        text: &'static str,
+        line_starts: &'static [usize],
+    ) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: Text::Static(text),
+            line_starts: Lines::Static(line_starts),
+            bare_cr: false,
         }
     }
 

@@ -116,9 +116,6 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
             };
         }
     }
-    if !files.is_empty() {
-        crate::menu::schema::prepare_in_background();
-    }
     let mut catalog = Catalog::new();
     // menus grouped by the config that governs them
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();

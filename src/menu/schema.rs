@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 /// The menu format's JSON Schema, as shipped in the binary.
 pub const MENU_SCHEMA: &str = include_str!("../../schemas/menu.schema.json");
 
-/// The menu schema, parsed once (rule packs read its field names; the validator is
-/// built from it only when a menu is checked).
+/// The menu schema, parsed once, for what the validator does not say: rule packs
+/// read its field names, and a finding on an unknown key lists the known ones.
 pub fn schema_json() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     // the schema is ours and tested; failing here is a build defect, not user input
@@ -26,50 +26,22 @@ pub fn resolve(mut node: &Value) -> &Value {
     node
 }
 
-struct Compiled {
-    schema: &'static Value,
-    validator: jsonschema::Validator,
-}
-
-static COMPILED: OnceLock<Compiled> = OnceLock::new();
-
-fn compiled() -> &'static Compiled {
-    COMPILED.get_or_init(|| {
-        let schema = schema_json();
-        // The schema declares 2020-12 for its readers, but uses only keywords that
-        // mean the same in draft 7 (a test keeps it so), and jsonschema builds a
-        // draft-7 validator a third faster: it checks every schema against its
-        // draft's meta-schema first, and draft 7's is the smaller one.
-        let validator = jsonschema::draft7::options()
-            .should_validate_formats(true)
-            .build(schema)
-            .expect("embedded schema compiles");
-        Compiled { schema, validator }
-    })
-}
-
-/// Starts building the validator on a thread of its own, so that it is ready by the
-/// time the first menu is read: building it takes as long as loading the rule packs
-/// (its patterns, its references and jsonschema's check of the schema itself), and a
-/// one-menu run would otherwise do the two one after the other.
-pub fn prepare_in_background() {
-    if COMPILED.get().is_none() {
-        // without the thread, the first menu builds it
-        let _ = std::thread::Builder::new().spawn(|| {
-            compiled();
-        });
-    }
-}
+// The validator is generated from the schema when menulint is built: building it at
+// run time took a millisecond, most of it jsonschema checking the schema against
+// its draft's meta-schema, and it was the longest step of a one-menu run. The
+// schema declares 2020-12 for its readers but uses only keywords that mean the
+// same in draft 7 (a test keeps it so), whose validator is the smaller.
+#[jsonschema::validator(path = "schemas/menu.schema.json", draft = Draft7, validate_formats = true)]
+struct MenuValidator;
 
 /// Every schema violation in the document, each labelled at its key or value.
 pub fn validate(doc: &Document) -> Vec<Finding> {
-    let c = compiled();
     let mut findings = Vec::new();
-    for err in c.validator.iter_errors(&doc.value) {
+    for err in MenuValidator::iter_errors(&doc.value) {
         let path = menu_path(&doc.value, err.instance_path().as_str());
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let allowed = allowed_keys(c.schema, err.schema_path().as_str());
+                let allowed = allowed_keys(schema_json(), err.schema_path().as_str());
                 for key in unexpected {
                     let key_path = path.clone().key(key);
                     let span = doc
@@ -239,8 +211,8 @@ fn synonym(word: &str) -> Option<&'static str> {
 /// What a pattern of the menu schema asks for, in words.
 fn pattern_words(pattern: &str) -> String {
     match pattern {
-        "^https?://[^\\s]+$" => "a web address starting with http:// or https://".to_owned(),
-        "\\S" => "a text with at least one visible character".to_owned(),
+        "^https?://\\S+$" => "a web address starting with http:// or https://".to_owned(),
+        "^\\s*\\S" => "a text with at least one visible character".to_owned(),
         "^[0-9]{2}-[0-9]{7}$" => "an EIN: two digits, a dash, seven digits (12-3456789)".to_owned(),
         "^[0-9]{3}$" => "three digits (001)".to_owned(),
         "^[a-z0-9][a-z0-9_-]*$" => {
@@ -394,6 +366,60 @@ mod tests {
             ]
         );
         assert!(f[0].message.contains("`sponsor`"));
+    }
+
+    /// Each pattern is written in a form jsonschema matches without building a regex
+    /// engine (a third of the validator's build); what each accepts is pinned here.
+    #[test]
+    fn texts_need_a_visible_character_and_addresses_a_scheme_and_no_space() {
+        // the pattern's finding, if any
+        let malformed = |key: &str, value: &str| {
+            let f = findings(&format!("{HEAD}{key} = {}\n", Value::from(value)));
+            let f: Vec<_> = f
+                .iter()
+                .filter(|f| f.label.as_deref() == Some("malformed"))
+                .collect();
+            assert!(f.len() <= 1, "{key} = {value:?}: {f:?}");
+            f.first().map(|f| f.message.clone())
+        };
+        for blank in ["", " ", "\t\n", "\u{a0}\u{2003}"] {
+            let msg = malformed("benchmark", blank).unwrap_or_else(|| panic!("{blank:?} passes"));
+            assert!(msg.contains("at least one visible character"), "{msg}");
+        }
+        for text in ["x", " S&P 500 ", "\t\u{a0}é"] {
+            assert_eq!(malformed("benchmark", text), None, "{text:?}");
+        }
+        for bad in [
+            "example.com",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://a\u{a0}b",
+        ] {
+            let msg = malformed("url", bad).unwrap_or_else(|| panic!("{bad:?} passes"));
+            assert!(msg.contains("a web address starting with"), "{msg}");
+        }
+        for good in ["http://x", "https://example.com/fund?id=1#a"] {
+            assert_eq!(malformed("url", good), None, "{good:?}");
+        }
+        fn walk(v: &Value, patterns: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    patterns.extend(m.get("pattern").and_then(Value::as_str).map(str::to_owned));
+                    m.values().for_each(|c| walk(c, patterns));
+                }
+                Value::Array(a) => a.iter().for_each(|c| walk(c, patterns)),
+                _ => {}
+            }
+        }
+        let mut patterns = Vec::new();
+        walk(schema_json(), &mut patterns);
+        for p in patterns {
+            assert!(
+                !pattern_words(&p).starts_with("in the expected form"),
+                "{p}: no words"
+            );
+        }
     }
 
     #[test]

@@ -31,8 +31,16 @@ include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 pub fn digest(name: &str) -> Option<&'static Node> {
     DIGESTS
         .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, node)| node)
+        .find(|(n, ..)| *n == name)
+        .map(|(_, node, _)| node)
+}
+
+/// Where each line of the built-in pack of that name starts.
+pub fn line_starts(name: &str) -> Option<&'static [usize]> {
+    DIGESTS
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|(.., lines)| *lines)
 }
 
 /// Reads a digest into any type a TOML pack deserializes into, `Spanned` fields
@@ -127,11 +135,28 @@ mod tests {
     #[test]
     fn every_built_in_pack_has_a_digest_and_every_digest_a_pack() {
         let packs: Vec<&str> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
-        let mut digests: Vec<&str> = DIGESTS.iter().map(|(n, _)| *n).collect();
+        let mut digests: Vec<&str> = DIGESTS.iter().map(|(n, ..)| *n).collect();
         let mut sorted = packs.clone();
         sorted.sort_unstable();
         digests.sort_unstable();
         assert_eq!(sorted, digests, "rules/*.toml and BUILTIN_PACKS differ");
+    }
+
+    #[test]
+    fn a_shipped_pack_has_the_line_index_its_text_gives() {
+        for (name, text) in BUILTIN_PACKS {
+            let shipped = crate::rules::builtin_pack(name).expect("built-in pack");
+            let read = crate::diag::SourceFile::new(shipped.name(), *text);
+            assert!(!text.contains('\r'), "{name}: a shipped pack has no \\r");
+            for offset in 0..=text.len() + 1 {
+                assert_eq!(shipped.position(offset), read.position(offset), "{name}");
+            }
+            let lines = text.lines().count();
+            assert!(lines > 10);
+            for line in 1..=lines + 1 {
+                assert_eq!(shipped.line_text(line), read.line_text(line), "{name}");
+            }
+        }
     }
 
     #[test]

@@ -47,7 +47,11 @@ pub fn builtin_sources() -> Vec<SourceFile> {
 }
 
 fn builtin_source(name: &str, text: &'static str) -> SourceFile {
-    SourceFile::shipped(format!("rules/{name}.toml"), text)
+    let file = format!("rules/{name}.toml");
+    match digest::line_starts(name) {
+        Some(lines) => SourceFile::shipped(file, text, lines),
+        None => SourceFile::new(file, text),
+    }
 }
 
 /// The built-in pack of that name.

@@ -517,24 +517,17 @@ fn build(
             check_param_references(&r, &params, &source, &mut errors);
         }
 
-        let logic = Logic {
-            lets: r.lets.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            when: r.when.clone(),
-            check: r.check.clone(),
-            measure: r
-                .measure
-                .as_ref()
-                .map(|m| (m.value.clone(), m.limit.clone())),
-            message: r.message.clone(),
-            at: r.at.clone(),
-            label: r.label.clone(),
-            also: r
-                .also
-                .iter()
-                .map(|a| (a.at.clone(), a.label.clone()))
-                .collect(),
-        };
         let measure_figure = r.measure.as_ref().map(|m| m.figure.clone());
+        let logic = Logic {
+            lets: r.lets.into_iter().collect(),
+            when: r.when,
+            check: r.check,
+            measure: r.measure.map(|m| (m.value, m.limit)),
+            message: r.message,
+            at: r.at,
+            label: r.label,
+            also: r.also.into_iter().map(|a| (a.at, a.label)).collect(),
+        };
         // a sponsor's pack compiles now, templates too, so its mistakes show at load
         let compiled = OnceLock::new();
         if !deferred {
