@@ -368,8 +368,7 @@ mod tests {
         assert!(f[0].message.contains("`sponsor`"));
     }
 
-    /// Each pattern is written in a form jsonschema matches without building a regex
-    /// engine (a third of the validator's build); what each accepts is pinned here.
+    /// What the text and address patterns accept, and words for every pattern's finding.
     #[test]
     fn texts_need_a_visible_character_and_addresses_a_scheme_and_no_space() {
         // the pattern's finding, if any
