@@ -27,6 +27,14 @@ fn main() {
     for name in &names {
         let path = format!("rules/{name}.toml");
         let text = std::fs::read_to_string(&path).expect("rule pack is UTF-8");
+        // a shipped `SourceFile` counts lines by `\n` alone (see `SourceFile::shipped`)
+        let bytes = text.as_bytes();
+        assert!(
+            !text
+                .match_indices('\r')
+                .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n')),
+            "{path}: a \\r not followed by \\n"
+        );
         let table = DeTable::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         let span = table.span();
         let root = Spanned::new(span, DeValue::Table(table.into_inner()));

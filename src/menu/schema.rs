@@ -211,8 +211,8 @@ fn synonym(word: &str) -> Option<&'static str> {
 /// What a pattern of the menu schema asks for, in words.
 fn pattern_words(pattern: &str) -> String {
     match pattern {
-        "^https?://\\S+$" => "a web address starting with http:// or https://".to_owned(),
-        "^\\s*\\S" => "a text with at least one visible character".to_owned(),
+        "^https?://[^\\s]+$" => "a web address starting with http:// or https://".to_owned(),
+        "\\S" => "a text with at least one visible character".to_owned(),
         "^[0-9]{2}-[0-9]{7}$" => "an EIN: two digits, a dash, seven digits (12-3456789)".to_owned(),
         "^[0-9]{3}$" => "three digits (001)".to_owned(),
         "^[a-z0-9][a-z0-9_-]*$" => {
