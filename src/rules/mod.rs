@@ -90,7 +90,7 @@ impl RuleSet {
         };
         let sponsor = sources
             .iter()
-            .filter(|s| !BUILTIN_PACKS.iter().any(|(_, t)| *t == s.text()))
+            .filter(|s| pack::builtin_name(s).is_none())
             .count();
         let loaded: Vec<_> = if sponsor > 1 {
             sources.into_par_iter().map(load).collect()

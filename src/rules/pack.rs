@@ -374,10 +374,7 @@ pub fn load_pack(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding
 /// build-time digest (see `build.rs`); its CEL is known good and compiles on first use.
 /// `None` for any other source.
 pub fn load_builtin(env: &Arc<Env>, source: &SourceFile) -> Option<Result<Pack, Vec<Finding>>> {
-    let (name, _) = BUILTIN_PACKS
-        .iter()
-        .find(|(_, text)| *text == source.text())?;
-    let node = super::digest::digest(name)?;
+    let node = super::digest::digest(builtin_name(source)?)?;
     Some(match super::digest::read::<PackToml>(node) {
         Ok(parsed) => build(env, source.clone(), parsed, true),
         Err(e) => Err(vec![Finding::input_error(
@@ -387,6 +384,14 @@ pub fn load_builtin(env: &Arc<Env>, source: &SourceFile) -> Option<Result<Pack, 
             None,
         )]),
     })
+}
+
+/// The name of the built-in pack whose text `source` has.
+pub fn builtin_name(source: &SourceFile) -> Option<&'static str> {
+    BUILTIN_PACKS
+        .iter()
+        .find(|(_, text)| *text == source.text())
+        .map(|(name, _)| *name)
 }
 
 fn load(env: &Arc<Env>, source: SourceFile, deferred: bool) -> Result<Pack, Vec<Finding>> {
