@@ -11,8 +11,8 @@ pub type Span = Range<usize>;
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: Arc<str>,
-    text: Text,
-    line_starts: Lines,
+    text: Held<str>,
+    line_starts: Held<[usize]>,
     /// A `\r` not followed by `\n`, which miette counts as a line break and the index does not.
     bare_cr: bool,
 }
@@ -26,39 +26,30 @@ pub struct Location {
     pub end_column: usize,
 }
 
-/// A file's text: read at run time, or shipped in the binary (the built-in packs,
-/// which a run would otherwise copy).
-#[derive(Debug, Clone)]
-enum Text {
-    Shared(Arc<str>),
-    Static(&'static str),
+/// Read at run time, or shipped in the binary: the built-in packs' text and line
+/// index, which a run would otherwise copy and compute.
+#[derive(Debug)]
+enum Held<T: ?Sized + 'static> {
+    Shared(Arc<T>),
+    Static(&'static T),
 }
 
-impl std::ops::Deref for Text {
-    type Target = str;
-
-    fn deref(&self) -> &str {
+impl<T: ?Sized> Clone for Held<T> {
+    fn clone(&self) -> Self {
         match self {
-            Text::Shared(t) => t,
-            Text::Static(t) => t,
+            Held::Shared(t) => Held::Shared(t.clone()),
+            Held::Static(t) => Held::Static(t),
         }
     }
 }
 
-/// Where each line starts: indexed at run time, or with the shipped text.
-#[derive(Debug, Clone)]
-enum Lines {
-    Shared(Arc<[usize]>),
-    Static(&'static [usize]),
-}
+impl<T: ?Sized> std::ops::Deref for Held<T> {
+    type Target = T;
 
-impl std::ops::Deref for Lines {
-    type Target = [usize];
-
-    fn deref(&self) -> &[usize] {
+    fn deref(&self) -> &T {
         match self {
-            Lines::Shared(l) => l,
-            Lines::Static(l) => l,
+            Held::Shared(t) => t,
+            Held::Static(t) => t,
         }
     }
 }
@@ -75,8 +66,8 @@ impl SourceFile {
             .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
         SourceFile {
             name: name.into(),
-            text: Text::Shared(text),
-            line_starts: Lines::Shared(line_starts),
+            text: Held::Shared(text),
+            line_starts: Held::Shared(line_starts),
             bare_cr,
         }
     }
@@ -90,8 +81,8 @@ impl SourceFile {
     ) -> Self {
         SourceFile {
             name: name.into(),
-            text: Text::Static(text),
-            line_starts: Lines::Static(line_starts),
+            text: Held::Static(text),
+            line_starts: Held::Static(line_starts),
             bare_cr: false,
         }
     }
