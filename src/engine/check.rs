@@ -155,7 +155,7 @@ pub fn load_menu(opts: &CheckOptions, path: &Path) -> Result<Menu, Box<FileRepor
     load_document(source, opts.history.as_deref()).map(|(_, m)| m)
 }
 
-fn load_document(
+pub(crate) fn load_document(
     source: SourceFile,
     history: Option<&HistoryFile>,
 ) -> Result<(Document, Menu), Box<FileReport>> {

@@ -6,14 +6,16 @@ use crate::menu::load::{Document, SpanIndex};
 use crate::menu::Menu;
 use crate::policy::config::WaiverSpec;
 use crate::policy::waivers::RuleState;
+use crate::rules::native::{GiveUp, Vars, V};
 use crate::rules::values::{self, Shared};
-use crate::rules::{register_functions, Rule, RuleSet, Scope};
+use crate::rules::{register_functions, Compiled, Rule, RuleSet, Scope};
 use cel::common::types::CelString;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -27,12 +29,16 @@ pub struct Evaluation<'a> {
     pub waivers: &'a [(SourceFile, WaiverSpec)],
     /// Each enabled rule's `params` as CEL values, converted once per run.
     params: Vec<Shared<'static>>,
+    /// The same as JSON, for the native evaluator.
+    params_json: Vec<Json>,
     /// Record every capped figure (for reports and the diff), not only failing ones.
     pub measures: bool,
     /// The config treats brokerage windows as designated investment alternatives.
     pub brokerage_windows_are_options: bool,
     /// The menu in force (`check --since`): options it lacks are new.
     pub since: Option<&'a Menu>,
+    /// Whether the native evaluator may settle rules first (off only to compare).
+    native: bool,
 }
 
 impl<'a> Evaluation<'a> {
@@ -41,21 +47,24 @@ impl<'a> Evaluation<'a> {
         as_of: &'a str,
         waivers: &'a [(SourceFile, WaiverSpec)],
     ) -> Evaluation<'a> {
-        let params = rules
+        let params_json: Vec<Json> = rules
             .rules()
             .map(|r| {
                 let entries = r.params.iter().map(|(k, v)| (k.clone(), v.clone()));
-                values::shared_owned(&Json::Object(entries.collect()))
+                Json::Object(entries.collect())
             })
             .collect();
+        let params = params_json.iter().map(values::shared_owned).collect();
         Evaluation {
             rules,
             as_of,
             waivers,
             params,
+            params_json,
             measures: false,
             brokerage_windows_are_options: false,
             since: None,
+            native: true,
         }
     }
 
@@ -307,54 +316,56 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
             }
         }
     }
+    // every rule × option pair, in evaluation order: plan rules, then option by option
+    let typed = Typed::new(&view, menu);
+    let rules: Vec<(&Rule, &Shared, &Json)> = ev
+        .rules
+        .rules()
+        .zip(&ev.params)
+        .zip(&ev.params_json)
+        .map(|((r, p), j)| (r, p, j))
+        .collect();
+    let in_scope = |scope| rules.iter().filter(move |(r, _, _)| r.scope == scope);
+    let plan_pairs = in_scope(Scope::Plan).map(|r| (r, None));
+    let option_pairs =
+        (0..typed.options().len()).flat_map(|i| in_scope(Scope::Option).map(move |r| (r, Some(i))));
+    // the native evaluator settles most pairs; the interpreter, and the values it
+    // needs, only see the rest, in the same order
+    let left: Vec<_> = plan_pairs
+        .chain(option_pairs)
+        .filter(|&(&(rule, _, params), index)| {
+            let native = Native {
+                typed: &typed,
+                option: index.and_then(|i| typed.options().get(i)),
+                params,
+                as_of: ev.as_of,
+            };
+            !(ev.native && passes_natively(rule, &native, ev.measures))
+        })
+        .collect();
+    if left.is_empty() {
+        return out;
+    }
     let options = option_values(&view);
     let globals = Globals::new(&view, menu, &options);
-    let globals = &globals;
     let as_of = CelString::from(ev.as_of);
-    let as_of = &as_of;
-    // every rule × option pair, in evaluation order: plan rules, then option by option
-    let bases: Vec<MenuPath> = (0..options.len()).map(MenuPath::option).collect();
-    let root_path = MenuPath::root();
-    let rules: Vec<(&Rule, &Shared)> = ev.rules.rules().zip(&ev.params).collect();
-    let plan_pairs = rules
-        .iter()
-        .filter(|(r, _)| r.scope == Scope::Plan)
-        .map(|&(rule, params)| Bound {
+    for (&(rule, params, _), index) in left {
+        let base = index.map_or_else(MenuPath::root, MenuPath::option);
+        let pair = Bound {
             rule,
             params,
-            base: &root_path,
-            index: None,
-            option: None,
-            globals,
-            as_of,
+            base: &base,
+            index,
+            option: index.and_then(|i| options.get(i)),
+            globals: &globals,
+            as_of: &as_of,
             budget: Budget::default(),
-        });
-    let option_pairs = options
-        .iter()
-        .zip(&bases)
-        .enumerate()
-        .flat_map(|(i, (o, base))| {
-            rules
-                .iter()
-                .filter(|(r, _)| r.scope == Scope::Option)
-                .map(move |&(rule, params)| Bound {
-                    rule,
-                    params,
-                    base,
-                    index: Some(i),
-                    option: Some(o),
-                    globals,
-                    as_of,
-                    budget: Budget::default(),
-                })
-        });
-    let pairs: Vec<Bound> = plan_pairs.chain(option_pairs).collect();
-    for pair in &pairs {
+        };
         // every variable comes from the resolver: a scope per pair costs no allocation,
         // and the resolver can cut off a rule that exceeds its budget
         let mut ctx = root.new_inner_scope();
-        ctx.set_variable_resolver(pair);
-        run(pair, ctx, ev.measures, doc, menu, &mut out);
+        ctx.set_variable_resolver(&pair);
+        run(&pair, ctx, ev.measures, doc, menu, &mut out);
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
@@ -377,17 +388,20 @@ fn watch_states(
     doc: &Document,
     menu: &Menu,
 ) -> Vec<WatchState> {
-    let rules: Vec<(&Rule, &Shared)> = ev
+    let rules: Vec<(&Rule, &Shared, &Json)> = ev
         .rules
         .rules()
         .zip(&ev.params)
-        .filter(|(r, _)| r.monitor == Some(Monitor::Watch) && r.scope == Scope::Option)
+        .zip(&ev.params_json)
+        .filter(|((r, _), _)| r.monitor == Some(Monitor::Watch) && r.scope == Scope::Option)
+        .map(|((r, p), j)| (r, p, j))
         .collect();
     if rules.is_empty() {
         return Vec::new();
     }
-    let options = option_values(view);
-    let globals = Globals::new(view, menu, &options);
+    // the interpreter's values, built only if the native evaluator leaves it a rule
+    let globals = std::cell::OnceCell::new();
+    let typed = Typed::new(view, menu);
     let no_options = Vec::new();
     let list = view["options"].as_array().unwrap_or(&no_options);
     list.iter()
@@ -399,21 +413,31 @@ fn watch_states(
             for k in 0..history.len() {
                 let mut then = o.clone();
                 then["history"] = Json::Array(history[k..].to_vec());
-                let option = values::shared(&then);
+                let option = std::cell::OnceCell::new();
                 // the latest quarter is judged as of the check date, earlier ones as
                 // of their own quarter end
                 let quarter = history[k]["quarter"].as_str().unwrap_or_default();
                 let as_of = CelString::from(if k == 0 { ev.as_of } else { quarter });
                 let failing: Vec<String> = rules
                     .iter()
-                    .filter(|&&(rule, params)| {
+                    .filter(|&&(rule, params, params_json)| {
+                        let native = Native {
+                            typed: &typed,
+                            option: Some(&then),
+                            params: params_json,
+                            as_of: if k == 0 { ev.as_of } else { quarter },
+                        };
+                        if ev.native && passes_natively(rule, &native, false) {
+                            return false;
+                        }
                         let bound = Bound {
                             rule,
                             params,
                             base: &base,
                             index: Some(i),
-                            option: Some(&option),
-                            globals: &globals,
+                            option: Some(option.get_or_init(|| values::shared(&then))),
+                            globals: globals
+                                .get_or_init(|| Globals::new(view, menu, &option_values(view))),
                             as_of: &as_of,
                             budget: Budget::default(),
                         };
@@ -425,7 +449,7 @@ fn watch_states(
                             Ok((Some(_), _))
                         )
                     })
-                    .map(|(r, _)| r.id.clone())
+                    .map(|(r, _, _)| r.id.clone())
                     .collect();
                 if failing.is_empty() {
                     break;
@@ -521,6 +545,103 @@ impl Budget {
     fn exhausted(&self) -> bool {
         self.exhausted.load(Ordering::Relaxed)
     }
+}
+
+/// The variables every rule sees, for the native evaluator: the rule view's JSON,
+/// borrowed, plus the two look-ups built once per menu.
+struct Typed<'v> {
+    view: &'v Json,
+    option_ids: V<'v>,
+    options_by_id: V<'v>,
+}
+
+impl<'v> Typed<'v> {
+    /// Built as [`Globals`] builds the interpreter's.
+    fn new(view: &'v Json, menu: &'v Menu) -> Typed<'v> {
+        let options = view["options"].as_array().map_or(&[][..], Vec::as_slice);
+        let ids = menu.options.iter().map(|o| V::Str(o.id.as_str())).collect();
+        let mut by_id = BTreeMap::new();
+        for (o, v) in menu.options.iter().zip(options) {
+            by_id
+                .entry(o.id.as_str())
+                .or_insert_with(|| V::from_json(v));
+        }
+        Typed {
+            view,
+            option_ids: V::List(Rc::new(ids)),
+            options_by_id: V::Map(Rc::new(by_id)),
+        }
+    }
+
+    /// The options, as the interpreter's `options` lists them (none when the menu
+    /// has no list of them).
+    fn options(&self) -> &'v [Json] {
+        self.view["options"].as_array().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One rule's variables for the native evaluator.
+struct Native<'a, 'v> {
+    typed: &'a Typed<'v>,
+    option: Option<&'a Json>,
+    params: &'a Json,
+    as_of: &'a str,
+}
+
+impl<'a> Vars<'a> for Native<'a, '_> {
+    fn var(&self, name: &str) -> Option<V<'a>> {
+        let view = self.typed.view;
+        // where the interpreter's value would differ in shape (a missing table), the
+        // native evaluator gives up instead
+        let container = |j: &'a Json| (j.is_object() || j.is_array()).then(|| V::from_json(j));
+        match name {
+            "params" => container(self.params),
+            "option" => container(self.option?),
+            "menu" => view.is_object().then(|| V::from_json(view)),
+            "plan" => view["plan"]
+                .is_object()
+                .then(|| V::from_json(&view["plan"])),
+            "options" => view["options"]
+                .is_array()
+                .then(|| V::from_json(&view["options"])),
+            "option_ids" => Some(self.typed.option_ids.clone()),
+            "options_by_id" => Some(self.typed.options_by_id.clone()),
+            "as_of" => Some(V::Str(self.as_of)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the rule passes, or does not apply, by the native evaluator. `false` says
+/// "ask the interpreter": the rule fails, or the native evaluator gave up, or the
+/// figures it measures are wanted.
+fn passes_natively<'a>(rule: &'a Rule, vars: &Native<'a, '_>, measures: bool) -> bool {
+    let Ok(c) = rule.compiled() else {
+        return false;
+    };
+    if measures && c.measure.is_some() {
+        return false;
+    }
+    natively(c, vars) == Ok(true)
+}
+
+fn natively<'a>(c: &'a Compiled, vars: &Native<'a, '_>) -> Result<bool, GiveUp> {
+    if let Some(when) = &c.when {
+        if !when.native()?.eval(vars)?.truth()? {
+            return Ok(true);
+        }
+    }
+    let mut lets: Vec<(&str, V)> = Vec::new();
+    if c.check_uses_lets {
+        for (name, e) in &c.lets {
+            let v = e.native()?.eval_with(vars, &lets)?;
+            if v.size() > MAX_VALUE_SIZE {
+                return Err(GiveUp);
+            }
+            lets.push((name, v));
+        }
+    }
+    c.check.native()?.eval_with(vars, &lets)?.truth()
 }
 
 /// One rule to run, with the values its scope binds.
@@ -753,4 +874,270 @@ fn resolve_path(base: &MenuPath, at: &str) -> Result<MenuPath, String> {
     };
     let rel = MenuPath::parse(rel).map_err(|e| format!("`at` is not a menu path: {e}"))?;
     Ok(root.join(&rel))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::check::load_document;
+    use crate::menu::exposure::look_through;
+    use crate::menu::history::parse_csv;
+    use crate::menu::synth;
+    use crate::rules::native::tests::{show, show_cel};
+    use std::path::Path;
+
+    const AS_OF: &str = "2026-11-25";
+
+    /// Menus to compare on, with their history: the sample and test menus, each also
+    /// with every `key = value` line deleted in turn and every number set to 0 and to
+    /// 1000 in turn, and generated menus, some with quarterly history.
+    fn corpus() -> Vec<(String, String, Option<String>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "sample-menus",
+            "sample-menus/selection",
+            "tests/menus/trust",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("a menu directory") {
+                let path = entry.expect("an entry").path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.ends_with(".toml") && name != "menulint.toml" {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut out = Vec::new();
+        for path in files {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).expect("a menu");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let Some((key, value)) = line.split_once(" = ") else {
+                    continue;
+                };
+                if key.trim_start().starts_with('#') {
+                    continue;
+                }
+                let mut variant = |replacement: Option<String>| {
+                    let mut edited = lines.clone();
+                    match &replacement {
+                        Some(l) => edited[i] = l,
+                        None => {
+                            edited.remove(i);
+                        }
+                    }
+                    out.push((format!("{name}:{}", i + 1), edited.join("\n"), None));
+                };
+                variant(None);
+                if value.trim().parse::<f64>().is_ok() {
+                    variant(Some(format!("{key} = 0")));
+                    variant(Some(format!("{key} = 1000.0")));
+                }
+            }
+            out.push((name, text, None));
+        }
+        let monitoring = root.join("sample-menus/monitoring");
+        let read = |f: &str| std::fs::read_to_string(monitoring.join(f)).expect("the sample");
+        out.push((
+            "monitoring".into(),
+            read("menu.toml"),
+            Some(read("history.csv")),
+        ));
+        for seed in 0..30 {
+            out.push((format!("generated {seed}"), synth::menu(seed), None));
+        }
+        for seed in 0..10 {
+            let (menu, history) = synth::monitored(6, 12, seed);
+            out.push((format!("monitored {seed}"), menu, Some(history)));
+        }
+        out
+    }
+
+    /// Every built-in rule, opt-in packs included.
+    fn every_rule() -> RuleSet {
+        let mut rules = RuleSet::builtin().expect("the built-in packs load");
+        for r in rules.all_rules_mut() {
+            r.enabled = true;
+        }
+        rules
+    }
+
+    /// The native evaluator only ever settles a rule as the interpreter would: over
+    /// the corpus, with every built-in rule in force, evaluation with it and without it
+    /// gives the same findings, figures and watch states.
+    #[test]
+    fn native_evaluation_changes_no_outcome() {
+        let rules = every_rule();
+        let (mut menus, mut findings) = (0, 0);
+        for (name, text, history) in corpus() {
+            let history =
+                history.map(|h| parse_csv(SourceFile::new("history.csv", h)).expect("history"));
+            let Ok((doc, menu)) =
+                load_document(SourceFile::new(name.as_str(), text), history.as_ref())
+            else {
+                continue;
+            };
+            let Ok(lt) = look_through(&menu) else {
+                continue;
+            };
+            for measures in [false, true] {
+                let native = Evaluation {
+                    measures,
+                    ..Evaluation::new(&rules, AS_OF, &[])
+                };
+                let interpreted = Evaluation {
+                    native: false,
+                    measures,
+                    ..Evaluation::new(&rules, AS_OF, &[])
+                };
+                let a = evaluate(&native, &doc, &menu, &lt);
+                let b = evaluate(&interpreted, &doc, &menu, &lt);
+                assert_eq!(
+                    format!("{:?}", a.findings),
+                    format!("{:?}", b.findings),
+                    "{name}"
+                );
+                assert_eq!(a.measurements, b.measurements, "{name}");
+                assert_eq!(a.watch, b.watch, "{name}");
+                findings += a.findings.len();
+            }
+            menus += 1;
+        }
+        assert!(menus > 1000, "only {menus} menus loaded");
+        assert!(findings > 5000, "only {findings} findings compared");
+    }
+
+    /// On an ordinary menu the native evaluator settles nearly every rule itself:
+    /// without that it would be a detour.
+    #[test]
+    fn native_evaluation_settles_most_rules() {
+        let rules = every_rule();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = root.join("sample-menus/conventional.toml");
+        let text = std::fs::read_to_string(path).expect("the sample");
+        let (doc, menu) = load_document(SourceFile::new("conventional.toml", text), None)
+            .unwrap_or_else(|_| panic!("the sample loads"));
+        let lt = look_through(&menu).expect("no cycle");
+        let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
+        let typed = Typed::new(&view, &menu);
+        let ev = Evaluation::new(&rules, AS_OF, &[]);
+        let (mut pairs, mut settled) = (0, 0);
+        for (rule, params) in rules.rules().zip(&ev.params_json) {
+            let options: Vec<Option<&Json>> = match rule.scope {
+                Scope::Plan => vec![None],
+                Scope::Option => typed.options().iter().map(Some).collect(),
+            };
+            for option in options {
+                let native = Native {
+                    typed: &typed,
+                    option,
+                    params,
+                    as_of: AS_OF,
+                };
+                pairs += 1;
+                settled += usize::from(passes_natively(rule, &native, false));
+            }
+        }
+        assert!(pairs > 200, "{pairs}");
+        assert!(settled * 10 >= pairs * 9, "{settled} of {pairs}");
+    }
+
+    /// Wherever the native evaluator gives a value, it is the interpreter's: every
+    /// `when`, `let` and `check` of every built-in rule, on every option of every menu
+    /// of the corpus.
+    #[test]
+    fn native_values_are_the_interpreters() {
+        let rules = every_rule();
+        let ev = Evaluation::new(&rules, AS_OF, &[]);
+        let (mut compared, mut gave_up) = (0usize, 0usize);
+        for (name, text, history) in corpus() {
+            let history =
+                history.map(|h| parse_csv(SourceFile::new("history.csv", h)).expect("history"));
+            let Ok((doc, menu)) =
+                load_document(SourceFile::new(name.as_str(), text), history.as_ref())
+            else {
+                continue;
+            };
+            let Ok(lt) = look_through(&menu) else {
+                continue;
+            };
+            let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
+            let typed = Typed::new(&view, &menu);
+            let options = option_values(&view);
+            let globals = Globals::new(&view, &menu, &options);
+            let as_of = CelString::from(AS_OF);
+            let mut root = Context::with_env(rules.env.clone());
+            register_functions(&mut root).expect("helpers register");
+            for ((rule, params), params_json) in rules.rules().zip(&ev.params).zip(&ev.params_json)
+            {
+                let c = rule.compiled().expect("built-in rules compile");
+                let indexes: Vec<Option<usize>> = match rule.scope {
+                    Scope::Plan => vec![None],
+                    Scope::Option => (0..options.len()).map(Some).collect(),
+                };
+                for index in indexes {
+                    let base = index.map_or_else(MenuPath::root, MenuPath::option);
+                    let bound = Bound {
+                        rule,
+                        params,
+                        base: &base,
+                        index,
+                        option: index.and_then(|i| options.get(i)),
+                        globals: &globals,
+                        as_of: &as_of,
+                        budget: Budget::default(),
+                    };
+                    let native = Native {
+                        typed: &typed,
+                        option: index.and_then(|i| typed.options().get(i)),
+                        params: params_json,
+                        as_of: AS_OF,
+                    };
+                    let mut ctx = root.new_inner_scope();
+                    ctx.set_variable_resolver(&bound);
+                    let mut lets: Vec<(&str, V)> = Vec::new();
+                    let mut exprs: Vec<(Option<&str>, &crate::rules::Expr)> =
+                        c.when.iter().map(|e| (None, e)).collect();
+                    exprs.extend(c.lets.iter().map(|(n, e)| (Some(n.as_str()), e)));
+                    exprs.push((None, &c.check));
+                    for (let_name, expr) in exprs {
+                        let mine = expr.native().and_then(|p| p.eval_with(&native, &lets));
+                        let theirs = expr.eval(&ctx);
+                        match &mine {
+                            Ok(v) => {
+                                let theirs = theirs.unwrap_or_else(|e| {
+                                    panic!("{name}: {} on {base}: `{}` gave {} natively, an error in the interpreter: {e}", rule.id, expr.source, show(v))
+                                });
+                                assert_eq!(
+                                    show(v),
+                                    show_cel(&theirs),
+                                    "{name}: {} on {base}: `{}`",
+                                    rule.id,
+                                    expr.source
+                                );
+                                compared += 1;
+                            }
+                            Err(GiveUp) => gave_up += usize::from(theirs.is_ok()),
+                        }
+                        if let Some(n) = let_name {
+                            if let Ok(v) = mine {
+                                lets.push((n, v));
+                            }
+                            match expr.eval_val(&ctx) {
+                                Ok(v) => ctx.add_variable_as_val(n.to_owned(), v),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 100_000, "only {compared} values compared");
+        assert!(
+            gave_up * 10 < compared,
+            "gave up {gave_up} times in {compared}"
+        );
+    }
 }

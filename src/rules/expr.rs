@@ -1,5 +1,6 @@
 //! CEL expressions as rules use them: compiled once, evaluated per menu or option.
 
+use super::native::{GiveUp, Program};
 use crate::diag::Span;
 use cel::common::ast::{Expr as Node, IdedExpr};
 use cel::common::value::Val;
@@ -30,6 +31,8 @@ pub struct Expr {
     pub source: String,
     pub span: Span,
     tree: IdedExpr,
+    /// The native form, when the expression has one.
+    native: Option<Program>,
 }
 
 /// Parses `source` to a syntax tree with its macros expanded.
@@ -126,8 +129,14 @@ impl Expr {
         Ok(Expr {
             source: source.to_owned(),
             span,
+            native: Program::compile(&tree),
             tree,
         })
+    }
+
+    /// The native form ([`super::native`]), or `GiveUp` when the expression has none.
+    pub fn native(&self) -> Result<&Program, GiveUp> {
+        self.native.as_ref().ok_or(GiveUp)
     }
 
     pub fn eval(&self, ctx: &Context) -> Result<Value, ExecutionError> {

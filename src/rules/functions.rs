@@ -219,7 +219,7 @@ fn cached_regex(pattern: &str) -> Result<Arc<regex::Regex>, ExecutionError> {
 }
 
 /// Whole years from `a` to `b` (negative when `b` is earlier): the anniversaries passed.
-fn whole_years(a: chrono::NaiveDate, b: chrono::NaiveDate) -> i64 {
+pub(super) fn whole_years(a: chrono::NaiveDate, b: chrono::NaiveDate) -> i64 {
     use chrono::Datelike;
     let mut years = i64::from(b.year() - a.year());
     if (b.month(), b.day()) < (a.month(), a.day()) {

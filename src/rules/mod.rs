@@ -1,9 +1,10 @@
 //! Stage 3 input: the policy rules, as data. See `rules/*.toml` for the built-in packs.
 
 mod digest;
-mod expr;
+pub(crate) mod expr;
 mod fields;
 mod functions;
+pub mod native;
 mod pack;
 mod template;
 pub mod values;

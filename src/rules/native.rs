@@ -1,0 +1,883 @@
+//! A second evaluator, for the part of CEL that rules mostly use.
+//!
+//! The `cel` interpreter looks a dotted name such as `option.effective.crypto_pct`
+//! up by joining it, trying each prefix in each scope and hashing every try, then
+//! selects the fields; over 33 rules and 30 options that was most of a check. Here a
+//! rule's syntax tree is compiled once into operations that read the menu's JSON
+//! directly: a variable is found by name once, a field by one map look-up.
+//!
+//! It covers a subset, and within the subset only the cases whose result is sure to
+//! be the interpreter's. Anything else gives up: at compile time (an operator or
+//! function outside the subset: the expression has no native form) or while running
+//! (an error, a mix of types, a value out of range, a budget spent). Giving up is
+//! never an answer: the caller then asks the interpreter, which has the last word and
+//! words every error. Tests compare the two on every built-in expression over the
+//! sample and generated menus, and on the grammar's corners.
+
+use super::functions::whole_years;
+use crate::date::{days_from_iso, parse_iso};
+use crate::menu::exposure::round_figure;
+use crate::menu::identifiers;
+use cel::common::ast::{operators as op, EntryExpr, Expr as Node, IdedExpr, LiteralValue};
+use serde_json::Value as Json;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// A value while a native program runs. Menu data is borrowed, never copied.
+#[derive(Debug, Clone)]
+pub enum V<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Double(f64),
+    Str(&'a str),
+    Text(Rc<str>),
+    /// A JSON list or map of the menu (scalars are converted when read).
+    Json(&'a Json),
+    List(Rc<Vec<V<'a>>>),
+    Map(Rc<BTreeMap<&'a str, V<'a>>>),
+}
+
+impl<'a> V<'a> {
+    /// A JSON value as the interpreter sees it (`rules::values`): integers are
+    /// `int` (`uint` past `i64::MAX`), other numbers `double`.
+    pub fn from_json(j: &'a Json) -> V<'a> {
+        match j {
+            Json::Null => V::Null,
+            Json::Bool(b) => V::Bool(*b),
+            Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => V::Int(i),
+                (None, Some(u)) => V::UInt(u),
+                _ => V::Double(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Json::String(s) => V::Str(s),
+            Json::Array(_) | Json::Object(_) => V::Json(j),
+        }
+    }
+
+    fn str(&self) -> Option<&str> {
+        match self {
+            V::Str(s) => Some(s),
+            V::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value's field or key `key`, if it is a map that has it.
+    fn get(&self, key: &str) -> Result<Option<V<'a>>, GiveUp> {
+        match self {
+            V::Json(Json::Object(m)) => Ok(m.get(key).map(V::from_json)),
+            V::Map(m) => Ok(m.get(key).cloned()),
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// The elements of a list, or the keys of a map, as a comprehension walks them.
+    fn items(&self) -> Result<Vec<V<'a>>, GiveUp> {
+        match self {
+            V::Json(Json::Array(a)) => Ok(a.iter().map(V::from_json).collect()),
+            V::Json(Json::Object(m)) => Ok(m.keys().map(|k| V::Str(k)).collect()),
+            V::List(l) => Ok(l.as_ref().clone()),
+            V::Map(m) => Ok(m.keys().map(|k| V::Str(k)).collect()),
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// The elements of a list (not a map's keys), as functions taking a list read them.
+    fn list(&self) -> Result<Vec<V<'a>>, GiveUp> {
+        match self {
+            V::Json(Json::Array(_)) | V::List(_) => self.items(),
+            _ => Err(GiveUp),
+        }
+    }
+
+    fn len(&self) -> Result<usize, GiveUp> {
+        match self {
+            V::Json(Json::Array(a)) => Ok(a.len()),
+            V::Json(Json::Object(m)) => Ok(m.len()),
+            V::List(l) => Ok(l.len()),
+            V::Map(m) => Ok(m.len()),
+            v => v.str().map(|s| s.chars().count()).ok_or(GiveUp),
+        }
+    }
+
+    /// The size a `let` is limited by: a string's bytes, a list's or map's entries.
+    pub fn size(&self) -> usize {
+        match self {
+            V::Json(Json::Array(a)) => a.len(),
+            V::Json(Json::Object(m)) => m.len(),
+            V::List(l) => l.len(),
+            V::Map(m) => m.len(),
+            v => v.str().map_or(0, str::len),
+        }
+    }
+
+    /// The value as a condition: only a boolean is one.
+    pub fn truth(&self) -> Result<bool, GiveUp> {
+        match self {
+            V::Bool(b) => Ok(*b),
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// A number as the interpreter compares numbers of different types.
+    fn number(&self) -> Option<f64> {
+        match self {
+            V::Int(i) => Some(*i as f64),
+            V::UInt(u) => Some(*u as f64),
+            V::Double(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// The program could not say what the interpreter would: ask the interpreter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiveUp;
+
+type R<'a> = Result<V<'a>, GiveUp>;
+
+/// The variables a program reads, other than its own (`let`s and macro variables).
+pub trait Vars<'a> {
+    fn var(&self, name: &str) -> Option<V<'a>>;
+}
+
+/// How many steps one evaluation may take before it hands over to the interpreter,
+/// which enforces the rule budget and words its error.
+const STEPS: u64 = 1_000_000;
+/// The longest string or list a program builds before handing over.
+const MAX_LEN: usize = 1 << 20;
+
+/// An expression compiled to native operations.
+#[derive(Debug)]
+pub struct Program(Op);
+
+#[derive(Debug)]
+enum Op {
+    Const(Const),
+    Var(String),
+    Select(Box<Op>, String),
+    Has(Box<Op>, String),
+    Not(Box<Op>),
+    Neg(Box<Op>),
+    And(Box<Op>, Box<Op>),
+    Or(Box<Op>, Box<Op>),
+    Cond(Box<[Op; 3]>),
+    /// `@not_strictly_false`, the loop condition of `all` and `exists`.
+    NotStrictlyFalse(Box<Op>),
+    Binary(Bin, Box<Op>, Box<Op>),
+    List(Vec<Op>),
+    Map(Vec<(String, Op)>),
+    Call(Func, Vec<Op>),
+    Fold(Box<Fold>),
+}
+
+#[derive(Debug)]
+enum Const {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Double(f64),
+    Str(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Bin {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Index,
+    In,
+}
+
+/// The functions with a native form. Each gives the interpreter's result or gives up.
+#[derive(Debug, Clone, Copy)]
+enum Func {
+    Size,
+    StartsWith,
+    EndsWith,
+    Contains,
+    Substring,
+    Double,
+    String,
+    Join,
+    Sum,
+    DaysUntil,
+    YearsBetween,
+    ValidCusip,
+    ValidIsin,
+    Consecutive,
+    FirstTrue,
+}
+
+#[derive(Debug)]
+struct Fold {
+    range: Op,
+    iter_var: String,
+    accu_var: String,
+    init: Op,
+    cond: Op,
+    step: Op,
+    result: Op,
+}
+
+impl Program {
+    /// The native form of a syntax tree, if every part of it has one.
+    pub fn compile(tree: &IdedExpr) -> Option<Program> {
+        compile(tree).map(Program)
+    }
+
+    /// Runs the program; `Err` means "ask the interpreter".
+    pub fn eval<'a>(&'a self, vars: &dyn Vars<'a>) -> R<'a> {
+        let mut run = Run {
+            vars,
+            locals: Vec::new(),
+            steps: 0,
+        };
+        run.eval(&self.0)
+    }
+
+    /// Runs the program with `lets` bound first, each seeing those before it.
+    pub fn eval_with<'a>(&'a self, vars: &dyn Vars<'a>, lets: &[(&'a str, V<'a>)]) -> R<'a> {
+        let mut run = Run {
+            vars,
+            locals: lets.to_vec(),
+            steps: 0,
+        };
+        run.eval(&self.0)
+    }
+}
+
+fn compile(e: &IdedExpr) -> Option<Op> {
+    let boxed = |e: &IdedExpr| compile(e).map(Box::new);
+    Some(match &e.expr {
+        Node::Literal(l) => Op::Const(match l {
+            LiteralValue::Null => Const::Null,
+            LiteralValue::Boolean(b) => Const::Bool(*b.inner()),
+            LiteralValue::Int(i) => Const::Int(*i.inner()),
+            LiteralValue::UInt(u) => Const::UInt(*u.inner()),
+            LiteralValue::Double(d) => Const::Double(*d.inner()),
+            LiteralValue::String(s) => Const::Str(s.inner().to_owned()),
+            LiteralValue::Bytes(_) => return None,
+        }),
+        Node::Ident(name) => Op::Var(name.clone()),
+        Node::Select(s) if s.test => Op::Has(boxed(&s.operand)?, s.field.clone()),
+        Node::Select(s) => Op::Select(boxed(&s.operand)?, s.field.clone()),
+        Node::List(l) if l.optional_indices.is_empty() => {
+            Op::List(l.elements.iter().map(compile).collect::<Option<_>>()?)
+        }
+        Node::Map(m) => {
+            let mut entries = Vec::new();
+            for entry in &m.entries {
+                let EntryExpr::MapEntry(me) = &entry.expr else {
+                    return None;
+                };
+                // only distinct string keys: others are the interpreter's to judge
+                let Node::Literal(LiteralValue::String(k)) = &me.key.expr else {
+                    return None;
+                };
+                if me.optional || entries.iter().any(|(e, _)| e == k.inner()) {
+                    return None;
+                }
+                entries.push((k.inner().to_owned(), compile(&me.value)?));
+            }
+            Op::Map(entries)
+        }
+        Node::Comprehension(c) if c.iter_var2.is_none() => Op::Fold(Box::new(Fold {
+            range: compile(&c.iter_range)?,
+            iter_var: c.iter_var.clone(),
+            accu_var: c.accu_var.clone(),
+            init: compile(&c.accu_init)?,
+            cond: compile(&c.loop_cond)?,
+            step: compile(&c.loop_step)?,
+            result: compile(&c.result)?,
+        })),
+        Node::Call(call) => {
+            let mut args: Vec<Op> = call
+                .target
+                .iter()
+                .map(|t| &**t)
+                .chain(&call.args)
+                .map(compile)
+                .collect::<Option<_>>()?;
+            let member = call.target.is_some();
+            let n = args.len();
+            let mut take = || args.remove(0);
+            match (call.func_name.as_str(), n, member) {
+                (op::LOGICAL_AND, 2, false) => Op::And(Box::new(take()), Box::new(take())),
+                (op::LOGICAL_OR, 2, false) => Op::Or(Box::new(take()), Box::new(take())),
+                (op::LOGICAL_NOT, 1, false) => Op::Not(Box::new(take())),
+                (op::NEGATE, 1, false) => Op::Neg(Box::new(take())),
+                (op::NOT_STRICTLY_FALSE, 1, false) => Op::NotStrictlyFalse(Box::new(take())),
+                (op::CONDITIONAL, 3, false) => Op::Cond(Box::new([take(), take(), take()])),
+                (name, 2, false) if binary(name).is_some() => {
+                    Op::Binary(binary(name)?, Box::new(take()), Box::new(take()))
+                }
+                (name, n, member) => Op::Call(function(name, n, member)?, args),
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn binary(name: &str) -> Option<Bin> {
+    Some(match name {
+        op::EQUALS => Bin::Eq,
+        op::NOT_EQUALS => Bin::Ne,
+        op::LESS => Bin::Lt,
+        op::LESS_EQUALS => Bin::Le,
+        op::GREATER => Bin::Gt,
+        op::GREATER_EQUALS => Bin::Ge,
+        op::ADD => Bin::Add,
+        op::SUBSTRACT => Bin::Sub,
+        op::MULTIPLY => Bin::Mul,
+        op::DIVIDE => Bin::Div,
+        op::MODULO => Bin::Rem,
+        op::INDEX => Bin::Index,
+        op::IN => Bin::In,
+        _ => return None,
+    })
+}
+
+/// The function a call names, by its name, its count of values (the target
+/// included) and whether it is written as a method.
+fn function(name: &str, n: usize, member: bool) -> Option<Func> {
+    Some(match (name, n, member) {
+        ("size", 1, _) => Func::Size,
+        ("startsWith", 2, true) => Func::StartsWith,
+        ("endsWith", 2, true) => Func::EndsWith,
+        ("contains", 2, true) => Func::Contains,
+        ("substring", 2 | 3, true) => Func::Substring,
+        ("double", 1, false) => Func::Double,
+        ("string", 1, false) => Func::String,
+        ("join", 1 | 2, true) => Func::Join,
+        ("sum", 1, false) => Func::Sum,
+        ("days_until", 2, false) => Func::DaysUntil,
+        ("years_between", 2, false) => Func::YearsBetween,
+        ("valid_cusip", 1, false) => Func::ValidCusip,
+        ("valid_isin", 1, false) => Func::ValidIsin,
+        ("consecutive", 1, false) => Func::Consecutive,
+        ("first_true", 1, false) => Func::FirstTrue,
+        _ => return None,
+    })
+}
+
+struct Run<'a, 'r> {
+    vars: &'r dyn Vars<'a>,
+    /// `let`s and macro variables, innermost last.
+    locals: Vec<(&'a str, V<'a>)>,
+    steps: u64,
+}
+
+impl<'a> Run<'a, '_> {
+    fn step(&mut self, cost: u64) -> Result<(), GiveUp> {
+        self.steps += cost;
+        if self.steps > STEPS {
+            Err(GiveUp)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn eval(&mut self, op: &'a Op) -> R<'a> {
+        self.step(1)?;
+        Ok(match op {
+            Op::Const(c) => match c {
+                Const::Null => V::Null,
+                Const::Bool(b) => V::Bool(*b),
+                Const::Int(i) => V::Int(*i),
+                Const::UInt(u) => V::UInt(*u),
+                Const::Double(d) => V::Double(*d),
+                Const::Str(s) => V::Str(s),
+            },
+            Op::Var(name) => match self.locals.iter().rev().find(|(n, _)| n == name) {
+                Some((_, v)) => v.clone(),
+                None => self.vars.var(name).ok_or(GiveUp)?,
+            },
+            Op::Select(operand, field) => self.eval(operand)?.get(field)?.ok_or(GiveUp)?,
+            Op::Has(operand, field) => V::Bool(self.eval(operand)?.get(field)?.is_some()),
+            Op::Not(x) => V::Bool(!self.eval(x)?.truth()?),
+            Op::Neg(x) => match self.eval(x)? {
+                V::Int(i) => V::Int(i.checked_neg().ok_or(GiveUp)?),
+                V::Double(d) => V::Double(-d),
+                _ => return Err(GiveUp),
+            },
+            // an error on the left is the interpreter's to weigh against the right
+            Op::And(l, r) => V::Bool(self.eval(l)?.truth()? && self.eval(r)?.truth()?),
+            Op::Or(l, r) => V::Bool(self.eval(l)?.truth()? || self.eval(r)?.truth()?),
+            Op::NotStrictlyFalse(x) => V::Bool(self.eval(x)?.truth()?),
+            Op::Cond(parts) => {
+                let [c, t, f] = &**parts;
+                if self.eval(c)?.truth()? {
+                    self.eval(t)?
+                } else {
+                    self.eval(f)?
+                }
+            }
+            Op::Binary(b, l, r) => {
+                let l = self.eval(l)?;
+                let r = self.eval(r)?;
+                self.binary(*b, l, r)?
+            }
+            Op::List(items) => {
+                let items = items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .collect::<Result<_, _>>()?;
+                V::List(Rc::new(items))
+            }
+            Op::Map(entries) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in entries {
+                    m.insert(k.as_str(), self.eval(v)?);
+                }
+                V::Map(Rc::new(m))
+            }
+            Op::Call(f, args) => {
+                let args = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                call(*f, &args)?
+            }
+            Op::Fold(f) => self.fold(f)?,
+        })
+    }
+
+    fn fold(&mut self, f: &'a Fold) -> R<'a> {
+        let range = self.eval(&f.range)?.items()?;
+        let accu = self.eval(&f.init)?;
+        let depth = self.locals.len();
+        self.locals.push((&f.accu_var, accu));
+        self.locals.push((&f.iter_var, V::Null));
+        let out = (|| {
+            for item in range {
+                // the iteration variable is bound only once the condition holds, as
+                // the interpreter does
+                if !self.eval(&f.cond)?.truth()? {
+                    break;
+                }
+                self.locals[depth + 1].1 = item;
+                let next = self.eval(&f.step)?;
+                self.locals[depth].1 = next;
+            }
+            // the result sees the accumulator and the last item, as in the interpreter
+            self.eval(&f.result)
+        })();
+        self.locals.truncate(depth);
+        out
+    }
+
+    fn binary(&mut self, b: Bin, l: V<'a>, r: V<'a>) -> R<'a> {
+        Ok(match b {
+            Bin::Eq => V::Bool(equal(&l, &r)?),
+            Bin::Ne => V::Bool(!equal(&l, &r)?),
+            Bin::Lt => V::Bool(compare(&l, &r)? == Ordering::Less),
+            Bin::Le => V::Bool(compare(&l, &r)? != Ordering::Greater),
+            Bin::Gt => V::Bool(compare(&l, &r)? == Ordering::Greater),
+            Bin::Ge => V::Bool(compare(&l, &r)? != Ordering::Less),
+            Bin::Add => match (l, r) {
+                (V::Int(a), V::Int(b)) => V::Int(a.checked_add(b).ok_or(GiveUp)?),
+                (V::UInt(a), V::UInt(b)) => V::UInt(a.checked_add(b).ok_or(GiveUp)?),
+                (V::Double(a), V::Double(b)) => V::Double(a + b),
+                (l, r) if l.str().is_some() && r.str().is_some() => {
+                    let (a, b) = (l.str().unwrap_or(""), r.str().unwrap_or(""));
+                    let len = a.len() + b.len();
+                    if len > MAX_LEN {
+                        return Err(GiveUp);
+                    }
+                    self.step(len as u64 / 64)?;
+                    V::Text(Rc::from(format!("{a}{b}")))
+                }
+                (l @ (V::List(_) | V::Json(Json::Array(_))), r) => {
+                    let mut items = match l {
+                        // the accumulator of `map` and `filter` is extended in place
+                        V::List(rc) => Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()),
+                        l => l.items()?,
+                    };
+                    if !matches!(r, V::List(_) | V::Json(Json::Array(_))) {
+                        return Err(GiveUp);
+                    }
+                    items.extend(r.items()?);
+                    if items.len() > MAX_LEN {
+                        return Err(GiveUp);
+                    }
+                    self.step(items.len() as u64 / 64)?;
+                    V::List(Rc::new(items))
+                }
+                _ => return Err(GiveUp),
+            },
+            Bin::Sub | Bin::Mul | Bin::Div | Bin::Rem => arithmetic(b, l, r)?,
+            Bin::Index => match (&l, &r) {
+                (V::Json(Json::Array(_)) | V::List(_), V::Int(i)) => {
+                    let i = usize::try_from(*i).map_err(|_| GiveUp)?;
+                    match l {
+                        V::Json(Json::Array(a)) => a.get(i).map(V::from_json).ok_or(GiveUp)?,
+                        V::List(a) => a.get(i).cloned().ok_or(GiveUp)?,
+                        _ => return Err(GiveUp),
+                    }
+                }
+                _ => l.get(r.str().ok_or(GiveUp)?)?.ok_or(GiveUp)?,
+            },
+            Bin::In => match &r {
+                V::Json(Json::Object(_)) | V::Map(_) => {
+                    V::Bool(r.get(l.str().ok_or(GiveUp)?)?.is_some())
+                }
+                V::Json(Json::Array(_)) | V::List(_) => {
+                    let items = r.items()?;
+                    self.step(items.len() as u64)?;
+                    let mut found = false;
+                    for item in &items {
+                        if equal(&l, item)? {
+                            found = true;
+                            break;
+                        }
+                    }
+                    V::Bool(found)
+                }
+                _ => return Err(GiveUp),
+            },
+        })
+    }
+}
+
+/// `==` as the interpreter decides it for scalars: numbers by value across types,
+/// other kinds only with their own kind. Lists and maps give up.
+fn equal(l: &V, r: &V) -> Result<bool, GiveUp> {
+    Ok(match (l, r) {
+        (V::Null, V::Null) => true,
+        (V::Bool(a), V::Bool(b)) => a == b,
+        (V::Json(_) | V::List(_) | V::Map(_), _) | (_, V::Json(_) | V::List(_) | V::Map(_)) => {
+            return Err(GiveUp)
+        }
+        _ => match (l.str(), r.str()) {
+            (Some(a), Some(b)) => a == b,
+            _ => match compare(l, r) {
+                Ok(o) => o == Ordering::Equal,
+                // NaN, or two kinds that never compare equal
+                Err(_) if l.number().is_some() && r.number().is_some() => return Err(GiveUp),
+                Err(_) => false,
+            },
+        },
+    })
+}
+
+/// `<` and its kin: numbers across types as the interpreter compares them, strings
+/// by code point; anything else (NaN included) gives up.
+fn compare(l: &V, r: &V) -> Result<Ordering, GiveUp> {
+    match (l, r) {
+        (V::Int(a), V::Int(b)) => Ok(a.cmp(b)),
+        (V::UInt(a), V::UInt(b)) => Ok(a.cmp(b)),
+        // rare enough to leave to the interpreter
+        (V::UInt(_), _) | (_, V::UInt(_)) => Err(GiveUp),
+        _ => match (l.str(), r.str(), l.number(), r.number()) {
+            (Some(a), Some(b), _, _) => Ok(a.cmp(b)),
+            (_, _, Some(a), Some(b)) => a.partial_cmp(&b).ok_or(GiveUp),
+            _ => Err(GiveUp),
+        },
+    }
+}
+
+fn arithmetic<'a>(b: Bin, l: V<'a>, r: V<'a>) -> R<'a> {
+    Ok(match (l, r) {
+        (V::Int(x), V::Int(y)) => V::Int(
+            match b {
+                Bin::Sub => x.checked_sub(y),
+                Bin::Mul => x.checked_mul(y),
+                Bin::Div => x.checked_div(y),
+                _ => x.checked_rem(y),
+            }
+            .ok_or(GiveUp)?,
+        ),
+        (V::Double(x), V::Double(y)) => V::Double(match b {
+            Bin::Sub => x - y,
+            Bin::Mul => x * y,
+            Bin::Div => x / y,
+            _ => return Err(GiveUp),
+        }),
+        _ => return Err(GiveUp),
+    })
+}
+
+fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
+    let text = |i: usize| args.get(i).and_then(V::str).ok_or(GiveUp);
+    let int = |i: usize| match args.get(i) {
+        Some(V::Int(n)) => Ok(*n),
+        _ => Err(GiveUp),
+    };
+    let bools = |v: &V<'a>| -> Result<Vec<bool>, GiveUp> {
+        Ok(v.list()?
+            .iter()
+            .map(|b| matches!(b, V::Bool(true)))
+            .collect())
+    };
+    Ok(match f {
+        Func::Size => {
+            V::Int(i64::try_from(args.first().ok_or(GiveUp)?.len()?).map_err(|_| GiveUp)?)
+        }
+        Func::StartsWith => V::Bool(text(0)?.starts_with(text(1)?)),
+        Func::EndsWith => V::Bool(text(0)?.ends_with(text(1)?)),
+        Func::Contains => V::Bool(text(0)?.contains(text(1)?)),
+        Func::Substring => {
+            let s = text(0)?;
+            let len = s.chars().count() as i64;
+            let start = int(1)?;
+            let end = if args.len() == 3 { int(2)? } else { len };
+            if start < 0 || start > end || end > len {
+                return Err(GiveUp);
+            }
+            let sub: String = s
+                .chars()
+                .skip(start as usize)
+                .take((end - start) as usize)
+                .collect();
+            V::Text(Rc::from(sub))
+        }
+        Func::Double => V::Double(match args.first() {
+            Some(v @ (V::Int(_) | V::UInt(_) | V::Double(_))) => v.number().ok_or(GiveUp)?,
+            _ => return Err(GiveUp),
+        }),
+        Func::String => match args.first() {
+            Some(V::Int(i)) => V::Text(Rc::from(i.to_string())),
+            Some(V::UInt(u)) => V::Text(Rc::from(u.to_string())),
+            Some(v @ (V::Str(_) | V::Text(_))) => v.clone(),
+            _ => return Err(GiveUp),
+        },
+        Func::Join => {
+            let sep = if args.len() == 2 { text(1)? } else { "" };
+            let parts = args.first().ok_or(GiveUp)?.list()?;
+            let parts: Vec<&str> = parts
+                .iter()
+                .map(V::str)
+                .collect::<Option<_>>()
+                .ok_or(GiveUp)?;
+            let joined = parts.join(sep);
+            if joined.len() > MAX_LEN {
+                return Err(GiveUp);
+            }
+            V::Text(Rc::from(joined))
+        }
+        Func::Sum => {
+            let items = args.first().ok_or(GiveUp)?.list()?;
+            let ns: Vec<f64> = items
+                .iter()
+                .map(V::number)
+                .collect::<Option<_>>()
+                .ok_or(GiveUp)?;
+            V::Double(round_figure(ns.iter().sum()))
+        }
+        Func::DaysUntil => {
+            let (a, b) = (days_from_iso(text(0)?), days_from_iso(text(1)?));
+            V::Int(b.ok_or(GiveUp)? - a.ok_or(GiveUp)?)
+        }
+        Func::YearsBetween => match (parse_iso(text(0)?), parse_iso(text(1)?)) {
+            (Some(a), Some(b)) => V::Int(whole_years(a, b)),
+            _ => return Err(GiveUp),
+        },
+        Func::ValidCusip => V::Bool(identifiers::valid_cusip(text(0)?)),
+        Func::ValidIsin => V::Bool(identifiers::valid_isin(text(0)?)),
+        Func::Consecutive => V::Int(
+            bools(args.first().ok_or(GiveUp)?)?
+                .iter()
+                .take_while(|b| **b)
+                .count() as i64,
+        ),
+        Func::FirstTrue => V::Int(
+            bools(args.first().ok_or(GiveUp)?)?
+                .iter()
+                .position(|b| *b)
+                .map_or(-1, |i| i as i64),
+        ),
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::rules::values;
+    use serde_json::json;
+
+    /// A value with its type, maps sorted, for comparing the two evaluators.
+    pub(crate) fn show(v: &V) -> String {
+        match v {
+            V::Null => "null".into(),
+            V::Bool(b) => format!("bool {b}"),
+            V::Int(i) => format!("int {i}"),
+            V::UInt(u) => format!("uint {u}"),
+            V::Double(d) => format!("double {d:?}"),
+            V::Str(s) => format!("string {s:?}"),
+            V::Text(s) => format!("string {s:?}"),
+            V::Json(Json::Array(a)) => show_list(a.iter().map(|j| show(&V::from_json(j)))),
+            V::Json(Json::Object(m)) => show_map(
+                m.iter()
+                    .map(|(k, j)| (format!("string {k:?}"), show(&V::from_json(j)))),
+            ),
+            V::Json(other) => show(&V::from_json(other)),
+            V::List(l) => show_list(l.iter().map(show)),
+            V::Map(m) => show_map(m.iter().map(|(k, v)| (format!("string {k:?}"), show(v)))),
+        }
+    }
+
+    pub(crate) fn show_cel(v: &cel::Value) -> String {
+        use cel::objects::Key;
+        use cel::Value as C;
+        match v {
+            C::Null => "null".into(),
+            C::Bool(b) => format!("bool {b}"),
+            C::Int(i) => format!("int {i}"),
+            C::UInt(u) => format!("uint {u}"),
+            C::Float(d) => format!("double {d:?}"),
+            C::String(s) => format!("string {:?}", s.as_str()),
+            C::List(l) => show_list(l.iter().map(show_cel)),
+            C::Map(m) => show_map(m.map.iter().map(|(k, v)| {
+                let k = match k {
+                    Key::String(s) => format!("string {:?}", s.as_str()),
+                    other => format!("{other:?}"),
+                };
+                (k, show_cel(v))
+            })),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn show_list(items: impl Iterator<Item = String>) -> String {
+        format!("[{}]", items.collect::<Vec<_>>().join(", "))
+    }
+
+    fn show_map(entries: impl Iterator<Item = (String, String)>) -> String {
+        let mut entries: Vec<String> = entries.map(|(k, v)| format!("{k}: {v}")).collect();
+        entries.sort();
+        format!("{{{}}}", entries.join(", "))
+    }
+
+    struct Fixed<'a>(&'a Json);
+
+    impl<'a> Vars<'a> for Fixed<'a> {
+        fn var(&self, name: &str) -> Option<V<'a>> {
+            self.0.get(name).map(V::from_json)
+        }
+    }
+
+    fn both(source: &str, vars: &Json) -> (Result<String, GiveUp>, Result<String, String>) {
+        let env = crate::rules::cel_env();
+        let tree = crate::rules::expr::parse(&env, crate::rules::expr::Parser::Reference, source)
+            .expect("parses");
+        let mine = Program::compile(&tree)
+            .ok_or(GiveUp)
+            .and_then(|p| p.eval(&Fixed(vars)).map(|v| show(&v)));
+        let mut ctx = cel::Context::with_env(std::sync::Arc::new(env));
+        crate::rules::register_functions(&mut ctx).expect("helpers register");
+        for (k, v) in vars.as_object().expect("a map") {
+            ctx.add_variable_as_val(k.clone(), values::from_json(v));
+        }
+        let theirs = cel::Value::resolve(&tree, &ctx)
+            .map(|v| show_cel(&v))
+            .map_err(|e| e.to_string());
+        (mine, theirs)
+    }
+
+    fn vars() -> Json {
+        json!({
+            "o": { "a": { "b": 2.5, "n": 3 }, "s": "héllo", "l": [1, 2.0, "x", null, true], "e": {} },
+            "xs": [1, 2, 3],
+            "names": ["b", "a"],
+        })
+    }
+
+    /// The grammar's corners: each has a native value, and it is the interpreter's.
+    #[test]
+    fn native_values_match_the_interpreter_on_the_grammar() {
+        let vars = vars();
+        for source in [
+            "1 + 2 == 3 && 7 / 2 == 3 && -7 / 2 == -3 && -7 % 3 == -1",
+            "2.5 * 2.0 - 1.0 / 4.0",
+            "1.0 / 0.0",
+            "-(1) + 2 > -4 && -(2.5) < 0.0 && -o.a.n == -3",
+            "1 < 2.5 && 2.5 >= 2 && 3 == 3.0 && 3 != 3.5",
+            "'a' < 'b' && 'B' < 'a' && 'é' > 'z'",
+            "'1' == 1 || null == 0 || true == 1",
+            "null == null",
+            "2 in [1, 2.0] && !('c' in ['a', 'b']) && 'x' in o.l && null in o.l",
+            "'a' in o && 'b' in o.a && !('z' in o.a) && 'k' in {'k': 1}",
+            "has(o.a.b) && !has(o.a.c) && !has(o.e.x)",
+            "o.a.b + 1.0 == 3.5 && o.a.n * 2 == 6",
+            "o['a']['b'] == o.a.b && o.l[1] == 2 && {'k': [1, 2]}['k'][1] == 2",
+            "size(o.s) == 5 && o.s.size() == 5 && size(o.l) == 5 && size(o.a) == 2 && size({}) == 0",
+            "o.s.substring(1, 3) + o.s.substring(4)",
+            "o.s.startsWith('hé') && o.s.endsWith('lo') && o.s.contains('ll')",
+            "[1, 2] + [3] + xs",
+            "xs.all(x, x > 0) && xs.exists(x, x > 2) && xs.exists_one(x, x > 2)",
+            "xs.map(x, x * 2)",
+            "xs.filter(x, x % 2 == 1).map(x, string(x))",
+            "xs.map(x, x > 1, double(x))",
+            "o.a.all(k, k != 'c') && o.a.exists(k, k == 'n')",
+            "names.join('-') + names.join()",
+            "o.a.n > 2 ? 'big' : 'small'",
+            "false || true && !false",
+            "string(12) + string(o.s) + string(18446744073709551615u)",
+            "double(3) + double(2.5)",
+            "sum([1, 2.5, 0.25]) == 3.75 && sum([]) == 0.0",
+            "days_until('2024-01-01', '2024-03-01') == 60",
+            "years_between('2020-02-29', '2024-02-28') == 3",
+            "valid_isin('US0378331005') && valid_cusip('037833100') && !valid_cusip('037833101')",
+            "consecutive([true, true, false, true]) == 2 && first_true([false, true]) == 1 && first_true([]) == -1",
+            "1u + 2u",
+            "[o.a.b, o.s, null, true, {'k': xs}]",
+        ] {
+            let (mine, theirs) = both(source, &vars);
+            let mine = mine.unwrap_or_else(|_| panic!("`{source}` has no native value"));
+            assert_eq!(Ok(mine), theirs, "{source}");
+        }
+    }
+
+    /// Where the interpreter fails, or the native evaluator cannot be sure of its
+    /// answer, it gives up instead of answering.
+    #[test]
+    fn native_evaluation_gives_up_rather_than_guess() {
+        let vars = vars();
+        for source in [
+            // errors in the interpreter
+            "9223372036854775807 + 1",
+            "1 / 0",
+            "1 % 0",
+            "1 + 1.0",
+            "'a' + 1",
+            "o.missing",
+            "o.a.b.c",
+            "has(o.s.x)",
+            "xs[3]",
+            "xs[-1]",
+            "o.s.substring(2, 1)",
+            "o.s.substring(0, 9)",
+            "o.l.all(x, x > 0)",
+            "!1",
+            "1 ? 2 : 3",
+            "sum(['a'])",
+            "days_until('2024-13-01', '2024-01-01')",
+            "size(1)",
+            "undeclared",
+            // outside the subset
+            "[1, 2] == [1, 2]",
+            "b'bytes'",
+            "[3, 1].sort()",
+            "math.abs(-1)",
+            "o.s.matches('h.*')",
+            "int('1')",
+            "timestamp('2024-01-01T00:00:00Z')",
+        ] {
+            let (mine, _) = both(source, &vars);
+            assert_eq!(mine, Err(GiveUp), "{source}");
+        }
+    }
+}
