@@ -93,6 +93,23 @@ impl<'a> V<'a> {
         }
     }
 
+    fn list_len(&self) -> Result<usize, GiveUp> {
+        match self {
+            V::Json(Json::Array(a)) => Ok(a.len()),
+            V::List(l) => Ok(l.len()),
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// A list's element `i`.
+    fn at(&self, i: usize) -> R<'a> {
+        match self {
+            V::Json(Json::Array(a)) => a.get(i).map(V::from_json).ok_or(GiveUp),
+            V::List(l) => l.get(i).cloned().ok_or(GiveUp),
+            _ => Err(GiveUp),
+        }
+    }
+
     fn len(&self) -> Result<usize, GiveUp> {
         match self {
             V::Json(Json::Array(a)) => Ok(a.len()),
@@ -157,7 +174,10 @@ pub struct Program(Op);
 #[derive(Debug)]
 enum Op {
     Const(Const),
+    /// A `let` or a variable of the rule's scope.
     Var(String),
+    /// A macro's variable, by its place among those in scope where it is read.
+    Local(usize),
     Select(Box<Op>, String),
     Has(Box<Op>, String),
     Not(Box<Op>),
@@ -168,6 +188,8 @@ enum Op {
     /// `@not_strictly_false`, the loop condition of `all` and `exists`.
     NotStrictlyFalse(Box<Op>),
     Binary(Bin, Box<Op>, Box<Op>),
+    /// `x in [literals]`, which need not build the list.
+    InList(Box<Op>, Vec<Const>),
     List(Vec<Op>),
     Map(Vec<(String, Op)>),
     Call(Func, Vec<Op>),
@@ -182,6 +204,19 @@ enum Const {
     UInt(u64),
     Double(f64),
     Str(String),
+}
+
+impl Const {
+    fn value(&self) -> V<'_> {
+        match self {
+            Const::Null => V::Null,
+            Const::Bool(b) => V::Bool(*b),
+            Const::Int(i) => V::Int(*i),
+            Const::UInt(u) => V::UInt(*u),
+            Const::Double(d) => V::Double(*d),
+            Const::Str(s) => V::Str(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -224,8 +259,6 @@ enum Func {
 #[derive(Debug)]
 struct Fold {
     range: Op,
-    iter_var: String,
-    accu_var: String,
     init: Op,
     cond: Op,
     step: Op,
@@ -235,48 +268,58 @@ struct Fold {
 impl Program {
     /// The native form of a syntax tree, if every part of it has one.
     pub fn compile(tree: &IdedExpr) -> Option<Program> {
-        compile(tree).map(Program)
+        compile(tree, &mut Vec::new()).map(Program)
     }
 
     /// Runs the program; `Err` means "ask the interpreter".
     pub fn eval<'a>(&'a self, vars: &dyn Vars<'a>) -> R<'a> {
-        let mut run = Run {
-            vars,
-            locals: Vec::new(),
-            steps: 0,
-        };
-        run.eval(&self.0)
+        self.eval_with(vars, &[])
     }
 
     /// Runs the program with `lets` bound first, each seeing those before it.
     pub fn eval_with<'a>(&'a self, vars: &dyn Vars<'a>, lets: &[(&'a str, V<'a>)]) -> R<'a> {
         let mut run = Run {
             vars,
-            locals: lets.to_vec(),
+            lets,
+            locals: Vec::new(),
             steps: 0,
         };
         run.eval(&self.0)
     }
 }
 
-fn compile(e: &IdedExpr) -> Option<Op> {
-    let boxed = |e: &IdedExpr| compile(e).map(Box::new);
+fn literal(e: &IdedExpr) -> Option<Const> {
+    let Node::Literal(l) = &e.expr else {
+        return None;
+    };
+    Some(match l {
+        LiteralValue::Null => Const::Null,
+        LiteralValue::Boolean(b) => Const::Bool(*b.inner()),
+        LiteralValue::Int(i) => Const::Int(*i.inner()),
+        LiteralValue::UInt(u) => Const::UInt(*u.inner()),
+        LiteralValue::Double(d) => Const::Double(*d.inner()),
+        LiteralValue::String(s) => Const::Str(s.inner().to_owned()),
+        LiteralValue::Bytes(_) => return None,
+    })
+}
+
+/// Compiles `e`; `locals` are the macro variables in scope, innermost last.
+fn compile(e: &IdedExpr, locals: &mut Vec<String>) -> Option<Op> {
+    let mut boxed = |e: &IdedExpr| compile(e, locals).map(Box::new);
     Some(match &e.expr {
-        Node::Literal(l) => Op::Const(match l {
-            LiteralValue::Null => Const::Null,
-            LiteralValue::Boolean(b) => Const::Bool(*b.inner()),
-            LiteralValue::Int(i) => Const::Int(*i.inner()),
-            LiteralValue::UInt(u) => Const::UInt(*u.inner()),
-            LiteralValue::Double(d) => Const::Double(*d.inner()),
-            LiteralValue::String(s) => Const::Str(s.inner().to_owned()),
-            LiteralValue::Bytes(_) => return None,
-        }),
-        Node::Ident(name) => Op::Var(name.clone()),
+        Node::Literal(_) => Op::Const(literal(e)?),
+        Node::Ident(name) => match locals.iter().rposition(|l| l == name) {
+            Some(i) => Op::Local(i),
+            None => Op::Var(name.clone()),
+        },
         Node::Select(s) if s.test => Op::Has(boxed(&s.operand)?, s.field.clone()),
         Node::Select(s) => Op::Select(boxed(&s.operand)?, s.field.clone()),
-        Node::List(l) if l.optional_indices.is_empty() => {
-            Op::List(l.elements.iter().map(compile).collect::<Option<_>>()?)
-        }
+        Node::List(l) if l.optional_indices.is_empty() => Op::List(
+            l.elements
+                .iter()
+                .map(|x| compile(x, locals))
+                .collect::<Option<_>>()?,
+        ),
         Node::Map(m) => {
             let mut entries = Vec::new();
             for entry in &m.entries {
@@ -290,26 +333,54 @@ fn compile(e: &IdedExpr) -> Option<Op> {
                 if me.optional || entries.iter().any(|(e, _)| e == k.inner()) {
                     return None;
                 }
-                entries.push((k.inner().to_owned(), compile(&me.value)?));
+                entries.push((k.inner().to_owned(), compile(&me.value, locals)?));
             }
             Op::Map(entries)
         }
-        Node::Comprehension(c) if c.iter_var2.is_none() => Op::Fold(Box::new(Fold {
-            range: compile(&c.iter_range)?,
-            iter_var: c.iter_var.clone(),
-            accu_var: c.accu_var.clone(),
-            init: compile(&c.accu_init)?,
-            cond: compile(&c.loop_cond)?,
-            step: compile(&c.loop_step)?,
-            result: compile(&c.result)?,
-        })),
+        Node::Comprehension(c) if c.iter_var2.is_none() => {
+            let range = compile(&c.iter_range, locals)?;
+            let init = compile(&c.accu_init, locals)?;
+            // the accumulator, then the item: the order `fold` binds them in
+            locals.push(c.accu_var.clone());
+            locals.push(c.iter_var.clone());
+            let body = (|| {
+                Some((
+                    compile(&c.loop_cond, locals)?,
+                    compile(&c.loop_step, locals)?,
+                    compile(&c.result, locals)?,
+                ))
+            })();
+            locals.truncate(locals.len() - 2);
+            let (cond, step, result) = body?;
+            Op::Fold(Box::new(Fold {
+                range,
+                init,
+                cond,
+                step,
+                result,
+            }))
+        }
+        Node::Call(call) if call.func_name == op::IN && call.target.is_none() => {
+            let [x, list] = call.args.as_slice() else {
+                return None;
+            };
+            match &list.expr {
+                Node::List(l) if l.optional_indices.is_empty() => {
+                    match l.elements.iter().map(literal).collect::<Option<Vec<_>>>() {
+                        Some(items) => Op::InList(boxed(x)?, items),
+                        None => Op::Binary(Bin::In, boxed(x)?, boxed(list)?),
+                    }
+                }
+                _ => Op::Binary(Bin::In, boxed(x)?, boxed(list)?),
+            }
+        }
         Node::Call(call) => {
             let mut args: Vec<Op> = call
                 .target
                 .iter()
                 .map(|t| &**t)
                 .chain(&call.args)
-                .map(compile)
+                .map(|a| compile(a, locals))
                 .collect::<Option<_>>()?;
             let member = call.target.is_some();
             let n = args.len();
@@ -375,8 +446,10 @@ fn function(name: &str, n: usize, member: bool) -> Option<Func> {
 
 struct Run<'a, 'r> {
     vars: &'r dyn Vars<'a>,
-    /// `let`s and macro variables, innermost last.
-    locals: Vec<(&'a str, V<'a>)>,
+    lets: &'r [(&'a str, V<'a>)],
+    /// The macro variables in scope, as [`Op::Local`] numbers them (`None`: not yet
+    /// bound, which the interpreter would look up outside the macro).
+    locals: Vec<Option<V<'a>>>,
     steps: u64,
 }
 
@@ -393,18 +466,12 @@ impl<'a> Run<'a, '_> {
     fn eval(&mut self, op: &'a Op) -> R<'a> {
         self.step(1)?;
         Ok(match op {
-            Op::Const(c) => match c {
-                Const::Null => V::Null,
-                Const::Bool(b) => V::Bool(*b),
-                Const::Int(i) => V::Int(*i),
-                Const::UInt(u) => V::UInt(*u),
-                Const::Double(d) => V::Double(*d),
-                Const::Str(s) => V::Str(s),
-            },
-            Op::Var(name) => match self.locals.iter().rev().find(|(n, _)| n == name) {
+            Op::Const(c) => c.value(),
+            Op::Var(name) => match self.lets.iter().rev().find(|(n, _)| n == name) {
                 Some((_, v)) => v.clone(),
                 None => self.vars.var(name).ok_or(GiveUp)?,
             },
+            Op::Local(i) => self.locals.get(*i).cloned().flatten().ok_or(GiveUp)?,
             Op::Select(operand, field) => self.eval(operand)?.get(field)?.ok_or(GiveUp)?,
             Op::Has(operand, field) => V::Bool(self.eval(operand)?.get(field)?.is_some()),
             Op::Not(x) => V::Bool(!self.eval(x)?.truth()?),
@@ -430,6 +497,18 @@ impl<'a> Run<'a, '_> {
                 let r = self.eval(r)?;
                 self.binary(*b, l, r)?
             }
+            Op::InList(x, items) => {
+                let x = self.eval(x)?;
+                self.step(items.len() as u64)?;
+                let mut found = false;
+                for item in items {
+                    if equal(&x, &item.value())? {
+                        found = true;
+                        break;
+                    }
+                }
+                V::Bool(found)
+            }
             Op::List(items) => {
                 let items = items
                     .iter()
@@ -445,32 +524,39 @@ impl<'a> Run<'a, '_> {
                 V::Map(Rc::new(m))
             }
             Op::Call(f, args) => {
-                let args = args
-                    .iter()
-                    .map(|a| self.eval(a))
-                    .collect::<Result<Vec<_>, _>>()?;
-                call(*f, &args)?
+                // at most three values: no list to allocate
+                let mut values = [V::Null, V::Null, V::Null];
+                for (value, arg) in values.iter_mut().zip(args) {
+                    *value = self.eval(arg)?;
+                }
+                call(*f, values.get(..args.len()).ok_or(GiveUp)?)?
             }
             Op::Fold(f) => self.fold(f)?,
         })
     }
 
     fn fold(&mut self, f: &'a Fold) -> R<'a> {
-        let range = self.eval(&f.range)?.items()?;
+        let range = self.eval(&f.range)?;
+        // a map's keys are listed first; a list is read in place
+        let range = match range {
+            V::Json(Json::Object(_)) | V::Map(_) => V::List(Rc::new(range.items()?)),
+            other => other,
+        };
+        let count = range.list_len()?;
         let accu = self.eval(&f.init)?;
         let depth = self.locals.len();
-        self.locals.push((&f.accu_var, accu));
-        self.locals.push((&f.iter_var, V::Null));
+        self.locals.push(Some(accu));
+        self.locals.push(None);
         let out = (|| {
-            for item in range {
+            for i in 0..count {
                 // the iteration variable is bound only once the condition holds, as
                 // the interpreter does
                 if !self.eval(&f.cond)?.truth()? {
                     break;
                 }
-                self.locals[depth + 1].1 = item;
+                self.locals[depth + 1] = Some(range.at(i)?);
                 let next = self.eval(&f.step)?;
-                self.locals[depth].1 = next;
+                self.locals[depth] = Some(next);
             }
             // the result sees the accumulator and the last item, as in the interpreter
             self.eval(&f.result)
@@ -535,11 +621,11 @@ impl<'a> Run<'a, '_> {
                     V::Bool(r.get(l.str().ok_or(GiveUp)?)?.is_some())
                 }
                 V::Json(Json::Array(_)) | V::List(_) => {
-                    let items = r.items()?;
-                    self.step(items.len() as u64)?;
+                    let count = r.list_len()?;
+                    self.step(count as u64)?;
                     let mut found = false;
-                    for item in &items {
-                        if equal(&l, item)? {
+                    for i in 0..count {
+                        if equal(&l, &r.at(i)?)? {
                             found = true;
                             break;
                         }
