@@ -346,8 +346,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     if left.is_empty() {
         return out;
     }
-    let options = option_values(&view);
-    let globals = Globals::new(&view, menu, &options);
+    let globals = Globals::new(&view, menu);
     let as_of = CelString::from(ev.as_of);
     for (&(rule, params, _), index) in left {
         let base = index.map_or_else(MenuPath::root, MenuPath::option);
@@ -356,7 +355,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
             params,
             base: &base,
             index,
-            option: index.and_then(|i| options.get(i)),
+            option: index.and_then(|i| globals.option(i)),
             globals: &globals,
             as_of: &as_of,
             budget: Budget::default(),
@@ -369,13 +368,6 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
-}
-
-fn option_values(view: &Json) -> Vec<Shared<'_>> {
-    view["options"]
-        .as_array()
-        .map(|a| a.iter().map(values::shared).collect())
-        .unwrap_or_default()
 }
 
 /// Each option's watch-list state: the watch rules run on the history as it stood at
@@ -402,9 +394,9 @@ fn watch_states(
     // the interpreter's values, built only if the native evaluator leaves it a rule
     let globals = std::cell::OnceCell::new();
     let typed = Typed::new(view, menu);
-    let no_options = Vec::new();
-    let list = view["options"].as_array().unwrap_or(&no_options);
-    list.iter()
+    typed
+        .options()
+        .iter()
         .enumerate()
         .map(|(i, o)| {
             let base = MenuPath::option(i);
@@ -435,9 +427,9 @@ fn watch_states(
                             params,
                             base: &base,
                             index: Some(i),
-                            option: Some(option.get_or_init(|| values::shared(&then))),
-                            globals: globals
-                                .get_or_init(|| Globals::new(view, menu, &option_values(view))),
+                            // its own strings: `then` lives shorter than the menu's values
+                            option: Some(option.get_or_init(|| values::shared_owned(&then))),
+                            globals: globals.get_or_init(|| Globals::new(view, menu)),
                             as_of: &as_of,
                             budget: Budget::default(),
                         };
@@ -465,50 +457,92 @@ fn watch_states(
         .collect()
 }
 
-/// The variables every rule sees, built once per menu.
+/// The variables every rule sees, as the interpreter's values: each converted once
+/// per menu, on first use, since the native evaluator leaves the interpreter few
+/// rules, which read few of them.
 struct Globals<'v> {
-    menu: Option<Shared<'v>>,
-    plan: Shared<'v>,
-    options: Shared<'v>,
-    option_ids: Shared<'v>,
-    options_by_id: Shared<'v>,
+    view: &'v Json,
+    menu: &'v Menu,
+    /// Each option, as the interpreter's `options` lists them.
+    options: Vec<OnceLock<Shared<'v>>>,
+    option_list: OnceLock<Shared<'v>>,
+    outline: OnceLock<Option<Shared<'v>>>,
+    plan: OnceLock<Shared<'v>>,
+    option_ids: OnceLock<Shared<'v>>,
+    options_by_id: OnceLock<Shared<'v>>,
 }
 
 impl<'v> Globals<'v> {
-    fn new(view: &'v Json, menu: &'v Menu, options: &[Shared<'v>]) -> Globals<'v> {
-        let option_list = values::list(options.iter().map(Shared::boxed).collect());
-        let plan = values::shared(&view["plan"]);
-        let outline = view.as_object().map(|m| {
-            values::map(m.iter().map(|(k, v)| {
-                let v = match k.as_str() {
-                    "options" => option_list.boxed(),
-                    "plan" => plan.boxed(),
-                    _ => values::from_json(v),
-                };
-                (k.as_str(), v)
-            }))
-        });
-        let ids: Vec<Box<dyn Val>> = menu
-            .options
-            .iter()
-            .map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
-            .collect();
-        // each id to its first option, for O(1) look-ups of holdings
-        let mut seen = std::collections::HashSet::new();
-        let by_id = values::map(
-            menu.options
-                .iter()
-                .zip(options)
-                .filter(|(o, _)| seen.insert(o.id.as_str()))
-                .map(|(o, v)| (o.id.as_str(), v.boxed())),
-        );
+    fn new(view: &'v Json, menu: &'v Menu) -> Globals<'v> {
+        let count = view["options"].as_array().map_or(0, Vec::len);
         Globals {
-            menu: outline,
-            plan,
-            options: option_list,
-            option_ids: values::list(ids),
-            options_by_id: by_id,
+            view,
+            menu,
+            options: (0..count).map(|_| OnceLock::new()).collect(),
+            option_list: OnceLock::new(),
+            outline: OnceLock::new(),
+            plan: OnceLock::new(),
+            option_ids: OnceLock::new(),
+            options_by_id: OnceLock::new(),
         }
+    }
+
+    fn option(&self, i: usize) -> Option<&Shared<'v>> {
+        let cell = self.options.get(i)?;
+        Some(cell.get_or_init(|| values::shared(&self.view["options"][i])))
+    }
+
+    fn options(&self) -> &Shared<'v> {
+        self.option_list.get_or_init(|| {
+            let all = (0..self.options.len()).filter_map(|i| self.option(i));
+            values::list(all.map(Shared::boxed).collect())
+        })
+    }
+
+    fn plan(&self) -> &Shared<'v> {
+        self.plan.get_or_init(|| values::shared(&self.view["plan"]))
+    }
+
+    fn menu(&self) -> Option<&Shared<'v>> {
+        self.outline
+            .get_or_init(|| {
+                self.view.as_object().map(|m| {
+                    values::map(m.iter().map(|(k, v)| {
+                        let v = match k.as_str() {
+                            "options" => self.options().boxed(),
+                            "plan" => self.plan().boxed(),
+                            _ => values::from_json(v),
+                        };
+                        (k.as_str(), v)
+                    }))
+                })
+            })
+            .as_ref()
+    }
+
+    fn option_ids(&self) -> &Shared<'v> {
+        self.option_ids.get_or_init(|| {
+            let ids = self.menu.options.iter();
+            values::list(
+                ids.map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
+                    .collect(),
+            )
+        })
+    }
+
+    /// Each id to its first option, for O(1) look-ups of holdings.
+    fn options_by_id(&self) -> &Shared<'v> {
+        self.options_by_id.get_or_init(|| {
+            let mut seen = std::collections::HashSet::new();
+            values::map(
+                self.menu
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| seen.insert(o.id.as_str()))
+                    .filter_map(|(i, o)| Some((o.id.as_str(), self.option(i)?.boxed()))),
+            )
+        })
     }
 }
 
@@ -667,11 +701,11 @@ impl VariableResolver for Bound<'_, '_> {
         let v: &dyn Val = match name {
             "params" => self.params,
             "option" => self.option?,
-            "menu" => g.menu.as_ref()?,
-            "plan" => &g.plan,
-            "options" => &g.options,
-            "option_ids" => &g.option_ids,
-            "options_by_id" => &g.options_by_id,
+            "menu" => g.menu()?,
+            "plan" => g.plan(),
+            "options" => g.options(),
+            "option_ids" => g.option_ids(),
+            "options_by_id" => g.options_by_id(),
             "as_of" => self.as_of,
             _ => return None,
         };
@@ -1065,8 +1099,7 @@ mod tests {
             };
             let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
             let typed = Typed::new(&view, &menu);
-            let options = option_values(&view);
-            let globals = Globals::new(&view, &menu, &options);
+            let globals = Globals::new(&view, &menu);
             let as_of = CelString::from(AS_OF);
             let mut root = Context::with_env(rules.env.clone());
             register_functions(&mut root).expect("helpers register");
@@ -1075,7 +1108,7 @@ mod tests {
                 let c = rule.compiled().expect("built-in rules compile");
                 let indexes: Vec<Option<usize>> = match rule.scope {
                     Scope::Plan => vec![None],
-                    Scope::Option => (0..options.len()).map(Some).collect(),
+                    Scope::Option => (0..globals.options.len()).map(Some).collect(),
                 };
                 for index in indexes {
                     let base = index.map_or_else(MenuPath::root, MenuPath::option);
@@ -1084,7 +1117,7 @@ mod tests {
                         params,
                         base: &base,
                         index,
-                        option: index.and_then(|i| options.get(i)),
+                        option: index.and_then(|i| globals.option(i)),
                         globals: &globals,
                         as_of: &as_of,
                         budget: Budget::default(),
