@@ -178,7 +178,8 @@ enum Op {
     Var(String),
     /// A macro's variable, by its place among those in scope where it is read.
     Local(usize),
-    Select(Box<Op>, String),
+    /// `x.a.b`: the fields selected in turn.
+    Select(Box<Op>, Vec<String>),
     Has(Box<Op>, String),
     Not(Box<Op>),
     Neg(Box<Op>),
@@ -247,6 +248,7 @@ enum Func {
     Double,
     String,
     Join,
+    Sort,
     Sum,
     DaysUntil,
     YearsBetween,
@@ -313,7 +315,13 @@ fn compile(e: &IdedExpr, locals: &mut Vec<String>) -> Option<Op> {
             None => Op::Var(name.clone()),
         },
         Node::Select(s) if s.test => Op::Has(boxed(&s.operand)?, s.field.clone()),
-        Node::Select(s) => Op::Select(boxed(&s.operand)?, s.field.clone()),
+        Node::Select(s) => match compile(&s.operand, locals)? {
+            Op::Select(operand, mut fields) => {
+                fields.push(s.field.clone());
+                Op::Select(operand, fields)
+            }
+            operand => Op::Select(Box::new(operand), vec![s.field.clone()]),
+        },
         Node::List(l) if l.optional_indices.is_empty() => Op::List(
             l.elements
                 .iter()
@@ -433,6 +441,7 @@ fn function(name: &str, n: usize, member: bool) -> Option<Func> {
         ("double", 1, false) => Func::Double,
         ("string", 1, false) => Func::String,
         ("join", 1 | 2, true) => Func::Join,
+        ("sort", 1, true) => Func::Sort,
         ("sum", 1, false) => Func::Sum,
         ("days_until", 2, false) => Func::DaysUntil,
         ("years_between", 2, false) => Func::YearsBetween,
@@ -472,7 +481,7 @@ impl<'a> Run<'a, '_> {
                 None => self.vars.var(name).ok_or(GiveUp)?,
             },
             Op::Local(i) => self.locals.get(*i).cloned().flatten().ok_or(GiveUp)?,
-            Op::Select(operand, field) => self.eval(operand)?.get(field)?.ok_or(GiveUp)?,
+            Op::Select(operand, fields) => select(self.eval(operand)?, fields)?,
             Op::Has(operand, field) => V::Bool(self.eval(operand)?.get(field)?.is_some()),
             Op::Not(x) => V::Bool(!self.eval(x)?.truth()?),
             Op::Neg(x) => match self.eval(x)? {
@@ -638,6 +647,21 @@ impl<'a> Run<'a, '_> {
     }
 }
 
+/// Selects `fields` in turn; within the menu's JSON without converting what lies
+/// between.
+fn select<'a>(mut v: V<'a>, fields: &[String]) -> R<'a> {
+    for (i, field) in fields.iter().enumerate() {
+        if let V::Json(mut j) = v {
+            for field in &fields[i..] {
+                j = j.as_object().and_then(|m| m.get(field)).ok_or(GiveUp)?;
+            }
+            return Ok(V::from_json(j));
+        }
+        v = v.get(field)?.ok_or(GiveUp)?;
+    }
+    Ok(v)
+}
+
 /// `==` as the interpreter decides it for scalars: numbers by value across types,
 /// other kinds only with their own kind. Lists and maps give up.
 fn equal(l: &V, r: &V) -> Result<bool, GiveUp> {
@@ -753,6 +777,26 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
                 return Err(GiveUp);
             }
             V::Text(Rc::from(joined))
+        }
+        Func::Sort => {
+            let mut items = args.first().ok_or(GiveUp)?.list()?;
+            // strings, ints or doubles, all of one type: what the interpreter sorts
+            // without an error, in the same stable order
+            let kind = |v: &V| match v {
+                V::Str(_) | V::Text(_) => Some(0),
+                V::Int(_) => Some(1),
+                V::Double(d) if !d.is_nan() => Some(2),
+                _ => None,
+            };
+            let first = items.first().map(kind);
+            if items
+                .iter()
+                .any(|v| Some(kind(v)) != first || kind(v).is_none())
+            {
+                return Err(GiveUp);
+            }
+            items.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
+            V::List(Rc::new(items))
         }
         Func::Sum => {
             let items = args.first().ok_or(GiveUp)?.list()?;
@@ -920,6 +964,10 @@ pub(crate) mod tests {
             "consecutive([true, true, false, true]) == 2 && first_true([false, true]) == 1 && first_true([]) == -1",
             "1u + 2u",
             "[o.a.b, o.s, null, true, {'k': xs}]",
+            "names.sort() + ['b', 'a', 'c', 'a'].sort()",
+            "[3, 1, 2].sort()[0] == 1 && [2.5, -1.0].sort()[0] == -1.0",
+            "[3, 1, 2].sort()",
+            "[].sort()",
         ] {
             let (mine, theirs) = both(source, &vars);
             let mine = mine.unwrap_or_else(|_| panic!("`{source}` has no native value"));
@@ -956,7 +1004,9 @@ pub(crate) mod tests {
             // outside the subset
             "[1, 2] == [1, 2]",
             "b'bytes'",
-            "[3, 1].sort()",
+            "[3, 1.0].sort()",
+            "[true, false].sort()",
+            "o.a.sort()",
             "math.abs(-1)",
             "o.s.matches('h.*')",
             "int('1')",
