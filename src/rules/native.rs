@@ -283,7 +283,8 @@ impl Program {
         let mut run = Run {
             vars,
             lets,
-            locals: Vec::new(),
+            locals: Default::default(),
+            depth: 0,
             steps: 0,
         };
         run.eval(&self.0)
@@ -457,10 +458,14 @@ struct Run<'a, 'r> {
     vars: &'r dyn Vars<'a>,
     lets: &'r [(&'a str, V<'a>)],
     /// The macro variables in scope, as [`Op::Local`] numbers them (`None`: not yet
-    /// bound, which the interpreter would look up outside the macro).
-    locals: Vec<Option<V<'a>>>,
+    /// bound, which the interpreter would look up outside the macro); `depth` are in
+    /// use. Two per macro, and macros nest at most `MAX_NESTED_LOOPS` deep.
+    locals: [Option<V<'a>>; LOCALS],
+    depth: usize,
     steps: u64,
 }
+
+const LOCALS: usize = 2 * (super::expr::MAX_NESTED_LOOPS + 1);
 
 impl<'a> Run<'a, '_> {
     fn step(&mut self, cost: u64) -> Result<(), GiveUp> {
@@ -506,6 +511,16 @@ impl<'a> Run<'a, '_> {
                 let r = self.eval(r)?;
                 self.binary(*b, l, r)?
             }
+            // the rarer operations live apart, so that the frame of this recursion
+            // stays small
+            Op::InList(..) | Op::List(_) | Op::Map(_) | Op::Call(..) => self.build(op)?,
+            Op::Fold(f) => self.fold(f)?,
+        })
+    }
+
+    #[inline(never)]
+    fn build(&mut self, op: &'a Op) -> R<'a> {
+        Ok(match op {
             Op::InList(x, items) => {
                 let x = self.eval(x)?;
                 self.step(items.len() as u64)?;
@@ -540,10 +555,11 @@ impl<'a> Run<'a, '_> {
                 }
                 call(*f, values.get(..args.len()).ok_or(GiveUp)?)?
             }
-            Op::Fold(f) => self.fold(f)?,
+            _ => return Err(GiveUp),
         })
     }
 
+    #[inline(never)]
     fn fold(&mut self, f: &'a Fold) -> R<'a> {
         let range = self.eval(&f.range)?;
         // a map's keys are listed first; a list is read in place
@@ -553,9 +569,13 @@ impl<'a> Run<'a, '_> {
         };
         let count = range.list_len()?;
         let accu = self.eval(&f.init)?;
-        let depth = self.locals.len();
-        self.locals.push(Some(accu));
-        self.locals.push(None);
+        let depth = self.depth;
+        if depth + 2 > LOCALS {
+            return Err(GiveUp);
+        }
+        self.locals[depth] = Some(accu);
+        self.locals[depth + 1] = None;
+        self.depth += 2;
         let out = (|| {
             for i in 0..count {
                 // the iteration variable is bound only once the condition holds, as
@@ -570,10 +590,13 @@ impl<'a> Run<'a, '_> {
             // the result sees the accumulator and the last item, as in the interpreter
             self.eval(&f.result)
         })();
-        self.locals.truncate(depth);
+        self.locals[depth] = None;
+        self.locals[depth + 1] = None;
+        self.depth = depth;
         out
     }
 
+    #[inline(never)]
     fn binary(&mut self, b: Bin, l: V<'a>, r: V<'a>) -> R<'a> {
         Ok(match b {
             Bin::Eq => V::Bool(equal(&l, &r)?),
