@@ -154,18 +154,30 @@ pub fn rule_view(
             (first_index, *rank)
         })
         .collect();
+    let option_defaults = [
+        ("qdia", json!(false)),
+        ("qdia_first_120_days", json!(false)),
+        ("liquidity", json!("daily")),
+        ("leverage", json!(1.0)),
+    ];
+    let tables = [
+        ("performance", json!({})),
+        ("exposure", json!({})),
+        ("disclosures", json!({})),
+        ("custody", json!({})),
+        ("holdings", json!([])),
+    ];
+    let exposure_defaults = [
+        ("crypto_pct", json!(0.0)),
+        ("private_equity_pct", json!(0.0)),
+        ("private_credit_pct", json!(0.0)),
+        ("real_estate_pct", json!(0.0)),
+        ("crypto_assets", json!([])),
+    ];
     if let Some(options) = root.get_mut("options").and_then(Json::as_array_mut) {
         for (i, o) in options.iter_mut().enumerate() {
             let Some(o) = o.as_object_mut() else { continue };
-            defaults(
-                o,
-                &[
-                    ("qdia", json!(false)),
-                    ("qdia_first_120_days", json!(false)),
-                    ("liquidity", json!("daily")),
-                    ("leverage", json!(1.0)),
-                ],
-            );
+            defaults(o, &option_defaults);
             // whether the menu states the option's alternative exposure at all: a default
             // of 0 % must not pass for a digital-asset option that simply left it out
             let stated = o
@@ -173,10 +185,7 @@ pub fn rule_view(
                 .and_then(Json::as_object)
                 .is_some_and(|e| e.keys().any(|k| k.ends_with("_pct")));
             o.insert("exposure_stated".into(), json!(stated));
-            for table in ["performance", "exposure", "disclosures", "custody"] {
-                o.entry(table).or_insert_with(|| json!({}));
-            }
-            o.entry("holdings").or_insert_with(|| json!([]));
+            defaults(o, &tables);
             // rules read the quarters ended by the check date, newest first:
             // `option.history[0]` is the latest (monitoring as of a past date judges
             // what was known then)
@@ -190,16 +199,7 @@ pub fn rule_view(
                 }
             }
             if let Some(e) = o.get_mut("exposure").and_then(Json::as_object_mut) {
-                defaults(
-                    e,
-                    &[
-                        ("crypto_pct", json!(0.0)),
-                        ("private_equity_pct", json!(0.0)),
-                        ("private_credit_pct", json!(0.0)),
-                        ("real_estate_pct", json!(0.0)),
-                        ("crypto_assets", json!([])),
-                    ],
-                );
+                defaults(e, &exposure_defaults);
             }
             o.insert("index".into(), json!(i));
             if let Some(&(first_index, class_rank)) = ranks.get(i) {
@@ -261,7 +261,10 @@ fn plan_view(menu: &Menu, lt: &LookThrough) -> Json {
 
 fn defaults(obj: &mut Map<String, Json>, pairs: &[(&str, Json)]) {
     for (k, v) in pairs {
-        obj.entry(*k).or_insert_with(|| v.clone());
+        // `entry` would allocate the key even when it is there
+        if !obj.contains_key(*k) {
+            obj.insert((*k).to_owned(), v.clone());
+        }
     }
 }
 
