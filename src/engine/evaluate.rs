@@ -992,6 +992,18 @@ mod tests {
         out
     }
 
+    /// The corpus's menus that reach evaluation (valid, with no holdings cycle).
+    fn checkable() -> impl Iterator<Item = (String, Document, Menu, LookThrough)> {
+        corpus().into_iter().filter_map(|(name, text, history)| {
+            let history =
+                history.map(|h| parse_csv(SourceFile::new("history.csv", h)).expect("history"));
+            let source = SourceFile::new(name.as_str(), text);
+            let (doc, menu) = load_document(source, history.as_ref()).ok()?;
+            let lt = look_through(&menu).ok()?;
+            Some((name, doc, menu, lt))
+        })
+    }
+
     /// Every built-in rule, opt-in packs included.
     fn every_rule() -> RuleSet {
         let mut rules = RuleSet::builtin().expect("the built-in packs load");
@@ -1008,17 +1020,7 @@ mod tests {
     fn native_evaluation_changes_no_outcome() {
         let rules = every_rule();
         let (mut menus, mut findings) = (0, 0);
-        for (name, text, history) in corpus() {
-            let history =
-                history.map(|h| parse_csv(SourceFile::new("history.csv", h)).expect("history"));
-            let Ok((doc, menu)) =
-                load_document(SourceFile::new(name.as_str(), text), history.as_ref())
-            else {
-                continue;
-            };
-            let Ok(lt) = look_through(&menu) else {
-                continue;
-            };
+        for (name, doc, menu, lt) in checkable() {
             for measures in [false, true] {
                 let native = Evaluation {
                     measures,
@@ -1089,17 +1091,7 @@ mod tests {
         let rules = every_rule();
         let ev = Evaluation::new(&rules, AS_OF, &[]);
         let (mut compared, mut gave_up) = (0usize, 0usize);
-        for (name, text, history) in corpus() {
-            let history =
-                history.map(|h| parse_csv(SourceFile::new("history.csv", h)).expect("history"));
-            let Ok((doc, menu)) =
-                load_document(SourceFile::new(name.as_str(), text), history.as_ref())
-            else {
-                continue;
-            };
-            let Ok(lt) = look_through(&menu) else {
-                continue;
-            };
+        for (name, doc, menu, lt) in checkable() {
             let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
             let typed = Typed::new(&view, &menu);
             let globals = Globals::new(&view, &menu);
