@@ -619,19 +619,19 @@ impl<'a> Run<'a, '_> {
                     V::Text(Rc::from(format!("{a}{b}")))
                 }
                 (l @ (V::List(_) | V::Json(Json::Array(_))), r) => {
-                    let mut items = match l {
-                        // the accumulator of `map` and `filter` is extended in place
-                        V::List(rc) => Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()),
-                        l => l.items()?,
-                    };
                     if !matches!(r, V::List(_) | V::Json(Json::Array(_))) {
                         return Err(GiveUp);
                     }
-                    items.extend(r.items()?);
-                    if items.len() > MAX_LEN {
+                    let len = l.list_len()? + r.list_len()?;
+                    if len > MAX_LEN {
                         return Err(GiveUp);
                     }
-                    self.step(items.len() as u64 / 64)?;
+                    // a step per element copied: `map` and `filter` copy their
+                    // accumulator at each item, so a long list soon spends the budget
+                    // and goes to the interpreter, which appends in place
+                    self.step(len as u64)?;
+                    let mut items = l.items()?;
+                    items.extend(r.items()?);
                     V::List(Rc::new(items))
                 }
                 _ => return Err(GiveUp),
@@ -1038,5 +1038,21 @@ pub(crate) mod tests {
             let (mine, _) = both(source, &vars);
             assert_eq!(mine, Err(GiveUp), "{source}");
         }
+    }
+
+    /// A macro's work is counted, copies of its accumulator included: past the step
+    /// budget the interpreter takes over, with its own budget and its own words.
+    #[test]
+    fn a_long_loop_spends_the_budget_and_gives_up() {
+        let vars =
+            json!({ "small": (0..500).collect::<Vec<_>>(), "big": (0..2000).collect::<Vec<_>>() });
+        let (mine, theirs) = both("small.map(x, x * 2)[499]", &vars);
+        assert_eq!(mine, Ok("int 998".to_owned()));
+        assert_eq!(theirs, Ok("int 998".to_owned()));
+        let (mine, theirs) = both("big.map(x, x * 2)[1999]", &vars);
+        assert_eq!(mine, Err(GiveUp));
+        assert_eq!(theirs, Ok("int 3998".to_owned()));
+        let (mine, _) = both("big.all(x, big.all(y, x + y >= 0))", &vars);
+        assert_eq!(mine, Err(GiveUp));
     }
 }
