@@ -353,6 +353,18 @@ fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
         err.contains("`let` cannot rebind `options`") && err.contains("bad.toml:17:"),
         "{err}"
     );
+    // a dotted `let` name, which CEL would read in place of a field
+    for name in ["\"option.name\"", "\".k\"", "\"1k\"", "\"\""] {
+        let (code, err) = pack_error(&good.replace(
+            "params = { max = 4 }",
+            &format!("params = {{ max = 4 }}\nlet = {{ {name} = \"'x'\" }}"),
+        ));
+        assert_eq!(code, 2, "{name}");
+        assert!(
+            err.contains("is not a name CEL can read") && err.contains("bad.toml:17:"),
+            "{name}: {err}"
+        );
+    }
     // a rule id that clashes with a built-in rule
     let (code, err) = pack_error(&good.replace("ACM001", "CRY001"));
     assert_eq!(code, 2);

@@ -663,22 +663,27 @@ fn passes_natively<'a>(rule: &'a Rule, vars: &Native<'a, '_>, measures: bool) ->
 }
 
 fn natively<'a>(c: &'a Compiled, vars: &Native<'a, '_>) -> Result<bool, GiveUp> {
+    // the rule's evaluations share one budget of steps
+    let mut spent = 0;
     if let Some(when) = &c.when {
-        if !when.native()?.eval(vars)?.truth()? {
+        if !when.native()?.eval_with(vars, &[], &mut spent)?.truth()? {
             return Ok(true);
         }
     }
     let mut lets: Vec<(&str, V)> = Vec::new();
     if c.check_uses_lets {
         for (name, e) in &c.lets {
-            let v = e.native()?.eval_with(vars, &lets)?;
+            let v = e.native()?.eval_with(vars, &lets, &mut spent)?;
             if v.size() > MAX_VALUE_SIZE {
                 return Err(GiveUp);
             }
             lets.push((name, v));
         }
     }
-    c.check.native()?.eval_with(vars, &lets)?.truth()
+    c.check
+        .native()?
+        .eval_with(vars, &lets, &mut spent)?
+        .truth()
 }
 
 /// One rule to run, with the values its scope binds.
@@ -1131,7 +1136,9 @@ mod tests {
                     exprs.extend(c.lets.iter().map(|(n, e)| (Some(n.as_str()), e)));
                     exprs.push((None, &c.check));
                     for (let_name, expr) in exprs {
-                        let mine = expr.native().and_then(|p| p.eval_with(&native, &lets));
+                        let mine = expr
+                            .native()
+                            .and_then(|p| p.eval_with(&native, &lets, &mut 0));
                         let theirs = expr.eval(&ctx);
                         match &mine {
                             Ok(v) => {

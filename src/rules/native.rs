@@ -131,6 +131,15 @@ impl<'a> V<'a> {
         }
     }
 
+    /// What reading the whole value costs, in steps: a list's or map's entries, a
+    /// string's bytes by the 64.
+    fn cost(&self) -> u64 {
+        match self {
+            V::Str(_) | V::Text(_) => self.size() as u64 / 64,
+            _ => self.size() as u64,
+        }
+    }
+
     /// The value as a condition: only a boolean is one.
     pub fn truth(&self) -> Result<bool, GiveUp> {
         match self {
@@ -275,19 +284,27 @@ impl Program {
 
     /// Runs the program; `Err` means "ask the interpreter".
     pub fn eval<'a>(&'a self, vars: &dyn Vars<'a>) -> R<'a> {
-        self.eval_with(vars, &[])
+        self.eval_with(vars, &[], &mut 0)
     }
 
-    /// Runs the program with `lets` bound first, each seeing those before it.
-    pub fn eval_with<'a>(&'a self, vars: &dyn Vars<'a>, lets: &[(&'a str, V<'a>)]) -> R<'a> {
+    /// Runs the program with `lets` bound, each seeing those before it. `spent`
+    /// carries the steps of one rule's evaluations, which share one budget.
+    pub fn eval_with<'a>(
+        &'a self,
+        vars: &dyn Vars<'a>,
+        lets: &[(&'a str, V<'a>)],
+        spent: &mut u64,
+    ) -> R<'a> {
         let mut run = Run {
             vars,
             lets,
             locals: Default::default(),
             depth: 0,
-            steps: 0,
+            steps: *spent,
         };
-        run.eval(&self.0)
+        let out = run.eval(&self.0);
+        *spent = run.steps;
+        out
     }
 }
 
@@ -523,7 +540,7 @@ impl<'a> Run<'a, '_> {
         Ok(match op {
             Op::InList(x, items) => {
                 let x = self.eval(x)?;
-                self.step(items.len() as u64)?;
+                self.step(items.len() as u64 * (1 + x.cost()))?;
                 let mut found = false;
                 for item in items {
                     if equal(&x, &item.value())? {
@@ -553,7 +570,10 @@ impl<'a> Run<'a, '_> {
                 for (value, arg) in values.iter_mut().zip(args) {
                     *value = self.eval(arg)?;
                 }
-                call(*f, values.get(..args.len()).ok_or(GiveUp)?)?
+                let values = values.get(..args.len()).ok_or(GiveUp)?;
+                // a function reads its arguments whole
+                self.step(values.iter().map(V::cost).sum())?;
+                call(*f, values)?
             }
             _ => return Err(GiveUp),
         })
@@ -563,9 +583,12 @@ impl<'a> Run<'a, '_> {
     fn fold(&mut self, f: &'a Fold) -> R<'a> {
         let range = self.eval(&f.range)?;
         // a map's keys are listed first; a list is read in place
-        let range = match range {
-            V::Json(Json::Object(_)) | V::Map(_) => V::List(Rc::new(range.items()?)),
-            other => other,
+        let over_map = matches!(range, V::Json(Json::Object(_)) | V::Map(_));
+        let range = if over_map {
+            self.step(range.size() as u64)?;
+            V::List(Rc::new(range.items()?))
+        } else {
+            range
         };
         let count = range.list_len()?;
         let accu = self.eval(&f.init)?;
@@ -588,7 +611,14 @@ impl<'a> Run<'a, '_> {
                 self.locals[depth] = Some(next);
             }
             // the result sees the accumulator and the last item, as in the interpreter
-            self.eval(&f.result)
+            match self.eval(&f.result)? {
+                // the interpreter walks a map's keys in no fixed order: only a verdict
+                // on all of them (`all`, `exists`, `exists_one`) is the same in any
+                // order, not a list built from them
+                v @ V::Bool(_) => Ok(v),
+                _ if over_map => Err(GiveUp),
+                v => Ok(v),
+            }
         })();
         self.locals[depth] = None;
         self.locals[depth + 1] = None;
@@ -598,6 +628,9 @@ impl<'a> Run<'a, '_> {
 
     #[inline(never)]
     fn binary(&mut self, b: Bin, l: V<'a>, r: V<'a>) -> R<'a> {
+        if matches!(b, Bin::Eq | Bin::Ne | Bin::Lt | Bin::Le | Bin::Gt | Bin::Ge) {
+            self.step(l.cost().min(r.cost()))?;
+        }
         Ok(match b {
             Bin::Eq => V::Bool(equal(&l, &r)?),
             Bin::Ne => V::Bool(!equal(&l, &r)?),
@@ -654,7 +687,7 @@ impl<'a> Run<'a, '_> {
                 }
                 V::Json(Json::Array(_)) | V::List(_) => {
                     let count = r.list_len()?;
-                    self.step(count as u64)?;
+                    self.step(count as u64 * (1 + l.cost()))?;
                     let mut found = false;
                     for i in 0..count {
                         if equal(&l, &r.at(i)?)? {
@@ -1027,6 +1060,9 @@ pub(crate) mod tests {
             // outside the subset
             "[1, 2] == [1, 2]",
             "b'bytes'",
+            // a map's keys come in no fixed order in the interpreter
+            "{'b': 1, 'a': 2}.map(k, k)",
+            "o.a.filter(k, true)",
             "[3, 1.0].sort()",
             "[true, false].sort()",
             "o.a.sort()",
@@ -1054,5 +1090,27 @@ pub(crate) mod tests {
         assert_eq!(theirs, Ok("int 3998".to_owned()));
         let (mine, _) = both("big.all(x, big.all(y, x + y >= 0))", &vars);
         assert_eq!(mine, Err(GiveUp));
+        // a function reads its argument whole, and is charged for it
+        let (mine, theirs) = both("small.all(x, size(small) > 0)", &vars);
+        assert_eq!(mine, Ok("bool true".to_owned()));
+        assert_eq!(theirs, Ok("bool true".to_owned()));
+        let (mine, _) = both("big.all(x, size(big) > 0)", &vars);
+        assert_eq!(mine, Err(GiveUp));
+        // one rule's expressions share the budget: what its lets spent, its check
+        // cannot
+        let env = crate::rules::cel_env();
+        let tree = crate::rules::expr::parse(&env, crate::rules::expr::Parser::Reference, "1 + 1")
+            .expect("parses");
+        let program = Program::compile(&tree).expect("native");
+        let mut spent = 0;
+        assert!(program.eval_with(&Fixed(&vars), &[], &mut spent).is_ok());
+        assert_eq!(spent, 3);
+        let mut spent = STEPS - 1;
+        assert_eq!(
+            program
+                .eval_with(&Fixed(&vars), &[], &mut spent)
+                .map(|v| show(&v)),
+            Err(GiveUp)
+        );
     }
 }

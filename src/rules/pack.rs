@@ -448,7 +448,21 @@ fn build(
             );
         }
         for (name, value) in &r.lets {
-            if super::VARIABLES.contains(&name.as_str()) {
+            // a dotted name would shadow a field (`option.name`) in CEL's name resolution
+            let identifier = name
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !identifier {
+                err(
+                    value.span(),
+                    format!(
+                        "`let` name `{name}` is not a name CEL can read: use letters, digits \
+                         and `_`, not starting with a digit"
+                    ),
+                );
+            } else if super::VARIABLES.contains(&name.as_str()) {
                 err(
                     value.span(),
                     format!("`let` cannot rebind `{name}`, a variable every rule sees"),
