@@ -925,7 +925,7 @@ mod tests {
     use crate::menu::exposure::look_through;
     use crate::menu::history::parse_csv;
     use crate::menu::synth;
-    use crate::rules::native::tests::{show, show_cel};
+    use crate::rules::native::tests::{show, show_cel_as};
     use std::path::Path;
 
     const AS_OF: &str = "2026-11-25";
@@ -1147,7 +1147,7 @@ mod tests {
                                 });
                                 assert_eq!(
                                     show(v),
-                                    show_cel(&theirs),
+                                    show_cel_as(Some(v), &theirs),
                                     "{name}: {} on {base}: `{}`",
                                     rule.id,
                                     expr.source

@@ -37,6 +37,10 @@ pub enum V<'a> {
     /// A JSON list or map of the menu (scalars are converted when read).
     Json(&'a Json),
     List(Rc<Vec<V<'a>>>),
+    /// A list built from a map's keys, whose order the interpreter does not fix
+    /// (it walks a hash map): only what its order cannot change is read from it —
+    /// its size, membership, a verdict on all its elements, or it sorted.
+    Bag(Rc<Vec<V<'a>>>),
     Map(Rc<BTreeMap<&'a str, V<'a>>>),
 }
 
@@ -93,19 +97,20 @@ impl<'a> V<'a> {
         }
     }
 
+    /// A list's length, for walking it (a bag's too).
     fn list_len(&self) -> Result<usize, GiveUp> {
         match self {
             V::Json(Json::Array(a)) => Ok(a.len()),
-            V::List(l) => Ok(l.len()),
+            V::List(l) | V::Bag(l) => Ok(l.len()),
             _ => Err(GiveUp),
         }
     }
 
-    /// A list's element `i`.
+    /// A list's element `i`, for walking it (a bag's too).
     fn at(&self, i: usize) -> R<'a> {
         match self {
             V::Json(Json::Array(a)) => a.get(i).map(V::from_json).ok_or(GiveUp),
-            V::List(l) => l.get(i).cloned().ok_or(GiveUp),
+            V::List(l) | V::Bag(l) => l.get(i).cloned().ok_or(GiveUp),
             _ => Err(GiveUp),
         }
     }
@@ -114,7 +119,7 @@ impl<'a> V<'a> {
         match self {
             V::Json(Json::Array(a)) => Ok(a.len()),
             V::Json(Json::Object(m)) => Ok(m.len()),
-            V::List(l) => Ok(l.len()),
+            V::List(l) | V::Bag(l) => Ok(l.len()),
             V::Map(m) => Ok(m.len()),
             v => v.str().map(|s| s.chars().count()).ok_or(GiveUp),
         }
@@ -125,7 +130,7 @@ impl<'a> V<'a> {
         match self {
             V::Json(Json::Array(a)) => a.len(),
             V::Json(Json::Object(m)) => m.len(),
-            V::List(l) => l.len(),
+            V::List(l) | V::Bag(l) => l.len(),
             V::Map(m) => m.len(),
             v => v.str().map_or(0, str::len),
         }
@@ -583,12 +588,13 @@ impl<'a> Run<'a, '_> {
     fn fold(&mut self, f: &'a Fold) -> R<'a> {
         let range = self.eval(&f.range)?;
         // a map's keys are listed first; a list is read in place
-        let over_map = matches!(range, V::Json(Json::Object(_)) | V::Map(_));
-        let range = if over_map {
-            self.step(range.size() as u64)?;
-            V::List(Rc::new(range.items()?))
-        } else {
-            range
+        let unordered = matches!(range, V::Json(Json::Object(_)) | V::Map(_) | V::Bag(_));
+        let range = match range {
+            V::Json(Json::Object(_)) | V::Map(_) => {
+                self.step(range.size() as u64)?;
+                V::List(Rc::new(range.items()?))
+            }
+            other => other,
         };
         let count = range.list_len()?;
         let accu = self.eval(&f.init)?;
@@ -612,11 +618,12 @@ impl<'a> Run<'a, '_> {
             }
             // the result sees the accumulator and the last item, as in the interpreter
             match self.eval(&f.result)? {
-                // the interpreter walks a map's keys in no fixed order: only a verdict
-                // on all of them (`all`, `exists`, `exists_one`) is the same in any
-                // order, not a list built from them
+                // the interpreter walks a map's keys in no fixed order: a verdict on
+                // all of them (`all`, `exists`, `exists_one`) is the same in any
+                // order; a list built from them (`map`, `filter`) is a bag
                 v @ V::Bool(_) => Ok(v),
-                _ if over_map => Err(GiveUp),
+                V::List(l) if unordered => Ok(V::Bag(l)),
+                _ if unordered => Err(GiveUp),
                 v => Ok(v),
             }
         })();
@@ -685,7 +692,7 @@ impl<'a> Run<'a, '_> {
                 V::Json(Json::Object(_)) | V::Map(_) => {
                     V::Bool(r.get(l.str().ok_or(GiveUp)?)?.is_some())
                 }
-                V::Json(Json::Array(_)) | V::List(_) => {
+                V::Json(Json::Array(_)) | V::List(_) | V::Bag(_) => {
                     let count = r.list_len()?;
                     self.step(count as u64 * (1 + l.cost()))?;
                     let mut found = false;
@@ -724,9 +731,8 @@ fn equal(l: &V, r: &V) -> Result<bool, GiveUp> {
     Ok(match (l, r) {
         (V::Null, V::Null) => true,
         (V::Bool(a), V::Bool(b)) => a == b,
-        (V::Json(_) | V::List(_) | V::Map(_), _) | (_, V::Json(_) | V::List(_) | V::Map(_)) => {
-            return Err(GiveUp)
-        }
+        (V::Json(_) | V::List(_) | V::Bag(_) | V::Map(_), _)
+        | (_, V::Json(_) | V::List(_) | V::Bag(_) | V::Map(_)) => return Err(GiveUp),
         _ => match (l.str(), r.str()) {
             (Some(a), Some(b)) => a == b,
             _ => match compare(l, r) {
@@ -835,7 +841,12 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
             V::Text(Rc::from(joined))
         }
         Func::Sort => {
-            let mut items = args.first().ok_or(GiveUp)?.list()?;
+            // sorted, a bag's order no longer matters
+            let mut items = match args.first() {
+                Some(V::Bag(l)) => l.as_ref().clone(),
+                Some(v) => v.list()?,
+                None => return Err(GiveUp),
+            };
             // strings, ints or doubles, all of one type: what the interpreter sorts
             // without an error, in the same stable order
             let kind = |v: &V| match v {
@@ -911,6 +922,11 @@ pub(crate) mod tests {
             ),
             V::Json(other) => show(&V::from_json(other)),
             V::List(l) => show_list(l.iter().map(show)),
+            V::Bag(l) => {
+                let mut items: Vec<String> = l.iter().map(show).collect();
+                items.sort();
+                format!("bag {}", show_list(items.into_iter()))
+            }
             V::Map(m) => show_map(m.iter().map(|(k, v)| (format!("string {k:?}"), show(v)))),
         }
     }
@@ -937,6 +953,19 @@ pub(crate) mod tests {
         }
     }
 
+    /// The interpreter's value shown as the native one is: a list the native
+    /// evaluator holds as a bag, as a bag.
+    pub(crate) fn show_cel_as(native: Option<&V>, v: &cel::Value) -> String {
+        match (native, v) {
+            (Some(V::Bag(_)), cel::Value::List(l)) => {
+                let mut items: Vec<String> = l.iter().map(show_cel).collect();
+                items.sort();
+                format!("bag {}", show_list(items.into_iter()))
+            }
+            _ => show_cel(v),
+        }
+    }
+
     fn show_list(items: impl Iterator<Item = String>) -> String {
         format!("[{}]", items.collect::<Vec<_>>().join(", "))
     }
@@ -959,18 +988,20 @@ pub(crate) mod tests {
         let env = crate::rules::cel_env();
         let tree = crate::rules::expr::parse(&env, crate::rules::expr::Parser::Reference, source)
             .expect("parses");
-        let mine = Program::compile(&tree)
+        let program = Program::compile(&tree);
+        let mine = program
+            .as_ref()
             .ok_or(GiveUp)
-            .and_then(|p| p.eval(&Fixed(vars)).map(|v| show(&v)));
+            .and_then(|p| p.eval(&Fixed(vars)));
         let mut ctx = cel::Context::with_env(std::sync::Arc::new(env));
         crate::rules::register_functions(&mut ctx).expect("helpers register");
         for (k, v) in vars.as_object().expect("a map") {
             ctx.add_variable_as_val(k.clone(), values::from_json(v));
         }
         let theirs = cel::Value::resolve(&tree, &ctx)
-            .map(|v| show_cel(&v))
+            .map(|v| show_cel_as(mine.as_ref().ok(), &v))
             .map_err(|e| e.to_string());
-        (mine, theirs)
+        (mine.map(|v| show(&v)), theirs)
     }
 
     fn vars() -> Json {
@@ -1021,6 +1052,10 @@ pub(crate) mod tests {
             "1u + 2u",
             "[o.a.b, o.s, null, true, {'k': xs}]",
             "names.sort() + ['b', 'a', 'c', 'a'].sort()",
+            "o.a.map(k, k).sort() + o.a.filter(k, k != 'b').sort()",
+            "size(o.a.map(k, k)) == 2 && 'n' in o.a.filter(k, true) && o.a.map(k, k).all(k, k != 'z')",
+            "{'b': 1, 'a': 2}.map(k, k)",
+            "o.a.map(k, k).map(k, k + '!')",
             "[3, 1, 2].sort()[0] == 1 && [2.5, -1.0].sort()[0] == -1.0",
             "[3, 1, 2].sort()",
             "[].sort()",
@@ -1060,9 +1095,13 @@ pub(crate) mod tests {
             // outside the subset
             "[1, 2] == [1, 2]",
             "b'bytes'",
-            // a map's keys come in no fixed order in the interpreter
-            "{'b': 1, 'a': 2}.map(k, k)",
-            "o.a.filter(k, true)",
+            // a map's keys come in no fixed order in the interpreter: what depends
+            // on their order is its to say
+            "{'b': 1, 'a': 2}.map(k, k)[0]",
+            "o.a.filter(k, true).join(',')",
+            "first_true(o.a.map(k, k == 'n'))",
+            "o.a.map(k, k) + ['z']",
+            "o.a.map(k, k) == ['b', 'n']",
             "[3, 1.0].sort()",
             "[true, false].sort()",
             "o.a.sort()",
