@@ -337,12 +337,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     let left: Vec<_> = plan_pairs
         .chain(option_pairs)
         .filter(|&(&(rule, _, params), index)| {
-            let native = Native {
-                typed: &typed,
-                option: index.and_then(|i| typed.options().get(i)),
-                params,
-                as_of: ev.as_of,
-            };
+            let native = Native::new(&typed, index, params, ev.as_of);
             !(ev.native && passes_natively(rule, &native, ev.measures))
         })
         .collect();
@@ -419,6 +414,7 @@ fn watch_states(
                         let native = Native {
                             typed: &typed,
                             option: Some(&then),
+                            fields: None,
                             params: params_json,
                             as_of: if k == 0 { ev.as_of } else { quarter },
                         };
@@ -590,6 +586,9 @@ struct Typed<'v> {
     view: &'v Json,
     option_ids: V<'v>,
     options_by_id: V<'v>,
+    /// Each option's fields by name length, then name: most look-ups compare a
+    /// length, not bytes (`serde_json`'s map compares bytes at every step).
+    fields: Vec<Vec<(&'v str, &'v Json)>>,
 }
 
 impl<'v> Typed<'v> {
@@ -603,10 +602,23 @@ impl<'v> Typed<'v> {
                 .entry(o.id.as_str())
                 .or_insert_with(|| V::from_json(v));
         }
+        let fields = options
+            .iter()
+            .map(|o| {
+                let mut fields: Vec<(&str, &Json)> = o
+                    .as_object()
+                    .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+                    .unwrap_or_default();
+                // stable: names of one length stay in the map's order
+                fields.sort_by_key(|(k, _)| k.len());
+                fields
+            })
+            .collect();
         Typed {
             view,
             option_ids: V::List(Rc::new(ids)),
             options_by_id: V::Map(Rc::new(by_id)),
+            fields,
         }
     }
 
@@ -621,11 +633,40 @@ impl<'v> Typed<'v> {
 struct Native<'a, 'v> {
     typed: &'a Typed<'v>,
     option: Option<&'a Json>,
+    /// The option's fields as [`Typed`] indexes them (none for a past quarter's
+    /// option in the watch pass).
+    fields: Option<&'a [(&'a str, &'a Json)]>,
     params: &'a Json,
     as_of: &'a str,
 }
 
+impl<'a, 'v: 'a> Native<'a, 'v> {
+    /// The variables of the option at `index` (`None`: a plan rule).
+    fn new(typed: &'a Typed<'v>, index: Option<usize>, params: &'a Json, as_of: &'a str) -> Self {
+        Native {
+            typed,
+            option: index.and_then(|i| typed.options().get(i)),
+            fields: index.and_then(|i| typed.fields.get(i)).map(Vec::as_slice),
+            params,
+            as_of,
+        }
+    }
+}
+
 impl<'a> Vars<'a> for Native<'a, '_> {
+    fn field(&self, object: &'a Json, key: &str) -> Option<Option<&'a Json>> {
+        if !std::ptr::eq(object, self.option?) {
+            return None;
+        }
+        let fields = self.fields?;
+        let found = fields.binary_search_by(|(k, _)| {
+            k.len()
+                .cmp(&key.len())
+                .then_with(|| k.as_bytes().cmp(key.as_bytes()))
+        });
+        Some(found.ok().map(|i| fields[i].1))
+    }
+
     fn var(&self, name: &str) -> Option<V<'a>> {
         let view = self.typed.view;
         // where the interpreter's value would differ in shape (a missing table), the
@@ -1069,17 +1110,12 @@ mod tests {
         let ev = Evaluation::new(&rules, AS_OF, &[]);
         let (mut pairs, mut settled) = (0, 0);
         for (rule, params) in rules.rules().zip(&ev.params_json) {
-            let options: Vec<Option<&Json>> = match rule.scope {
+            let indexes: Vec<Option<usize>> = match rule.scope {
                 Scope::Plan => vec![None],
-                Scope::Option => typed.options().iter().map(Some).collect(),
+                Scope::Option => (0..typed.options().len()).map(Some).collect(),
             };
-            for option in options {
-                let native = Native {
-                    typed: &typed,
-                    option,
-                    params,
-                    as_of: AS_OF,
-                };
+            for index in indexes {
+                let native = Native::new(&typed, index, params, AS_OF);
                 pairs += 1;
                 settled += usize::from(passes_natively(rule, &native, false));
             }
@@ -1122,12 +1158,7 @@ mod tests {
                         as_of: &as_of,
                         budget: Budget::default(),
                     };
-                    let native = Native {
-                        typed: &typed,
-                        option: index.and_then(|i| typed.options().get(i)),
-                        params: params_json,
-                        as_of: AS_OF,
-                    };
+                    let native = Native::new(&typed, index, params_json, AS_OF);
                     let mut ctx = root.new_inner_scope();
                     ctx.set_variable_resolver(&bound);
                     let mut lets: Vec<(&str, V)> = Vec::new();

@@ -173,6 +173,13 @@ type R<'a> = Result<V<'a>, GiveUp>;
 /// The variables a program reads, other than its own (`let`s and macro variables).
 pub trait Vars<'a> {
     fn var(&self, name: &str) -> Option<V<'a>>;
+
+    /// `object`'s field `key` from an index kept for that object, when there is one
+    /// (`None`: look in the object itself). Objects every rule reads, such as the
+    /// option, are worth indexing.
+    fn field(&self, _object: &'a Json, _key: &str) -> Option<Option<&'a Json>> {
+        None
+    }
 }
 
 /// How many steps one evaluation may take before it hands over to the interpreter,
@@ -508,8 +515,14 @@ impl<'a> Run<'a, '_> {
                 None => self.vars.var(name).ok_or(GiveUp)?,
             },
             Op::Local(i) => self.locals.get(*i).cloned().flatten().ok_or(GiveUp)?,
-            Op::Select(operand, fields) => select(self.eval(operand)?, fields)?,
-            Op::Has(operand, field) => V::Bool(self.eval(operand)?.get(field)?.is_some()),
+            Op::Select(operand, fields) => {
+                let v = self.eval(operand)?;
+                self.select(v, fields)?
+            }
+            Op::Has(operand, field) => match self.eval(operand)? {
+                V::Json(j) => V::Bool(self.field(j, field)?.is_some()),
+                v => V::Bool(v.get(field)?.is_some()),
+            },
             Op::Not(x) => V::Bool(!self.eval(x)?.truth()?),
             Op::Neg(x) => match self.eval(x)? {
                 V::Int(i) => V::Int(i.checked_neg().ok_or(GiveUp)?),
@@ -538,6 +551,29 @@ impl<'a> Run<'a, '_> {
             Op::InList(..) | Op::List(_) | Op::Map(_) | Op::Call(..) => self.build(op)?,
             Op::Fold(f) => self.fold(f)?,
         })
+    }
+
+    /// Selects `fields` in turn; within the menu's JSON without converting what lies
+    /// between.
+    fn select(&self, mut v: V<'a>, fields: &[String]) -> R<'a> {
+        for (i, field) in fields.iter().enumerate() {
+            if let V::Json(mut j) = v {
+                for field in &fields[i..] {
+                    j = self.field(j, field)?.ok_or(GiveUp)?;
+                }
+                return Ok(V::from_json(j));
+            }
+            v = v.get(field)?.ok_or(GiveUp)?;
+        }
+        Ok(v)
+    }
+
+    /// A JSON object's field, through the variables' index when they keep one.
+    fn field(&self, j: &'a Json, key: &str) -> Result<Option<&'a Json>, GiveUp> {
+        match self.vars.field(j, key) {
+            Some(found) => Ok(found),
+            None => Ok(j.as_object().ok_or(GiveUp)?.get(key)),
+        }
     }
 
     #[inline(never)]
@@ -712,18 +748,6 @@ impl<'a> Run<'a, '_> {
 
 /// Selects `fields` in turn; within the menu's JSON without converting what lies
 /// between.
-fn select<'a>(mut v: V<'a>, fields: &[String]) -> R<'a> {
-    for (i, field) in fields.iter().enumerate() {
-        if let V::Json(mut j) = v {
-            for field in &fields[i..] {
-                j = j.as_object().and_then(|m| m.get(field)).ok_or(GiveUp)?;
-            }
-            return Ok(V::from_json(j));
-        }
-        v = v.get(field)?.ok_or(GiveUp)?;
-    }
-    Ok(v)
-}
 
 /// `==` as the interpreter decides it for scalars: numbers by value across types,
 /// other kinds only with their own kind. Lists and maps give up.
