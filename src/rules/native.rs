@@ -746,9 +746,6 @@ impl<'a> Run<'a, '_> {
     }
 }
 
-/// Selects `fields` in turn; within the menu's JSON without converting what lies
-/// between.
-
 /// `==` as the interpreter decides it for scalars: numbers by value across types,
 /// other kinds only with their own kind. Lists and maps give up.
 fn equal(l: &V, r: &V) -> Result<bool, GiveUp> {
