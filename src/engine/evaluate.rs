@@ -348,16 +348,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     let as_of = CelString::from(ev.as_of);
     for (&(rule, params, _), index) in left {
         let base = index.map_or_else(MenuPath::root, MenuPath::option);
-        let pair = Bound {
-            rule,
-            params,
-            base: &base,
-            index,
-            option: index.and_then(|i| globals.option(i)),
-            globals: &globals,
-            as_of: &as_of,
-            budget: Budget::default(),
-        };
+        let pair = Bound::new(rule, params, &base, index, &globals, &as_of);
         // every variable comes from the resolver: a scope per pair costs no allocation,
         // and the resolver can cut off a rule that exceeds its budget
         let mut ctx = root.new_inner_scope();
@@ -738,6 +729,29 @@ struct Bound<'a, 'v> {
     globals: &'a Globals<'v>,
     as_of: &'a CelString<'v>,
     budget: Budget,
+}
+
+impl<'a, 'v> Bound<'a, 'v> {
+    /// The rule on the option at `index` of the menu (`None`: a plan rule).
+    fn new(
+        rule: &'a Rule,
+        params: &'a Shared<'static>,
+        base: &'a MenuPath,
+        index: Option<usize>,
+        globals: &'a Globals<'v>,
+        as_of: &'a CelString<'v>,
+    ) -> Self {
+        Bound {
+            rule,
+            params,
+            base,
+            index,
+            option: index.and_then(|i| globals.option(i)),
+            globals,
+            as_of,
+            budget: Budget::default(),
+        }
+    }
 }
 
 impl VariableResolver for Bound<'_, '_> {
@@ -1148,16 +1162,7 @@ mod tests {
                 };
                 for index in indexes {
                     let base = index.map_or_else(MenuPath::root, MenuPath::option);
-                    let bound = Bound {
-                        rule,
-                        params,
-                        base: &base,
-                        index,
-                        option: index.and_then(|i| globals.option(i)),
-                        globals: &globals,
-                        as_of: &as_of,
-                        budget: Budget::default(),
-                    };
+                    let bound = Bound::new(rule, params, &base, index, &globals, &as_of);
                     let native = Native::new(&typed, index, params_json, AS_OF);
                     let mut ctx = root.new_inner_scope();
                     ctx.set_variable_resolver(&bound);
