@@ -4,14 +4,14 @@
 //! up by joining it, trying each prefix in each scope and hashing every try, then
 //! selects the fields; over 33 rules and 30 options that was most of a check. Here a
 //! rule's syntax tree is compiled once into operations that read the menu's JSON
-//! directly: a variable is found by name once, a field by one map look-up.
+//! directly: a variable is found by name once, a field path in one walk.
 //!
 //! It covers a subset, and within the subset only the cases whose result is sure to
 //! be the interpreter's. Anything else gives up: at compile time (an operator or
 //! function outside the subset: the expression has no native form) or while running
-//! (an error, a mix of types, a value out of range, a budget spent). Giving up is
-//! never an answer: the caller then asks the interpreter, which has the last word and
-//! words every error. Tests compare the two on every built-in expression over the
+//! (an error, a mix of types, a value out of range, an order the interpreter does
+//! not fix, a budget spent). Giving up is never an answer: the caller then asks the
+//! interpreter, which has the last word and words every error. Tests compare the two on every built-in expression over the
 //! sample and generated menus, and on the grammar's corners.
 
 use super::functions::whole_years;
@@ -952,7 +952,7 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn show_cel(v: &cel::Value) -> String {
+    fn show_cel(v: &cel::Value) -> String {
         use cel::objects::Key;
         use cel::Value as C;
         match v {
