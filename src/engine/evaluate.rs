@@ -77,6 +77,16 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// The rules in force, each with its `params` for the interpreter and as JSON for
+    /// the native evaluator.
+    fn rules_in_force(&self) -> impl Iterator<Item = (&'a Rule, &Shared<'static>, &Json)> {
+        self.rules
+            .rules()
+            .zip(&self.params)
+            .zip(&self.params_json)
+            .map(|((r, p), j)| (r, p, j))
+    }
+
     /// The same, recording every capped figure.
     pub fn with_measures(mut self) -> Self {
         self.measures = true;
@@ -321,13 +331,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     }
     // every rule × option pair, in evaluation order: plan rules, then option by option
     let typed = Typed::new(&view, menu);
-    let rules: Vec<(&Rule, &Shared, &Json)> = ev
-        .rules
-        .rules()
-        .zip(&ev.params)
-        .zip(&ev.params_json)
-        .map(|((r, p), j)| (r, p, j))
-        .collect();
+    let rules: Vec<_> = ev.rules_in_force().collect();
     let in_scope = |scope| rules.iter().filter(move |(r, _, _)| r.scope == scope);
     let plan_pairs = in_scope(Scope::Plan).map(|r| (r, None));
     let option_pairs =
@@ -369,13 +373,9 @@ fn watch_states(
     doc: &Document,
     menu: &Menu,
 ) -> Vec<WatchState> {
-    let rules: Vec<(&Rule, &Shared, &Json)> = ev
-        .rules
-        .rules()
-        .zip(&ev.params)
-        .zip(&ev.params_json)
-        .filter(|((r, _), _)| r.monitor == Some(Monitor::Watch) && r.scope == Scope::Option)
-        .map(|((r, p), j)| (r, p, j))
+    let rules: Vec<_> = ev
+        .rules_in_force()
+        .filter(|(r, _, _)| r.monitor == Some(Monitor::Watch) && r.scope == Scope::Option)
         .collect();
     if rules.is_empty() {
         return Vec::new();
@@ -1123,7 +1123,7 @@ mod tests {
         let typed = Typed::new(&view, &menu);
         let ev = Evaluation::new(&rules, AS_OF, &[]);
         let (mut pairs, mut settled) = (0, 0);
-        for (rule, params) in rules.rules().zip(&ev.params_json) {
+        for (rule, _, params) in ev.rules_in_force() {
             let indexes: Vec<Option<usize>> = match rule.scope {
                 Scope::Plan => vec![None],
                 Scope::Option => (0..typed.options().len()).map(Some).collect(),
@@ -1153,8 +1153,7 @@ mod tests {
             let as_of = CelString::from(AS_OF);
             let mut root = Context::with_env(rules.env.clone());
             register_functions(&mut root).expect("helpers register");
-            for ((rule, params), params_json) in rules.rules().zip(&ev.params).zip(&ev.params_json)
-            {
+            for (rule, params, params_json) in ev.rules_in_force() {
                 let c = rule.compiled().expect("built-in rules compile");
                 let indexes: Vec<Option<usize>> = match rule.scope {
                     Scope::Plan => vec![None],
