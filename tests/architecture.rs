@@ -106,3 +106,113 @@ fn rules_are_data_no_rule_id_in_rust() {
         hits.join("\n")
     );
 }
+
+/// The files of one stage that each file uses: `super::NAME` or `crate::STAGE::NAME`
+/// for a sibling file NAME (the stage's `mod.rs` is its facade, not a node). What
+/// follows a file's first `#[cfg(test)]` (its tests, at the end) is left out.
+fn sibling_uses(stage: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let stage_name = stage.file_name().unwrap().to_str().unwrap().to_owned();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(stage).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "rs") && !p.ends_with("mod.rs") {
+            names.push(p.file_stem().unwrap().to_str().unwrap().to_owned());
+        }
+    }
+    let word_after = |text: &str, prefix: &str| -> Vec<String> {
+        text.match_indices(prefix)
+            .map(|(i, _)| {
+                text[i + prefix.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .collect()
+    };
+    let mut graph = std::collections::BTreeMap::new();
+    for name in &names {
+        let text = std::fs::read_to_string(stage.join(format!("{name}.rs"))).unwrap();
+        let code = text.split("#[cfg(test)]\n").next().unwrap();
+        let mut used: Vec<String> = word_after(code, "super::")
+            .into_iter()
+            .chain(word_after(code, &format!("crate::{stage_name}::")))
+            .filter(|u| u != name && names.contains(u))
+            .collect();
+        used.sort();
+        used.dedup();
+        graph.insert(name.clone(), used);
+    }
+    graph
+}
+
+/// A cycle in the graph, as the path around it.
+fn cycle(graph: &std::collections::BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, Vec<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == node) {
+            let mut c = path[i..].to_vec();
+            c.push(node.to_owned());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_two_files_of_a_stage_use_each_other() {
+    let mut edges = 0;
+    for (stage, _) in RANKS {
+        let dir = Path::new("src").join(stage);
+        if !dir.is_dir() {
+            continue;
+        }
+        let graph = sibling_uses(&dir);
+        edges += graph.values().map(Vec::len).sum::<usize>();
+        if let Some(c) = cycle(&graph) {
+            panic!("src/{stage}: the files use each other: {}", c.join(" → "));
+        }
+    }
+    assert!(
+        edges > 10,
+        "only {edges} uses between files of a stage seen"
+    );
+}
+
+#[test]
+fn a_cycle_between_files_is_found() {
+    let graph: std::collections::BTreeMap<String, Vec<String>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec![]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
+    let acyclic: std::collections::BTreeMap<String, Vec<String>> =
+        [("a", vec!["b".to_owned()]), ("b", vec![])]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+    assert_eq!(cycle(&acyclic), None);
+}

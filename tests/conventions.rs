@@ -366,3 +366,74 @@ fn the_pre_commit_hook_checks_only_menus_among_the_files_it_names() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A rule that would never run on the menus at hand (its `when` is false) still has
+/// every name it reads checked when its pack loads: a field misspelt through a macro
+/// variable and a misspelt function are refused at their line and column.
+#[test]
+fn names_read_through_macro_variables_and_function_names_are_checked_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |id: &str, check: &str| {
+        include_str!("packs/custom.toml")
+            .split("[[rules]]")
+            .nth(1)
+            .unwrap()
+            .replace("ACM001", id)
+            .replace("max-options", &format!("rule-{}", id.to_lowercase()))
+            .replace("scope = \"plan\"", "scope = \"option\"")
+            .replace(
+                "check = \"size(options) <= params.max\"",
+                &format!("when = \"option.asset_class == 'commodities'\"\ncheck = \"{check}\""),
+            )
+    };
+    let header = include_str!("packs/custom.toml")
+        .split("[[rules]]")
+        .next()
+        .unwrap()
+        .to_owned();
+    let pack = format!(
+        "{header}[[rules]]{}[[rules]]{}",
+        rule("ACM001", "option.history.all(q, has(q.return_3y_pctt))"),
+        rule(
+            "ACM002",
+            "valid_cusp(option.cusip) || 'option.no_such_field' != ''"
+        ),
+    );
+    let p = write_in(dir.path(), "typos.toml", &pack);
+    let (code, json) = check_json(&["--pack", &p, "sample-menus/bitcoin.toml"]);
+    assert_eq!(code, 2, "{json:#}");
+    let f = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == p.as_str())
+        .unwrap();
+    let findings = f["findings"].as_array().unwrap();
+    // the string literal is not read as a field: two findings, not three
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let at = |needle: &str| {
+        let line = pack.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        let column = pack.lines().nth(line - 1).unwrap().find(needle).unwrap() + 1;
+        (line, column)
+    };
+    for (finding, needle, words) in [
+        (
+            &findings[0],
+            "return_3y_pctt",
+            "`q.return_3y_pctt` is not a field of the menu format; did you mean `return_3y_pct`?",
+        ),
+        (
+            &findings[1],
+            "valid_cusp",
+            "`valid_cusp` is not a function rules can call; did you mean `valid_cusip`?",
+        ),
+    ] {
+        let (line, column) = at(needle);
+        assert_eq!(finding["line"], line, "{finding:#}");
+        assert_eq!(finding["column"], column, "{finding:#}");
+        assert!(
+            finding["message"].as_str().unwrap().ends_with(words),
+            "{finding:#}"
+        );
+    }
+}

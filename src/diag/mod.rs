@@ -4,6 +4,7 @@ pub mod code;
 pub mod finding;
 pub mod path;
 pub mod source;
+pub mod suggest;
 
 pub use code::Code;
 pub use finding::{
@@ -12,6 +13,7 @@ pub use finding::{
 };
 pub use path::{MenuPath, Segment};
 pub use source::{Location, SourceFile, Span};
+pub use suggest::{did_you_mean, suggest};
 
 /// A path for display and for telling files apart: valid UTF-8 as it is, every
 /// byte that is not UTF-8 as `\xNN` (never U+FFFD, which would make `caf\xe9.toml`

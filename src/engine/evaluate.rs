@@ -6,6 +6,7 @@ use crate::menu::load::{Document, SpanIndex};
 use crate::menu::Menu;
 use crate::policy::config::WaiverSpec;
 use crate::policy::waivers::RuleState;
+use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET, MAX_VALUE_SIZE};
 use crate::rules::native::{GiveUp, Vars, V};
 use crate::rules::values::{self, Shared};
 use crate::rules::{register_functions, Compiled, Rule, RuleSet, Scope};
@@ -18,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
 pub struct Evaluation<'a> {
@@ -37,8 +38,31 @@ pub struct Evaluation<'a> {
     pub brokerage_windows_are_options: bool,
     /// The menu in force (`check --since`): options it lacks are new.
     pub since: Option<&'a Menu>,
-    /// Whether the native evaluator may settle rules first (off only to compare).
-    native: bool,
+    /// How the native evaluator takes part.
+    native: NativeMode,
+}
+
+/// Whether the native evaluator settles the rules it can before the interpreter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NativeMode {
+    /// The interpreter alone (to compare).
+    Off,
+    /// The native evaluator settles what it can; the interpreter the rest.
+    On,
+    /// Both run on every pair the native evaluator settles, and any disagreement is a
+    /// `menulint::rule-eval` error: how a sponsor verifies the fast path on their own
+    /// packs and menus. Set by `MENULINT_VERIFY_NATIVE=1`.
+    Verify,
+}
+
+impl NativeMode {
+    /// `Verify` when the environment asks for it, else `On`.
+    pub fn from_env() -> NativeMode {
+        match std::env::var_os("MENULINT_VERIFY_NATIVE") {
+            Some(v) if !v.is_empty() && v != "0" => NativeMode::Verify,
+            _ => NativeMode::On,
+        }
+    }
 }
 
 impl<'a> Evaluation<'a> {
@@ -64,7 +88,7 @@ impl<'a> Evaluation<'a> {
             measures: false,
             brokerage_windows_are_options: false,
             since: None,
-            native: true,
+            native: NativeMode::from_env(),
         }
     }
 
@@ -85,6 +109,13 @@ impl<'a> Evaluation<'a> {
             .zip(&self.params)
             .zip(&self.params_json)
             .map(|((r, p), j)| (r, p, j))
+    }
+
+    /// The same, with the interpreter confirming every rule the native evaluator
+    /// passes (as `MENULINT_VERIFY_NATIVE=1` does).
+    pub fn verifying(mut self) -> Self {
+        self.native = NativeMode::Verify;
+        self
     }
 
     /// The same, recording every capped figure.
@@ -313,7 +344,9 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         ));
         return out;
     }
-    out.watch = watch_states(ev, &root, &view, doc, menu);
+    let (watch, diverged) = watch_states(ev, &root, &view, doc, menu);
+    out.watch = watch;
+    out.findings.extend(diverged);
     if let Some(options) = view.get_mut("options").and_then(Json::as_array_mut) {
         for (o, w) in options.iter_mut().zip(&out.watch) {
             if let Some(o) = o.as_object_mut() {
@@ -338,11 +371,16 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         (0..typed.options().len()).flat_map(|i| in_scope(Scope::Option).map(move |r| (r, Some(i))));
     // the native evaluator settles most pairs; the interpreter, and the values it
     // needs, only see the rest, in the same order
+    // (in verify mode every pair goes on, marked with whether it was settled)
     let left: Vec<_> = plan_pairs
         .chain(option_pairs)
-        .filter(|&(&(rule, _, params), index)| {
-            let native = Native::new(&typed, index, params, ev.as_of);
-            !(ev.native && passes_natively(rule, &native, ev.measures))
+        .filter_map(|(&(rule, params, params_json), index)| {
+            let native = Native::new(&typed, index, params_json, ev.as_of);
+            match settle(ev, rule, &native, ev.measures) {
+                Settled::Passes => None,
+                Settled::Verify => Some((rule, params, index, true)),
+                Settled::Interpret => Some((rule, params, index, false)),
+            }
         })
         .collect();
     if left.is_empty() {
@@ -350,14 +388,19 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
     }
     let globals = Globals::new(&view, menu);
     let as_of = CelString::from(ev.as_of);
-    for (&(rule, params, _), index) in left {
+    for (rule, params, index, settled) in left {
         let base = index.map_or_else(MenuPath::root, MenuPath::option);
         let pair = Bound::new(rule, params, &base, index, &globals, &as_of);
         // every variable comes from the resolver: a scope per pair costs no allocation,
         // and the resolver can cut off a rule that exceeds its budget
         let mut ctx = root.new_inner_scope();
         ctx.set_variable_resolver(&pair);
-        run(&pair, ctx, ev.measures, doc, menu, &mut out);
+        if settled {
+            let result = fire(rule, ctx, &base, false, &doc.spans, &doc.source);
+            out.findings.extend(divergence(rule, &base, &result, doc));
+        } else {
+            run(&pair, ctx, ev.measures, doc, menu, &mut out);
+        }
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
@@ -372,18 +415,19 @@ fn watch_states(
     view: &Json,
     doc: &Document,
     menu: &Menu,
-) -> Vec<WatchState> {
+) -> (Vec<WatchState>, Vec<Finding>) {
     let rules: Vec<_> = ev
         .rules_in_force()
         .filter(|(r, _, _)| r.monitor == Some(Monitor::Watch) && r.scope == Scope::Option)
         .collect();
     if rules.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
+    let diverged = std::cell::RefCell::new(Vec::new());
     // the interpreter's values, built only if the native evaluator leaves it a rule
     let globals = std::cell::OnceCell::new();
     let typed = Typed::new(view, menu);
-    typed
+    let states = typed
         .options()
         .iter()
         .enumerate()
@@ -409,9 +453,11 @@ fn watch_states(
                             params: params_json,
                             as_of: if k == 0 { ev.as_of } else { quarter },
                         };
-                        if ev.native && passes_natively(rule, &native, false) {
-                            return false;
-                        }
+                        let settled = match settle(ev, rule, &native, false) {
+                            Settled::Passes => return false,
+                            Settled::Verify => true,
+                            Settled::Interpret => false,
+                        };
                         let bound = Bound {
                             rule,
                             params,
@@ -425,11 +471,15 @@ fn watch_states(
                         };
                         let mut ctx = root.new_inner_scope();
                         ctx.set_variable_resolver(&bound);
+                        let result = fire(rule, ctx, &base, false, &doc.spans, &doc.source);
+                        if settled {
+                            diverged
+                                .borrow_mut()
+                                .extend(divergence(rule, &base, &result, doc));
+                            return false;
+                        }
                         // an error is reported by the main pass, on the latest quarter
-                        matches!(
-                            fire(rule, ctx, &base, false, &doc.spans, &doc.source),
-                            Ok((Some(_), _))
-                        )
+                        matches!(result, Ok((Some(_), _)))
                     })
                     .map(|(r, _, _)| r.id.clone())
                     .collect();
@@ -444,7 +494,8 @@ fn watch_states(
             }
             state
         })
-        .collect()
+        .collect();
+    (states, diverged.into_inner())
 }
 
 /// The variables every rule sees, as the interpreter's values: each converted once
@@ -536,12 +587,6 @@ impl<'v> Globals<'v> {
     }
 }
 
-/// How long one rule may run on one option (or the plan), and how many variable
-/// look-ups it may make: past either, its evaluation stops with an error. Packs
-/// are data a sponsor writes; a typo must not hang a CI job.
-pub const EVAL_TIME_BUDGET: Duration = Duration::from_secs(2);
-pub const EVAL_LOOKUP_BUDGET: u64 = 20_000_000;
-
 /// Look-ups made and when evaluation started, for one rule on one option.
 #[derive(Default)]
 struct Budget {
@@ -600,8 +645,13 @@ impl<'v> Typed<'v> {
                     .as_object()
                     .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
                     .unwrap_or_default();
-                // stable: names of one length stay in the map's order
-                fields.sort_by_key(|(k, _)| k.len());
+                // sorted as `Native::field` searches them, whatever order the map
+                // keeps (serde_json's `preserve_order` would keep the file's)
+                fields.sort_unstable_by(|(a, _), (b, _)| {
+                    a.len()
+                        .cmp(&b.len())
+                        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
+                });
                 fields
             })
             .collect();
@@ -679,6 +729,64 @@ impl<'a> Vars<'a> for Native<'a, '_> {
             _ => None,
         }
     }
+}
+
+/// How one rule × option pair is settled, in the main pass and the watch pass alike.
+enum Settled {
+    /// The native evaluator says it passes (or does not apply).
+    Passes,
+    /// The native evaluator says it passes; the interpreter is to confirm it.
+    Verify,
+    /// The interpreter decides.
+    Interpret,
+}
+
+fn settle<'a>(ev: &Evaluation, rule: &'a Rule, vars: &Native<'a, '_>, measures: bool) -> Settled {
+    match ev.native {
+        NativeMode::Off => Settled::Interpret,
+        _ if !passes_natively(rule, vars, measures) => Settled::Interpret,
+        NativeMode::On => Settled::Passes,
+        NativeMode::Verify => Settled::Verify,
+    }
+}
+
+/// In verify mode, the error when the interpreter does not pass a pair the native
+/// evaluator passed.
+fn divergence(
+    rule: &Rule,
+    base: &MenuPath,
+    interpreted: &Result<(Option<Finding>, Option<Measured>), ExecutionError>,
+    doc: &Document,
+) -> Option<Finding> {
+    let gave = match interpreted {
+        Ok((None, _)) => return None,
+        Ok((Some(f), _)) => format!("fails it (\"{}\")", f.message),
+        Err(e) => format!("cannot evaluate it ({e})"),
+    };
+    let span = doc.spans.nearest(base).map(|(_, s)| s.value.clone());
+    let on = if base.is_root() {
+        "the plan".to_owned()
+    } else {
+        base.to_string()
+    };
+    Some(
+        Finding::input_error(
+            Code::RuleEval,
+            format!(
+                "rule {}: the native evaluator passes {on}, but the interpreter {gave}",
+                rule.id
+            ),
+            Some(&doc.source),
+            span,
+        )
+        .with_path(base.clone())
+        .with_label("the evaluators disagree here")
+        .with_help(format!(
+            "a defect in menulint's native evaluator (MENULINT_VERIFY_NATIVE is set); \
+             run without it for the interpreter's verdict, and report the rule ({}) and menu",
+            rule.location
+        )),
+    )
 }
 
 /// Whether the rule passes, or does not apply, by the native evaluator. `false` says
@@ -935,10 +1043,6 @@ fn fire(
     Ok((Some(f), measured))
 }
 
-/// Largest string (bytes) or list or map (entries) a `let` may hold: a chain of
-/// lets doubling a string would otherwise exhaust memory and abort.
-pub const MAX_VALUE_SIZE: usize = 1 << 20;
-
 fn bind_lets(rule: &crate::rules::Compiled, ctx: &mut Context) -> Result<(), ExecutionError> {
     use cel::common::types::{CelList, CelMap};
     for (name, expr) in &rule.lets {
@@ -1087,7 +1191,7 @@ mod tests {
                     ..Evaluation::new(&rules, AS_OF, &[])
                 };
                 let interpreted = Evaluation {
-                    native: false,
+                    native: NativeMode::Off,
                     measures,
                     ..Evaluation::new(&rules, AS_OF, &[])
                 };
@@ -1102,10 +1206,64 @@ mod tests {
                 assert_eq!(a.watch, b.watch, "{name}");
                 findings += a.findings.len();
             }
+            // verifying finds no disagreement, so it adds no finding
+            let verified = Evaluation {
+                native: NativeMode::Verify,
+                ..Evaluation::new(&rules, AS_OF, &[])
+            };
+            let interpreted = Evaluation {
+                native: NativeMode::Off,
+                ..Evaluation::new(&rules, AS_OF, &[])
+            };
+            assert_eq!(
+                format!("{:?}", evaluate(&verified, &doc, &menu, &lt).findings),
+                format!("{:?}", evaluate(&interpreted, &doc, &menu, &lt).findings),
+                "{name}"
+            );
             menus += 1;
         }
         assert!(menus > 1000, "only {menus} menus loaded");
         assert!(findings > 5000, "only {findings} findings compared");
+    }
+
+    /// A pair the native evaluator passed and the interpreter does not is an error
+    /// that names the rule, the option and both answers; agreement is silent.
+    #[test]
+    fn a_disagreement_between_the_evaluators_is_an_error_at_the_option() {
+        let rules = every_rule();
+        let rule = rules.rules().next().expect("a rule");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("sample-menus/conventional.toml"))
+            .expect("the sample");
+        let first_option = text
+            .lines()
+            .position(|l| l == "[[options]]")
+            .expect("an option")
+            + 1;
+        let (doc, _) = load_document(SourceFile::new("conventional.toml", text), None)
+            .unwrap_or_else(|_| panic!("the sample loads"));
+        let base = MenuPath::option(0);
+        assert!(divergence(rule, &base, &Ok((None, None)), &doc).is_none());
+        let failed = Finding::input_error(Code::RuleEval, "It fails.", None, None);
+        let f = divergence(rule, &base, &Ok((Some(failed), None)), &doc).expect("an error");
+        assert_eq!(
+            f.message,
+            format!(
+                "rule {}: the native evaluator passes options[0], but the interpreter fails it (\"It fails.\")",
+                rule.id
+            )
+        );
+        assert_eq!(f.severity, crate::diag::Severity::Error);
+        let line = doc.source.position(f.span.clone().expect("a span").start).0;
+        assert!((first_option..first_option + 3).contains(&line), "{line}");
+        let err = ExecutionError::function_error("sum", "boom");
+        let f = divergence(rule, &MenuPath::root(), &Err(err), &doc).expect("an error");
+        assert!(
+            f.message
+                .contains("passes the plan, but the interpreter cannot evaluate it"),
+            "{}",
+            f.message
+        );
     }
 
     /// On an ordinary menu the native evaluator settles nearly every rule itself:

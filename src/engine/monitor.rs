@@ -81,11 +81,22 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
         .map(|r| r.pack.as_str())
         .collect();
     // with no data rule in force (switched off), figures older than the last quarter
-    // end 45 days back (the pack's default) still cannot pass as current
+    // end its `grace_days` back (as configured, though the rule is off) still cannot
+    // pass as current; without such a parameter, the last quarter end itself
     let data_rule_in_force = rules
         .rules()
         .any(|r| r.monitor.is_none() && packs.contains(r.pack.as_str()));
-    let due = crate::rules::last_quarter_end(as_of, 45).unwrap_or_default();
+    let grace = rules
+        .all_rules()
+        .filter(|r| r.monitor.is_none() && packs.contains(r.pack.as_str()))
+        .find_map(|r| {
+            r.params
+                .get("grace_days")
+                .and_then(serde_json::Value::as_f64)
+        })
+        .filter(|g| g.is_finite() && *g >= 0.0)
+        .map_or(0, |g| g as i64);
+    let due = crate::rules::last_quarter_end(as_of, grace).unwrap_or_default();
     // the quarters ended by the check date: the rules judged those only
     let known = |o: &crate::menu::InvestmentOption| -> Vec<Quarter> {
         o.history

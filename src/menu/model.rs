@@ -193,3 +193,15 @@ impl Menu {
         })
     }
 }
+
+/// The six factors of a selection record (proposed 29 CFR 2550.404a-6), in the
+/// proposal's order: each is a table of `[options.selection]`, with the words
+/// documents head it with.
+pub const FACTORS: [(&str, &str); 6] = [
+    ("performance", "Performance"),
+    ("fees", "Fees"),
+    ("liquidity", "Liquidity"),
+    ("valuation", "Valuation"),
+    ("benchmark", "Performance benchmark"),
+    ("complexity", "Complexity"),
+];

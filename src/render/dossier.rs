@@ -1,9 +1,10 @@
 //! `menulint dossier`: the committee's evidence file for selecting each option, on
 //! the six factors of the DOL's proposed safe harbor (proposed 29 CFR 2550.404a-6).
 
-use super::report::{audit, render_template, Audit, ReportFormat};
+use super::document::{audit, render_template, Audit, ReportFormat};
 use crate::diag::Finding;
 use crate::engine::FileReport;
+use crate::menu::FACTORS;
 use crate::policy::Policy;
 use crate::rules::format_number;
 use serde::Serialize;
@@ -11,16 +12,6 @@ use serde_json::Value;
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/dossier.html");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/dossier.md");
-
-/// The six factors, in the proposal's order, with the words the dossier heads them with.
-pub(super) const FACTORS: [(&str, &str); 6] = [
-    ("performance", "Performance"),
-    ("fees", "Fees"),
-    ("liquidity", "Liquidity"),
-    ("valuation", "Valuation"),
-    ("benchmark", "Performance benchmark"),
-    ("complexity", "Complexity"),
-];
 
 #[derive(Serialize)]
 struct Data {

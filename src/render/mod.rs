@@ -3,6 +3,7 @@
 
 mod charts;
 mod diff;
+mod document;
 mod dossier;
 pub mod escape;
 mod explain;
@@ -18,13 +19,14 @@ mod rules;
 mod sarif;
 
 pub use diff::{diff_human, diff_json, diff_markdown};
+pub use document::ReportFormat;
 pub use dossier::dossier;
 pub use explain::explain;
 pub use exposure::explain_exposure;
 pub use human::{render_human, HumanStyle};
 pub use json::{render_json, render_json_to};
 pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
-pub use report::{report, ReportFormat};
+pub use report::report;
 pub use rules::{rules_json, rules_markdown, rules_table};
 
 use crate::diag::Severity;

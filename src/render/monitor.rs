@@ -2,8 +2,8 @@
 //! (JSON).
 
 use super::charts::{quarter_label, trend_chart, Series};
+use super::document::render_template;
 use super::escape::{no_workflow_commands, terminal};
-use super::report::render_template;
 use crate::engine::monitor::{OptionStatus, Status};
 use crate::rules::format_number;
 use serde::Serialize;

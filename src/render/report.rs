@@ -1,15 +1,13 @@
 //! The compliance report for a fiduciary committee: HTML (self-contained) or Markdown.
 
 use super::charts::{bar_chart, Bar};
-use super::escape;
+use super::document::ReportFormat;
+use super::document::{audit, render_template, Audit};
 use crate::diag::{Basis, Finding, Severity};
 use crate::engine::FileReport;
 use crate::policy::Policy;
 use crate::rules::format_number;
-use minijinja::value::Serde;
-use minijinja::{Environment, Value};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/report.html");
@@ -144,75 +142,6 @@ struct WaiverRow {
     approved_by: String,
     expires: String,
     status: String,
-}
-
-/// What a committee needs to reproduce a document: the hashes of every input and
-/// every effective parameter (shared by the report and the dossier).
-#[derive(Serialize)]
-pub(super) struct Audit {
-    menu_sha256: String,
-    packs: Vec<(String, String)>,
-    configs: Vec<(String, String)>,
-    params: Vec<(String, String, String)>,
-}
-
-/// The audit block of a document about this menu under this policy.
-pub(super) fn audit(policy: &Policy, source: &crate::diag::SourceFile) -> Audit {
-    Audit {
-        menu_sha256: sha256(source.text()),
-        packs: policy
-            .rules
-            .packs_in_force()
-            .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
-            .collect(),
-        configs: policy
-            .config
-            .files
-            .iter()
-            .map(|c| (c.name().to_owned(), sha256(c.text())))
-            .collect(),
-        params: policy
-            .rules
-            .rules()
-            .flat_map(|r| {
-                r.params
-                    .iter()
-                    .map(move |(k, v)| (r.id.clone(), k.clone(), v.to_string()))
-            })
-            .collect(),
-    }
-}
-
-/// Renders a document template with menulint's escaping filters (`md`, `code`,
-/// and HTML auto-escaping for `.html` names).
-pub(super) fn render_template(
-    name: &str,
-    source: &str,
-    data: &impl Serialize,
-) -> Result<String, String> {
-    let mut env = Environment::new();
-    // every value reaches the document without invisible controls, then escaped as
-    // the template's kind requires (HTML, or nothing for Markdown, which has filters)
-    env.set_formatter(|out, state, value| {
-        if value.is_safe() || value.as_str().is_none() {
-            return minijinja::escape_formatter(out, state, value);
-        }
-        let clean = Value::from(escape::document_text(value.as_str().unwrap_or_default()));
-        minijinja::escape_formatter(out, state, &clean)
-    });
-    env.add_filter("md", |s: String| escape::markdown(&s));
-    env.add_filter("code", |s: String| escape::markdown_code(&s));
-    env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
-    env.add_template(name, source)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let tpl = env.get_template(name).map_err(|e| format!("{name}: {e}"))?;
-    tpl.render(Value::from(Serde(data)))
-        .map_err(|e| format!("{name}: {e}"))
-}
-
-fn sha256(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn dollars(n: u64) -> String {
@@ -355,13 +284,6 @@ fn plan_figures(
             names.iter().map(|n| (n.to_string(), why.clone())).collect()
         }
     }
-}
-
-/// Which output the report takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    Html,
-    Markdown,
 }
 
 /// Builds the report of one checked menu. `generated` is a timestamp to print, if any.
@@ -643,7 +565,7 @@ pub fn report(
                     v.as_str().map_or_else(|| v.to_string(), str::to_owned)
                 })
             };
-            let factors = super::dossier::FACTORS
+            let factors = crate::menu::FACTORS
                 .iter()
                 .filter(|(f, _)| s.get(*f).and_then(|v| v.get("determination")).is_some())
                 .count();

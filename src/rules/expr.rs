@@ -1,5 +1,6 @@
 //! CEL expressions as rules use them: compiled once, evaluated per menu or option.
 
+use super::limits::{MAX_NESTED_GROWTH, MAX_NESTED_LOOPS};
 use super::native::{GiveUp, Program};
 use crate::diag::Span;
 use cel::common::ast::{Expr as Node, IdedExpr};
@@ -180,14 +181,6 @@ impl Expr {
         }
     }
 }
-
-/// How deep macros (comprehensions) may nest in one expression: each level
-/// multiplies the work by a list's size.
-pub const MAX_NESTED_LOOPS: usize = 3;
-
-/// How deep string-growing calls may nest: `s.replace('x', 'xx')` forty times
-/// over is a terabyte.
-pub const MAX_NESTED_GROWTH: usize = 3;
 
 /// The nesting an expression reaches, found when it compiles.
 #[derive(Debug, Default, Clone, Copy)]

@@ -1,5 +1,6 @@
 //! Helpers registered for rule expressions, beyond standard CEL.
 
+use super::limits::REGEX_SIZE_LIMIT;
 use crate::date::{days_from_iso, parse_iso};
 use crate::menu::exposure::round_figure;
 use crate::menu::identifiers;
@@ -122,9 +123,12 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
                 [Value::String(date), grace] => {
                     let grace = number(grace)
                         .ok_or_else(|| err(format!("not a number of days: {grace:?}")))?;
+                    if !grace.is_finite() || grace.fract() != 0.0 {
+                        return Err(err(format!("not a whole number of days: {grace}")));
+                    }
                     last_quarter_end(date, grace as i64)
                         .map(|d| Value::String(Arc::new(d)))
-                        .ok_or_else(|| err(format!("not an ISO date: {date}")))
+                        .ok_or_else(|| err(format!("no quarter end {grace} days before {date}")))
                 }
                 _ => Err(err("takes a date and a number of days".to_owned())),
             }
@@ -155,7 +159,8 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
 /// figures a committee can expect to have (data vendors publish weeks after it ends).
 pub fn last_quarter_end(date: &str, grace_days: i64) -> Option<String> {
     use chrono::{Datelike, Months, NaiveDate};
-    let d = parse_iso(date)?.checked_sub_signed(chrono::Duration::days(grace_days.max(0)))?;
+    // a grace of more days than a date can span has no quarter end (never a panic)
+    let d = parse_iso(date)?.checked_sub_signed(chrono::Duration::try_days(grace_days.max(0))?)?;
     let month_end = |y: i32, m: u32| {
         NaiveDate::from_ymd_opt(y, m, 1)?
             .checked_add_months(Months::new(1))?
@@ -190,9 +195,6 @@ pub fn add_matches(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
     cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>)?;
     Ok(())
 }
-
-/// Largest compiled pattern accepted, in bytes of the regex engine's program.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 fn cached_regex(pattern: &str) -> Result<Arc<regex::Regex>, ExecutionError> {
     use std::collections::HashMap;

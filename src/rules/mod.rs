@@ -2,12 +2,14 @@
 
 mod digest;
 pub(crate) mod expr;
-mod fields;
 mod functions;
+pub mod limits;
 pub mod native;
 mod pack;
+mod refs;
 mod template;
 pub mod values;
+pub mod view;
 
 pub use crate::diag::Scope;
 pub use expr::{format_number, format_value, Expr};
@@ -23,18 +25,6 @@ use cel::Env;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The variables rules see; a `let` may not take these names.
-pub const VARIABLES: [&str; 8] = [
-    "menu",
-    "plan",
-    "options",
-    "option_ids",
-    "options_by_id",
-    "as_of",
-    "option",
-    "params",
-];
 
 /// Largest rule pack accepted, in bytes.
 pub const MAX_PACK_SIZE: u64 = 4 * 1024 * 1024;

@@ -15,6 +15,7 @@
 //! sample and generated menus, and on the grammar's corners.
 
 use super::functions::whole_years;
+use super::limits::{NATIVE_MAX_LEN as MAX_LEN, NATIVE_STEPS as STEPS};
 use crate::date::{days_from_iso, parse_iso};
 use crate::menu::exposure::round_figure;
 use crate::menu::identifiers;
@@ -181,12 +182,6 @@ pub trait Vars<'a> {
         None
     }
 }
-
-/// How many steps one evaluation may take before it hands over to the interpreter,
-/// which enforces the rule budget and words its error.
-const STEPS: u64 = 1_000_000;
-/// The longest string or list a program builds before handing over.
-const MAX_LEN: usize = 1 << 20;
 
 /// An expression compiled to native operations.
 #[derive(Debug)]
@@ -494,7 +489,7 @@ struct Run<'a, 'r> {
     steps: u64,
 }
 
-const LOCALS: usize = 2 * (super::expr::MAX_NESTED_LOOPS + 1);
+const LOCALS: usize = 2 * (super::limits::MAX_NESTED_LOOPS + 1);
 
 impl<'a> Run<'a, '_> {
     fn step(&mut self, cost: u64) -> Result<(), GiveUp> {

@@ -1,6 +1,7 @@
 //! Rule packs: TOML files of rules, read with spans and compiled once.
 
 use super::expr::{Expr, Parser};
+use super::refs;
 use super::template::Template;
 use crate::diag::{
     Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, Monitor, RuleInfo, Scope,
@@ -415,6 +416,7 @@ fn build(
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut rules = Vec::new();
+    let mut functions = refs::Functions::new(env.clone());
     for spanned in parsed.rules {
         let rule_span = spanned.span();
         let r = spanned.into_inner();
@@ -462,7 +464,7 @@ fn build(
                          and `_`, not starting with a digit"
                     ),
                 );
-            } else if super::VARIABLES.contains(&name.as_str()) {
+            } else if super::view::is_variable(name) {
                 err(
                     value.span(),
                     format!("`let` cannot rebind `{name}`, a variable every rule sees"),
@@ -531,11 +533,6 @@ fn build(
             .iter()
             .map(|(k, v)| (k.clone(), toml_to_json(v)))
             .collect();
-        if !deferred {
-            // a built-in pack passes this in tests; its regexes are a tenth of a run
-            check_param_references(&r, &params, &source, &mut errors);
-        }
-
         let measure_figure = r.measure.as_ref().map(|m| m.figure.clone());
         let logic = Logic {
             lets: r.lets.into_iter().collect(),
@@ -552,6 +549,19 @@ fn build(
         if !deferred {
             match compile_with(env, &logic, measure_figure.as_deref(), false) {
                 Ok(c) => {
+                    // a built-in pack passes this in tests
+                    let names = check_names(
+                        env,
+                        &mut functions,
+                        r.id.get_ref(),
+                        &logic,
+                        &params,
+                        &source,
+                    );
+                    if !names.is_empty() {
+                        errors.extend(names);
+                        continue;
+                    }
                     let _ = compiled.set(Ok(c));
                 }
                 Err(errs) => {
@@ -613,65 +623,101 @@ fn build(
     }
 }
 
-/// Every `params.NAME` an expression uses must be declared, so a typo fails at load.
-fn check_param_references(
-    r: &RuleToml,
+/// Every name the rule's expressions and templates read must exist (see `refs`):
+/// a variable, a field along any path, a declared parameter, a function. `when`
+/// sees no `let`; each `let` sees those bound before it (alphabetical order).
+pub(crate) fn check_names(
+    env: &Arc<Env>,
+    functions: &mut refs::Functions,
+    rule_id: &str,
+    logic: &Logic,
     params: &BTreeMap<String, serde_json::Value>,
     source: &SourceFile,
-    errors: &mut Vec<Finding>,
-) {
-    static PARAM: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = PARAM.get_or_init(|| {
-        regex::Regex::new(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex")
-    });
-    let mut texts: Vec<&Spanned<String>> = vec![&r.check, &r.message, &r.at];
-    texts.extend(r.when.iter());
-    texts.extend(r.label.iter());
-    texts.extend(r.lets.values());
-    texts.extend(r.also.iter().flat_map(|a| [&a.at, &a.label]));
-    texts.extend(r.measure.iter().flat_map(|m| [&m.value, &m.limit]));
-    static FIELD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let field_re = FIELD.get_or_init(|| {
-        regex::Regex::new(
-            r"\b(option|plan)\.([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?",
-        )
-        .expect("static regex")
-    });
-    for t in &texts {
-        for cap in field_re.captures_iter(t.get_ref()) {
-            let (var, first) = (&cap[1], &cap[2]);
-            let second = cap.get(3).map(|m| m.as_str());
-            if let Err(msg) = super::fields::check(var, first, second) {
-                errors.push(
-                    Finding::input_error(
-                        Code::RulePack,
-                        format!("rule {}: {msg}", r.id.get_ref()),
-                        Some(source),
-                        Some(t.span()),
-                    )
-                    .with_label("used here")
-                    .with_help("`menulint schema` lists the menu's fields; README \"Writing rules\" lists the derived ones"),
-                );
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut report = |s: &Spanned<String>, offset: usize, problems: Vec<refs::Problem>| {
+        for p in problems {
+            let within = offset + p.span.start..offset + p.span.end;
+            found.push(
+                Finding::input_error(
+                    Code::RulePack,
+                    format!("rule {rule_id}: {}", p.message),
+                    Some(source),
+                    Some(locate(source, s, within)),
+                )
+                .with_label("used here")
+                .with_help(p.help),
+            );
+        }
+    };
+    let base = refs::Scope::base(params);
+    let names: Vec<String> = logic.lets.iter().map(|(n, _)| n.clone()).collect();
+    if let Some(w) = &logic.when {
+        let scope = refs::Scope {
+            vars: base.clone(),
+            later: &names,
+        };
+        report(w, 0, refs::check(env, functions, w.get_ref(), &scope).1);
+    }
+    let mut vars = base;
+    for (i, (name, e)) in logic.lets.iter().enumerate() {
+        let scope = refs::Scope {
+            vars: vars.clone(),
+            later: &names[i..],
+        };
+        let (ty, problems) = refs::check(env, functions, e.get_ref(), &scope);
+        report(e, 0, problems);
+        vars.push((name.clone(), ty));
+    }
+    let scope = refs::Scope { vars, later: &[] };
+    let mut exprs = vec![&logic.check];
+    exprs.extend(logic.measure.iter().flat_map(|(v, l)| [v, l]));
+    for e in exprs {
+        report(e, 0, refs::check(env, functions, e.get_ref(), &scope).1);
+    }
+    let mut templates = vec![&logic.message, &logic.at];
+    templates.extend(logic.label.iter());
+    templates.extend(logic.also.iter().flat_map(|(a, l)| [a, l]));
+    for t in templates {
+        let text = t.get_ref().as_str();
+        for piece in super::template::split(text).0 {
+            if let super::template::Piece::Placeholder(e) = piece {
+                let offset = e.as_ptr() as usize - text.as_ptr() as usize;
+                report(t, offset, refs::check(env, functions, e, &scope).1);
             }
         }
     }
-    for t in texts {
-        for cap in re.captures_iter(t.get_ref()) {
-            let name = &cap[1];
-            if !params.contains_key(name) {
-                errors.push(
-                    Finding::input_error(
-                        Code::RulePack,
-                        format!("rule {} uses `params.{name}`, which its `params` table does not declare", r.id.get_ref()),
-                        Some(source),
-                        Some(t.span()),
-                    )
-                    .with_label("used here")
-                    .with_help(format!("declare it: params = {{ {name} = ... }}")),
-                );
-            }
+    found
+}
+
+/// The span in the pack of `within` (a range of the expression's text): exact when
+/// the TOML string holds the text as written (no escapes), else the whole string.
+fn locate(source: &SourceFile, s: &Spanned<String>, within: Span) -> Span {
+    let span = s.span();
+    let raw = source.text().get(span.clone()).unwrap_or_default();
+    let text = s.get_ref();
+    for quote in ["\"\"\"", "'''", "\"", "'"] {
+        let Some(inner) = raw.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) else {
+            continue;
+        };
+        // a multi-line string drops the newline right after its opening quotes
+        let skip = if quote.len() == 3 {
+            inner.len()
+                - inner
+                    .strip_prefix("\r\n")
+                    .or_else(|| inner.strip_prefix('\n'))
+                    .unwrap_or(inner)
+                    .len()
+        } else {
+            0
+        };
+        if inner.get(skip..) == Some(text.as_str()) {
+            let start = span.start + quote.len() + skip;
+            return start + within.start..start + within.end;
         }
+        break;
     }
+    span
 }
 
 /// TOML to JSON, with dates as ISO strings (as in menus).
@@ -733,5 +779,33 @@ mod tests {
             assert!(!from_toml.rules.is_empty(), "{name}: no rules");
             assert_eq!(fingerprint(&from_digest), fingerprint(&from_toml), "{name}");
         }
+    }
+
+    /// Every name a built-in rule reads exists: the pack check finds nothing in the
+    /// shipped packs (it runs when a sponsor's pack loads, and here for ours).
+    #[test]
+    fn every_name_the_built_in_rules_read_exists() {
+        let env = Arc::new(cel_env());
+        let mut functions = refs::Functions::new(env.clone());
+        let mut rules = 0;
+        let mut problems = Vec::new();
+        for (name, _) in BUILTIN_PACKS {
+            let source = crate::rules::builtin_pack(name).expect("built-in pack");
+            let pack = load(&env, source.clone(), true).expect("loads");
+            for rule in &pack.rules {
+                rules += 1;
+                let found = check_names(
+                    &env,
+                    &mut functions,
+                    &rule.id,
+                    &rule.logic,
+                    &rule.defaults,
+                    &source,
+                );
+                problems.extend(found.into_iter().map(|f| format!("{name}: {}", f.message)));
+            }
+        }
+        assert!(rules > 40, "only {rules} rules");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod exprgen;
 pub mod gate;
 
 use assert_cmd::Command;

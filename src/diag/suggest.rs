@@ -1,0 +1,58 @@
+//! "Did you mean": one closeness rule for every name a user can misspell (a field,
+//! a function, a rule id, a column), so the same typo gets the same answer everywhere.
+
+/// The closest of `known` to `name`, if it is close enough to be the likely intent:
+/// at most two edits (a transposition is one), or a quarter of the candidate's
+/// length for long names; a candidate that `name` begins is one edit away, so a
+/// name cut short still finds its field. Ties go to the first in `known`'s order.
+pub fn suggest<'k, I, S>(name: &str, known: I) -> Option<&'k str>
+where
+    I: IntoIterator<Item = &'k S>,
+    S: AsRef<str> + ?Sized + 'k,
+{
+    let mut best: Option<(usize, &'k str)> = None;
+    for k in known {
+        let k = k.as_ref();
+        if k == name {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(name, k);
+        let d = if k.starts_with(name) && !name.is_empty() {
+            d.min(1)
+        } else {
+            d
+        };
+        if d <= 2.max(k.chars().count() / 4) && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// `; did you mean `X`?` for a message, or nothing.
+pub fn did_you_mean<'k, I, S>(name: &str, known: I) -> String
+where
+    I: IntoIterator<Item = &'k S>,
+    S: AsRef<str> + ?Sized + 'k,
+{
+    suggest(name, known).map_or(String::new(), |k| format!("; did you mean `{k}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_names_are_suggested_and_far_ones_are_not() {
+        let known = ["expense_ratio_pct", "return_3y_pct", "assets_usd"];
+        assert_eq!(suggest("expense_ratio", &known), Some("expense_ratio_pct"));
+        assert_eq!(suggest("return_3y_pctt", &known), Some("return_3y_pct"));
+        assert_eq!(suggest("asets_usd", &known), Some("assets_usd"));
+        assert_eq!(suggest("benchmark", &known), None);
+        assert_eq!(did_you_mean("zzz", &known), "");
+        assert_eq!(
+            did_you_mean("retrun_3y_pct", &known),
+            "; did you mean `return_3y_pct`?"
+        );
+    }
+}

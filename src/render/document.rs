@@ -1,0 +1,85 @@
+//! What the committee's documents (report, dossier, watch list) share: the template
+//! environment with menulint's escaping filters, the audit block, the output kind.
+
+use super::escape;
+use crate::policy::Policy;
+use minijinja::value::Serde;
+use minijinja::{Environment, Value};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Which output a document takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+/// What a committee needs to reproduce a document: the hashes of every input and
+/// every effective parameter (shared by the report and the dossier).
+#[derive(Serialize)]
+pub(crate) struct Audit {
+    menu_sha256: String,
+    packs: Vec<(String, String)>,
+    configs: Vec<(String, String)>,
+    params: Vec<(String, String, String)>,
+}
+
+/// The audit block of a document about this menu under this policy.
+pub(crate) fn audit(policy: &Policy, source: &crate::diag::SourceFile) -> Audit {
+    Audit {
+        menu_sha256: sha256(source.text()),
+        packs: policy
+            .rules
+            .packs_in_force()
+            .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
+            .collect(),
+        configs: policy
+            .config
+            .files
+            .iter()
+            .map(|c| (c.name().to_owned(), sha256(c.text())))
+            .collect(),
+        params: policy
+            .rules
+            .rules()
+            .flat_map(|r| {
+                r.params
+                    .iter()
+                    .map(move |(k, v)| (r.id.clone(), k.clone(), v.to_string()))
+            })
+            .collect(),
+    }
+}
+
+/// Renders a document template with menulint's escaping filters (`md`, `code`,
+/// and HTML auto-escaping for `.html` names).
+pub(crate) fn render_template(
+    name: &str,
+    source: &str,
+    data: &impl Serialize,
+) -> Result<String, String> {
+    let mut env = Environment::new();
+    // every value reaches the document without invisible controls, then escaped as
+    // the template's kind requires (HTML, or nothing for Markdown, which has filters)
+    env.set_formatter(|out, state, value| {
+        if value.is_safe() || value.as_str().is_none() {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        let clean = Value::from(escape::document_text(value.as_str().unwrap_or_default()));
+        minijinja::escape_formatter(out, state, &clean)
+    });
+    env.add_filter("md", |s: String| escape::markdown(&s));
+    env.add_filter("code", |s: String| escape::markdown_code(&s));
+    env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
+    env.add_template(name, source)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let tpl = env.get_template(name).map_err(|e| format!("{name}: {e}"))?;
+    tpl.render(Value::from(Serde(data)))
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+fn sha256(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
