@@ -267,3 +267,38 @@ fn diff_of_a_broken_menu_exits_2() {
     assert_eq!(code, 2);
     assert!(text.contains("menulint::syntax"), "{text}");
 }
+
+/// A spot bitcoin fund that states no exposure is all crypto, never 0 %: a
+/// recordkeeper's export has no exposure column, so this is the normal case for an
+/// imported lineup. $50M of $250M is 20 % of plan assets, over the 5 % cap.
+#[test]
+fn an_option_whose_asset_class_implies_an_exposure_it_does_not_state_counts_at_100_pct() {
+    let menu = format!(
+        "{}\n[[options]]\nid = \"ibit\"\nname = \"iShares Bitcoin Trust ETF\"\nticker = \"IBIT\"\n\
+         vehicle = \"etf\"\nasset_class = \"digital_asset\"\nexpense_ratio_pct = 0.25\n\
+         assets_usd = 50000000\n",
+        include_str!("../sample-menus/conventional.toml")
+    );
+    let (code, json) = check(&menu);
+    assert_eq!(code, 1, "{json:#}");
+    let cap = finding(&json, "CRY004");
+    assert_eq!(
+        cap["message"],
+        "Plan-level crypto exposure is 20% of plan assets; the policy caps it at 5%."
+    );
+    assert_eq!(
+        json["files"][0]["assumed"],
+        serde_json::json!([{ "option": 5, "id": "ibit", "figure": "crypto_pct" }])
+    );
+    // stating the figure replaces the assumption
+    let stated = menu.replace(
+        "assets_usd = 50000000\n",
+        "assets_usd = 50000000\n[options.exposure]\ncrypto_pct = 2.0\n",
+    );
+    let (_, json) = check(&stated);
+    assert!(
+        first_findings(&json).all(|f| f["rule"] != "CRY004"),
+        "{json:#}"
+    );
+    assert!(json["files"][0].get("assumed").is_none());
+}

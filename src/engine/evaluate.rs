@@ -256,11 +256,17 @@ pub fn rule_view(
             // (29 CFR 2550.404a-5(h)(4)) unless the sponsor's config says otherwise
             let window = o.get("vehicle").and_then(Json::as_str) == Some("brokerage_window");
             o.insert("designated".into(), json!(!window || windows_are_options));
-            let eff = lt.options.get(i).copied().unwrap_or_default();
-            o.insert(
-                "effective".into(),
-                serde_json::to_value(eff).unwrap_or_default(),
-            );
+            // look-through covers every option of the menu it was computed from
+            if let Some(eff) = lt.options.get(i).and_then(|f| serde_json::to_value(f).ok()) {
+                o.insert("effective".into(), eff);
+            }
+            let assumed: Vec<&str> = lt
+                .assumed
+                .iter()
+                .filter(|a| a.option == i)
+                .map(|a| a.figure)
+                .collect();
+            o.insert("assumed".into(), json!(assumed));
         }
     }
     if let Some(m) = root.as_object_mut() {

@@ -88,7 +88,14 @@ impl FileReport {
         }
         if !keep_menu {
             self.menu = None;
-            self.exposure = None;
+            // every output says which figures were assumed from an asset class
+            if self
+                .exposure
+                .as_ref()
+                .is_none_or(|lt| lt.assumed.is_empty())
+            {
+                self.exposure = None;
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Look-through exposure: an option's own alternative-asset shares plus what it holds
 //! through other options of the same menu, and the plan-level figures weighted by assets.
 
-use crate::menu::{Exposure, Menu};
+use crate::menu::{InvestmentOption, Menu};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -32,15 +32,50 @@ pub fn round_figure(x: f64) -> f64 {
     }
 }
 
+/// The exposure figure an asset class implies: a digital-asset option is crypto, a
+/// private-equity option private equity, and so on.
+pub fn implied(asset_class: &str) -> Option<&'static str> {
+    match asset_class {
+        "digital_asset" => Some("crypto_pct"),
+        "private_equity" => Some("private_equity_pct"),
+        "private_credit" => Some("private_credit_pct"),
+        "real_estate" => Some("real_estate_pct"),
+        _ => None,
+    }
+}
+
+/// The figure an option's asset class implies and its menu does not state: it counts
+/// at 100 % ("assumed from the asset class") until the menu states it, since a spot
+/// bitcoin fund without an exposure table is not 0 % crypto.
+pub fn assumed(o: &InvestmentOption) -> Option<&'static str> {
+    let e = &o.exposure;
+    let figure = implied(&o.asset_class)?;
+    let stated = match figure {
+        "crypto_pct" => e.crypto_pct,
+        "private_equity_pct" => e.private_equity_pct,
+        "private_credit_pct" => e.private_credit_pct,
+        _ => e.real_estate_pct,
+    };
+    stated.is_none().then_some(figure)
+}
+
 impl Figures {
-    /// An option's own shares, before looking through holdings.
-    pub fn own(e: &Exposure) -> Self {
+    /// An option's own shares, before looking through holdings: as stated, the figure
+    /// its asset class implies at 100 % when not stated ([`assumed`]), the others 0 %.
+    pub fn own(o: &InvestmentOption) -> Self {
+        let e = &o.exposure;
+        let assumed = assumed(o);
+        let figure = |stated: Option<f64>, name: &str| match stated {
+            Some(v) => v,
+            None if assumed == Some(name) => 100.0,
+            None => 0.0,
+        };
         Figures {
-            crypto_pct: e.crypto_pct,
-            private_equity_pct: e.private_equity_pct,
-            private_credit_pct: e.private_credit_pct,
+            crypto_pct: figure(e.crypto_pct, "crypto_pct"),
+            private_equity_pct: figure(e.private_equity_pct, "private_equity_pct"),
+            private_credit_pct: figure(e.private_credit_pct, "private_credit_pct"),
             private_markets_pct: 0.0,
-            real_estate_pct: e.real_estate_pct,
+            real_estate_pct: figure(e.real_estate_pct, "real_estate_pct"),
         }
         .rounded()
     }
@@ -80,6 +115,20 @@ pub struct LookThrough {
     pub plan: Option<Figures>,
     /// The options whose missing `assets_usd` keeps the plan figures from being computed.
     pub missing_assets: Vec<usize>,
+    /// The figures counted at 100 % because the option's asset class implies them and
+    /// the menu does not state them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<Assumed>,
+}
+
+/// A figure assumed from an option's asset class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumed {
+    /// The option's index in the menu, and its id.
+    pub option: usize,
+    pub id: String,
+    /// The figure (`crypto_pct`, …), counted at 100 %.
+    pub figure: &'static str,
 }
 
 /// Holdings that lead back to where they started.
@@ -145,7 +194,7 @@ pub fn look_through(menu: &Menu) -> Result<LookThrough, Cycle> {
                     }
                 }
             } else {
-                let mut f = Figures::own(&menu.options[opt].exposure);
+                let mut f = Figures::own(&menu.options[opt]);
                 for h in holdings {
                     if let Some(&t) = index.get(h.option.as_str()) {
                         f.add_scaled(&figures[t], h.weight_pct / 100.0);
@@ -158,10 +207,23 @@ pub fn look_through(menu: &Menu) -> Result<LookThrough, Cycle> {
         }
     }
     let (plan, missing_assets) = plan_figures(menu, &figures);
+    let assumed = menu
+        .options
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            assumed(o).map(|figure| Assumed {
+                option: i,
+                id: o.id.clone(),
+                figure,
+            })
+        })
+        .collect();
     Ok(LookThrough {
         options: figures,
         plan,
         missing_assets,
+        assumed,
     })
 }
 

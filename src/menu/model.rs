@@ -134,14 +134,16 @@ pub struct Performance {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exposure {
-    #[serde(default)]
-    pub crypto_pct: f64,
-    #[serde(default)]
-    pub private_equity_pct: f64,
-    #[serde(default)]
-    pub private_credit_pct: f64,
-    #[serde(default)]
-    pub real_estate_pct: f64,
+    /// `None` when the menu does not state it: never read as 0 % where the option's
+    /// asset class implies the exposure (see `exposure::implied`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crypto_pct: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_equity_pct: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_credit_pct: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_estate_pct: Option<f64>,
     #[serde(default)]
     pub crypto_assets: Vec<String>,
 }

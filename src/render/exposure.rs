@@ -33,7 +33,7 @@ pub fn explain_exposure(reports: &[FileReport]) -> String {
                 if eff == 0.0 {
                     continue;
                 }
-                let own = get(&Figures::own(&o.exposure));
+                let own = get(&Figures::own(o));
                 let mut terms = vec![format!("own {}%", n(own))];
                 for h in &o.holdings {
                     if let Some(j) = index(&h.option) {

@@ -18,6 +18,9 @@ struct File<'a> {
     path: &'a str,
     checked: bool,
     findings: &'a [Finding],
+    /// Exposure figures counted at 100 % from an option's asset class, when any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    assumed: &'a [crate::menu::exposure::Assumed],
 }
 
 /// Pretty-printed JSON with a trailing newline.
@@ -43,6 +46,7 @@ pub fn render_json_to(
                 path: &r.path,
                 checked: r.checked,
                 findings: &r.findings,
+                assumed: r.exposure.as_ref().map_or(&[], |lt| &lt.assumed),
             })
             .collect(),
         summary: Summary::of(reports),

@@ -259,16 +259,45 @@ fn plan_figures(
         "Private credit, % of plan assets",
         "Real estate, % of plan assets",
     ];
+    let keys = [
+        "crypto_pct",
+        "private_equity_pct",
+        "private_credit_pct",
+        "real_estate_pct",
+    ];
+    // a figure that counts an option at 100 % for its asset class says so
+    let assumed = |key: &str| -> String {
+        let funds: Vec<&str> = lt
+            .assumed
+            .iter()
+            .filter(|a| a.figure == key)
+            .filter_map(|a| menu.options.get(a.option).map(|o| o.name.as_str()))
+            .collect();
+        if funds.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (counts {} at 100 %, assumed from the asset class: the menu states no figure)",
+                funds.join(", ")
+            )
+        }
+    };
     match &lt.plan {
         Some(p) => names
             .iter()
+            .zip(keys)
             .zip([
                 p.crypto_pct,
                 p.private_equity_pct,
                 p.private_credit_pct,
                 p.real_estate_pct,
             ])
-            .map(|(n, v)| (n.to_string(), format!("{}%", format_number(v))))
+            .map(|((n, k), v)| {
+                (
+                    n.to_string(),
+                    format!("{}%{}", format_number(v), assumed(k)),
+                )
+            })
             .collect(),
         None => {
             let ids: Vec<&str> = lt

@@ -114,6 +114,12 @@ pub fn option_derived() -> &'static [Derived] {
                       other options, % of its assets",
             },
             Derived {
+                name: "assumed",
+                ty: Ty::List(Box::new(Ty::String)),
+                doc: "the exposure figures (`crypto_pct`, …) counted at 100 % because its \
+                      asset class implies them and the menu does not state them",
+            },
+            Derived {
                 name: "designated",
                 ty: Ty::Bool,
                 doc: "false for a brokerage window, which is not a designated investment \
