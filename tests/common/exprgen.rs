@@ -101,6 +101,11 @@ impl Gen<'_> {
         self.depth >= 4
     }
 
+    /// Whether one more macro may nest (packs allow three).
+    fn may_loop(&self) -> bool {
+        self.options.len() - 1 + self.quarters.len() < 3
+    }
+
     fn number(&mut self) -> String {
         let pick = if self.leaf() { 3 } else { 9 };
         match (self.choose)(pick) {
@@ -152,6 +157,7 @@ impl Gen<'_> {
                 let (a, b) = self.deeper(|g| (g.number(), g.number()));
                 format!("[{a}, {b}]")
             }
+            4 | 5 if !self.may_loop() => "option_ids".to_owned(),
             4 => {
                 let v = self.fresh();
                 self.options.push(v.clone());
@@ -199,6 +205,7 @@ impl Gen<'_> {
                 let op = self.pick(&["&&", "||"]);
                 format!("({a} {op} {b})")
             }
+            7 | 8 if !self.may_loop() => format!("{}.qdia", self.option()),
             7 => {
                 let v = self.fresh();
                 self.options.push(v.clone());
