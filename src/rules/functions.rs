@@ -278,6 +278,29 @@ mod tests {
         assert_eq!(eval("in_last([true], 4)"), Value::Int(1));
     }
 
+    /// A grace of more days than a date can span, or not a whole number, is an
+    /// error (never a panic, never a date).
+    #[test]
+    fn an_impossible_grace_is_an_error() {
+        assert_eq!(last_quarter_end("2026-11-25", i64::MAX), None);
+        assert_eq!(last_quarter_end("2026-11-25", 100_000_000_000_000), None);
+        let env = Arc::new(crate::rules::cel_env());
+        let mut ctx = Context::with_env(env.clone());
+        register(&mut ctx).unwrap();
+        for src in [
+            "last_quarter_end('2026-11-25', 1e15)",
+            "last_quarter_end('2026-11-25', 1e300)",
+            "last_quarter_end('2026-11-25', 45.5)",
+        ] {
+            let err = env.compile(src).unwrap().execute(&ctx).unwrap_err();
+            assert!(err.to_string().contains("last_quarter_end"), "{src}: {err}");
+        }
+        assert_eq!(
+            eval("last_quarter_end('2026-11-25', 45)"),
+            Value::String(Arc::new("2026-09-30".to_owned()))
+        );
+    }
+
     fn eval(src: &str) -> Value {
         let env = Arc::new(crate::rules::cel_env());
         let mut ctx = Context::with_env(env.clone());
