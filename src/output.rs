@@ -21,6 +21,28 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // a standard stream is written through the process's own handle: when it is a
+    // file (`> out`, `>> log`), following the link would replace that file, and
+    // reopening it would write over its start
+    match std_stream(path) {
+        Some(Stream::Out) => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut w)?;
+            return w.flush();
+        }
+        Some(Stream::Err) => {
+            let mut w = std::io::BufWriter::new(std::io::stderr().lock());
+            write(&mut w)?;
+            return w.flush();
+        }
+        Some(Stream::Other) => {
+            let f = std::fs::OpenOptions::new().append(true).open(path)?;
+            let mut w = std::io::BufWriter::new(f);
+            write(&mut w)?;
+            return w.flush();
+        }
+        None => {}
+    }
     let target = resolve_links(path)?;
     if let Ok(meta) = std::fs::metadata(&target) {
         if !meta.is_file() {
@@ -51,6 +73,27 @@ pub fn write_atomic_with(
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+enum Stream {
+    Out,
+    Err,
+    /// Another inherited descriptor (`/dev/fd/3`).
+    Other,
+}
+
+/// The inherited stream a path names: `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`…
+fn std_stream(path: &Path) -> Option<Stream> {
+    let s = path.to_str()?;
+    let fd = s
+        .strip_prefix("/dev/fd/")
+        .or_else(|| s.strip_prefix("/proc/self/fd/"));
+    match (s, fd) {
+        ("/dev/stdout", _) | (_, Some("1")) => Some(Stream::Out),
+        ("/dev/stderr", _) | (_, Some("2")) => Some(Stream::Err),
+        (_, Some(n)) if n.parse::<u32>().is_ok() => Some(Stream::Other),
+        _ => None,
+    }
 }
 
 /// Follows symbolic links (a chain, relative or absolute) to the path they name,
@@ -96,6 +139,8 @@ fn identity(path: &Path) -> Option<PathBuf> {
 pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), String> {
     let files: Vec<(&Path, PathBuf)> = outputs
         .iter()
+        // a standard stream is written through, never replaced
+        .filter(|out| std_stream(out).is_none())
         .filter_map(|&out| Some((out, identity(out)?)))
         .filter(|(_, id)| !std::fs::metadata(id).is_ok_and(|m| !m.is_file() && !m.is_dir()))
         .collect();

@@ -266,3 +266,38 @@ fn killing_a_run_never_leaves_a_truncated_output() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+/// A baseline is an input like any other: a FIFO or a device is refused at once
+/// (never read forever), and a baseline in a format this menulint does not write is
+/// refused, never half-understood.
+#[test]
+fn baselines_are_regular_files_of_a_known_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "m.toml",
+        include_str!("../sample-menus/bitcoin.toml"),
+    );
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut cases: Vec<(String, &str)> = vec![("/dev/zero".to_owned(), "not a regular file")];
+    if made.is_ok_and(|s| s.success()) {
+        cases.push((fifo.to_string_lossy().into_owned(), "not a regular file"));
+    }
+    let future = write_in(
+        dir.path(),
+        "future.json",
+        "{\"menulint_baseline\": 2, \"findings\": []}\n",
+    );
+    cases.push((future, "format 2; this menulint reads format 1"));
+    for (baseline, words) in cases {
+        let out = menulint()
+            .args(["check", "--as-of", AS_OF, "--baseline", &baseline, &menu])
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{baseline}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(words), "{baseline}: {err}");
+    }
+}

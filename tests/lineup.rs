@@ -751,3 +751,60 @@ fn directory_runs_skip_plan_files_but_not_broken_menus() {
     assert_eq!(paths.len(), 1, "{paths:?}");
     assert!(paths[0].ends_with("menu.toml"));
 }
+
+/// A mapping's defaults and translations are written into the generated menu as
+/// values of their field's type: text that would write TOML of its own (a "date"
+/// with a line break, a value ending the table), a NaN or a string for a number is
+/// refused at its line in the mapping, and nothing is written.
+#[test]
+fn mapping_values_never_write_toml_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_in(dir.path(), "l.csv", "Name,Class\nA Fund,Stock\n");
+    let base = "[columns]\nname = \"Name\"\nasset_class = { header = \"Class\", values = { \"Stock\" = \"us_equity\" } }\n[plan]\nname = \"P\"\nsponsor = \"S\"\n[defaults]\nvehicle = \"mutual_fund\"\n";
+    for (line, extra) in [
+        (9, "inception_date = \"2020-01-01\\nleverage = 3.0\"\n"),
+        (9, "leverage = nan\n"),
+        (9, "assets_usd = \"1000\"\n"),
+        (9, "qdia = \"yes\"\n"),
+    ] {
+        let map = write_in(dir.path(), "map.toml", format!("{base}{extra}"));
+        let out = dir.path().join("menu.toml");
+        let (code, _, err) = run(&[
+            "import",
+            &csv,
+            "--map",
+            &map,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{extra}: {err}");
+        assert!(
+            err.contains(&format!("map.toml:{line}:1]")),
+            "{extra}: {err}"
+        );
+        assert!(
+            err.contains("is ") && err.contains(", not "),
+            "{extra}: {err}"
+        );
+        assert!(!out.exists(), "{extra}");
+    }
+    // a translation to a date must be a date, not a table of its own
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\ninception_date = { header = \"Class\", values = { \"Stock\" = \"2020-01-01\\n[[options]]\" } }\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("not a date"), "{err}");
+    // a real date default is written as a TOML date
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        format!("{base}inception_date = 2020-01-01\n"),
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("inception_date = 2020-01-01\n"), "{out}");
+    assert_eq!(out.matches("[[options]]").count(), 1, "{out}");
+}

@@ -302,3 +302,69 @@ fn an_option_whose_asset_class_implies_an_exposure_it_does_not_state_counts_at_1
     );
     assert!(json["files"][0].get("assumed").is_none());
 }
+
+/// A plan figure a rule caps that cannot be computed is undecided, never a pass: the
+/// cap rule reports "not computed" at the option that keeps it from being computed,
+/// the run is INCOMPLETE and fails the gate (exit 1) unless the config says
+/// `incomplete = "warn"`.
+#[test]
+fn a_capped_figure_that_cannot_be_computed_is_incomplete_and_fails_the_gate() {
+    let menu = "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n\n[[options]]\n\
+                id = \"sp\"\nname = \"SP Fund\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n\
+                assets_usd = 98000000\n\n[[options]]\nid = \"btc\"\nname = \"BTC Fund\"\n\
+                vehicle = \"etf\"\nasset_class = \"digital_asset\"\n";
+    let (code, json) = check(menu);
+    assert_eq!(code, 1, "{json:#}");
+    let f = finding(&json, "CRY004");
+    assert_eq!(f["incomplete"], true);
+    assert_eq!(f["severity"], "error");
+    assert_eq!(
+        f["message"],
+        "Plan-level crypto exposure is not computed: btc state(s) no assets_usd, so the 5% cap cannot be checked."
+    );
+    let line = menu.lines().position(|l| l == "id = \"btc\"").unwrap() + 1;
+    assert_eq!(f["line"], line);
+    assert!(f["help"].as_str().unwrap().starts_with("state assets_usd"));
+    assert_eq!(json["summary"]["incomplete"], 1);
+
+    // a committee that decided otherwise: a warning, the gate passes on it
+    let dir = tempfile::tempdir().unwrap();
+    let m = write_in(dir.path(), "m.toml", menu);
+    // (only the crypto pack, and its custody rule off: nothing else fails)
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "incomplete = \"warn\"\npacks = [\"crypto\"]\n[rules.CRY006]\nseverity = \"off\"\n",
+    );
+    let out = menulint()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(&m)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json:#}");
+    let f = finding(&json, "CRY004");
+    assert_eq!(
+        (&f["severity"], &f["incomplete"]),
+        (&"warning".into(), &true.into())
+    );
+
+    // the report says INCOMPLETE, not PASS, either way
+    let out = menulint()
+        .args(["report", "--format", "markdown", "--as-of", AS_OF])
+        .arg(&m)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("**Verdict: INCOMPLETE**"), "{text}");
+
+    // stating the assets decides it
+    let (_, json) = check(&menu.replace(
+        "asset_class = \"digital_asset\"\n",
+        "asset_class = \"digital_asset\"\nassets_usd = 2000000\n",
+    ));
+    assert!(
+        first_findings(&json).all(|f| f["rule"] != "CRY004"),
+        "{json:#}"
+    );
+}

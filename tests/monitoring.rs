@@ -537,3 +537,79 @@ fn control_characters_never_reach_html() {
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(!report.contains('\u{7}') && !report.contains('\u{202e}'));
 }
+
+/// A gap in a quarterly history is unknown, never a reset: a fund below its
+/// benchmark in every quarter is recommended for replacement, and blanking the
+/// 3-year figures of one earlier quarter leaves it without current data (naming
+/// the quarter), never "ok".
+#[test]
+fn a_gap_in_the_history_is_undecided_never_a_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "m.toml",
+        "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n\n[[options]]\nid = \"lag\"\n\
+         name = \"Laggard Fund\"\nticker = \"LAGGX\"\nvehicle = \"mutual_fund\"\n\
+         asset_class = \"us_equity\"\nexpense_ratio_pct = 0.5\n",
+    );
+    let quarters = [
+        "2024-06-30",
+        "2024-09-30",
+        "2024-12-31",
+        "2025-03-31",
+        "2025-06-30",
+        "2025-09-30",
+        "2025-12-31",
+        "2026-03-31",
+        "2026-06-30",
+        "2026-09-30",
+    ];
+    let csv = |blank: Option<&str>| {
+        let mut out = String::from(
+            "option,quarter,return_1y_pct,benchmark_1y_pct,return_3y_pct,benchmark_3y_pct,peer_rank_pct\n",
+        );
+        for q in quarters {
+            let three = if Some(q) == blank {
+                ",".to_owned()
+            } else {
+                "5.0,8.0".to_owned()
+            };
+            out.push_str(&format!("lag,{q},6.0,9.0,{three},60\n"));
+        }
+        out
+    };
+    let full = write_in(dir.path(), "full.csv", csv(None));
+    let (code, json) = monitor_json(&["--history", &full, &menu]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(
+        json["options"][0]["status"], "replacement-recommended",
+        "{json:#}"
+    );
+
+    let gappy = write_in(dir.path(), "gap.csv", csv(Some("2026-03-31")));
+    let (code, json) = monitor_json(&["--history", &gappy, &menu]);
+    assert_eq!(code, 1, "{json:#}");
+    let lag = &json["options"][0];
+    assert_eq!(lag["status"], "no-data", "{lag:#}");
+    let reason = lag["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "MON001")
+        .unwrap_or_else(|| panic!("{lag:#}"));
+    assert_eq!(
+        reason["message"],
+        "Laggard Fund cannot be judged on its 3-year return: the quarter ending 2026-03-31 has \
+         no 3-year return, and the 2 quarter(s) after it trail the benchmark; a gap is not a \
+         quarter above the benchmark."
+    );
+    // a gap before a quarter above the benchmark decides nothing: that quarter does
+    let recovered = csv(Some("2026-03-31")).replace(
+        "lag,2026-06-30,6.0,9.0,5.0,8.0",
+        "lag,2026-06-30,6.0,9.0,9.0,8.0",
+    );
+    let recovered = write_in(dir.path(), "recovered.csv", recovered);
+    let (_, json) = monitor_json(&["--history", &recovered, &menu]);
+    let reasons = json["options"][0]["reasons"].as_array().unwrap();
+    assert!(reasons.iter().all(|r| r["rule"] != "MON001"), "{json:#}");
+}

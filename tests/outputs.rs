@@ -285,3 +285,83 @@ fn a_closed_pipe_ends_the_run_quietly_and_a_full_disk_is_an_error() {
         }
     }
 }
+
+/// Every file a run reads is an input, the menu in force (`--since`) and the
+/// baseline included: an `--output` naming one is refused before anything is
+/// written, and the file is left as it was.
+#[test]
+fn the_menu_in_force_and_the_baseline_are_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let cur = write_in(dir.path(), "cur.toml", PROBLEMS);
+    let next = write_in(dir.path(), "next.toml", PROBLEMS);
+    let out = menulint()
+        .args([
+            "check", "--as-of", AS_OF, "--format", "json", "--since", &cur, "--output", &cur, &next,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is one of the inputs"));
+    assert_eq!(std::fs::read_to_string(&cur).unwrap(), PROBLEMS);
+
+    let base = dir.path().join("b.json");
+    menulint()
+        .args(["check", "--as-of", AS_OF, "--write-baseline"])
+        .arg(&base)
+        .arg(&next)
+        .assert()
+        .success();
+    let recorded = std::fs::read(&base).unwrap();
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "json", "--baseline"])
+        .arg(&base)
+        .arg("--output")
+        .arg(&base)
+        .arg(&next)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&base).unwrap(), recorded);
+    // refreshing a baseline in place is what --write-baseline is for
+    menulint()
+        .args(["check", "--as-of", AS_OF, "--baseline"])
+        .arg(&base)
+        .arg("--write-baseline")
+        .arg(&base)
+        .arg(&next)
+        .assert()
+        .success();
+}
+
+/// `--output /dev/stdout` (or `/dev/fd/1`) writes through the process's standard
+/// output: appended to a log it keeps the log, never replaces it.
+#[test]
+fn output_to_standard_output_appends_to_a_redirected_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(dir.path(), "m.toml", PROBLEMS);
+    let log = dir.path().join("log");
+    std::fs::write(&log, "earlier lines\n").unwrap();
+    for target in ["/dev/stdout", "/dev/fd/1"] {
+        let file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        let status = bin()
+            .args([
+                "check", "--as-of", AS_OF, "--format", "json", "--output", target, &menu,
+            ])
+            .stdout(Stdio::from(file))
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1), "{target}");
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("earlier lines\n{"), "{text:.200}");
+    assert_eq!(text.matches("\"version\"").count(), 2, "{text:.200}");
+    // no temporary file was left beside the log
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".menulint-")),
+        "{names:?}"
+    );
+}

@@ -249,9 +249,18 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     };
     let (reports, catalog) = (outcome.reports, outcome.catalog);
     // nothing is written over an input, and no two outputs share a file
+    // (the menu in force and the baseline are inputs too; only `--write-baseline`
+    // may rewrite the baseline it reads, which is how a baseline is refreshed)
     let mut outputs: Vec<&Path> = targets.iter().filter_map(|t| t.1.as_deref()).collect();
+    let mut inputs = outcome.inputs;
+    inputs.extend(args.since.iter().cloned());
+    let mut read = inputs.clone();
+    read.extend(args.baseline.iter().cloned());
+    if let Err(msg) = menulint::output::check_outputs(&outputs, &read) {
+        return super::usage_error(&msg);
+    }
     outputs.extend(args.write_baseline.as_deref());
-    if let Err(msg) = menulint::output::check_outputs(&outputs, &outcome.inputs) {
+    if let Err(msg) = menulint::output::check_outputs(&outputs, &inputs) {
         return super::usage_error(&msg);
     }
     let worst = menulint::engine::exit_code(&reports, args.deny == Some(Deny::Warnings));
@@ -318,8 +327,5 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
 }
 
 fn read_baseline(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not a menulint baseline: {e}", path.display()))
+    Baseline::read(path)
 }

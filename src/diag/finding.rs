@@ -238,6 +238,10 @@ pub struct Finding {
     pub measured: Option<Measured>,
     /// The waiver that excuses this finding, if any; a waived finding does not fail the run.
     pub waiver: Option<Box<AppliedWaiver>>,
+    /// The rule could not be decided: a figure it needs is not computed (its
+    /// `requires` does not hold). Never a pass; it fails the run unless the config
+    /// says `incomplete = "warn"`.
+    pub incomplete: bool,
 }
 
 /// The committee's exception that excuses a finding.
@@ -277,6 +281,7 @@ impl Finding {
             fingerprint: String::new(),
             measured: None,
             waiver: None,
+            incomplete: false,
         }
     }
 
@@ -334,7 +339,8 @@ impl Finding {
 
     pub fn help_text(&self) -> Option<&str> {
         match &self.origin {
-            Origin::Rule(r) => Some(&r.help),
+            // an undecided rule says what data to add, not how to fix a breach
+            Origin::Rule(r) => self.help.as_deref().or(Some(&r.help)),
             Origin::Input(_) => self.help.as_deref(),
         }
     }
@@ -411,6 +417,8 @@ impl Serialize for Finding {
             measured: Option<Measured>,
             #[serde(skip_serializing_if = "Option::is_none")]
             waiver: Option<&'a AppliedWaiver>,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            incomplete: bool,
         }
         View {
             rule: self.id(),
@@ -430,6 +438,7 @@ impl Serialize for Finding {
             fingerprint: &self.fingerprint,
             measured: self.measured,
             waiver: self.waiver.as_deref(),
+            incomplete: self.incomplete,
         }
         .serialize(s)
     }

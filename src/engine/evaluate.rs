@@ -2,9 +2,9 @@
 
 use crate::diag::{Code, Finding, Label, Measured, MenuPath, Monitor, RuleInfo, SourceFile};
 use crate::menu::exposure::LookThrough;
-use crate::menu::load::{Document, SpanIndex};
+use crate::menu::load::Document;
 use crate::menu::Menu;
-use crate::policy::config::WaiverSpec;
+use crate::policy::config::{Incomplete, WaiverSpec};
 use crate::policy::waivers::RuleState;
 use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET, MAX_VALUE_SIZE};
 use crate::rules::native::{GiveUp, Vars, V};
@@ -40,6 +40,9 @@ pub struct Evaluation<'a> {
     pub since: Option<&'a Menu>,
     /// How the native evaluator takes part.
     native: NativeMode,
+    /// What a rule that could not be decided (its `requires` does not hold) is: of
+    /// the rule's own severity, or at most a warning with `incomplete = "warn"`.
+    pub incomplete: Incomplete,
 }
 
 /// Whether the native evaluator settles the rules it can before the interpreter.
@@ -89,6 +92,7 @@ impl<'a> Evaluation<'a> {
             brokerage_windows_are_options: false,
             since: None,
             native: NativeMode::from_env(),
+            incomplete: Incomplete::Fail,
         }
     }
 
@@ -402,10 +406,10 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         let mut ctx = root.new_inner_scope();
         ctx.set_variable_resolver(&pair);
         if settled {
-            let result = fire(rule, ctx, &base, false, &doc.spans, &doc.source);
+            let result = fire(rule, ctx, &base, false, ev.incomplete, doc);
             out.findings.extend(divergence(rule, &base, &result, doc));
         } else {
-            run(&pair, ctx, ev.measures, doc, menu, &mut out);
+            run(&pair, ctx, ev.measures, ev.incomplete, doc, menu, &mut out);
         }
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -477,15 +481,16 @@ fn watch_states(
                         };
                         let mut ctx = root.new_inner_scope();
                         ctx.set_variable_resolver(&bound);
-                        let result = fire(rule, ctx, &base, false, &doc.spans, &doc.source);
+                        let result = fire(rule, ctx, &base, false, ev.incomplete, doc);
                         if settled {
                             diverged
                                 .borrow_mut()
                                 .extend(divergence(rule, &base, &result, doc));
                             return false;
                         }
-                        // an error is reported by the main pass, on the latest quarter
-                        matches!(result, Ok((Some(_), _)))
+                        // an error is reported by the main pass, on the latest quarter;
+                        // an undecided quarter is not one on watch
+                        matches!(result, Ok((Some(f), _)) if !f.incomplete)
                     })
                     .map(|(r, _, _)| r.id.clone())
                     .collect();
@@ -817,13 +822,20 @@ fn natively<'a>(c: &'a Compiled, vars: &Native<'a, '_>) -> Result<bool, GiveUp> 
         }
     }
     let mut lets: Vec<(&str, V)> = Vec::new();
-    if c.check_uses_lets {
+    if c.check_uses_lets || c.requires.is_some() {
         for (name, e) in &c.lets {
             let v = e.native()?.eval_with(vars, &lets, &mut spent)?;
             if v.size() > MAX_VALUE_SIZE {
                 return Err(GiveUp);
             }
             lets.push((name, v));
+        }
+    }
+    if let Some(req) = &c.requires {
+        // not decided is not a pass: the interpreter words the finding
+        let decided = req.check.native()?.eval_with(vars, &lets, &mut spent)?;
+        if !decided.truth()? {
+            return Ok(false);
         }
     }
     c.check
@@ -894,12 +906,13 @@ fn run(
     pair: &Bound,
     ctx: Context,
     measures: bool,
+    incomplete: Incomplete,
     doc: &Document,
     menu: &Menu,
     out: &mut Evaluated,
 ) {
     let rule = pair.rule;
-    let result = fire(rule, ctx, pair.base, measures, &doc.spans, &doc.source);
+    let result = fire(rule, ctx, pair.base, measures, incomplete, doc);
     // an expression that ran out of budget fails on a variable it can no longer see:
     // say what really happened
     let result = match result {
@@ -979,9 +992,10 @@ fn fire(
     mut ctx: Context,
     base: &MenuPath,
     measures: bool,
-    spans: &SpanIndex,
-    source: &SourceFile,
+    incomplete: Incomplete,
+    doc: &Document,
 ) -> Result<(Option<Finding>, Option<Measured>), ExecutionError> {
+    let (spans, source) = (&doc.spans, &doc.source);
     let info = &rule.info;
     let rule = rule
         .compiled()
@@ -990,6 +1004,30 @@ fn fire(
     if let Some(when) = &rule.when {
         if !when.eval_bool(&ctx)? {
             return Ok((None, None));
+        }
+    }
+    // `requires` may read the lets, so they are bound first
+    let early_lets = rule.check_uses_lets || rule.requires.is_some();
+    if early_lets {
+        bind_lets(rule, &mut ctx)?;
+    }
+    // a rule whose figures are not known is not decided: never a pass
+    if let Some(req) = &rule.requires {
+        if !req.check.eval_bool(&ctx)? {
+            let path = match &req.at {
+                Some(at) => resolve_path(base, &at.render(&ctx)?).map_err(rule_error)?,
+                None => base.clone(),
+            };
+            let span = spans.nearest(&path).map(|(_, s)| s.value.clone());
+            let message = req.message.render(&ctx)?;
+            let mut f = Finding::input_error(Code::RuleEval, message, Some(source), span)
+                .with_path(path)
+                .with_label("not computed")
+                .with_help(req.help.clone())
+                .with_severity(incomplete.severity(info.severity));
+            f.origin = crate::diag::Origin::Rule(info.clone());
+            f.incomplete = true;
+            return Ok((Some(f), None));
         }
     }
     let measure = |ctx: &Context| -> Result<Option<Measured>, ExecutionError> {
@@ -1001,14 +1039,11 @@ fn fire(
             None => Ok(None),
         }
     };
-    if rule.check_uses_lets {
-        bind_lets(rule, &mut ctx)?;
-    }
     if rule.check.eval_bool(&ctx)? {
         let measured = if measures { measure(&ctx)? } else { None };
         return Ok((None, measured));
     }
-    if !rule.check_uses_lets {
+    if !early_lets {
         bind_lets(rule, &mut ctx)?;
     }
     let measured = measure(&ctx)?;

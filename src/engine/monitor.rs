@@ -134,7 +134,7 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
                 || mine
                     .iter()
                     .filter(standing)
-                    .any(|f| monitoring(f).is_none())
+                    .any(|f| monitoring(f).is_none() || f.incomplete)
             {
                 Status::NoData
             } else if watch.quarters > 0 {

@@ -240,6 +240,7 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
     let mut ev = Evaluation::new(&policy.rules, &opts.as_of, &policy.config.waivers);
     ev.measures = opts.measures;
     ev.brokerage_windows_are_options = policy.config.brokerage_windows_are_options;
+    ev.incomplete = policy.config.incomplete;
     ev.since = opts.since.as_deref();
     let check = |p: &PathBuf| {
         let mut r = match &opts.stdin {

@@ -232,6 +232,10 @@ pub fn look_through(menu: &Menu) -> Result<LookThrough, Cycle> {
 /// An option without `assets_usd` blocks the answer when it has alternative
 /// exposure, or when there is no stated total to divide by.
 fn plan_figures(menu: &Menu, figures: &[Figures]) -> (Option<Figures>, Vec<usize>) {
+    // no option holds any alternative asset: the plan holds none, whatever the weights
+    if !figures.is_empty() && figures.iter().all(Figures::is_zero) {
+        return (Some(Figures::default()), Vec::new());
+    }
     let stated = menu.plan.total_assets_usd;
     let missing: Vec<usize> = menu
         .options

@@ -564,7 +564,16 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         };
         let mut values = Vec::new();
         for (from, to) in &spec.values {
-            let to = toml_json(to);
+            let to = match typed(kind, to) {
+                Ok(v) => v,
+                Err(what) => {
+                    errors.push(err(
+                        Some(span.clone()),
+                        format!("`{}` maps {from:?} to {what}", field.get_ref()),
+                    ));
+                    continue;
+                }
+            };
             if let Kind::Choice(allowed) = kind {
                 if !to.as_str().is_some_and(|s| allowed.iter().any(|a| a == s)) {
                     errors.push(err(
@@ -600,7 +609,13 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
             ));
             continue;
         }
-        defaults.push((field.get_ref().clone(), toml_json(value)));
+        match fields.get(field.get_ref()).map(|kind| typed(kind, value)) {
+            Some(Err(what)) => errors.push(err(
+                Some(field.span()),
+                format!("default `{}` is {what}", field.get_ref()),
+            )),
+            _ => defaults.push((field.get_ref().clone(), toml_json(value))),
+        }
     }
     for required in ["name", "vehicle", "asset_class"] {
         let fed = columns.iter().any(|c| c.field == required)
@@ -648,6 +663,40 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         plan: raw.plan.clone(),
         source,
     })
+}
+
+/// A mapping's value for a field of `kind`, as the menu's JSON; `Err` says what it is
+/// instead. The generated menu is written from these, so a value must be of its
+/// field's type: a "date" that is text with a line break would write TOML of its own.
+fn typed(kind: &Kind, v: &toml::Value) -> Result<Value, String> {
+    use toml::Value as T;
+    let shown = || match v {
+        T::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    };
+    let ok = match (kind, v) {
+        (Kind::Number, T::Integer(_)) | (Kind::Integer, T::Integer(_)) => true,
+        (Kind::Number, T::Float(f)) => f.is_finite(),
+        (Kind::Bool, T::Boolean(_)) => true,
+        (Kind::Date, T::Datetime(_)) => true,
+        (Kind::Date, T::String(s)) => s.parse::<toml::value::Datetime>().is_ok(),
+        (Kind::Text | Kind::Choice(_), T::String(_)) => true,
+        (Kind::List, T::Array(a)) => a.iter().all(T::is_str),
+        _ => false,
+    };
+    let want = match kind {
+        Kind::Number => "a finite number",
+        Kind::Integer => "a whole number",
+        Kind::Bool => "true or false",
+        Kind::Date => "a date",
+        Kind::Text | Kind::Choice(_) => "text",
+        Kind::List => "a list of text",
+    };
+    if ok {
+        Ok(toml_json(v))
+    } else {
+        Err(format!("{}, not {want}", shown()))
+    }
 }
 
 /// A mapping's TOML value as the menu's JSON (dates become ISO text).
@@ -1351,7 +1400,10 @@ const FIELD_ORDER: &[&str] = &[
 
 fn toml_scalar(field: &str, v: &Value, kinds: &BTreeMap<String, Kind>) -> String {
     match v {
-        Value::String(s) if kinds.get(field) == Some(&Kind::Date) => s.clone(),
+        // a date is written as TOML writes the date it parses to, never as given text
+        Value::String(s) if kinds.get(field) == Some(&Kind::Date) => s
+            .parse::<toml::value::Datetime>()
+            .map_or_else(|_| quoted(s), |d| d.to_string()),
         Value::String(s) => toml::Value::String(s.clone()).to_string(),
         Value::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => i.to_string(),

@@ -4,6 +4,12 @@ use crate::diag::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+/// The baseline format this menulint writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// Largest baseline read, in bytes: a few hundred bytes per finding recorded.
+pub const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
+
 /// The baseline file: fingerprints with enough context for a person to read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +46,7 @@ impl Baseline {
         findings.sort();
         findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
         Baseline {
-            menulint_baseline: 1,
+            menulint_baseline: FORMAT,
             findings,
         }
     }
@@ -49,6 +55,24 @@ impl Baseline {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
+    }
+
+    /// Reads a baseline file: a regular file (never a FIFO or a device, which would
+    /// block or never end), within [`MAX_BASELINE_SIZE`], in a format this menulint
+    /// writes. `Err` says why not.
+    pub fn read(path: &std::path::Path) -> Result<Baseline, String> {
+        let source = crate::menu::load::read_source(path, MAX_BASELINE_SIZE)
+            .map_err(|f| format!("cannot use the baseline: {}", f.message))?;
+        let name = source.name();
+        let b: Baseline = serde_json::from_str(source.text())
+            .map_err(|e| format!("{name} is not a menulint baseline: {e}"))?;
+        if b.menulint_baseline != FORMAT {
+            return Err(format!(
+                "{name} is a baseline in format {}; this menulint reads format {FORMAT}: record it again with --write-baseline",
+                b.menulint_baseline
+            ));
+        }
+        Ok(b)
     }
 
     /// The fingerprints it records.

@@ -49,6 +49,7 @@ struct ConfigToml {
     extend_exclude: Option<Vec<String>>,
     allow_no_rules: Option<bool>,
     brokerage_windows_are_options: Option<bool>,
+    incomplete: Option<Incomplete>,
     packs: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     rules: BTreeMap<String, Spanned<OverrideToml>>,
@@ -126,6 +127,31 @@ pub struct Config {
     /// Check brokerage windows like designated investment alternatives (by default
     /// they are not one, 29 CFR 2550.404a-5(h)(4), and per-option rules skip them).
     pub brokerage_windows_are_options: bool,
+    /// What a rule that could not be decided (a figure it needs is not computed)
+    /// does to the run.
+    pub incomplete: Incomplete,
+}
+
+/// `incomplete = "fail" | "warn"`: an undecided rule fails the run as its breach
+/// would (the default: missing data is never a pass), or is at most a warning, for
+/// a committee that decided so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Incomplete {
+    #[default]
+    Fail,
+    Warn,
+}
+
+impl Incomplete {
+    /// The severity of an undecided rule's finding: the rule's own (an undecided
+    /// error fails the run as a breach would), or at most a warning.
+    pub fn severity(self, rule: Severity) -> Severity {
+        match (self, rule) {
+            (Incomplete::Warn, Severity::Error) => Severity::Warning,
+            (_, own) => own,
+        }
+    }
 }
 
 /// The nearest `menulint.toml` in `dir` or its ancestors, up to the repository
@@ -158,7 +184,7 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The keys a config may have: at the top, in a `[rules.ID]` table, in a waiver.
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "extends",
     "packs",
     "rules",
@@ -167,6 +193,7 @@ const TOP_KEYS: [&str; 8] = [
     "extend-exclude",
     "allow_no_rules",
     "brokerage_windows_are_options",
+    "incomplete",
 ];
 const RULE_KEYS: [&str; 2] = ["severity", "params"];
 const WAIVER_KEYS: [&str; 5] = ["rule", "option", "reason", "approved_by", "expires"];
@@ -297,6 +324,9 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
         }
         if let Some(b) = parsed.brokerage_windows_are_options {
             config.brokerage_windows_are_options = b;
+        }
+        if let Some(i) = parsed.incomplete {
+            config.incomplete = i;
         }
         if let Some(packs) = parsed.packs {
             let mut refs = Vec::new();

@@ -121,6 +121,14 @@ pub struct Summary {
     pub infos: usize,
     pub waived: usize,
     pub baselined: usize,
+    /// Rules not decided because a figure they need is not computed (counted in
+    /// their severity too): the run is INCOMPLETE, never a pass.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub incomplete: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -138,6 +146,9 @@ impl Summary {
                 if f.waiver.is_some() {
                     s.waived += 1;
                     continue;
+                }
+                if f.incomplete {
+                    s.incomplete += 1;
                 }
                 match f.severity {
                     Severity::Error => s.errors += 1,
@@ -167,6 +178,13 @@ impl std::fmt::Display for Summary {
         }
         if self.baselined > 0 {
             write!(f, ", {} in baseline", self.baselined)?;
+        }
+        if self.incomplete > 0 {
+            write!(
+                f,
+                "; INCOMPLETE: {} not decided, a figure they need is not computed",
+                plural(self.incomplete, "rule", "rules")
+            )?;
         }
         if self.not_checked > 0 {
             write!(f, " ({} could not be checked)", self.not_checked)?;

@@ -331,10 +331,13 @@ pub fn report(
     };
     let all: Vec<&Finding> = r.findings.iter().collect();
     let counts = count(&all);
-    let verdict = if counts.errors > 0 {
+    let open = || all.iter().filter(|f| f.waiver.is_none());
+    let breached = open().any(|f| f.severity == Severity::Error && !f.incomplete);
+    let verdict = if breached {
         ("FAIL", "fail")
-    } else if lt.plan.is_none() {
-        // a figure the policy caps could not be computed: never a pass
+    } else if lt.plan.is_none() || open().any(|f| f.incomplete) {
+        // a figure the policy caps could not be computed: never a pass, whether or
+        // not the config lets it pass the gate
         ("INCOMPLETE", "incomplete")
     } else if counts.waived > 0 {
         ("PASS WITH WAIVERS", "waived")

@@ -335,11 +335,16 @@ mod tests {
                 let mut exprs: Vec<&str> =
                     l.lets.iter().map(|(_, e)| e.get_ref().as_str()).collect();
                 exprs.extend(l.when.iter().map(|e| e.get_ref().as_str()));
+                exprs.extend(l.requires.iter().map(|r| r.check.get_ref().as_str()));
                 exprs.push(l.check.get_ref());
                 if let Some((v, lim)) = &l.measure {
                     exprs.extend([v.get_ref().as_str(), lim.get_ref().as_str()]);
                 }
                 let mut templates = vec![l.message.get_ref(), l.at.get_ref()];
+                if let Some(r) = &l.requires {
+                    templates.push(r.message.get_ref());
+                    templates.extend(r.at.iter().map(|t| t.get_ref()));
+                }
                 templates.extend(l.label.iter().map(|t| t.get_ref()));
                 for (at, label) in &l.also {
                     templates.extend([at.get_ref(), label.get_ref()]);

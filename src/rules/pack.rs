@@ -66,6 +66,9 @@ struct RuleToml {
     #[serde(default, rename = "let")]
     lets: BTreeMap<String, Spanned<String>>,
     when: Option<Spanned<String>>,
+    /// What the rule needs to be decided at all: when it is false the figure the rule
+    /// caps is not computed, and the verdict is "incomplete", never a pass.
+    requires: Option<RequiresToml>,
     check: Spanned<String>,
     message: Spanned<String>,
     at: Spanned<String>,
@@ -99,6 +102,18 @@ struct MeasureToml {
     figure: String,
     value: Spanned<String>,
     limit: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequiresToml {
+    check: Spanned<String>,
+    message: Spanned<String>,
+    /// What to add so the rule can be decided.
+    help: String,
+    /// Where the finding points (a template, as the rule's `at`); the option or the
+    /// plan without it.
+    at: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -189,12 +204,33 @@ impl std::fmt::Debug for Rule {
 pub struct Logic {
     pub lets: Vec<(String, Spanned<String>)>,
     pub when: Option<Spanned<String>>,
+    /// `requires`: its check, the message when it does not hold, what to add, and
+    /// where it points.
+    pub requires: Option<Requires>,
     pub check: Spanned<String>,
     pub measure: Option<(Spanned<String>, Spanned<String>)>,
     pub message: Spanned<String>,
     pub at: Spanned<String>,
     pub label: Option<Spanned<String>>,
     pub also: Vec<(Spanned<String>, Spanned<String>)>,
+}
+
+/// A rule's `requires`, as written.
+#[derive(Debug, Clone)]
+pub struct Requires {
+    pub check: Spanned<String>,
+    pub message: Spanned<String>,
+    pub help: String,
+    pub at: Option<Spanned<String>>,
+}
+
+/// A rule's `requires`, compiled.
+#[derive(Debug)]
+pub struct CompiledRequires {
+    pub check: Expr,
+    pub message: Template,
+    pub help: String,
+    pub at: Option<Template>,
 }
 
 /// A rule's CEL, compiled.
@@ -205,6 +241,8 @@ pub struct Compiled {
     /// only the message needs them.
     pub check_uses_lets: bool,
     pub when: Option<Expr>,
+    /// When it is false, the rule is not decided: an incomplete finding.
+    pub requires: Option<CompiledRequires>,
     pub check: Expr,
     pub measure: Option<Measure>,
     pub message: Template,
@@ -270,6 +308,7 @@ fn compile_with(
         .map(|(k, v)| (k.clone(), expr(v)))
         .collect();
     let when = logic.when.as_ref().map(&mut expr);
+    let requires_check = logic.requires.as_ref().map(|r| expr(&r.check));
     let check = expr(&logic.check);
     let measure = logic.measure.as_ref().map(|(v, l)| (expr(v), expr(l)));
     let mut template = |s: &Spanned<String>| -> Option<Template> {
@@ -285,6 +324,12 @@ fn compile_with(
         }
     };
     let message = template(&logic.message);
+    let requires_message = logic.requires.as_ref().map(|r| template(&r.message));
+    let requires_at = logic
+        .requires
+        .as_ref()
+        .and_then(|r| r.at.as_ref())
+        .map(&mut template);
     let at = template(&logic.at);
     let label = logic.label.as_ref().map(&mut template);
     let also: Vec<(Option<Template>, Option<Template>)> = logic
@@ -309,6 +354,24 @@ fn compile_with(
     let check = check.ok_or_else(missing)?;
     let when = when.map_or(Ok(None), |w| w.map(Some).ok_or_else(missing))?;
     let label = label.map_or(Ok(None), |l| l.map(Some).ok_or_else(missing))?;
+    let requires = match (requires_check, requires_message) {
+        (Some(Some(check)), Some(Some(message))) => Some(CompiledRequires {
+            check,
+            message,
+            help: logic
+                .requires
+                .as_ref()
+                .map(|r| r.help.clone())
+                .unwrap_or_default(),
+            at: match requires_at {
+                Some(Some(at)) => Some(at),
+                Some(None) => return Err(missing()),
+                None => None,
+            },
+        }),
+        (None, None) => None,
+        _ => return Err(missing()),
+    };
     let also = also
         .into_iter()
         .map(|(a, l)| Some(Also { at: a?, label: l? }))
@@ -327,6 +390,7 @@ fn compile_with(
         check_uses_lets: lets.iter().any(|(name, _)| check.uses(name)),
         lets,
         when,
+        requires,
         check,
         measure,
         message: message.ok_or_else(missing)?,
@@ -537,6 +601,12 @@ fn build(
         let logic = Logic {
             lets: r.lets.into_iter().collect(),
             when: r.when,
+            requires: r.requires.map(|q| Requires {
+                check: q.check,
+                message: q.message,
+                help: q.help,
+                at: q.at,
+            }),
             check: r.check,
             measure: r.measure.map(|m| (m.value, m.limit)),
             message: r.message,
@@ -652,6 +722,7 @@ pub(crate) fn check_names(
     };
     let base = refs::Scope::base(params);
     let names: Vec<String> = logic.lets.iter().map(|(n, _)| n.clone()).collect();
+    // `when` runs before the `let`s; `requires` after them
     if let Some(w) = &logic.when {
         let scope = refs::Scope {
             vars: base.clone(),
@@ -671,6 +742,7 @@ pub(crate) fn check_names(
     }
     let scope = refs::Scope { vars, later: &[] };
     let mut exprs = vec![&logic.check];
+    exprs.extend(logic.requires.iter().map(|r| &r.check));
     exprs.extend(logic.measure.iter().flat_map(|(v, l)| [v, l]));
     for e in exprs {
         report(e, 0, refs::check(env, functions, e.get_ref(), &scope).1);
@@ -678,6 +750,12 @@ pub(crate) fn check_names(
     let mut templates = vec![&logic.message, &logic.at];
     templates.extend(logic.label.iter());
     templates.extend(logic.also.iter().flat_map(|(a, l)| [a, l]));
+    templates.extend(
+        logic
+            .requires
+            .iter()
+            .flat_map(|r| r.at.iter().chain([&r.message])),
+    );
     for t in templates {
         let text = t.get_ref().as_str();
         for piece in super::template::split(text).0 {
