@@ -443,3 +443,74 @@ fn init_writes_a_working_starter_and_never_overwrites() {
         "edited"
     );
 }
+
+/// The policy that governs a menu is found from the path the user names, and an
+/// exclude matches that path: a symbolic link never moves a menu out from under
+/// its repository's config, nor hides a live menu behind an excluded target.
+#[cfg(unix)]
+#[test]
+fn links_never_move_a_menu_out_from_under_its_policy() {
+    use std::os::unix::fs::symlink;
+    let root = tempfile::tempdir().unwrap();
+    let repo = root.path().join("repo");
+    let outside = root.path().join("outside");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    write(
+        &repo.join("menulint.toml"),
+        "exclude = [\"plans/archive\"]\n",
+    );
+    // a lax policy beside the link's target
+    write(
+        &outside.join("menulint.toml"),
+        "[rules.CRY004]\nparams = { max_pct = 50.0 }\n",
+    );
+    write(
+        &outside.join("acme.toml"),
+        include_str!("../sample-menus/problems.toml"),
+    );
+    symlink(&outside, repo.join("plans")).unwrap();
+    let out = menulint()
+        .current_dir(&repo)
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "plans/acme.toml",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        first_findings(&json).any(|f| f["rule"] == "CRY004"),
+        "the repository's 5 % cap governs: {json:#}"
+    );
+
+    // a live menu that links into an excluded directory is still checked
+    let plans = root.path().join("repo2");
+    std::fs::create_dir_all(plans.join(".git")).unwrap();
+    write(
+        &plans.join("menulint.toml"),
+        "exclude = [\"plans/archive\"]\n",
+    );
+    write(
+        &plans.join("plans/archive/2026.toml"),
+        include_str!("../sample-menus/problems.toml"),
+    );
+    symlink("archive/2026.toml", plans.join("plans/current.toml")).unwrap();
+    let out = menulint()
+        .current_dir(&plans)
+        .args(["check", "--format", "json", "--as-of", AS_OF, "plans/"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["plans/current.toml"], "{json:#}");
+}

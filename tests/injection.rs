@@ -198,3 +198,30 @@ fn sarif_locations_are_uris() {
     assert!(uri.ends_with("/my%20plans%20%25/menu%20%231.toml"), "{uri}");
     assert!(!uri.contains(' '));
 }
+
+/// What the user typed comes back in an error with its control characters visible:
+/// no terminal escape, no forged line, no CI workflow command.
+#[test]
+fn arguments_echoed_in_errors_are_escaped() {
+    let hostile = "\u{1b}[31mX\n::error::forged\r";
+    for args in [
+        vec!["explain", hostile],
+        vec!["check", "--config", hostile, "sample-menus/bitcoin.toml"],
+    ] {
+        let out = menulint().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8([out.stdout, out.stderr].concat()).unwrap();
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\r'),
+            "{args:?}: {err:?}"
+        );
+        assert!(
+            err.lines().all(|l| !l.trim_start().starts_with("::")),
+            "{args:?}: {err:?}"
+        );
+        assert!(
+            err.contains("\\u{1b}[31mX\\n::error::forged"),
+            "{args:?}: {err:?}"
+        );
+    }
+}

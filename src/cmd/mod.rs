@@ -140,9 +140,13 @@ pub fn emit_with(
 }
 
 /// A line on standard error; a closed or full stderr is not worth a panic.
+/// A one-line note on standard error. Its words may carry what the user typed (a
+/// rule id, a path): shown with every control character visible, and never as a CI
+/// workflow command.
 pub fn note(msg: &str) {
+    use menulint::render::escape::{no_workflow_commands, terminal};
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{msg}");
+    let _ = writeln!(std::io::stderr(), "{}", no_workflow_commands(terminal(msg)));
 }
 
 /// Prints a one-line error for a problem outside any file; exit code 2.

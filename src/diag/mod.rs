@@ -37,6 +37,26 @@ pub fn display_path(path: &std::path::Path) -> String {
     }
 }
 
+/// A path made absolute as written: `.` and `..` resolved by its words, symbolic
+/// links not followed. Which policy governs a menu, and whether an exclude drops
+/// it, go by the path the user named: a link must never move a menu out from under
+/// its repository's config, nor hide a live menu behind an excluded target.
+pub fn named_path(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = std::path::PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Findings about one file that could not be used (a config, a rule pack, a menu
 /// that did not load): what every stage returns when it cannot go on.
 #[derive(Debug, Clone)]

@@ -421,14 +421,15 @@ impl Excludes {
             b.add(glob);
         }
         Ok(Excludes {
-            base: std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf()),
+            base: crate::diag::named_path(base),
             set: Some(b.build().map_err(|e| e.to_string())?),
         })
     }
 
     fn matches(&self, file: &Path) -> bool {
         let Some(set) = &self.set else { return false };
-        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        // the path as named: a link into an excluded directory is not excluded
+        let abs = crate::diag::named_path(file);
         let rel = abs.strip_prefix(&self.base).unwrap_or(&abs);
         set.is_match(rel)
             || set.is_match(file)

@@ -225,6 +225,19 @@ fn excel_date(serial: f64) -> Option<String> {
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// A workbook's date cell, in the workbook's own date system (1900, or 1904 as old
+/// Mac workbooks use: the same serial is 1,462 days later there).
+fn workbook_date(dt: &calamine::ExcelDateTime) -> CellValue {
+    let serial = dt.as_f64();
+    // days outside years 1900-2200 are no date a fund has (and would overflow)
+    if !(0.0..=110_000.0).contains(&serial) || dt.is_duration() {
+        // the figure itself, which no date field accepts
+        return CellValue::Text(format!("{serial}"));
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    CellValue::Date(format!("{y:04}-{m:02}-{d:02}"))
+}
+
 fn read_workbook(path: &Path, name: &str, sheet: Option<&str>) -> Result<Grid, ReadError> {
     use calamine::{open_workbook_auto, Data, Reader};
     let unplaced = |msg: String| {
@@ -302,11 +315,7 @@ fn read_workbook(path: &Path, name: &str, sheet: Option<&str>) -> Result<Grid, R
                 Data::Int(n) => CellValue::Number(*n as f64),
                 Data::Float(f) => CellValue::Number(*f),
                 Data::Bool(b) => CellValue::Bool(*b),
-                Data::DateTime(dt) => match excel_date(dt.as_f64()) {
-                    Some(d) => CellValue::Date(d),
-                    // no date a fund has: the figure itself, which no date field accepts
-                    None => CellValue::Text(format!("{}", dt.as_f64())),
-                },
+                Data::DateTime(dt) => workbook_date(dt),
                 Data::DateTimeIso(s) => CellValue::Date(s.get(..10).unwrap_or(s).to_owned()),
                 Data::DurationIso(s) => CellValue::Text(s.clone()),
                 Data::Error(e) => CellValue::Error(format!("{e}")),
@@ -1738,6 +1747,23 @@ fn guess(header: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A date cell is read in its workbook's date system: serial 45000 is
+    /// 2023-03-15 in the 1900 system and 1,462 days later in the 1904 one.
+    #[test]
+    fn workbook_dates_follow_the_workbook_date_system() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |serial: f64, is_1904: bool| {
+            workbook_date(&ExcelDateTime::new(
+                serial,
+                ExcelDateTimeType::DateTime,
+                is_1904,
+            ))
+        };
+        assert_eq!(date(45000.0, false), CellValue::Date("2023-03-15".into()));
+        assert_eq!(date(45000.0, true), CellValue::Date("2027-03-16".into()));
+        assert_eq!(date(1.0e9, false), CellValue::Text("1000000000".into()));
+    }
 
     #[test]
     fn columns_and_cells_are_named_as_spreadsheets_name_them() {

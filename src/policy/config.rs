@@ -154,21 +154,35 @@ impl Incomplete {
     }
 }
 
-/// The nearest `menulint.toml` in `dir` or its ancestors, up to the repository
-/// root (the first directory with `.git`): a config planted above the project
-/// (`/tmp/menulint.toml`) must not govern it.
+/// The nearest `menulint.toml` in `dir` or its ancestors, as named, up to the
+/// repository root (the first directory with `.git`): a config planted above the
+/// project (`/tmp/menulint.toml`) must not govern it, nor one that a symbolic link
+/// brings in from outside the repository.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // the directory as named, links not followed (see `named_path`)
+    let start = crate::diag::named_path(dir);
     // shown relative to the current directory where it can be, as menus are
-    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|c| crate::diag::named_path(&c));
+    // inside a repository, a config counts only where it really is in it: a
+    // directory linked out of the repository must not bring its own policy along
+    let repo = start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    let in_repo = |p: &Path| {
+        repo.as_ref()
+            .is_none_or(|r| std::fs::canonicalize(p).is_ok_and(|real| real.starts_with(r)))
+    };
     for d in start.ancestors() {
         let p = d.join(CONFIG_FILE);
-        if p.is_file() {
+        if p.is_file() && in_repo(&p) {
             let relative = cwd
                 .as_ref()
                 .and_then(|c| p.strip_prefix(c).ok())
