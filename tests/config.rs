@@ -470,19 +470,16 @@ fn links_never_move_a_menu_out_from_under_its_policy() {
         include_str!("../sample-menus/problems.toml"),
     );
     symlink(&outside, repo.join("plans")).unwrap();
-    let out = menulint()
-        .current_dir(&repo)
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF,
-            "plans/acme.toml",
-        ])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // `check --format json PATH` run in `dir`
+    let check_in = |dir: &Path, path: &str| -> Value {
+        let out = menulint()
+            .current_dir(dir)
+            .args(["check", "--format", "json", "--as-of", AS_OF, path])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let json = check_in(&repo, "plans/acme.toml");
     assert!(
         first_findings(&json).any(|f| f["rule"] == "CRY004"),
         "the repository's 5 % cap governs: {json:#}"
@@ -500,12 +497,7 @@ fn links_never_move_a_menu_out_from_under_its_policy() {
         include_str!("../sample-menus/problems.toml"),
     );
     symlink("archive/2026.toml", plans.join("plans/current.toml")).unwrap();
-    let out = menulint()
-        .current_dir(&plans)
-        .args(["check", "--format", "json", "--as-of", AS_OF, "plans/"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = check_in(&plans, "plans/");
     let paths: Vec<&str> = json["files"]
         .as_array()
         .unwrap()
