@@ -808,3 +808,49 @@ fn mapping_values_never_write_toml_of_their_own() {
     assert!(out.contains("inception_date = 2020-01-01\n"), "{out}");
     assert_eq!(out.matches("[[options]]").count(), 1, "{out}");
 }
+
+/// A figure that could be read two ways, or not exactly, is an error at its cell —
+/// never a different value in silence: a decimal comma, a sign inside accounting
+/// parentheses, an integer past 2^53, NaN.
+#[test]
+fn ambiguous_figures_are_errors_at_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nticker = \"Ticker\"\nexpense_ratio_pct = \"ER\"\nassets_usd = \"Assets\"\nleverage = \"Leverage\"\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Name,Ticker,ER,Assets,Leverage\nA Fund,AAAAX,\"0,45\",1000,1\nB Fund,BBBBX,(-1.2),9007199254740993,NaN\n",
+    );
+    let out = menulint()
+        .args(["check", "--format", "json", &csv, "--map", &map])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = first_findings(&json)
+        .map(|f| {
+            (
+                f["cell"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2:3", "`expense_ratio_pct`: \"0,45\" is not a number"),
+            ("3:3", "`expense_ratio_pct`: \"(-1.2)\" is not a number"),
+            (
+                "3:4",
+                "`assets_usd`: \"9007199254740993\" is too large to be a figure of a fund"
+            ),
+            ("3:5", "`leverage`: \"NaN\" is not a number"),
+        ]
+        .map(|(c, m)| (c.to_owned(), m.to_owned())),
+        "{json:#}"
+    );
+}

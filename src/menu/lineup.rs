@@ -1240,19 +1240,59 @@ fn normalise(s: &str) -> String {
 }
 
 /// A number as lineups write it: `1,234.5`, `0.45%`, `(1.2)` for negatives, `$1,000`.
+/// Anything that could be read two ways is not a number (the cell is then an error,
+/// never a different value): a decimal comma (`0,45`), commas not grouping
+/// thousands, a sign inside accounting parentheses (`(-1.2)`), `NaN` or `inf`. An
+/// integer too large for a double to hold exactly reads as infinite, which no
+/// field accepts.
 fn parse_number(s: &str) -> Option<(f64, bool)> {
     let t = s.trim();
     let (t, negative) = match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-        Some(inner) => (inner, true),
+        Some(inner) if inner.trim_start().starts_with(['-', '+']) => return None,
+        Some(inner) => (inner.trim(), true),
         None => (t, false),
     };
     let percent = t.ends_with('%');
-    let cleaned: String = t
-        .trim_end_matches('%')
+    let body = t.trim_end_matches('%').trim();
+    let unsigned = body
+        .strip_prefix(['-', '+'])
+        .unwrap_or(body)
+        .trim_start_matches('$')
+        .trim();
+    let whole = unsigned.split(['.', 'e', 'E']).next().unwrap_or_default();
+    if unsigned[whole.len()..].contains(',') {
+        return None;
+    }
+    if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        let grouped = (1..=3).contains(&first.len())
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !grouped {
+            return None;
+        }
+    }
+    let cleaned: String = body
         .chars()
         .filter(|c| !matches!(c, ',' | '$' | ' '))
         .collect();
+    if !cleaned
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        return None;
+    }
     let n: f64 = cleaned.parse().ok().filter(|n: &f64| n.is_finite())?;
+    // past 2^53 a double rounds: 9007199254740993 would read as …992
+    if cleaned
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+        && cleaned
+            .parse::<i128>()
+            .is_ok_and(|i| i.unsigned_abs() > 1 << 53)
+    {
+        return Some((f64::INFINITY, percent));
+    }
     Some((if negative { -n } else { n }, percent))
 }
 
@@ -1306,9 +1346,16 @@ fn convert_cell(c: &Column, v: &CellValue) -> Result<Option<Value>, CellError> {
             let (n, percent_sign) = match v {
                 CellValue::Number(n) => (*n, false),
                 _ => parse_number(&shown).ok_or_else(|| {
+                    let help = if shown.contains(',') {
+                        "a comma only groups thousands (1,250,000): write a decimal point, 0.45 not 0,45"
+                    } else if shown.contains('(') {
+                        "accounting parentheses mean a negative figure: (1.2), without a sign inside"
+                    } else {
+                        "the cell must hold a figure (0.45, 0.45%, 1,250,000)"
+                    };
                     (
                         format!("`{}`: {shown:?} is not a number", c.field),
-                        "the cell must hold a figure (0.45, 0.45%, 1,250,000)".to_owned(),
+                        help.to_owned(),
                     )
                 })?,
             };
@@ -1789,6 +1836,37 @@ mod tests {
         assert_eq!(parse_number("(1.2)"), Some((-1.2, false)));
         assert_eq!(parse_number("$1,000"), Some((1000.0, false)));
         assert_eq!(parse_number("n/a"), None);
+        assert_eq!(parse_number("-$1,250,000"), Some((-1_250_000.0, false)));
+        assert_eq!(
+            parse_number("9007199254740992"),
+            Some((9_007_199_254_740_992.0, false))
+        );
+    }
+
+    /// What could be read two ways is no number: the cell is an error, never a
+    /// different value in silence.
+    #[test]
+    fn ambiguous_figures_are_not_numbers() {
+        for s in [
+            "0,45",
+            "1,2345",
+            "12,34.5",
+            "1.234,5",
+            "(-1.2)",
+            "(+3)",
+            "NaN",
+            "nan",
+            "inf",
+            "-Infinity",
+            "1.2.3",
+            "0x10",
+            "12abc",
+        ] {
+            assert_eq!(parse_number(s), None, "{s}");
+        }
+        // an integer a double cannot hold exactly is refused downstream as too large
+        let (n, _) = parse_number("9007199254740993").expect("read");
+        assert!(n.is_infinite());
     }
 
     #[test]
