@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{check_json, first_findings, menulint, rules_of, write_in, AS_OF};
+use common::{check_json, first_findings, menulint, write_in, AS_OF};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
 use serde_json::Value;
 use std::path::Path;
@@ -152,13 +152,22 @@ fn the_sample_lineup_checks_with_findings_at_their_cells() {
     let (code, json) = check_lineup(CSV, &[]);
     assert_eq!(code, 1);
     let row = |rule: &str| (rule.to_owned(), "7:1".to_owned(), 7, 1);
-    assert_eq!(cells(&json), [row("CRY006"), row("DIS005"), row("DIS006")]);
+    // and the total row, left out, is said at its row
+    let total = ("menulint::lineup".to_owned(), "8:1".to_owned(), 8, 1);
+    assert_eq!(
+        cells(&json),
+        [row("CRY006"), row("DIS005"), row("DIS006"), total]
+    );
     // the workbook gives the same findings at its cells: a title row and a blank row
     // come first, and it has no blank row between funds
     let (code, json) = check_lineup(XLSX, &[]);
     assert_eq!(code, 1);
     let row = |rule: &str| (rule.to_owned(), "Funds!A8".to_owned(), 8, 1);
-    assert_eq!(cells(&json), [row("CRY006"), row("DIS005"), row("DIS006")]);
+    let total = ("menulint::lineup".to_owned(), "Funds!A9".to_owned(), 9, 1);
+    assert_eq!(
+        cells(&json),
+        [row("CRY006"), row("DIS005"), row("DIS006"), total]
+    );
 }
 
 #[test]
@@ -170,8 +179,10 @@ fn import_then_check_gives_the_same_findings_as_checking_the_lineup() {
         assert_eq!(code, 0);
         let (_, imported) = check_json(&[menu.to_str().unwrap()]);
         let (_, direct) = check_lineup(lineup, &[]);
+        // (the lineup's notes on rows that are not funds are the lineup's own)
         let strip = |json: &Value| -> Vec<(String, String, String)> {
             first_findings(json)
+                .filter(|f| f["severity"] != "info")
                 .map(|f| {
                     (
                         f["rule"].as_str().unwrap().to_owned(),
@@ -182,7 +193,7 @@ fn import_then_check_gives_the_same_findings_as_checking_the_lineup() {
                 .collect()
         };
         assert_eq!(strip(&imported), strip(&direct), "{lineup}");
-        assert_eq!(rules_of(&direct).len(), 3);
+        assert_eq!(strip(&direct).len(), 3);
     }
 }
 
@@ -349,12 +360,20 @@ fn a_duplicate_ticker_points_at_the_second_row() {
         GOOD.replace("Fidelity 500", "Copy of 500")
     ));
     assert_eq!(code, 2);
+    // the second row is refused at its ticker; the first is still checked (in row order)
     assert_eq!(
         errors(&json),
-        [(
-            "ticker FXAIX appears again (first in row 2)".to_owned(),
-            "3:2".to_owned()
-        )]
+        [
+            (
+                "Fidelity 500 Index Fund is a US equity option, which cannot be the QDIA."
+                    .to_owned(),
+                "2:5".to_owned()
+            ),
+            (
+                "ticker FXAIX appears again (first in row 2)".to_owned(),
+                "3:2".to_owned()
+            ),
+        ]
     );
 }
 
@@ -851,6 +870,131 @@ fn ambiguous_figures_are_errors_at_their_cells() {
             ("3:5", "`leverage`: \"NaN\" is not a number"),
         ]
         .map(|(c, m)| (c.to_owned(), m.to_owned())),
+        "{json:#}"
+    );
+}
+
+/// A CUSIP whose leading zero the spreadsheet dropped is refused at its cell with
+/// the reason and the fix — never silently repaired — and costs only its row.
+#[test]
+fn a_cusip_that_lost_its_leading_zeros_says_so_and_costs_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nticker = \"Ticker\"\ncusip = \"CUSIP\"\nexpense_ratio_pct = \"ER\"\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Name,Ticker,CUSIP,ER\nA Fund,AAAAX,37833100,0.1\nB Fund,BBBBX,315911750,3.5\n",
+    );
+    let (code, json) = check_json(&[&csv, "--map", &map]);
+    assert_eq!(code, 2, "{json:#}");
+    let refused = first_findings(&json)
+        .find(|f| f["cell"] == "2:3")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(
+        refused["message"],
+        "`cusip`: 37833100 has 8 characters, a CUSIP has 9: the spreadsheet likely dropped its leading zeros"
+    );
+    assert!(
+        refused["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("it reads 037833100, a valid CUSIP"),
+        "{refused:#}"
+    );
+    // the other row is still checked: its 3.5 % fee is a finding
+    assert!(
+        first_findings(&json).any(|f| f["rule"] == "FEE001" && f["cell"] == "3:4"),
+        "{json:#}"
+    );
+}
+
+/// Rows that are not funds — totals, subtotals, footnotes, a name with nothing else
+/// — are left out, each said at its row and listed in the generated menu; a fund
+/// whose name begins like one ("Total Return …", "Source …") is still a fund.
+#[test]
+fn rows_that_are_not_funds_are_left_out_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nticker = \"Ticker\"\nexpense_ratio_pct = \"ER\"\nassets_usd = \"Assets\"\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Name,Ticker,ER,Assets\n\
+         Total Return Bond Fund,TRBFX,0.04,1000\n\
+         Source Capital Fund,SORCX,0.05,1000\n\
+         Subtotal Equity,,,2000\n\
+         Total Plan Assets,,,2000\n\
+         * Performance as of 09/30/2026,,,\n\
+         † Closed to new investors,,,\n\
+         Source: Morningstar,,,\n\
+         Note: figures unaudited,,,\n\
+         Prepared for Acme Corp,,,\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("[[options]]").count(), 2, "{out}");
+    assert!(out.contains("name = \"Total Return Bond Fund\""), "{out}");
+    assert!(out.contains("name = \"Source Capital Fund\""), "{out}");
+    for (row, why) in [
+        (4, "a total row"),
+        (5, "a total row"),
+        (6, "a footnote"),
+        (7, "a footnote"),
+        (8, "a footnote"),
+        (9, "a footnote"),
+        (
+            10,
+            "a name with no identifier, vehicle, asset class or figure",
+        ),
+    ] {
+        assert!(
+            out.contains(&format!("# not an option: row {row} (")) && out.contains(why),
+            "row {row}: {out}"
+        );
+    }
+    let (_, json) = check_json(&[&csv, "--map", &map]);
+    let notes: Vec<&str> = first_findings(&json)
+        .filter(|f| f["severity"] == "info" && f["rule"] == "menulint::lineup")
+        .map(|f| f["cell"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        ["4:1", "5:1", "6:1", "7:1", "8:1", "9:1", "10:1"],
+        "{json:#}"
+    );
+}
+
+/// A lineup's errors name its rows and cells, never the generated menu's
+/// `options[6]`.
+#[test]
+fn lineup_messages_name_rows_not_menu_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nticker = \"Ticker\"\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Name,Ticker\nA Fund,AAAAX\nB Fund,bbbbx\n",
+    );
+    let (code, json) = check_json(&[&csv, "--map", &map]);
+    assert_eq!(code, 2, "{json:#}");
+    let f = first_findings(&json).find(|f| f["cell"] == "3:2").unwrap();
+    assert_eq!(
+        f["message"],
+        "`ticker`: \"bbbbx\" is not a ticker of 1 to 5 capital letters (row 3)"
+    );
+    assert!(
+        first_findings(&json).all(|f| !f["message"].as_str().unwrap().contains("options[")),
         "{json:#}"
     );
 }

@@ -79,12 +79,30 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
     let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
     report.source = Some(l.source.clone());
     at_cells(&mut report.findings, l);
+    // the rows left out as not funds are said, at their cells
+    report.findings.extend(l.notes.iter().cloned());
+    if !l.refused.is_empty() {
+        // the other rows are checked and their findings reported; the plan's own
+        // figures would leave the refused rows out, so plan rules say nothing, and
+        // the lineup cannot pass until the cells are fixed
+        report
+            .findings
+            .retain(|f| f.rule().is_none() || f.path.option_index().is_some());
+        let mut all = l.refused.clone();
+        all.append(&mut report.findings);
+        report.findings = all;
+        report.checked = false;
+    }
     report
 }
 
 /// The menu `import` writes for a lineup, or what is wrong with it (each at its cell):
 /// the schema's checks on values the mapping let through (a ticker's pattern, a range).
 pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {
+    // a menu missing a refused row is never written
+    if !l.refused.is_empty() {
+        return Err(l.refused.clone());
+    }
     let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
     let mut errors = match parse(SourceFile::new(l.source.name(), text.as_str())) {
         Ok(doc) => validate(&doc),
@@ -111,6 +129,23 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
             f.span = Some(span);
             f.location = Some(Lineup::location(&cell));
             f.cell = Some(cell.to_string());
+        }
+        // a message names the spreadsheet's row, never the generated menu's `options[6]`
+        if let Some(o) = f
+            .path
+            .option_index()
+            .and_then(|i| l.options.get(i).map(|o| (i, o)))
+        {
+            let (i, o) = o;
+            let whole = format!("`options[{i}]`");
+            let field = format!("`options[{i}].");
+            if f.message.contains(&field) || f.message.contains(&whole) {
+                f.message = f
+                    .message
+                    .replace(&whole, &format!("row {}", o.row))
+                    .replace(&field, "`");
+                f.message.push_str(&format!(" (row {})", o.row));
+            }
         }
         for label in &mut f.labels {
             if let Some((span, cell)) = place(&label.path) {

@@ -786,8 +786,15 @@ pub struct Lineup {
     pub encoding: Option<&'static str>,
     pub header_row: u32,
     pub options: Vec<LineupOption>,
-    /// Rows the mapping's skip patterns left out (total rows), with their first cell.
-    pub skipped: Vec<(u32, String)>,
+    /// Rows left out as not funds (total rows, footnotes), with their first cell and
+    /// why.
+    pub skipped: Vec<(u32, String, &'static str)>,
+    /// Each such row, as a note at its first cell.
+    pub notes: Vec<Finding>,
+    /// Rows left out because a cell of theirs was refused, each refusal at its cell:
+    /// one bad cell costs its row, not every other row's findings. The lineup still
+    /// cannot pass (exit 2) while any is here.
+    pub refused: Vec<Finding>,
 }
 
 /// One row of the lineup as an option.
@@ -1072,6 +1079,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
     }
     let mut options = Vec::new();
     let mut skipped = Vec::new();
+    let mut notes = Vec::new();
     let mut tickers: HashMap<String, u32> = HashMap::new();
     let mut ids: HashMap<String, u32> = HashMap::new();
     for (row, cells) in &grid.rows[h + 1..] {
@@ -1082,7 +1090,51 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             .iter()
             .any(|r| r.is_match(&first.value.shown()))
         {
-            skipped.push((*row, first.value.shown()));
+            let why = "a total row by the mapping's skip patterns";
+            skipped.push((*row, first.value.shown(), why));
+            notes.push(
+                at(
+                    first.span.clone(),
+                    first.column,
+                    *row,
+                    format!("row {row} is not a fund ({why}): left out"),
+                    "not a fund",
+                )
+                .with_severity(crate::diag::Severity::Info),
+            );
+            continue;
+        }
+        let filled = |field: &str| {
+            mapping.columns.iter().zip(&positions).any(|(c, pos)| {
+                c.field == field
+                    && cells
+                        .iter()
+                        .any(|x| Some(x.column) == *pos && x.value != CellValue::Empty)
+            })
+        };
+        let others: Vec<&str> = mapping
+            .columns
+            .iter()
+            .map(|c| c.field.as_str())
+            .filter(|f| !matches!(*f, "name" | "id"))
+            .collect();
+        if let Some(why) = not_a_fund(
+            &first.value.shown(),
+            ["ticker", "cusip", "isin"].iter().any(|f| filled(f)),
+            !others.is_empty() && !others.iter().any(|f| filled(f)),
+        ) {
+            skipped.push((*row, first.value.shown(), why));
+            notes.push(
+                at(
+                    first.span.clone(),
+                    first.column,
+                    *row,
+                    format!("row {row} is not a fund ({why}): left out"),
+                    "not a fund",
+                )
+                .with_severity(crate::diag::Severity::Info)
+                .with_help("if it is a fund, give it its ticker or CUSIP in the lineup"),
+            );
             continue;
         }
         // only a CSV has quotes to break (a workbook's cells stand apart)
@@ -1103,6 +1155,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             .map_or(text.len(), |n| row_start + n);
         let mut value = Map::new();
         let mut fed = Vec::new();
+        let refused_before = errors.len();
         for (c, pos) in mapping.columns.iter().zip(&positions) {
             let Some(col) = pos else { continue };
             let Some(cell) = cells.iter().find(|x| x.column == *col) else {
@@ -1118,6 +1171,10 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             };
             insert(&mut value, &c.field, converted);
             fed.push((c.field.clone(), cell.span.clone(), *col));
+        }
+        if errors.len() > refused_before {
+            // the row's refused cells are reported; the row itself is left out
+            continue;
         }
         for (field, v) in &mapping.defaults {
             if lookup(&value, field).is_none() {
@@ -1173,7 +1230,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             cells: fed,
         });
     }
-    if !errors.is_empty() {
+    if options.is_empty() && !errors.is_empty() {
         return Err(super::history::capped(errors, Code::Lineup));
     }
     if options.is_empty() {
@@ -1196,7 +1253,37 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
         header_row: *header_row,
         options,
         skipped,
+        refused: super::history::capped(errors, Code::Lineup),
+        notes,
     })
+}
+
+/// Why a lineup row is not a fund, if it is not: a footnote (`* Performance as of
+/// …`, `Source: …`), a total row without an identifier (`Total Plan Assets`, while
+/// "Total Return Bond Fund" with its ticker is a fund), or a row that has a name and
+/// none of the other mapped values.
+fn not_a_fund(first: &str, identified: bool, only_a_name: bool) -> Option<&'static str> {
+    static FOOTNOTE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static TOTAL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let footnote = FOOTNOTE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^\s*([*†‡§¹²³⁴]|\(\d+\)\s|(sources?|notes?|footnotes?|disclosures?|important)\s*:|data as of\b|performance as of\b|©|copyright\b)",
+        )
+        .expect("static regex")
+    });
+    let total = TOTAL.get_or_init(|| {
+        regex::Regex::new(r"(?i)^\s*(sub-?\s*totals?|grand\s+totals?|totals?)\b")
+            .expect("static regex")
+    });
+    if footnote.is_match(first) {
+        Some("a footnote")
+    } else if total.is_match(first) && !identified {
+        Some("a total row")
+    } else if only_a_name && !identified {
+        Some("a name with no identifier, vehicle, asset class or figure")
+    } else {
+        None
+    }
 }
 
 fn slug(name: &str) -> String {
@@ -1321,6 +1408,28 @@ fn convert_cell(c: &Column, v: &CellValue) -> Result<Option<Value>, CellError> {
         })
     {
         return Ok(Some(to.clone()));
+    }
+    // a spreadsheet reads a CUSIP of digits as a number and drops its leading zeros:
+    // say so, and never restore them in silence
+    if c.field == "cusip" {
+        let digits = shown.trim();
+        let padded = format!("{digits:0>9}");
+        if !digits.is_empty() && digits.len() < 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let valid = if crate::menu::identifiers::valid_cusip(&padded) {
+                ", a valid CUSIP"
+            } else {
+                ", which fails its check digit: check the fund's documents"
+            };
+            return Err((
+                format!(
+                    "`cusip`: {digits} has {} characters, a CUSIP has 9: the spreadsheet likely dropped its leading zeros",
+                    digits.len()
+                ),
+                format!(
+                    "format the column as text in the spreadsheet and export it again; with its zeros it reads {padded}{valid}"
+                ),
+            ));
+        }
     }
     match &c.kind {
         Kind::Text => Ok(Some(Value::String(shown))),
@@ -1598,9 +1707,9 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
             }
         }
     }
-    for (row, first) in &lineup.skipped {
+    for (row, first, why) in &lineup.skipped {
         out.push_str(&format!(
-            "\n# not an option: row {row} ({}), a total row by the mapping's skip patterns\n",
+            "\n# not an option: row {row} ({}), {why}\n",
             comment(&quoted(first))
         ));
     }
