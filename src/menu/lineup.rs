@@ -1085,25 +1085,6 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
     for (row, cells) in &grid.rows[h + 1..] {
         let first = cells.iter().find(|c| c.value != CellValue::Empty);
         let Some(first) = first else { continue };
-        if mapping
-            .skip
-            .iter()
-            .any(|r| r.is_match(&first.value.shown()))
-        {
-            let why = "a total row by the mapping's skip patterns";
-            skipped.push((*row, first.value.shown(), why));
-            notes.push(
-                at(
-                    first.span.clone(),
-                    first.column,
-                    *row,
-                    format!("row {row} is not a fund ({why}): left out"),
-                    "not a fund",
-                )
-                .with_severity(crate::diag::Severity::Info),
-            );
-            continue;
-        }
         let filled = |field: &str| {
             mapping.columns.iter().zip(&positions).any(|(c, pos)| {
                 c.field == field
@@ -1118,12 +1099,17 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
             .map(|c| c.field.as_str())
             .filter(|f| !matches!(*f, "name" | "id"))
             .collect();
-        if let Some(why) = not_a_fund(
-            &first.value.shown(),
-            ["ticker", "cusip", "isin"].iter().any(|f| filled(f)),
-            !others.is_empty() && !others.iter().any(|f| filled(f)),
-        ) {
-            skipped.push((*row, first.value.shown(), why));
+        let shown = first.value.shown();
+        let why = if mapping.skip.iter().any(|r| r.is_match(&shown)) {
+            Some("a total row by the mapping's skip patterns")
+        } else {
+            not_a_fund(
+                &shown,
+                ["ticker", "cusip", "isin"].iter().any(|f| filled(f)),
+                !others.is_empty() && !others.iter().any(|f| filled(f)),
+            )
+        };
+        if let Some(why) = why {
             notes.push(
                 at(
                     first.span.clone(),
@@ -1135,6 +1121,7 @@ fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
                 .with_severity(crate::diag::Severity::Info)
                 .with_help("if it is a fund, give it its ticker or CUSIP in the lineup"),
             );
+            skipped.push((*row, shown, why));
             continue;
         }
         // only a CSV has quotes to break (a workbook's cells stand apart)
