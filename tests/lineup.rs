@@ -998,3 +998,51 @@ fn lineup_messages_name_rows_not_menu_paths() {
         "{json:#}"
     );
 }
+
+/// The starter mapping reads what headers say: units in brackets, the net expense
+/// ratio over the gross, the usual names for vehicle, QDIA and assets; presets are
+/// named in any case.
+#[test]
+fn the_starter_mapping_reads_what_headers_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Fund Name,Ticker Symbol,Investment Type,Gross Expense Ratio,Net Expense Ratio,Plan Assets ($000),Default Fund\n\
+         A Fund,AAAAX,Mutual Fund,0.5,0.45,\"1,250\",N\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--print-map"]);
+    assert_eq!(code, 0, "{err}");
+    for line in [
+        "ticker = \"Ticker Symbol\"\n",
+        "expense_ratio_pct = \"Net Expense Ratio\"\n",
+        "assets_usd = { header = \"Plan Assets ($000)\", unit = \"thousands\" }\n",
+        "qdia = \"Default Fund\"\n",
+        "[columns.vehicle]\nheader = \"Investment Type\"\n",
+        "# \"Gross Expense Ratio\"\n",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    let (code, _, err) = run(&["import", CSV, "--map", "RecordKeeper", "--plan", PLAN]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `unit = "bp"`: 45 basis points are 0.45 %.
+#[test]
+fn basis_points_convert_to_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nexpense_ratio_pct = { header = \"ER (bps)\", unit = \"bp\" }\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Name,ER (bps)\nA Fund,45\nB Fund,1.5\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("expense_ratio_pct = 0.45\n"), "{out}");
+    assert!(out.contains("expense_ratio_pct = 0.015\n"), "{out}");
+}

@@ -560,11 +560,13 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
             (Some("fraction"), Kind::Number) => 100.0,
             (Some("thousands"), Kind::Number | Kind::Integer) => 1_000.0,
             (Some("millions"), Kind::Number | Kind::Integer) => 1_000_000.0,
+            // basis points of a percentage: 45 bp is 0.45 %
+            (Some("bp"), Kind::Number) => 0.01,
             (Some(u), _) => {
                 errors.push(err(
                     Some(span.clone()),
                     format!(
-                        "unit `{u}` does not apply to `{}`; units: percent, fraction (for percentages), dollars, thousands, millions (for amounts)",
+                        "unit `{u}` does not apply to `{}`; units: percent, fraction, bp (for percentages), dollars, thousands, millions (for amounts)",
                         field.get_ref()
                     ),
                 ));
@@ -773,7 +775,7 @@ pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
 pub fn preset(name: &str) -> Option<SourceFile> {
     PRESETS
         .iter()
-        .find(|(n, _)| *n == name)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(n, text)| SourceFile::new(format!("<preset {n}>"), *text))
 }
 
@@ -1703,6 +1705,45 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
     out
 }
 
+/// The unit a header names for its column's figures: `Plan Assets ($000)` is in
+/// thousands, `Expense Ratio (bps)` in basis points.
+fn header_unit(header: &str, field: &str) -> Option<&'static str> {
+    let h = header.to_ascii_lowercase().replace(' ', "");
+    let amount = field == "assets_usd";
+    if amount
+        && [
+            "($000)",
+            "(000)",
+            "(000s)",
+            "($000s)",
+            "(inthousands)",
+            "($thousands)",
+            "(thousands)",
+        ]
+        .iter()
+        .any(|u| h.contains(u))
+    {
+        Some("thousands")
+    } else if amount
+        && [
+            "($m)",
+            "($mm)",
+            "(mm)",
+            "(inmillions)",
+            "($millions)",
+            "(millions)",
+        ]
+        .iter()
+        .any(|u| h.contains(u))
+    {
+        Some("millions")
+    } else if field.ends_with("_pct") && (h.contains("(bps)") || h.contains("(bp)")) {
+        Some("bp")
+    } else {
+        None
+    }
+}
+
 /// A starter mapping from a lineup's header row: each header matched to the menu
 /// field it most likely feeds, every other header listed as a comment.
 pub fn starter_mapping(
@@ -1764,18 +1805,32 @@ pub fn starter_mapping(
     let mut used = Vec::new();
     let mut unmapped = Vec::new();
     let mut tables = String::new();
+    // participants pay the net expense ratio: it wins over the gross one, wherever
+    // each stands in the header
+    let words = |c: &Cell| c.value.shown().to_ascii_lowercase();
+    let has_net = header
+        .iter()
+        .any(|c| words(c).contains("net") && guess(&c.value.shown()) == Some("expense_ratio_pct"));
     for cell in header {
         let text = cell.value.shown();
         if text.is_empty() {
             continue;
         }
-        let Some(field) = guess(&text).filter(|f| !used.contains(f)) else {
+        let gross_beside_net = has_net && words(cell).contains("gross");
+        let Some(field) = guess(&text).filter(|f| !used.contains(f) && !gross_beside_net) else {
             unmapped.push(text);
             continue;
         };
         used.push(field);
         let Some(Kind::Choice(allowed)) = fields.get(field) else {
-            out.push_str(&format!("{} = {}\n", toml_key(field), quoted(&text)));
+            match header_unit(&text, field) {
+                Some(unit) => out.push_str(&format!(
+                    "{} = {{ header = {}, unit = \"{unit}\" }}\n",
+                    toml_key(field),
+                    quoted(&text)
+                )),
+                None => out.push_str(&format!("{} = {}\n", toml_key(field), quoted(&text))),
+            }
             continue;
         };
         // the column's values that need translating, each with a guess when a
@@ -1864,10 +1919,22 @@ fn guess(header: &str) -> Option<&'static str> {
         _ if has("cusip") => "cusip",
         _ if has("isin") => "isin",
         _ if has("expense") || h.contains("exp_ratio") || h == "er" => "expense_ratio_pct",
-        _ if has("qdia") => "qdia",
-        _ if has("vehicle") || h.contains("fund_type") || h.contains("structure") => "vehicle",
+        _ if has("qdia") || h.contains("default_fund") || h.contains("default_investment") => {
+            "qdia"
+        }
+        _ if has("vehicle")
+            || h.contains("fund_type")
+            || h.contains("investment_type")
+            || h.contains("product_type")
+            || h.contains("security_type")
+            || h.contains("structure") =>
+        {
+            "vehicle"
+        }
         _ if has("category") || h.contains("asset_class") => "asset_class",
-        _ if has("assets") || has("aum") || has("balance") => "assets_usd",
+        _ if has("assets") || has("aum") || has("balance") || h.contains("market_value") => {
+            "assets_usd"
+        }
         _ if has("benchmark") || has("index") => "benchmark",
         _ if has("inception") => "inception_date",
         _ if has("management") || has("passive") => "management",
@@ -1983,5 +2050,30 @@ mod tests {
         assert_eq!(guess("Net Expense Ratio (%)"), Some("expense_ratio_pct"));
         assert_eq!(guess("1 Yr Return"), Some("performance.return_1y_pct"));
         assert_eq!(guess("Morningstar Rating"), None);
+        assert_eq!(guess("Investment Type"), Some("vehicle"));
+        assert_eq!(guess("Fund Type"), Some("vehicle"));
+        assert_eq!(guess("Default Fund"), Some("qdia"));
+        assert_eq!(guess("Market Value"), Some("assets_usd"));
+        assert_eq!(guess("Balance"), Some("assets_usd"));
+        assert_eq!(guess("Ticker Symbol"), Some("ticker"));
+        assert_eq!(
+            header_unit("Plan Assets ($000)", "assets_usd"),
+            Some("thousands")
+        );
+        assert_eq!(
+            header_unit("Market Value (000s)", "assets_usd"),
+            Some("thousands")
+        );
+        assert_eq!(
+            header_unit("Assets (in thousands)", "assets_usd"),
+            Some("thousands")
+        );
+        assert_eq!(header_unit("AUM ($M)", "assets_usd"), Some("millions"));
+        assert_eq!(
+            header_unit("Expense Ratio (bps)", "expense_ratio_pct"),
+            Some("bp")
+        );
+        assert_eq!(header_unit("Expense Ratio (%)", "expense_ratio_pct"), None);
+        assert_eq!(header_unit("Plan Assets ($)", "assets_usd"), None);
     }
 }
