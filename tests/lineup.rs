@@ -1046,3 +1046,31 @@ fn basis_points_convert_to_percent() {
     assert!(out.contains("expense_ratio_pct = 0.45\n"), "{out}");
     assert!(out.contains("expense_ratio_pct = 0.015\n"), "{out}");
 }
+
+/// A UTF-8 export with one stray byte is refused at that byte, never decoded as
+/// Windows-1252 (which would change every accented name without a word).
+#[test]
+fn a_utf8_export_with_a_stray_byte_is_refused_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "[columns]\nname = \"Name\"\nticker = \"Ticker\"\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n",
+    );
+    let mut bytes = "Name,Ticker\nSociété Générale Fund,SGFX\nCaf"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"\xe9 Fund,CAFX\n");
+    let csv = dir.path().join("l.csv");
+    std::fs::write(&csv, &bytes).unwrap();
+    let (code, json) = check_json(&[csv.to_str().unwrap(), "--map", &map]);
+    assert_eq!(code, 2, "{json:#}");
+    let f = first_findings(&json).next().unwrap();
+    assert_eq!(f["rule"], "menulint::encoding");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(4)),
+        "{f:#}"
+    );
+    assert!(f["message"].as_str().unwrap().contains("mixes encodings"));
+}

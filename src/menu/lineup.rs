@@ -155,7 +155,40 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
     }
 }
 
+/// Where a text that is UTF-8 elsewhere has a byte that is not: decoded as
+/// Windows-1252 it would garble every accented name, so such a file is refused.
+/// `None` when the bytes are UTF-8 throughout, or show no UTF-8 at all (a real
+/// Windows-1252 export).
+fn stray_byte(bytes: &[u8]) -> Option<usize> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let err = std::str::from_utf8(bytes).err()?;
+    let utf8_elsewhere = bytes
+        .utf8_chunks()
+        .any(|c| c.valid().bytes().any(|b| b >= 0x80));
+    utf8_elsewhere.then(|| err.valid_up_to())
+}
+
 fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
+    if encoding_rs::Encoding::for_bom(bytes).is_none_or(|(e, _)| e == encoding_rs::UTF_8) {
+        if let Some(at) = stray_byte(bytes) {
+            let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            let lossy = String::from_utf8_lossy(&bytes[bom..]).into_owned();
+            let source = SourceFile::new(name.to_owned(), lossy);
+            let f = Finding::input_error(
+                Code::Encoding,
+                format!("{name} is UTF-8 but for a byte that is not: it mixes encodings"),
+                Some(&source),
+                Some(at..at + 1),
+            )
+            .with_label("this byte is not UTF-8")
+            .with_help("re-save the file as UTF-8 (CSV UTF-8 in Excel); read as Windows-1252, every accented name would change");
+            return Err((Some(source), vec![f]));
+        }
+    }
     let (text, encoding) = decode(bytes);
     let source = SourceFile::new(name.to_owned(), text);
     let text = source.text();
@@ -2041,6 +2074,11 @@ mod tests {
         assert_eq!(decode("café".as_bytes()), ("café".to_owned(), None));
         assert_eq!(decode(b"\xef\xbb\xbfa,b"), ("a,b".to_owned(), None));
         assert_eq!(decode(b"\xff\xfea\x00,\x00b\x00").0, "a,b");
+        // UTF-8 throughout but one byte: refused, not garbled
+        assert_eq!(stray_byte("Société".as_bytes()), None);
+        assert_eq!(stray_byte(b"Soci\xc3\xa9t\xc3\xa9,x\xe9y"), Some(11));
+        assert_eq!(stray_byte(b"caf\xe9"), None);
+        assert_eq!(stray_byte(b"plain"), None);
     }
 
     #[test]
