@@ -1074,3 +1074,44 @@ fn a_utf8_export_with_a_stray_byte_is_refused_at_it() {
     );
     assert!(f["message"].as_str().unwrap().contains("mixes encodings"));
 }
+
+/// A workbook whose sheet claims a dimension of every cell Excel has
+/// (`A1:XFD1048576`, 17 billion cells) is refused before it is read, in bounded
+/// time and memory, not an abort on a 550 GB allocation.
+#[test]
+fn a_workbook_claiming_every_cell_is_refused_before_it_is_read() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let honest = dir.path().join("honest.xlsx");
+    workbook(&honest, "Funds", &sample_rows());
+    // the same workbook, its sheet's dimension rewritten
+    let bomb = dir.path().join("bomb.xlsx");
+    let mut src = zip::ZipArchive::new(std::fs::File::open(&honest).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(bytes).unwrap();
+            let start = text.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
+            let end = start + text[start..].find('"').unwrap();
+            bytes = format!("{}A1:XFD1048576{}", &text[..start], &text[end..]).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let (code, _, err) = import(bomb.to_str().unwrap(), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("claims 17179869184 cells (A1:XFD1048576)"),
+        "{err}"
+    );
+    assert!(err.contains("over the limit of 10000000"), "{err}");
+    // the honest one reads
+    let (code, _, err) = import(honest.to_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{err}");
+}

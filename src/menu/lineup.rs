@@ -271,6 +271,85 @@ fn workbook_date(dt: &calamine::ExcelDateTime) -> CellValue {
     CellValue::Date(format!("{y:04}-{m:02}-{d:02}"))
 }
 
+/// What a workbook's archive may unpack to, in bytes.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// How many cells a sheet may claim.
+pub const MAX_CELLS: u64 = 10_000_000;
+
+/// Checks a zipped workbook (XLSX, XLSM, ODS) before anything is unpacked: what its
+/// entries say they unpack to, and the cells each sheet claims (`<dimension
+/// ref="A1:XFD1048576"/>`), which the reader would allocate up front. A file that is
+/// not a zip is left to the reader.
+fn archive_within_limits(path: &Path) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    let mut sheets = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        total = total.saturating_add(entry.size());
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            sheets.push(i);
+        }
+    }
+    if total > MAX_UNPACKED {
+        return Err(format!(
+            "unpacks to {total} bytes, over the limit of {MAX_UNPACKED}: it is not a lineup export"
+        ));
+    }
+    for i in sheets {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let sheet = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        // the dimension comes first in a sheet: its first few kilobytes are enough
+        let mut head = Vec::new();
+        let _ = entry.take(16 * 1024).read_to_end(&mut head);
+        let head = String::from_utf8_lossy(&head);
+        let Some(dim) = head
+            .split("<dimension ref=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        else {
+            continue;
+        };
+        let cells = dimension_cells(dim);
+        if cells > MAX_CELLS {
+            return Err(format!(
+                "claims {cells} cells ({dim}) in {sheet}, over the limit of {MAX_CELLS}: save the sheet again, or export the lineup as CSV"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The cells a range like `A1:XFD1048576` spans (a single cell is 1).
+fn dimension_cells(range: &str) -> u64 {
+    let cell = |c: &str| -> Option<(u64, u64)> {
+        let letters: String = c.chars().take_while(char::is_ascii_alphabetic).collect();
+        let row: u64 = c[letters.len()..].parse().ok()?;
+        let col = letters.bytes().try_fold(0u64, |n, b| {
+            Some(n * 26 + u64::from(b.to_ascii_uppercase().checked_sub(b'A')? + 1))
+        })?;
+        Some((row, col))
+    };
+    let mut ends = range.split(':');
+    let (Some((r1, c1)), Some((r2, c2))) = (
+        ends.next().and_then(cell),
+        ends.next().map_or_else(|| cell(range), cell),
+    ) else {
+        return 0;
+    };
+    (r2.abs_diff(r1) + 1).saturating_mul(c2.abs_diff(c1) + 1)
+}
+
 fn read_workbook(path: &Path, name: &str, sheet: Option<&str>) -> Result<Grid, ReadError> {
     use calamine::{open_workbook_auto, Data, Reader};
     let unplaced = |msg: String| {
@@ -279,6 +358,9 @@ fn read_workbook(path: &Path, name: &str, sheet: Option<&str>) -> Result<Grid, R
             vec![Finding::input_error(Code::Lineup, msg, None, None)],
         )
     };
+    if let Err(msg) = archive_within_limits(path) {
+        return Err(unplaced(format!("{name} {msg}")));
+    }
     let mut book = open_workbook_auto(path).map_err(|e| {
         let why = match e.to_string() {
             s if s.to_ascii_lowercase().contains("password") => {
@@ -2006,6 +2088,14 @@ mod tests {
         assert_eq!(date(45000.0, false), CellValue::Date("2023-03-15".into()));
         assert_eq!(date(45000.0, true), CellValue::Date("2027-03-16".into()));
         assert_eq!(date(1.0e9, false), CellValue::Text("1000000000".into()));
+    }
+
+    #[test]
+    fn a_sheet_dimension_counts_its_cells() {
+        assert_eq!(dimension_cells("A1:XFD1048576"), 16_384 * 1_048_576);
+        assert_eq!(dimension_cells("B2:D11"), 30);
+        assert_eq!(dimension_cells("C3"), 1);
+        assert_eq!(dimension_cells("nonsense"), 0);
     }
 
     #[test]
