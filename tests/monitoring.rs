@@ -613,3 +613,33 @@ fn a_gap_in_the_history_is_undecided_never_a_reset() {
     let reasons = json["options"][0]["reasons"].as_array().unwrap();
     assert!(reasons.iter().all(|r| r["rule"] != "MON001"), "{json:#}");
 }
+
+/// A history exported in Windows-1252 or UTF-16 (as Excel writes them) reads as the
+/// UTF-8 one does; a UTF-8 history with one stray byte is refused at it.
+#[test]
+fn histories_are_read_in_the_encodings_spreadsheets_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf8 = std::fs::read_to_string(HISTORY)
+        .unwrap()
+        .replace("Foreign Large Blend", "Étrangères Large Blend");
+    let (_, want) = monitor_json(&["--history", &write_in(dir.path(), "u.csv", &utf8), MENU]);
+    let latin: Vec<u8> = utf8
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(utf8.encode_utf16().flat_map(u16::to_le_bytes));
+    for (name, bytes) in [("w.csv", latin), ("16.csv", utf16)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (_, got) = monitor_json(&["--history", path.to_str().unwrap(), MENU]);
+        assert_eq!(statuses(&got), statuses(&want), "{name}");
+        assert!(got.to_string().contains("Étrangères"), "{name}");
+    }
+    let mut stray = utf8.into_bytes();
+    stray.extend_from_slice(b"# caf\xe9\n");
+    let path = dir.path().join("s.csv");
+    std::fs::write(&path, stray).unwrap();
+    let (code, out) = monitor(&["--history", path.to_str().unwrap(), MENU]);
+    assert_eq!(code, 2, "{out}");
+}

@@ -159,7 +159,8 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
 /// Reads and checks a monitoring history CSV (`--history`).
 pub fn load_history(path: &Path, max_file_size: u64) -> Result<HistoryFile, Box<FileReport>> {
     let name = crate::diag::display_path(path);
-    let source = read_source(path, max_file_size).map_err(|f| {
+    // a history is a spreadsheet's export: in whatever encoding it wrote
+    let source = crate::menu::load::read_export(path, max_file_size).map_err(|f| {
         Box::new(FileReport::from_errors(crate::diag::FileErrors::new(
             &name,
             None,

@@ -91,6 +91,24 @@ pub struct Document {
 /// Reads a file as UTF-8 text within a size limit; errors are findings without a span
 /// (or, for bad UTF-8, at the first bad byte).
 pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
+    let (name, bytes) = read_bytes(path, max_size)?;
+    utf8_source(name, bytes)
+}
+
+/// Reads a file a spreadsheet exported (a history CSV) within a size limit: UTF-8,
+/// UTF-16 with its byte-order mark, or Windows-1252 when no byte of it is UTF-8. A
+/// UTF-8 file with one byte that is not is refused at that byte, never garbled.
+pub fn read_export(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
+    let (name, bytes) = read_bytes(path, max_size)?;
+    if super::encoding::stray_byte(&bytes).is_some() {
+        // UTF-8 but for a byte: the UTF-8 reading says where
+        return utf8_source(name, bytes);
+    }
+    Ok(SourceFile::new(name, super::encoding::decode(&bytes).0))
+}
+
+/// A file's bytes within a size limit, read from a regular file only.
+fn read_bytes(path: &Path, max_size: u64) -> Result<(String, Vec<u8>), Box<Finding>> {
     let name = crate::diag::display_path(path);
     // errors before the text is read have no place in it
     let unplaced = |code: Code, msg: String| Box::new(Finding::input_error(code, msg, None, None));
@@ -130,6 +148,11 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding
             format!("{name} is over the limit of {max_size} bytes"),
         ));
     }
+    Ok((name, bytes))
+}
+
+/// UTF-8 bytes as a source file, or the first byte that is not UTF-8, located.
+fn utf8_source(name: String, bytes: Vec<u8>) -> Result<SourceFile, Box<Finding>> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => {

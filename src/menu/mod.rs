@@ -2,6 +2,7 @@
 //! Schema ([`schema`]), typed ([`model`]), with look-through [`exposure`] and
 //! security [`identifiers`].
 
+pub mod encoding;
 pub mod exposure;
 pub mod history;
 pub mod identifiers;
