@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use serde_json::Value;
 
 const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
 const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
@@ -185,6 +186,20 @@ fn colour_statistics_explain_codes_and_outputs_of_every_command() {
     assert!(target.join("menulint.toml").is_file());
 }
 
+/// Checks the bitcoin sample with the pack at `pack`: the exit code, the JSON, and
+/// the findings about the pack file.
+fn pack_findings(pack: &str) -> (i32, Value, Vec<Value>) {
+    let (code, json) = check_json(&["--pack", pack, "sample-menus/bitcoin.toml"]);
+    let findings = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == pack)
+        .and_then(|f| f["findings"].as_array().cloned())
+        .unwrap_or_default();
+    (code, json, findings)
+}
+
 #[test]
 fn a_rule_reading_a_field_the_menu_does_not_have_is_refused_when_the_pack_loads() {
     let dir = tempfile::tempdir().unwrap();
@@ -195,15 +210,9 @@ fn a_rule_reading_a_field_the_menu_does_not_have_is_refused_when_the_pack_loads(
             "check = \"option.expense_ratio < 1.0\"",
         );
     let p = write_in(dir.path(), "typo.toml", pack);
-    let (code, json) = check_json(&["--pack", &p, "sample-menus/bitcoin.toml"]);
+    let (code, json, findings) = pack_findings(&p);
     assert_eq!(code, 2);
-    let f = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == p.as_str())
-        .unwrap();
-    let finding = &f["findings"][0];
+    let finding = &findings[0];
     assert_eq!(finding["line"], 17);
     assert!(finding["message"]
         .as_str()
@@ -400,15 +409,8 @@ fn names_read_through_macro_variables_and_function_names_are_checked_at_load() {
         ),
     );
     let p = write_in(dir.path(), "typos.toml", &pack);
-    let (code, json) = check_json(&["--pack", &p, "sample-menus/bitcoin.toml"]);
+    let (code, json, findings) = pack_findings(&p);
     assert_eq!(code, 2, "{json:#}");
-    let f = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == p.as_str())
-        .unwrap();
-    let findings = f["findings"].as_array().unwrap();
     // the string literal is not read as a field: two findings, not three
     assert_eq!(findings.len(), 2, "{findings:#?}");
     let at = |needle: &str| {
