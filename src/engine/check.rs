@@ -139,13 +139,13 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
             let (i, o) = o;
             let whole = format!("`options[{i}]`");
             let field = format!("`options[{i}].");
-            if f.message.contains(&field) || f.message.contains(&whole) {
-                f.message = f
-                    .message
-                    .replace(&whole, &format!("row {}", o.row))
-                    .replace(&field, "`");
+            if f.message.contains(&field) {
+                // "`options[6].cusip`: …" → "`cusip`: … (row 8)"
+                f.message = f.message.replace(&field, "`");
                 f.message.push_str(&format!(" (row {})", o.row));
             }
+            // "… in `options[6]`" → "… in row 8"
+            f.message = f.message.replace(&whole, &format!("row {}", o.row));
         }
         for label in &mut f.labels {
             if let Some((span, cell)) = place(&label.path) {
