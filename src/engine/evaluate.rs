@@ -9,6 +9,7 @@ use crate::policy::waivers::RuleState;
 use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET, MAX_VALUE_SIZE};
 use crate::rules::native::{GiveUp, Vars, V};
 use crate::rules::values::{self, Shared};
+use crate::rules::view::Source;
 use crate::rules::{register_functions, Compiled, Rule, RuleSet, Scope};
 use cel::common::types::CelString;
 use cel::common::value::{CowVal, Val};
@@ -724,20 +725,19 @@ impl<'a> Vars<'a> for Native<'a, '_> {
         // where the interpreter's value would differ in shape (a missing table), the
         // native evaluator gives up instead
         let container = |j: &'a Json| (j.is_object() || j.is_array()).then(|| V::from_json(j));
-        match name {
-            "params" => container(self.params),
-            "option" => container(self.option?),
-            "menu" => view.is_object().then(|| V::from_json(view)),
-            "plan" => view["plan"]
+        match Source::named(name)? {
+            Source::Params => container(self.params),
+            Source::Option => container(self.option?),
+            Source::Menu => view.is_object().then(|| V::from_json(view)),
+            Source::Plan => view["plan"]
                 .is_object()
                 .then(|| V::from_json(&view["plan"])),
-            "options" => view["options"]
+            Source::Options => view["options"]
                 .is_array()
                 .then(|| V::from_json(&view["options"])),
-            "option_ids" => Some(self.typed.option_ids.clone()),
-            "options_by_id" => Some(self.typed.options_by_id.clone()),
-            "as_of" => Some(V::Str(self.as_of)),
-            _ => None,
+            Source::OptionIds => Some(self.typed.option_ids.clone()),
+            Source::OptionsById => Some(self.typed.options_by_id.clone()),
+            Source::AsOf => Some(V::Str(self.as_of)),
         }
     }
 }
@@ -887,16 +887,15 @@ impl VariableResolver for Bound<'_, '_> {
             return None;
         }
         let g = self.globals;
-        let v: &dyn Val = match name {
-            "params" => self.params,
-            "option" => self.option?,
-            "menu" => g.menu()?,
-            "plan" => g.plan(),
-            "options" => g.options(),
-            "option_ids" => g.option_ids(),
-            "options_by_id" => g.options_by_id(),
-            "as_of" => self.as_of,
-            _ => return None,
+        let v: &dyn Val = match Source::named(name)? {
+            Source::Params => self.params,
+            Source::Option => self.option?,
+            Source::Menu => g.menu()?,
+            Source::Plan => g.plan(),
+            Source::Options => g.options(),
+            Source::OptionIds => g.option_ids(),
+            Source::OptionsById => g.options_by_id(),
+            Source::AsOf => self.as_of,
         };
         Some(CowVal::Borrowed(v))
     }

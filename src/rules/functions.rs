@@ -35,7 +35,7 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         |Arguments(args): Arguments| -> Result<f64, ExecutionError> {
             match args.as_slice() {
                 // rounded like every figure, so 0.2 + 83.9 + 15.9 is 100
-                [Value::List(l)] => Ok(round_figure(numbers("sum", l)?.iter().sum())),
+                [Value::List(l)] => Ok(sum(&numbers("sum", l)?)),
                 _ => Err(ExecutionError::function_error(
                     "sum",
                     "takes one list of numbers",
@@ -65,9 +65,7 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         },
     )?;
     ctx.add_function("first_true", |l: Arc<Vec<Value>>| -> i64 {
-        l.iter()
-            .position(|v| matches!(v, Value::Bool(true)))
-            .map_or(-1, |i| i as i64)
+        first_true(l.iter().map(|v| matches!(v, Value::Bool(true))))
     })?;
     ctx.add_function("valid_cusip", |s: Arc<String>| identifiers::valid_cusip(&s))?;
     ctx.add_function("valid_isin", |s: Arc<String>| identifiers::valid_isin(&s))?;
@@ -86,9 +84,9 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
         "days_until",
         |from: Arc<String>, to: Arc<String>| -> Result<i64, ExecutionError> {
-            match (days_from_iso(&from), days_from_iso(&to)) {
-                (Some(a), Some(b)) => Ok(b - a),
-                _ => Err(ExecutionError::function_error(
+            match days_until(&from, &to) {
+                Some(days) => Ok(days),
+                None => Err(ExecutionError::function_error(
                     "days_until",
                     format!("not ISO dates: {from}, {to}"),
                 )),
@@ -98,9 +96,9 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
         "years_between",
         |from: Arc<String>, to: Arc<String>| -> Result<i64, ExecutionError> {
-            match (parse_iso(&from), parse_iso(&to)) {
-                (Some(a), Some(b)) => Ok(whole_years(a, b)),
-                _ => Err(ExecutionError::function_error(
+            match years_between(&from, &to) {
+                Some(years) => Ok(years),
+                None => Err(ExecutionError::function_error(
                     "years_between",
                     format!("not ISO dates: {from}, {to}"),
                 )),
@@ -111,9 +109,7 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     // monitoring: an option's history is newest first, so "the last N quarters" are
     // the list's first N
     ctx.add_function("consecutive", |l: Arc<Vec<Value>>| -> i64 {
-        l.iter()
-            .take_while(|v| matches!(v, Value::Bool(true)))
-            .count() as i64
+        consecutive(l.iter().map(|v| matches!(v, Value::Bool(true))))
     })?;
     ctx.add_function(
         "last_quarter_end",
@@ -220,8 +216,40 @@ fn cached_regex(pattern: &str) -> Result<Arc<regex::Regex>, ExecutionError> {
     compiled.map_err(|m| ExecutionError::function_error("matches", m))
 }
 
+// What each helper computes, once: the interpreter's forms above and the native
+// evaluator's (`rules::native`) only adapt their values to these.
+
+/// `sum`: rounded like every figure, so 0.2 + 83.9 + 15.9 is 100.
+pub(super) fn sum(numbers: &[f64]) -> f64 {
+    round_figure(numbers.iter().sum())
+}
+
+/// `first_true`: the index of the first `true`, -1 when there is none.
+pub(super) fn first_true(flags: impl Iterator<Item = bool>) -> i64 {
+    flags
+        .enumerate()
+        .find(|(_, b)| *b)
+        .map_or(-1, |(i, _)| i as i64)
+}
+
+/// `consecutive`: the `true`s before the first `false`. A history is newest first,
+/// so this is the streak that runs up to the latest quarter.
+pub(super) fn consecutive(flags: impl Iterator<Item = bool>) -> i64 {
+    flags.take_while(|b| *b).count() as i64
+}
+
+/// `days_until`: days from one ISO date to another (`None` unless both are dates).
+pub(super) fn days_until(from: &str, to: &str) -> Option<i64> {
+    Some(days_from_iso(to)? - days_from_iso(from)?)
+}
+
+/// `years_between`: whole years from one ISO date to another.
+pub(super) fn years_between(from: &str, to: &str) -> Option<i64> {
+    Some(whole_years(parse_iso(from)?, parse_iso(to)?))
+}
+
 /// Whole years from `a` to `b` (negative when `b` is earlier): the anniversaries passed.
-pub(super) fn whole_years(a: chrono::NaiveDate, b: chrono::NaiveDate) -> i64 {
+fn whole_years(a: chrono::NaiveDate, b: chrono::NaiveDate) -> i64 {
     use chrono::Datelike;
     let mut years = i64::from(b.year() - a.year());
     if (b.month(), b.day()) < (a.month(), a.day()) {

@@ -14,10 +14,8 @@
 //! interpreter, which has the last word and words every error. Tests compare the two on every built-in expression over the
 //! sample and generated menus, and on the grammar's corners.
 
-use super::functions::whole_years;
+use super::functions;
 use super::limits::{NATIVE_MAX_LEN as MAX_LEN, NATIVE_STEPS as STEPS};
-use crate::date::{days_from_iso, parse_iso};
-use crate::menu::exposure::round_figure;
 use crate::menu::identifiers;
 use cel::common::ast::{operators as op, EntryExpr, Expr as Node, IdedExpr, LiteralValue};
 use serde_json::Value as Json;
@@ -881,6 +879,7 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
             items.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
             V::List(Rc::new(items))
         }
+        // our helpers: what they compute is `rules::functions`'
         Func::Sum => {
             let items = args.first().ok_or(GiveUp)?.list()?;
             let ns: Vec<f64> = items
@@ -888,30 +887,18 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
                 .map(V::number)
                 .collect::<Option<_>>()
                 .ok_or(GiveUp)?;
-            V::Double(round_figure(ns.iter().sum()))
+            V::Double(functions::sum(&ns))
         }
-        Func::DaysUntil => {
-            let (a, b) = (days_from_iso(text(0)?), days_from_iso(text(1)?));
-            V::Int(b.ok_or(GiveUp)? - a.ok_or(GiveUp)?)
-        }
-        Func::YearsBetween => match (parse_iso(text(0)?), parse_iso(text(1)?)) {
-            (Some(a), Some(b)) => V::Int(whole_years(a, b)),
-            _ => return Err(GiveUp),
-        },
+        Func::DaysUntil => V::Int(functions::days_until(text(0)?, text(1)?).ok_or(GiveUp)?),
+        Func::YearsBetween => V::Int(functions::years_between(text(0)?, text(1)?).ok_or(GiveUp)?),
         Func::ValidCusip => V::Bool(identifiers::valid_cusip(text(0)?)),
         Func::ValidIsin => V::Bool(identifiers::valid_isin(text(0)?)),
-        Func::Consecutive => V::Int(
-            bools(args.first().ok_or(GiveUp)?)?
-                .iter()
-                .take_while(|b| **b)
-                .count() as i64,
-        ),
-        Func::FirstTrue => V::Int(
-            bools(args.first().ok_or(GiveUp)?)?
-                .iter()
-                .position(|b| *b)
-                .map_or(-1, |i| i as i64),
-        ),
+        Func::Consecutive => V::Int(functions::consecutive(
+            bools(args.first().ok_or(GiveUp)?)?.into_iter(),
+        )),
+        Func::FirstTrue => V::Int(functions::first_true(
+            bools(args.first().ok_or(GiveUp)?)?.into_iter(),
+        )),
     })
 }
 

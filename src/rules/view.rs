@@ -73,6 +73,48 @@ pub struct Variable {
     pub name: &'static str,
     pub ty: Ty,
     pub doc: &'static str,
+    /// What serves its value; both evaluators match on it exhaustively, so a new
+    /// variable cannot be served by one and missing from the other.
+    pub source: Source,
+}
+
+/// The value behind each rule variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The option being checked (none for a plan rule).
+    Option,
+    /// The rule view's `options`.
+    Options,
+    /// The options' ids, in order.
+    OptionIds,
+    /// Each id to its first option.
+    OptionsById,
+    /// The rule view's `plan`.
+    Plan,
+    /// The whole rule view.
+    Menu,
+    /// The rule's parameters.
+    Params,
+    /// The check date.
+    AsOf,
+}
+
+impl Source {
+    /// The source of the variable `name`, if it is one. Kept as a `match` since it is
+    /// looked up on every variable read; a test holds it to [`variables`].
+    pub fn named(name: &str) -> Option<Source> {
+        Some(match name {
+            "option" => Source::Option,
+            "options" => Source::Options,
+            "option_ids" => Source::OptionIds,
+            "options_by_id" => Source::OptionsById,
+            "plan" => Source::Plan,
+            "menu" => Source::Menu,
+            "params" => Source::Params,
+            "as_of" => Source::AsOf,
+            _ => return None,
+        })
+    }
 }
 
 /// A field evaluation adds to every option or to the menu (not in the menu format).
@@ -202,43 +244,51 @@ pub fn variables() -> &'static [Variable] {
                 name: "option",
                 ty: option.clone(),
                 doc: "the option being checked (option scope)",
+                source: Source::Option,
             },
             Variable {
                 name: "options",
                 ty: Ty::list(option.clone()),
                 doc: "every option of the menu, in order",
+                source: Source::Options,
             },
             Variable {
                 name: "option_ids",
                 ty: Ty::list(Ty::String),
                 doc: "their ids, in order (cheap to search: `option.id in option_ids`)",
+                source: Source::OptionIds,
             },
             Variable {
                 name: "options_by_id",
                 ty: Ty::Map(Box::new(option)),
                 doc: "each id to the first option with it (`options_by_id[h.option]`)",
+                source: Source::OptionsById,
             },
             Variable {
                 name: "plan",
                 ty: plan,
                 doc: "the `[plan]` table, `total_assets_usd` filled in",
+                source: Source::Plan,
             },
             Variable {
                 name: "menu",
                 ty: menu,
                 doc: "the whole menu: `schema_version`, `plan`, `options`, `waivers`, \
                       `effective`",
+                source: Source::Menu,
             },
             Variable {
                 name: "params",
                 // each rule's own declared parameters; see `refs`
                 ty: Ty::Any,
                 doc: "the rule's parameters",
+                source: Source::Params,
             },
             Variable {
                 name: "as_of",
                 ty: Ty::String,
                 doc: "the check date, `YYYY-MM-DD`",
+                source: Source::AsOf,
             },
         ]
     })
@@ -246,7 +296,7 @@ pub fn variables() -> &'static [Variable] {
 
 /// Whether `name` is a variable every rule sees (a `let` may not take it).
 pub fn is_variable(name: &str) -> bool {
-    variables().iter().any(|v| v.name == name)
+    Source::named(name).is_some()
 }
 
 /// The type the menu schema gives a value, `$ref`s followed.
@@ -321,6 +371,17 @@ pub fn markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_variable_is_named_by_its_source() {
+        for v in variables() {
+            assert_eq!(Source::named(v.name), Some(v.source), "{}", v.name);
+        }
+        let mut sources: Vec<_> = variables().iter().map(|v| v.source).collect();
+        sources.dedup();
+        assert_eq!(sources.len(), variables().len(), "one variable per source");
+        assert_eq!(Source::named("optionz"), None);
+    }
 
     fn field<'t>(t: &'t Ty, name: &str) -> &'t Ty {
         match t {
