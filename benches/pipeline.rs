@@ -111,9 +111,9 @@ fn monitoring(c: &mut Criterion) {
     let ev = Evaluation::new(&rules, "2026-11-25", &[]);
     let history = SourceFile::new("history.csv", csv.as_str());
     let source = SourceFile::new("monitored.toml", menu.as_str());
-    let file = menulint::menu::history::parse_csv(history.clone()).expect("valid history");
+    let file = menulint::import::history::parse_csv(history.clone()).expect("valid history");
     c.bench_function("monitoring: read a 10,000-row history CSV", |b| {
-        b.iter(|| menulint::menu::history::parse_csv(black_box(history.clone())))
+        b.iter(|| menulint::import::history::parse_csv(black_box(history.clone())))
     });
     c.bench_function("monitoring: check 250 options with 40 quarters each", |b| {
         b.iter(|| check_source(&ev, Some(&file), black_box(source.clone())))
@@ -122,7 +122,7 @@ fn monitoring(c: &mut Criterion) {
 
 /// A 5,000-row lineup export through the recordkeeper preset, to the menu TOML.
 fn import(c: &mut Criterion) {
-    use menulint::menu::lineup;
+    use menulint::import::lineup;
     let csv = menulint::menu::synth::lineup_csv(5_000, 3);
     let preset = lineup::preset("recordkeeper").expect("preset");
     let mapping = lineup::parse_mapping(preset).expect("preset parses");

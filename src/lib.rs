@@ -9,6 +9,7 @@
 pub mod date;
 pub mod diag;
 pub mod engine;
+pub mod import;
 pub mod menu;
 pub mod output;
 pub mod policy;

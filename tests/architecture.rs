@@ -9,6 +9,7 @@ const RANKS: &[(&str, u8)] = &[
     ("diag", 0),
     ("output", 0),
     ("menu", 1),
+    ("import", 1),
     ("rules", 2),
     ("policy", 3),
     ("engine", 4),

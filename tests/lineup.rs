@@ -728,7 +728,7 @@ fn outputs_never_overwrite_the_mapping_or_the_plan() {
 }
 
 fn lineup_preset_text() -> &'static str {
-    menulint::menu::lineup::PRESETS
+    menulint::import::lineup::PRESETS
         .iter()
         .find(|(n, _)| *n == "recordkeeper")
         .unwrap()

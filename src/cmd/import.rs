@@ -2,7 +2,7 @@
 
 use menulint::diag::FileErrors;
 use menulint::engine::FileReport;
-use menulint::menu::lineup;
+use menulint::import::lineup;
 use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
 use std::path::PathBuf;
 

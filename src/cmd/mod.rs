@@ -186,7 +186,7 @@ pub fn load_history(
     path: Option<&std::path::Path>,
     max_file_size: u64,
     color: bool,
-) -> Result<Option<std::sync::Arc<menulint::menu::history::HistoryFile>>, u8> {
+) -> Result<Option<std::sync::Arc<menulint::import::history::HistoryFile>>, u8> {
     match path {
         None => Ok(None),
         Some(p) => menulint::engine::check::load_history(p, max_file_size)
@@ -232,7 +232,7 @@ pub fn lineup_options(
 ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, u8> {
     use menulint::diag::FileErrors;
     use menulint::engine::FileReport;
-    use menulint::menu::lineup;
+    use menulint::import::lineup;
     let Some(map) = map else {
         return Ok(None);
     };

@@ -13,7 +13,7 @@ pub use finding::{
 };
 pub use path::{MenuPath, Segment};
 pub use source::{Location, SourceFile, Span};
-pub use suggest::{did_you_mean, suggest};
+pub use suggest::{did_you_mean, suggest, suggest_ignoring_case};
 
 /// A path for display and for telling files apart: valid UTF-8 as it is, every
 /// byte that is not UTF-8 as `\xNN` (never U+FFFD, which would make `caf\xe9.toml`

@@ -10,20 +10,40 @@ where
     I: IntoIterator<Item = &'k S>,
     S: AsRef<str> + ?Sized + 'k,
 {
+    closest(name, known, |s| s.to_owned())
+}
+
+/// [`suggest`] for names whose case does not matter (column headers, sheet names,
+/// rule ids): compared in lower case, returned as written.
+pub fn suggest_ignoring_case<'k, I, S>(name: &str, known: I) -> Option<&'k str>
+where
+    I: IntoIterator<Item = &'k S>,
+    S: AsRef<str> + ?Sized + 'k,
+{
+    closest(name, known, str::to_lowercase)
+}
+
+fn closest<'k, I, S>(name: &str, known: I, fold: fn(&str) -> String) -> Option<&'k str>
+where
+    I: IntoIterator<Item = &'k S>,
+    S: AsRef<str> + ?Sized + 'k,
+{
+    let name = fold(name);
     let mut best: Option<(usize, &'k str)> = None;
     for k in known {
-        let k = k.as_ref();
+        let written = k.as_ref();
+        let k = fold(written);
         if k == name {
             continue;
         }
-        let d = strsim::damerau_levenshtein(name, k);
-        let d = if k.starts_with(name) && !name.is_empty() {
+        let d = strsim::damerau_levenshtein(&name, &k);
+        let d = if k.starts_with(name.as_str()) && !name.is_empty() {
             d.min(1)
         } else {
             d
         };
         if d <= 2.max(k.chars().count() / 4) && best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, k));
+            best = Some((d, written));
         }
     }
     best.map(|(_, k)| k)
@@ -53,6 +73,11 @@ mod tests {
         assert_eq!(
             did_you_mean("retrun_3y_pct", &known),
             "; did you mean `return_3y_pct`?"
+        );
+        assert_eq!(suggest("Assets_USD", &known), None);
+        assert_eq!(
+            suggest_ignoring_case("Asets_USD", &known),
+            Some("assets_usd")
         );
     }
 }

@@ -3,9 +3,9 @@
 use super::evaluate::{evaluate, Evaluation};
 use super::FileReport;
 use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
+use crate::import::history::{self, HistoryFile};
+use crate::import::lineup::{self, Lineup, Mapping};
 use crate::menu::exposure::look_through;
-use crate::menu::history::{self, HistoryFile};
-use crate::menu::lineup::{self, Lineup, Mapping};
 use crate::menu::load::{parse, read_source, Document};
 use crate::menu::schema::validate;
 use crate::menu::Menu;

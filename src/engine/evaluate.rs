@@ -1121,8 +1121,8 @@ fn resolve_path(base: &MenuPath, at: &str) -> Result<MenuPath, String> {
 mod tests {
     use super::*;
     use crate::engine::check::load_document;
+    use crate::import::history::parse_csv;
     use crate::menu::exposure::look_through;
-    use crate::menu::history::parse_csv;
     use crate::menu::synth;
     use crate::rules::native::tests::{show, show_cel_as};
     use std::path::Path;

@@ -4,9 +4,7 @@
 
 pub mod encoding;
 pub mod exposure;
-pub mod history;
 pub mod identifiers;
-pub mod lineup;
 pub mod load;
 pub mod model;
 pub mod schema;

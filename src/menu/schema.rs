@@ -49,7 +49,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                         .get(&key_path)
                         .map(|s| s.key.clone().unwrap_or(s.value.clone()));
                     let within = describe(&path);
-                    let help = match closest(key, &allowed) {
+                    let help = match crate::diag::suggest(key, &allowed) {
                         Some(s) => format!("did you mean `{s}`? A misspelt key would otherwise be silently ignored"),
                         None => format!("allowed keys here: {}", allowed.join(", ")),
                     };
@@ -102,7 +102,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                         let best = synonym(&lower)
                             .filter(|s| allowed.iter().any(|a| a == s))
                             .or_else(|| allowed.iter().find(|a| **a == lower).map(String::as_str))
-                            .or_else(|| closest(&lower, &allowed));
+                            .or_else(|| crate::diag::suggest(&lower, &allowed));
                         let message = format!("{what}: {value} is not one of the accepted values");
                         let help = match best {
                             Some(b) => {
@@ -245,16 +245,6 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
         .unwrap_or_default();
     keys.sort();
     keys
-}
-
-/// The allowed key closest to a misspelt one, if any is close enough to be a typo.
-fn closest<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|a| (strsim::damerau_levenshtein(key, a), a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
-        .min()
-        .map(|(_, a)| a.as_str())
 }
 
 #[cfg(test)]

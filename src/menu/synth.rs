@@ -270,7 +270,7 @@ pub fn lineup_csv(rows: usize, seed: u64) -> String {
         let (vehicle, class) = kinds[i % kinds.len()];
         s.push_str(&format!(
             "Example {class} Fund {i},X{},,{vehicle},{class},{},{:.2},\"{}\",{},{:.1},{:.1},{:.1},,Example Index {i},{}/{}/20{:02},https://example.com/funds/{i}\n",
-            super::lineup::column_letters(i as u32 + 1),
+            crate::import::lineup::column_letters(i as u32 + 1),
             if rng.chance(0.5) { "Index" } else { "Active" },
             0.02 + rng.below(90) as f64 / 100.0,
             (1 + rng.below(900)) * 100_000,

@@ -226,12 +226,7 @@ fn unknown_keys(source: &SourceFile) -> Vec<FileErrors> {
             if allowed.contains(&name) || name == "extend_exclude" {
                 continue;
             }
-            let near = allowed
-                .iter()
-                .map(|a| (strsim::damerau_levenshtein(name, a), *a))
-                .filter(|(d, _)| *d <= 3)
-                .min()
-                .map_or(String::new(), |(_, a)| format!("; did you mean `{a}`?"));
+            let near = crate::diag::did_you_mean(name, allowed);
             findings.push(
                 crate::diag::Finding::input_error(
                     Code::Config,

@@ -49,24 +49,13 @@ impl Selection {
                 if set.all_rules().any(|r| names(r, c)) {
                     continue;
                 }
-                let closest = set
+                let known: Vec<&str> = set
                     .all_rules()
                     .flat_map(|r| [r.id.as_str(), r.name.as_str()])
-                    .map(|n| {
-                        (
-                            strsim::damerau_levenshtein(
-                                &c.to_ascii_uppercase(),
-                                &n.to_ascii_uppercase(),
-                            ),
-                            n,
-                        )
-                    })
-                    .min();
-                let help = match closest {
-                    Some((d, n)) if d <= 2 => {
-                        format!("did you mean `{n}`? `menulint rules` lists them")
-                    }
-                    _ => "`menulint rules` lists the rules in force".to_owned(),
+                    .collect();
+                let help = match crate::diag::suggest_ignoring_case(c, &known) {
+                    Some(n) => format!("did you mean `{n}`? `menulint rules` lists them"),
+                    None => "`menulint rules` lists the rules in force".to_owned(),
                 };
                 let f = Finding::input_error(
                     Code::Config,

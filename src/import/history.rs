@@ -3,11 +3,11 @@
 //! Every bad row is an error at its cell: a committee must never monitor a fund on
 //! figures that were silently dropped or misread.
 
-use super::load::Document;
-use super::schema::schema_json;
-use super::{Menu, Quarter};
 use crate::date::parse_iso;
 use crate::diag::{Code, Finding, MenuPath, SourceFile, Span};
+use crate::menu::load::Document;
+use crate::menu::schema::schema_json;
+use crate::menu::{Menu, Quarter};
 use chrono::Datelike;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -57,7 +57,7 @@ fn columns() -> &'static Columns {
         let mut kinds = BTreeMap::new();
         if let Some(props) = defs["quarter"]["properties"].as_object() {
             for (k, v) in props {
-                let kind = match super::schema::resolve(v)["type"].as_str() {
+                let kind = match crate::menu::schema::resolve(v)["type"].as_str() {
                     Some("number") => Kind::Number,
                     Some("integer") => Kind::Integer,
                     _ => Kind::Text,
@@ -220,13 +220,8 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
         }
         if name != OPTION_COLUMN && !cols.kinds.contains_key(name) {
             let known = column_names();
-            let closest = known
-                .iter()
-                .map(|k| (strsim::damerau_levenshtein(name, k), *k))
-                .filter(|(d, _)| *d <= 3)
-                .min();
-            let help = match closest {
-                Some((_, k)) => format!("did you mean `{k}`?"),
+            let help = match crate::diag::suggest(name, &known) {
+                Some(k) => format!("did you mean `{k}`?"),
                 None => format!("the columns are: {}", known.join(", ")),
             };
             errors.push(
@@ -619,14 +614,9 @@ pub fn join(file: &HistoryFile, doc: &mut Document, menu: &mut Menu) -> Result<(
             }
             Some(&i) => joined.entry(i).or_default().push(row),
             None => {
-                let closest = menu
-                    .options
-                    .iter()
-                    .map(|o| (strsim::damerau_levenshtein(&row.option, &o.id), &o.id))
-                    .filter(|(d, _)| *d <= 2)
-                    .min();
-                let help = match closest {
-                    Some((_, id)) => format!("did you mean `{id}`?"),
+                let ids = menu.options.iter().map(|o| o.id.as_str());
+                let help = match crate::diag::suggest(&row.option, &ids.collect::<Vec<_>>()) {
+                    Some(id) => format!("did you mean `{id}`?"),
                     None => "rows name an option of the menu by its id or its ticker".to_owned(),
                 };
                 errors.push(

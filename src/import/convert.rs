@@ -1,0 +1,762 @@
+//! A lineup read through its mapping: header row, each row an option, each cell
+//! converted to its field's type, or refused at the cell.
+
+use super::grid::*;
+use super::mapping::*;
+use crate::diag::{Code, Finding, Location, SourceFile, Span};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A lineup read through its mapping: each row an option, each value with its cell.
+#[derive(Debug, Clone)]
+pub struct Lineup {
+    /// The lineup as text, each sheet row on the line of its number (findings quote it).
+    pub source: SourceFile,
+    pub sheet: Option<String>,
+    pub encoding: Option<&'static str>,
+    pub header_row: u32,
+    pub options: Vec<LineupOption>,
+    /// Rows left out as not funds (total rows, footnotes), with their first cell and
+    /// why.
+    pub skipped: Vec<(u32, String, &'static str)>,
+    /// Each such row, as a note at its first cell.
+    pub notes: Vec<Finding>,
+    /// Rows left out because a cell of theirs was refused, each refusal at its cell:
+    /// one bad cell costs its row, not every other row's findings. The lineup still
+    /// cannot pass (exit 2) while any is here.
+    pub refused: Vec<Finding>,
+}
+
+/// One row of the lineup as an option.
+#[derive(Debug, Clone)]
+pub struct LineupOption {
+    pub row: u32,
+    /// The row's first cell, where findings about the row (not one value) point.
+    pub row_span: Span,
+    /// That cell's column.
+    pub row_column: u32,
+    /// The option's fields (`performance.return_1y_pct` nested as tables).
+    pub value: Map<String, Value>,
+    /// Each field fed by a cell: the field path below the option, the cell's span and column.
+    pub cells: Vec<(String, Span, u32)>,
+}
+
+impl Lineup {
+    /// The cell reference of a row and column.
+    pub fn cell(&self, row: u32, column: u32) -> CellRef {
+        CellRef {
+            sheet: self.sheet.clone(),
+            row,
+            column,
+        }
+    }
+
+    /// Where a finding at `field` (below option `index`, `""` for the option itself)
+    /// points in the lineup: the cell that fed it, else the option's row.
+    pub fn locate(&self, index: usize, field: &str) -> Option<(Span, CellRef)> {
+        let o = self.options.get(index)?;
+        let hit = o
+            .cells
+            .iter()
+            .filter(|(f, _, _)| {
+                !f.is_empty()
+                    && (field == f
+                        || field.starts_with(&format!("{f}."))
+                        || field.starts_with(&format!("{f}[")))
+            })
+            .max_by_key(|(f, _, _)| f.len());
+        Some(match hit {
+            Some((_, span, col)) => (span.clone(), self.cell(o.row, *col)),
+            None => (o.row_span.clone(), self.cell(o.row, o.row_column)),
+        })
+    }
+
+    /// The header row, for findings about the plan.
+    pub fn header(&self) -> (Span, CellRef) {
+        let text = self.source.text();
+        let start = line_start(text, self.header_row);
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        (start..end.max(start), self.cell(self.header_row, 1))
+    }
+
+    /// A location for JSON and SARIF: the row as the line, the column number.
+    pub fn location(cell: &CellRef) -> Location {
+        Location {
+            line: cell.row as usize,
+            column: cell.column as usize,
+            end_line: cell.row as usize,
+            end_column: cell.column as usize + 1,
+        }
+    }
+}
+
+pub(super) fn line_start(text: &str, line: u32) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line as usize - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+/// Reads a lineup file through a mapping. Every problem is an error at its cell (or
+/// at the header row, or in the mapping).
+pub fn read(
+    path: &Path,
+    mapping: &Mapping,
+    sheet: Option<&str>,
+    max_size: u64,
+) -> Result<Lineup, ReadError> {
+    let name = crate::diag::display_path(path);
+    let unplaced = |msg: String| {
+        (
+            None,
+            vec![Finding::input_error(Code::Lineup, msg, None, None)],
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
+    if !meta.is_file() {
+        return Err(unplaced(format!("{name} is not a regular file")));
+    }
+    if meta.len() > max_size {
+        return Err(unplaced(format!(
+            "{name} is {} bytes, over the limit of {max_size} bytes",
+            meta.len()
+        )));
+    }
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let grid = if is_csv {
+        let bytes =
+            std::fs::read(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
+        read_csv(&name, &bytes)?
+    } else {
+        read_workbook(path, &name, sheet.or(mapping.sheet.as_deref()))?
+    };
+    let source = grid.source.clone();
+    convert(grid, mapping).map_err(|e| (Some(source), e))
+}
+
+/// Reads a lineup already in memory as CSV text (tests, benchmarks).
+pub fn read_csv_text(name: &str, text: &str, mapping: &Mapping) -> Result<Lineup, ReadError> {
+    let grid = read_csv(name, text.as_bytes())?;
+    let source = grid.source.clone();
+    convert(grid, mapping).map_err(|e| (Some(source), e))
+}
+
+/// The header row: the mapping's, else the row among the first 50 that names the most
+/// mapped headers (exports often start with a title row), else the first row with
+/// three or more cells of text.
+pub(super) fn header_of(grid: &Grid, mapping: &Mapping) -> Result<usize, Vec<Finding>> {
+    let sheet = grid
+        .sheet
+        .as_deref()
+        .map_or(String::new(), |s| format!(" (sheet `{s}`)"));
+    let names: Vec<&str> = mapping
+        .columns
+        .iter()
+        .filter_map(|c| c.header.as_deref())
+        .collect();
+    let texts = |cells: &[Cell]| -> Vec<String> {
+        cells
+            .iter()
+            .filter_map(|c| match &c.value {
+                CellValue::Text(t) => Some(t.to_lowercase()),
+                _ => None,
+            })
+            .collect()
+    };
+    let found = match mapping.header_row {
+        Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
+        None => {
+            let scored = grid
+                .rows
+                .iter()
+                .take(50)
+                .enumerate()
+                .map(|(i, (_, cells))| {
+                    let t = texts(cells);
+                    let hits = names
+                        .iter()
+                        .filter(|n| t.contains(&n.trim().to_lowercase()))
+                        .count();
+                    (hits, i)
+                });
+            // the most hits, the earliest row among equals
+            match scored.max_by_key(|&(hits, i)| (hits, std::cmp::Reverse(i))) {
+                Some((hits, i)) if hits > 0 => Some(i),
+                _ => grid
+                    .rows
+                    .iter()
+                    .position(|(_, c)| texts(c).len() >= 3)
+                    .or_else(|| grid.rows.iter().position(|(_, c)| !texts(c).is_empty())),
+            }
+        }
+    };
+    found.ok_or_else(|| {
+        vec![lineup_error(
+            &grid.source,
+            Some(0..0),
+            format!(
+                "{} has no header row{sheet}: it is empty",
+                grid.source.name()
+            ),
+        )
+        .with_help("export the lineup with its column headers in the first row")]
+    })
+}
+
+pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Finding>> {
+    let source = grid.source.clone();
+    let at = |span: Span, column: u32, row: u32, msg: String, label: &str| {
+        let cell = CellRef {
+            sheet: grid.sheet.clone(),
+            row,
+            column,
+        };
+        let mut f = lineup_error(&source, Some(span), msg).with_label(label);
+        f.location = Some(Lineup::location(&cell));
+        f.cell = Some(cell.to_string());
+        f
+    };
+    let h = header_of(&grid, mapping)?;
+    let (header_row, header) = &grid.rows[h];
+    let mut errors = Vec::new();
+    // each mapped column's position in the sheet
+    let mut positions: Vec<Option<u32>> = Vec::new();
+    for c in &mapping.columns {
+        let last = grid
+            .rows
+            .iter()
+            .flat_map(|(_, cells)| cells.iter().map(|c| c.column))
+            .max()
+            .unwrap_or(0);
+        let header_span = header.first().map_or(0..0, |c| {
+            c.span.start..header.last().map_or(c.span.end, |l| l.span.end)
+        });
+        let named = |cell: &&Cell, name: &str| matches!(&cell.value, CellValue::Text(t) if t.eq_ignore_ascii_case(name.trim()));
+        let pos = match (c.letter, &c.header) {
+            (Some(l), _) if l > last => {
+                errors.push(at(
+                    header_span.clone(),
+                    1,
+                    *header_row,
+                    format!(
+                        "column {} (mapped to `{}`) is past the lineup's last column, {}",
+                        column_letters(l),
+                        c.field,
+                        column_letters(last)
+                    ),
+                    "header row",
+                ));
+                continue;
+            }
+            (Some(l), _) => Some(l),
+            (None, Some(name)) => {
+                let mut hits = header.iter().filter(|cell| named(cell, name));
+                let first = hits.next().map(|cell| cell.column);
+                if let Some(again) = hits.next() {
+                    errors.push(
+                        at(
+                            again.span.clone(),
+                            again.column,
+                            *header_row,
+                            format!(
+                                "the header names `{name}` twice (mapped to `{}`): which column is meant?",
+                                c.field
+                            ),
+                            "second column of that name",
+                        )
+                        .with_help("rename one of the columns, or map the right one by its letter"),
+                    );
+                }
+                first
+            }
+            (None, None) => None,
+        };
+        if pos.is_none() {
+            let name = c.header.clone().unwrap_or_default();
+            let headers: Vec<String> = header
+                .iter()
+                .map(|c| c.value.shown())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let hint =
+                crate::diag::suggest_ignoring_case(&name, headers.iter().map(String::as_str))
+                    .map_or(String::new(), |h| format!("; did you mean `{h}`?"));
+            let span = header.first().map_or(0..0, |c| {
+                c.span.start..header.last().map_or(c.span.end, |l| l.span.end)
+            });
+            errors.push(
+                at(
+                    span,
+                    1,
+                    *header_row,
+                    format!(
+                        "the header row has no column `{name}` (mapped to `{}`){hint}",
+                        c.field
+                    ),
+                    "header row",
+                )
+                .with_help(format!("the columns are: {}", headers.join(", "))),
+            );
+        }
+        positions.push(pos);
+    }
+    if !errors.is_empty() {
+        return Err(super::history::capped(errors, Code::Lineup));
+    }
+    let mut options = Vec::new();
+    let mut skipped = Vec::new();
+    let mut notes = Vec::new();
+    let mut tickers: HashMap<String, u32> = HashMap::new();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    for (row, cells) in &grid.rows[h + 1..] {
+        let first = cells.iter().find(|c| c.value != CellValue::Empty);
+        let Some(first) = first else { continue };
+        let filled = |field: &str| {
+            mapping.columns.iter().zip(&positions).any(|(c, pos)| {
+                c.field == field
+                    && cells
+                        .iter()
+                        .any(|x| Some(x.column) == *pos && x.value != CellValue::Empty)
+            })
+        };
+        let others: Vec<&str> = mapping
+            .columns
+            .iter()
+            .map(|c| c.field.as_str())
+            .filter(|f| !matches!(*f, "name" | "id"))
+            .collect();
+        let shown = first.value.shown();
+        let why = if mapping.skip.iter().any(|r| r.is_match(&shown)) {
+            Some("a total row by the mapping's skip patterns")
+        } else {
+            not_a_fund(
+                &shown,
+                ["ticker", "cusip", "isin"].iter().any(|f| filled(f)),
+                !others.is_empty() && !others.iter().any(|f| filled(f)),
+            )
+        };
+        if let Some(why) = why {
+            notes.push(
+                at(
+                    first.span.clone(),
+                    first.column,
+                    *row,
+                    format!("row {row} is not a fund ({why}): left out"),
+                    "not a fund",
+                )
+                .with_severity(crate::diag::Severity::Info)
+                .with_help("if it is a fund, give it its ticker or CUSIP in the lineup"),
+            );
+            skipped.push((*row, shown, why));
+            continue;
+        }
+        // only a CSV has quotes to break (a workbook's cells stand apart)
+        if grid.sheet.is_none() {
+            let values: Vec<String> = cells.iter().map(|c| c.value.shown()).collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            if let Some(b) = super::history::broken_quote(&values, Some(header.len())) {
+                let c = &cells[b.cell];
+                let span = c.span.start..c.span.start + 1;
+                errors.push(at(span, c.column, *row, b.message, b.label).with_help(b.help));
+                continue;
+            }
+        }
+        let text = source.text();
+        let row_start = cells.first().map_or(0, |c| c.span.start);
+        let row_end = text[row_start..]
+            .find('\n')
+            .map_or(text.len(), |n| row_start + n);
+        let mut value = Map::new();
+        let mut fed = Vec::new();
+        let refused_before = errors.len();
+        for (c, pos) in mapping.columns.iter().zip(&positions) {
+            let Some(col) = pos else { continue };
+            let Some(cell) = cells.iter().find(|x| x.column == *col) else {
+                continue;
+            };
+            let converted = match convert_cell(c, &cell.value) {
+                Ok(Some(v)) => v,
+                Ok(None) => continue,
+                Err((msg, help)) => {
+                    errors.push(at(cell.span.clone(), *col, *row, msg, "here").with_help(help));
+                    continue;
+                }
+            };
+            insert(&mut value, &c.field, converted);
+            fed.push((c.field.clone(), cell.span.clone(), *col));
+        }
+        if errors.len() > refused_before {
+            // the row's refused cells are reported; the row itself is left out
+            continue;
+        }
+        for (field, v) in &mapping.defaults {
+            if lookup(&value, field).is_none() {
+                insert(&mut value, field, v.clone());
+            }
+        }
+        // one option per ticker: a second row for a ticker is a copy-paste slip
+        if let Some(t) = value.get("ticker").and_then(Value::as_str) {
+            let key = t.to_ascii_uppercase();
+            if let Some(first_row) = tickers.get(&key) {
+                let (span, col) = fed
+                    .iter()
+                    .find(|(f, _, _)| f == "ticker")
+                    .map(|(_, s, c)| (s.clone(), *c))
+                    .unwrap_or((row_start..row_end, 1));
+                errors.push(
+                    at(
+                        span,
+                        col,
+                        *row,
+                        format!("ticker {t} appears again (first in row {first_row})"),
+                        "duplicate ticker",
+                    )
+                    .with_help("each fund is one row; remove the duplicate or correct the ticker"),
+                );
+                continue;
+            }
+            tickers.insert(key, *row);
+        }
+        if !value.contains_key("id") {
+            let base = value
+                .get("ticker")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .or_else(|| value.get("name").and_then(Value::as_str).map(slug))
+                .unwrap_or_else(|| format!("row-{row}"));
+            let mut id = base.clone();
+            let mut n = 2;
+            while ids.contains_key(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            value.insert("id".into(), Value::String(id));
+        }
+        if let Some(id) = value.get("id").and_then(Value::as_str) {
+            ids.insert(id.to_owned(), *row);
+        }
+        options.push(LineupOption {
+            row: *row,
+            row_span: first.span.clone(),
+            row_column: first.column,
+            value,
+            cells: fed,
+        });
+    }
+    if options.is_empty() && !errors.is_empty() {
+        return Err(super::history::capped(errors, Code::Lineup));
+    }
+    if options.is_empty() {
+        return Err(vec![lineup_error(
+            &source,
+            Some(0..0),
+            format!(
+                "{}{} has a header row but no fund rows",
+                source.name(),
+                grid.sheet
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" (sheet `{s}`)"))
+            ),
+        )]);
+    }
+    Ok(Lineup {
+        source,
+        sheet: grid.sheet,
+        encoding: grid.encoding,
+        header_row: *header_row,
+        options,
+        skipped,
+        refused: super::history::capped(errors, Code::Lineup),
+        notes,
+    })
+}
+
+/// Why a lineup row is not a fund, if it is not: a footnote (`* Performance as of
+/// …`, `Source: …`), a total row without an identifier (`Total Plan Assets`, while
+/// "Total Return Bond Fund" with its ticker is a fund), or a row that has a name and
+/// none of the other mapped values.
+pub(super) fn not_a_fund(first: &str, identified: bool, only_a_name: bool) -> Option<&'static str> {
+    static FOOTNOTE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static TOTAL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let footnote = FOOTNOTE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^\s*([*†‡§¹²³⁴]|\(\d+\)\s|(sources?|notes?|footnotes?|disclosures?|important)\s*:|data as of\b|performance as of\b|©|copyright\b)",
+        )
+        .expect("static regex")
+    });
+    let total = TOTAL.get_or_init(|| {
+        regex::Regex::new(r"(?i)^\s*(sub-?\s*totals?|grand\s+totals?|totals?)\b")
+            .expect("static regex")
+    });
+    if footnote.is_match(first) {
+        Some("a footnote")
+    } else if total.is_match(first) && !identified {
+        Some("a total row")
+    } else if only_a_name && !identified {
+        Some("a name with no identifier, vehicle, asset class or figure")
+    } else {
+        None
+    }
+}
+
+pub(super) fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    s.trim_end_matches('-').chars().take(40).collect()
+}
+
+pub(super) fn lookup<'a>(map: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
+    match field.split_once('.') {
+        Some((t, f)) => map.get(t)?.get(f),
+        None => map.get(field),
+    }
+}
+
+pub(super) fn insert(map: &mut Map<String, Value>, field: &str, v: Value) {
+    match field.split_once('.') {
+        Some((t, f)) => {
+            let table = map
+                .entry(t.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(t) = table.as_object_mut() {
+                t.insert(f.to_owned(), v);
+            }
+        }
+        None => {
+            map.insert(field.to_owned(), v);
+        }
+    }
+}
+
+/// `lower_snake` of a label: `"Target Date"` → `target_date`.
+pub(super) fn normalise(s: &str) -> String {
+    s.trim().to_ascii_lowercase().replace(['-', ' ', '/'], "_")
+}
+
+/// A number as lineups write it: `1,234.5`, `0.45%`, `(1.2)` for negatives, `$1,000`.
+/// Anything that could be read two ways is not a number (the cell is then an error,
+/// never a different value): a decimal comma (`0,45`), commas not grouping
+/// thousands, a sign inside accounting parentheses (`(-1.2)`), `NaN` or `inf`. An
+/// integer too large for a double to hold exactly reads as infinite, which no
+/// field accepts.
+pub(super) fn parse_number(s: &str) -> Option<(f64, bool)> {
+    let t = s.trim();
+    let (t, negative) = match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) if inner.trim_start().starts_with(['-', '+']) => return None,
+        Some(inner) => (inner.trim(), true),
+        None => (t, false),
+    };
+    let percent = t.ends_with('%');
+    let body = t.trim_end_matches('%').trim();
+    let unsigned = body
+        .strip_prefix(['-', '+'])
+        .unwrap_or(body)
+        .trim_start_matches('$')
+        .trim();
+    let whole = unsigned.split(['.', 'e', 'E']).next().unwrap_or_default();
+    if unsigned[whole.len()..].contains(',') {
+        return None;
+    }
+    if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        let grouped = (1..=3).contains(&first.len())
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !grouped {
+            return None;
+        }
+    }
+    let cleaned: String = body
+        .chars()
+        .filter(|c| !matches!(c, ',' | '$' | ' '))
+        .collect();
+    if !cleaned
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        return None;
+    }
+    let n: f64 = cleaned.parse().ok().filter(|n: &f64| n.is_finite())?;
+    // past 2^53 a double rounds: 9007199254740993 would read as …992
+    if cleaned
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+        && cleaned
+            .parse::<i128>()
+            .is_ok_and(|i| i.unsigned_abs() > 1 << 53)
+    {
+        return Some((f64::INFINITY, percent));
+    }
+    Some((if negative { -n } else { n }, percent))
+}
+
+pub(super) type CellError = (String, String);
+
+pub(super) fn convert_cell(c: &Column, v: &CellValue) -> Result<Option<Value>, CellError> {
+    let shown = v.shown();
+    if let CellValue::Error(e) = v {
+        return Err((
+            format!("`{}`: the cell holds a spreadsheet error ({e})", c.field),
+            "fix the formula in the lineup, or clear the cell if the figure is unknown".into(),
+        ));
+    }
+    if *v == CellValue::Empty {
+        return Ok(None);
+    }
+    // the mapping's own translation comes first, exactly or ignoring case and spaces
+    if let Some((_, to)) = c
+        .values
+        .iter()
+        .find(|(from, _)| from == &shown)
+        .or_else(|| {
+            c.values
+                .iter()
+                .find(|(from, _)| normalise(from) == normalise(&shown))
+        })
+    {
+        return Ok(Some(to.clone()));
+    }
+    // a spreadsheet reads a CUSIP of digits as a number and drops its leading zeros:
+    // say so, and never restore them in silence
+    if c.field == "cusip" {
+        let digits = shown.trim();
+        let padded = format!("{digits:0>9}");
+        if !digits.is_empty() && digits.len() < 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let valid = if crate::menu::identifiers::valid_cusip(&padded) {
+                ", a valid CUSIP"
+            } else {
+                ", which fails its check digit: check the fund's documents"
+            };
+            return Err((
+                format!(
+                    "`cusip`: {digits} has {} characters, a CUSIP has 9: the spreadsheet likely dropped its leading zeros",
+                    digits.len()
+                ),
+                format!(
+                    "format the column as text in the spreadsheet and export it again; with its zeros it reads {padded}{valid}"
+                ),
+            ));
+        }
+    }
+    match &c.kind {
+        Kind::Text => Ok(Some(Value::String(shown))),
+        Kind::Choice(allowed) => {
+            let n = normalise(&shown);
+            if allowed.contains(&n) {
+                return Ok(Some(Value::String(n)));
+            }
+            let mut known: Vec<String> = c.values.iter().map(|(f, _)| f.clone()).collect();
+            known.extend(allowed.iter().cloned());
+            let hint = crate::diag::suggest_ignoring_case(&shown, known.iter().map(String::as_str))
+                .map_or(String::new(), |k| format!("did you mean `{k}`? "));
+            Err((
+                format!("`{}`: {shown:?} is not a value menulint knows", c.field),
+                format!(
+                    "{hint}map it in the mapping: [columns] {} = {{ header = …, values = {{ {shown:?} = \"…\" }} }}; accepted: {}",
+                    c.field,
+                    allowed.join(", ")
+                ),
+            ))
+        }
+        Kind::Number | Kind::Integer => {
+            let (n, percent_sign) = match v {
+                CellValue::Number(n) => (*n, false),
+                _ => parse_number(&shown).ok_or_else(|| {
+                    let help = if shown.contains(',') {
+                        "a comma only groups thousands (1,250,000): write a decimal point, 0.45 not 0,45"
+                    } else if shown.contains('(') {
+                        "accounting parentheses mean a negative figure: (1.2), without a sign inside"
+                    } else {
+                        "the cell must hold a figure (0.45, 0.45%, 1,250,000)"
+                    };
+                    (
+                        format!("`{}`: {shown:?} is not a number", c.field),
+                        help.to_owned(),
+                    )
+                })?,
+            };
+            if percent_sign && !c.field.ends_with("_pct") {
+                return Err((
+                    format!("`{}`: {shown:?} is a percentage, not an amount", c.field),
+                    "check that the mapping feeds this field from the right column".into(),
+                ));
+            }
+            // "0.45%" is a percent whatever the column's unit says
+            let n = if percent_sign { n } else { n * c.scale };
+            // past 2^53 a figure is no longer exact: a misplaced value, not a fund's size
+            if n.abs() > 9_007_199_254_740_992.0 {
+                return Err((
+                    format!(
+                        "`{}`: {shown:?} is too large to be a figure of a fund",
+                        c.field
+                    ),
+                    "check the cell and the column's unit".into(),
+                ));
+            }
+            let n = crate::menu::exposure::round_figure(n);
+            if c.kind == Kind::Integer {
+                if n.fract() != 0.0 {
+                    return Err((
+                        format!("`{}`: {shown:?} is not a whole number", c.field),
+                        "amounts are whole dollars; check the column's unit".into(),
+                    ));
+                }
+                return Ok(Some(Value::from(n as i64)));
+            }
+            Ok(serde_json::Number::from_f64(n).map(Value::Number))
+        }
+        Kind::Bool => match v {
+            CellValue::Bool(b) => Ok(Some(Value::Bool(*b))),
+            CellValue::Number(n) if *n == 0.0 || *n == 1.0 => Ok(Some(Value::Bool(*n == 1.0))),
+            _ => match normalise(&shown).as_str() {
+                "y" | "yes" | "true" | "x" | "1" => Ok(Some(Value::Bool(true))),
+                "n" | "no" | "false" | "0" => Ok(Some(Value::Bool(false))),
+                _ => Err((
+                    format!("`{}`: {shown:?} is not yes or no", c.field),
+                    format!(
+                        "use Y/N, Yes/No or TRUE/FALSE, or map it: values = {{ {shown:?} = true }}"
+                    ),
+                )),
+            },
+        },
+        Kind::Date => {
+            let iso = match v {
+                CellValue::Date(d) => Some(d.clone()),
+                // a day count only in the years a fund's dates can fall in (1910-2200):
+                // a small figure in a date column is a misplaced value, not 1900
+                CellValue::Number(n) if (3_654.0..=110_000.0).contains(n) => excel_date(*n),
+                _ => ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d-%b-%Y", "%b %d, %Y"]
+                    .iter()
+                    .find_map(|f| chrono::NaiveDate::parse_from_str(shown.trim(), f).ok())
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+            };
+            match iso.filter(|d| crate::date::parse_iso(d).is_some()) {
+                Some(d) => Ok(Some(Value::String(d))),
+                None => Err((
+                    format!("`{}`: {shown:?} is not a date", c.field),
+                    "write dates as 2015-06-30 or 6/30/2015, or format the cell as a date".into(),
+                )),
+            }
+        }
+        Kind::List => Ok(Some(Value::Array(
+            shown
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_owned()))
+                .collect(),
+        ))),
+    }
+}

@@ -1,0 +1,409 @@
+//! The grids users bring: CSV files and workbook sheets as rows of cells, each cell
+//! with its text, its typed value and where it is.
+
+use crate::diag::{Code, Finding, SourceFile, Span};
+use std::fmt;
+use std::path::Path;
+
+/// The file extensions read as lineups.
+pub const EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
+
+/// Whether a path names a lineup export rather than a TOML menu.
+pub fn is_lineup(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A spreadsheet position: `Funds!D14` in a workbook, `14:4` (row, column) in a CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellRef {
+    pub sheet: Option<String>,
+    /// 1-based row, as the spreadsheet numbers it.
+    pub row: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// `1` → `A`, `27` → `AA`.
+pub fn column_letters(mut n: u32) -> String {
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// `D` → `4`; `None` when it is not a column letter.
+pub(super) fn column_number(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    Some(
+        letters
+            .to_ascii_uppercase()
+            .bytes()
+            .fold(0, |n, b| n * 26 + u32::from(b - b'A' + 1)),
+    )
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.sheet {
+            Some(s) => write!(f, "{s}!{}{}", column_letters(self.column), self.row),
+            None => write!(f, "{}:{}", self.row, self.column),
+        }
+    }
+}
+
+/// One cell as read: its text as shown, a typed value, and where it is.
+#[derive(Debug, Clone)]
+pub(super) struct Cell {
+    pub(super) value: CellValue,
+    pub(super) span: Span,
+    pub(super) column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum CellValue {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// An ISO date.
+    Date(String),
+    /// A spreadsheet error (`#N/A`): never a value.
+    Error(String),
+}
+
+impl CellValue {
+    pub(super) fn shown(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) | CellValue::Date(s) | CellValue::Error(s) => s.clone(),
+            CellValue::Number(n) => n.to_string(),
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        }
+    }
+}
+
+/// Why a lineup could not be read: the findings, and the lineup's text when they
+/// point into it.
+pub type ReadError = (Option<SourceFile>, Vec<Finding>);
+
+/// A sheet or CSV file as rows of cells, with a text that shows each row on the line
+/// of its row number (findings quote it).
+pub(super) struct Grid {
+    pub(super) source: SourceFile,
+    pub(super) sheet: Option<String>,
+    /// (row number, cells), blank rows included.
+    pub(super) rows: Vec<(u32, Vec<Cell>)>,
+    /// What the text was decoded from, when it was not UTF-8.
+    pub(super) encoding: Option<&'static str>,
+}
+
+pub(super) fn lineup_error(source: &SourceFile, span: Option<Span>, msg: String) -> Finding {
+    Finding::input_error(Code::Lineup, msg, Some(source), span)
+}
+
+pub(super) fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
+    if encoding_rs::Encoding::for_bom(bytes).is_none_or(|(e, _)| e == encoding_rs::UTF_8) {
+        if let Some(at) = crate::menu::encoding::stray_byte(bytes) {
+            let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            let lossy = String::from_utf8_lossy(&bytes[bom..]).into_owned();
+            let source = SourceFile::new(name.to_owned(), lossy);
+            let f = Finding::input_error(
+                Code::Encoding,
+                format!("{name} is UTF-8 but for a byte that is not: it mixes encodings"),
+                Some(&source),
+                Some(at..at + 1),
+            )
+            .with_label("this byte is not UTF-8")
+            .with_help("re-save the file as UTF-8 (CSV UTF-8 in Excel); read as Windows-1252, every accented name would change");
+            return Err((Some(source), vec![f]));
+        }
+    }
+    let (text, encoding) = crate::menu::encoding::decode(bytes);
+    let source = SourceFile::new(name.to_owned(), text);
+    let text = source.text();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                let f = lineup_error(
+                    &source,
+                    Some(at..at),
+                    format!("{name} cannot be read as CSV: {e}"),
+                );
+                return Err((Some(source.clone()), vec![f]));
+            }
+        };
+        let at =
+            super::history::record_start(text, rec.position().map_or(0, |p| p.byte() as usize));
+        // the row number from the text itself: CR LF and LF count the same
+        let line = source.position(at).0;
+        let spans = super::history::field_spans(text, at, rec.len());
+        let values: Vec<&str> = rec.iter().collect();
+        if let Some(b) = super::history::broken_quote(&values, None) {
+            let s = spans.get(b.cell).map_or(at, |s| s.start);
+            let f = lineup_error(&source, Some(s..s + 1), b.message)
+                .with_label(b.label)
+                .with_help(b.help);
+            return Err((Some(source.clone()), vec![f]));
+        }
+        let cells = rec
+            .iter()
+            .zip(spans)
+            .enumerate()
+            .map(|(j, (v, span))| Cell {
+                value: if v.trim().is_empty() {
+                    CellValue::Empty
+                } else {
+                    CellValue::Text(v.trim().to_owned())
+                },
+                span,
+                column: j as u32 + 1,
+            })
+            .collect();
+        rows.push((line as u32, cells));
+    }
+    Ok(Grid {
+        source,
+        sheet: None,
+        rows,
+        encoding,
+    })
+}
+
+/// Excel's day count (1900 date system) as an ISO date.
+pub(super) fn excel_date(serial: f64) -> Option<String> {
+    // days outside years 1900-2200 are no date a fund has (and would overflow)
+    if !(0.0..=110_000.0).contains(&serial) {
+        return None;
+    }
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::TimeDelta::try_days(serial.floor() as i64)?)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A workbook's date cell, in the workbook's own date system (1900, or 1904 as old
+/// Mac workbooks use: the same serial is 1,462 days later there).
+pub(super) fn workbook_date(dt: &calamine::ExcelDateTime) -> CellValue {
+    let serial = dt.as_f64();
+    // days outside years 1900-2200 are no date a fund has (and would overflow)
+    if !(0.0..=110_000.0).contains(&serial) || dt.is_duration() {
+        // the figure itself, which no date field accepts
+        return CellValue::Text(format!("{serial}"));
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    CellValue::Date(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// What a workbook's archive may unpack to, in bytes.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// How many cells a sheet may claim.
+pub const MAX_CELLS: u64 = 10_000_000;
+
+/// Checks a zipped workbook (XLSX, XLSM, ODS) before anything is unpacked: what its
+/// entries say they unpack to, and the cells each sheet claims (`<dimension
+/// ref="A1:XFD1048576"/>`), which the reader would allocate up front. A file that is
+/// not a zip is left to the reader.
+pub(super) fn archive_within_limits(path: &Path) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    let mut sheets = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        total = total.saturating_add(entry.size());
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            sheets.push(i);
+        }
+    }
+    if total > MAX_UNPACKED {
+        return Err(format!(
+            "unpacks to {total} bytes, over the limit of {MAX_UNPACKED}: it is not a lineup export"
+        ));
+    }
+    for i in sheets {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let sheet = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        // the dimension comes first in a sheet: its first few kilobytes are enough
+        let mut head = Vec::new();
+        let _ = entry.take(16 * 1024).read_to_end(&mut head);
+        let head = String::from_utf8_lossy(&head);
+        let Some(dim) = head
+            .split("<dimension ref=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        else {
+            continue;
+        };
+        let cells = dimension_cells(dim);
+        if cells > MAX_CELLS {
+            return Err(format!(
+                "claims {cells} cells ({dim}) in {sheet}, over the limit of {MAX_CELLS}: save the sheet again, or export the lineup as CSV"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The cells a range like `A1:XFD1048576` spans (a single cell is 1).
+pub(super) fn dimension_cells(range: &str) -> u64 {
+    let cell = |c: &str| -> Option<(u64, u64)> {
+        let letters: String = c.chars().take_while(char::is_ascii_alphabetic).collect();
+        let row: u64 = c[letters.len()..].parse().ok()?;
+        let col = letters.bytes().try_fold(0u64, |n, b| {
+            Some(n * 26 + u64::from(b.to_ascii_uppercase().checked_sub(b'A')? + 1))
+        })?;
+        Some((row, col))
+    };
+    let mut ends = range.split(':');
+    let (Some((r1, c1)), Some((r2, c2))) = (
+        ends.next().and_then(cell),
+        ends.next().map_or_else(|| cell(range), cell),
+    ) else {
+        return 0;
+    };
+    (r2.abs_diff(r1) + 1).saturating_mul(c2.abs_diff(c1) + 1)
+}
+
+pub(super) fn read_workbook(
+    path: &Path,
+    name: &str,
+    sheet: Option<&str>,
+) -> Result<Grid, ReadError> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let unplaced = |msg: String| {
+        (
+            None,
+            vec![Finding::input_error(Code::Lineup, msg, None, None)],
+        )
+    };
+    if let Err(msg) = archive_within_limits(path) {
+        return Err(unplaced(format!("{name} {msg}")));
+    }
+    let mut book = open_workbook_auto(path).map_err(|e| {
+        let why = match e.to_string() {
+            s if s.to_ascii_lowercase().contains("password") => {
+                "it is password-protected; save an unprotected copy (or export it as CSV)"
+                    .to_owned()
+            }
+            s => format!("it is not a readable workbook ({s})"),
+        };
+        unplaced(format!("cannot read {name}: {why}"))
+    })?;
+    let names = book.sheet_names();
+    let chosen = match sheet {
+        Some(s) => match names.iter().find(|n| n.as_str() == s) {
+            Some(n) => n.clone(),
+            None => {
+                let hint = match crate::diag::suggest_ignoring_case(s, &names) {
+                    Some(n) => format!("; did you mean `{n}`?"),
+                    None => String::new(),
+                };
+                return Err((
+                    None,
+                    vec![Finding::input_error(
+                        Code::Lineup,
+                        format!("{name} has no sheet `{s}`{hint}"),
+                        None,
+                        None,
+                    )
+                    .with_help(format!("its sheets: {}", names.join(", ")))],
+                ));
+            }
+        },
+        None => match names.first() {
+            Some(n) => n.clone(),
+            None => return Err(unplaced(format!("{name} has no sheets"))),
+        },
+    };
+    let range = book
+        .worksheet_range(&chosen)
+        .map_err(|e| unplaced(format!("cannot read sheet `{chosen}` of {name}: {e}")))?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    // each sheet row on the line of its number, cells as a CSV row
+    let mut text = String::new();
+    let mut rows = Vec::new();
+    for _ in 0..top {
+        text.push('\n');
+    }
+    for (i, row) in range.rows().enumerate() {
+        let number = top + i as u32 + 1;
+        let mut cells = Vec::new();
+        for (j, d) in row.iter().enumerate() {
+            if j > 0 {
+                text.push(',');
+            }
+            let value = match d {
+                Data::Empty => CellValue::Empty,
+                Data::String(s) if s.trim().is_empty() => CellValue::Empty,
+                Data::String(s) => CellValue::Text(s.trim().to_owned()),
+                Data::Int(n) => CellValue::Number(*n as f64),
+                Data::Float(f) => CellValue::Number(*f),
+                Data::Bool(b) => CellValue::Bool(*b),
+                Data::DateTime(dt) => workbook_date(dt),
+                Data::DateTimeIso(s) => CellValue::Date(s.get(..10).unwrap_or(s).to_owned()),
+                Data::DurationIso(s) => CellValue::Text(s.clone()),
+                Data::Error(e) => CellValue::Error(format!("{e}")),
+            };
+            let shown = value.shown();
+            let quoted = if shown.contains([',', '"', '\n', '\r']) {
+                format!(
+                    "\"{}\"",
+                    shown.replace('"', "\"\"").replace(['\n', '\r'], " ")
+                )
+            } else {
+                shown
+            };
+            let start = text.len();
+            text.push_str(&quoted);
+            cells.push(Cell {
+                value,
+                span: start..text.len().max(start + 1),
+                column: left + j as u32 + 1,
+            });
+        }
+        text.push('\n');
+        rows.push((number, cells));
+    }
+    let source = SourceFile::new(name.to_owned(), text);
+    // spans at the end of a line would point past an empty cell: keep them in the text
+    let len = source.text().len();
+    for (_, cells) in &mut rows {
+        for c in cells.iter_mut() {
+            c.span.end = c.span.end.min(len);
+        }
+    }
+    Ok(Grid {
+        source,
+        sheet: Some(chosen),
+        rows,
+        encoding: None,
+    })
+}

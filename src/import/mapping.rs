@@ -1,0 +1,441 @@
+//! The lineup mapping format: which column feeds which menu field and how values
+//! translate; and the plan file a lineup is read with.
+
+use super::grid::*;
+use crate::diag::{Code, Finding, SourceFile, Span};
+use crate::menu::schema::schema_json;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A total row's first cell: the whole cell, so "Total Return Bond Fund" is a fund.
+pub(super) const TOTAL_ROW: &str = r"^\s*(grand\s+)?totals?\s*:?\s*$";
+
+/// The mapping presets shipped in the binary, by name.
+pub const PRESETS: &[(&str, &str)] = &[
+    (
+        "recordkeeper",
+        include_str!("../../templates/mappings/recordkeeper.toml"),
+    ),
+    (
+        "vendor",
+        include_str!("../../templates/mappings/vendor.toml"),
+    ),
+];
+
+/// How a column is named in a mapping: by its header text or its letter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum ColumnToml {
+    Header(String),
+    Spec(SpecToml),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SpecToml {
+    pub(super) header: Option<String>,
+    pub(super) letter: Option<String>,
+    /// Lineup value → menu value (`"Mutual Fund" = "mutual_fund"`, `"Y" = true`).
+    #[serde(default)]
+    pub(super) values: BTreeMap<String, toml::Value>,
+    /// `percent` (0.45 means 0.45 %) or `fraction` (0.0045 means 0.45 %);
+    /// `dollars`, `thousands` or `millions` for amounts.
+    pub(super) unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SourceToml {
+    pub(super) sheet: Option<String>,
+    pub(super) header_row: Option<u32>,
+    /// Rows whose first cell matches one of these (case-insensitive) are not options.
+    pub(super) skip: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MappingToml {
+    #[serde(default)]
+    pub(super) lineup: SourceToml,
+    pub(super) columns: BTreeMap<Spanned<String>, Spanned<ColumnToml>>,
+    #[serde(default)]
+    pub(super) defaults: BTreeMap<Spanned<String>, toml::Value>,
+    pub(super) plan: Option<toml::Table>,
+}
+
+/// A lineup mapping, read and checked against the menu format.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub source: SourceFile,
+    pub(super) sheet: Option<String>,
+    pub(super) header_row: Option<u32>,
+    pub(super) skip: Vec<regex::Regex>,
+    pub(super) columns: Vec<Column>,
+    pub(super) defaults: Vec<(String, Value)>,
+    /// The `[plan]` table, when the mapping gives one.
+    pub plan: Option<toml::Table>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Column {
+    /// The menu field: `name`, `performance.return_1y_pct`.
+    pub(super) field: String,
+    pub(super) kind: Kind,
+    pub(super) header: Option<String>,
+    pub(super) letter: Option<u32>,
+    pub(super) values: Vec<(String, Value)>,
+    pub(super) scale: f64,
+}
+
+/// What a menu field holds, from the schema.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Kind {
+    Text,
+    /// Accepted values, as the schema lists them.
+    Choice(Vec<String>),
+    Number,
+    Integer,
+    Bool,
+    Date,
+    List,
+}
+
+/// The option fields a lineup column may feed, with their kinds.
+pub(super) fn option_fields() -> BTreeMap<String, Kind> {
+    let schema = schema_json();
+    let defs = &schema["$defs"];
+    let kind = |v: &Value| -> Option<Kind> {
+        let v = crate::menu::schema::resolve(v);
+        if let Some(e) = v.get("enum").and_then(Value::as_array) {
+            return Some(Kind::Choice(
+                e.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect(),
+            ));
+        }
+        match v.get("type").and_then(Value::as_str)? {
+            "string" if v.get("format").and_then(Value::as_str) == Some("date") => Some(Kind::Date),
+            "string" => Some(Kind::Text),
+            "number" => Some(Kind::Number),
+            "integer" => Some(Kind::Integer),
+            "boolean" => Some(Kind::Bool),
+            "array" => crate::menu::schema::resolve(&v["items"])
+                .get("type")
+                .and_then(Value::as_str)
+                .filter(|t| *t == "string")
+                .map(|_| Kind::List),
+            _ => None,
+        }
+    };
+    let mut fields = BTreeMap::new();
+    if let Some(props) = defs["option"]["properties"].as_object() {
+        for (k, v) in props {
+            let r = crate::menu::schema::resolve(v);
+            if r.get("type").and_then(Value::as_str) == Some("object") {
+                if let Some(sub) = r.get("properties").and_then(Value::as_object) {
+                    for (sk, sv) in sub {
+                        if let Some(kd) = kind(sv) {
+                            fields.insert(format!("{k}.{sk}"), kd);
+                        }
+                    }
+                }
+            } else if let Some(kd) = kind(v) {
+                fields.insert(k.clone(), kd);
+            }
+        }
+    }
+    fields
+}
+
+/// Reads a mapping: a preset's name (`recordkeeper`, `vendor`) or a file's text.
+pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
+    let err = |span: Option<Span>, msg: String| {
+        Finding::input_error(Code::Lineup, msg, Some(&source), span).with_label("here")
+    };
+    let raw: MappingToml = toml::from_str(source.text()).map_err(|e| {
+        vec![err(
+            e.span().or(Some(0..0)),
+            format!("{} is not a lineup mapping: {}", source.name(), e.message()),
+        )]
+    })?;
+    let fields = option_fields();
+    let mut errors = Vec::new();
+    let mut columns = Vec::new();
+    for (field, spec) in &raw.columns {
+        let span = field.span();
+        let Some(kind) = fields.get(field.get_ref()) else {
+            let hint = crate::diag::suggest_ignoring_case(
+                field.get_ref(),
+                fields.keys().map(String::as_str),
+            )
+            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            errors.push(err(
+                Some(span),
+                format!(
+                    "`{}` is not an option field of the menu format{hint}",
+                    field.get_ref()
+                ),
+            ));
+            continue;
+        };
+        let spec_span = spec.span();
+        let spec = match spec.get_ref() {
+            ColumnToml::Header(h) => SpecToml {
+                header: Some(h.clone()),
+                letter: None,
+                values: BTreeMap::new(),
+                unit: None,
+            },
+            ColumnToml::Spec(s) => s.clone(),
+        };
+        let letter = match &spec.letter {
+            Some(l) => match column_number(l) {
+                Some(n) => Some(n),
+                None => {
+                    errors.push(err(
+                        Some(spec_span),
+                        format!("`{l}` is not a column letter"),
+                    ));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        if spec.header.is_none() && letter.is_none() {
+            errors.push(err(
+                Some(span.clone()),
+                format!(
+                    "`{}` names no column: give `header` or `letter`",
+                    field.get_ref()
+                ),
+            ));
+            continue;
+        }
+        let scale = match (spec.unit.as_deref(), kind) {
+            (None | Some("percent") | Some("dollars"), _) => 1.0,
+            (Some("fraction"), Kind::Number) => 100.0,
+            (Some("thousands"), Kind::Number | Kind::Integer) => 1_000.0,
+            (Some("millions"), Kind::Number | Kind::Integer) => 1_000_000.0,
+            // basis points of a percentage: 45 bp is 0.45 %
+            (Some("bp"), Kind::Number) => 0.01,
+            (Some(u), _) => {
+                errors.push(err(
+                    Some(span.clone()),
+                    format!(
+                        "unit `{u}` does not apply to `{}`; units: percent, fraction, bp (for percentages), dollars, thousands, millions (for amounts)",
+                        field.get_ref()
+                    ),
+                ));
+                continue;
+            }
+        };
+        let mut values = Vec::new();
+        for (from, to) in &spec.values {
+            let to = match typed(kind, to) {
+                Ok(v) => v,
+                Err(what) => {
+                    errors.push(err(
+                        Some(span.clone()),
+                        format!("`{}` maps {from:?} to {what}", field.get_ref()),
+                    ));
+                    continue;
+                }
+            };
+            if let Kind::Choice(allowed) = kind {
+                if !to.as_str().is_some_and(|s| allowed.iter().any(|a| a == s)) {
+                    errors.push(err(
+                        Some(span.clone()),
+                        format!(
+                            "`{}` maps {from:?} to {to}, which is not one of: {}",
+                            field.get_ref(),
+                            allowed.join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            values.push((from.clone(), to));
+        }
+        columns.push(Column {
+            field: field.get_ref().clone(),
+            kind: kind.clone(),
+            header: spec.header.clone(),
+            letter,
+            values,
+            scale,
+        });
+    }
+    let mut defaults = Vec::new();
+    for (field, value) in &raw.defaults {
+        if !fields.contains_key(field.get_ref()) {
+            let hint = crate::diag::suggest_ignoring_case(
+                field.get_ref(),
+                fields.keys().map(String::as_str),
+            )
+            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            errors.push(err(
+                Some(field.span()),
+                format!("default `{}` is not an option field{hint}", field.get_ref()),
+            ));
+            continue;
+        }
+        match fields.get(field.get_ref()).map(|kind| typed(kind, value)) {
+            Some(Err(what)) => errors.push(err(
+                Some(field.span()),
+                format!("default `{}` is {what}", field.get_ref()),
+            )),
+            _ => defaults.push((field.get_ref().clone(), toml_json(value))),
+        }
+    }
+    for required in ["name", "vehicle", "asset_class"] {
+        let fed = columns.iter().any(|c| c.field == required)
+            || defaults.iter().any(|(f, _)| f == required);
+        if !fed {
+            errors.push(
+                err(
+                    Some(0..0),
+                    format!("nothing feeds `{required}`, which every option needs"),
+                )
+                .with_help(format!(
+                    "map a column to it under [columns], or give [defaults] {required} = …"
+                )),
+            );
+        }
+    }
+    let skip_patterns = raw
+        .lineup
+        .skip
+        .clone()
+        .unwrap_or_else(|| vec![TOTAL_ROW.to_owned()]);
+    let mut skip = Vec::new();
+    for p in skip_patterns {
+        match regex::RegexBuilder::new(&p)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()
+        {
+            Ok(r) => skip.push(r),
+            Err(e) => errors.push(err(
+                Some(0..0),
+                format!("skip pattern {p:?} is not a regular expression: {e}"),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Mapping {
+        sheet: raw.lineup.sheet.clone(),
+        header_row: raw.lineup.header_row,
+        skip,
+        columns,
+        defaults,
+        plan: raw.plan.clone(),
+        source,
+    })
+}
+
+/// A mapping's value for a field of `kind`, as the menu's JSON; `Err` says what it is
+/// instead. The generated menu is written from these, so a value must be of its
+/// field's type: a "date" that is text with a line break would write TOML of its own.
+pub(super) fn typed(kind: &Kind, v: &toml::Value) -> Result<Value, String> {
+    use toml::Value as T;
+    let shown = || match v {
+        T::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    };
+    let ok = match (kind, v) {
+        (Kind::Number, T::Integer(_)) | (Kind::Integer, T::Integer(_)) => true,
+        (Kind::Number, T::Float(f)) => f.is_finite(),
+        (Kind::Bool, T::Boolean(_)) => true,
+        (Kind::Date, T::Datetime(_)) => true,
+        (Kind::Date, T::String(s)) => s.parse::<toml::value::Datetime>().is_ok(),
+        (Kind::Text | Kind::Choice(_), T::String(_)) => true,
+        (Kind::List, T::Array(a)) => a.iter().all(T::is_str),
+        _ => false,
+    };
+    let want = match kind {
+        Kind::Number => "a finite number",
+        Kind::Integer => "a whole number",
+        Kind::Bool => "true or false",
+        Kind::Date => "a date",
+        Kind::Text | Kind::Choice(_) => "text",
+        Kind::List => "a list of text",
+    };
+    if ok {
+        Ok(toml_json(v))
+    } else {
+        Err(format!("{}, not {want}", shown()))
+    }
+}
+
+/// A mapping's TOML value as the menu's JSON (dates become ISO text).
+pub(super) fn toml_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(toml_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_json(v))).collect())
+        }
+        other => serde_json::to_value(other).unwrap_or(Value::Null),
+    }
+}
+
+/// Reads a plan file for a lineup: `[plan]` and, optionally, `[[waivers]]`.
+pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
+    let err = |span: Option<Span>, msg: String| {
+        Finding::input_error(Code::Lineup, msg, Some(source), span).with_label("here")
+    };
+    let table: toml::Table = toml::from_str(source.text()).map_err(|e| {
+        Box::new(err(
+            e.span().or(Some(0..0)),
+            format!("{} is not TOML: {}", source.name(), e.message()),
+        ))
+    })?;
+    if let Some(k) = table
+        .keys()
+        .find(|k| !matches!(k.as_str(), "plan" | "waivers"))
+    {
+        return Err(Box::new(err(
+            Some(0..0),
+            format!("a plan file holds [plan] and [[waivers]] only, not `{k}`"),
+        )));
+    }
+    let known = schema_json()["$defs"]["plan"]["properties"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    if let Some(k) = table
+        .get("plan")
+        .and_then(toml::Value::as_table)
+        .and_then(|p| p.keys().find(|k| !known.contains(k)))
+    {
+        let hint = crate::diag::suggest_ignoring_case(k, known.iter().map(String::as_str))
+            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+        let at = source.text().find(k.as_str()).map(|i| i..i + k.len());
+        return Err(Box::new(err(
+            at.or(Some(0..0)),
+            format!("`{k}` is not a key of [plan]{hint}"),
+        )));
+    }
+    if !table.get("plan").is_some_and(toml::Value::is_table) {
+        return Err(Box::new(
+            err(
+                Some(0..0),
+                "a plan file needs a [plan] table (name, sponsor, …)".to_owned(),
+            )
+            .with_help("see the menu format's [plan] table in the README"),
+        ));
+    }
+    Ok(table)
+}
+
+/// A preset's mapping, or `None` when no preset has the name.
+pub fn preset(name: &str) -> Option<SourceFile> {
+    PRESETS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(n, text)| SourceFile::new(format!("<preset {n}>"), *text))
+}

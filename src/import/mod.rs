@@ -1,0 +1,147 @@
+//! Stage 1, continued: the formats users bring besides a TOML menu — recordkeeper
+//! and data-vendor lineup exports (CSV, XLSX, XLS, ODS) read through a mapping, and
+//! quarterly histories. Each becomes a menu document whose values keep the cell
+//! they came from, so findings on the menu point at the spreadsheet.
+//!
+//! The files follow the job: `grid` reads cells, `mapping` is the mapping and
+//! plan-file format, `convert` turns rows into options, `write` writes the menu
+//! TOML, `starter` guesses a mapping; [`history`] reads quarterly histories.
+
+mod convert;
+mod grid;
+pub mod history;
+mod mapping;
+mod starter;
+mod write;
+
+/// Lineup exports read as menus, through a mapping.
+pub mod lineup {
+    pub use super::convert::{read, read_csv_text, Lineup, LineupOption};
+    pub use super::grid::{
+        column_letters, is_lineup, CellRef, ReadError, EXTENSIONS, MAX_CELLS, MAX_UNPACKED,
+    };
+    pub use super::mapping::{parse_mapping, parse_plan, preset, Mapping, PRESETS};
+    pub use super::starter::starter_mapping;
+    pub use super::write::to_toml;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{convert::*, grid::*, starter::*};
+
+    /// A date cell is read in its workbook's date system: serial 45000 is
+    /// 2023-03-15 in the 1900 system and 1,462 days later in the 1904 one.
+    #[test]
+    fn workbook_dates_follow_the_workbook_date_system() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |serial: f64, is_1904: bool| {
+            workbook_date(&ExcelDateTime::new(
+                serial,
+                ExcelDateTimeType::DateTime,
+                is_1904,
+            ))
+        };
+        assert_eq!(date(45000.0, false), CellValue::Date("2023-03-15".into()));
+        assert_eq!(date(45000.0, true), CellValue::Date("2027-03-16".into()));
+        assert_eq!(date(1.0e9, false), CellValue::Text("1000000000".into()));
+    }
+
+    #[test]
+    fn a_sheet_dimension_counts_its_cells() {
+        assert_eq!(dimension_cells("A1:XFD1048576"), 16_384 * 1_048_576);
+        assert_eq!(dimension_cells("B2:D11"), 30);
+        assert_eq!(dimension_cells("C3"), 1);
+        assert_eq!(dimension_cells("nonsense"), 0);
+    }
+
+    #[test]
+    fn columns_and_cells_are_named_as_spreadsheets_name_them() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_number("d"), Some(4));
+        assert_eq!(column_number("AA"), Some(27));
+        assert_eq!(column_number("4"), None);
+        let c = CellRef {
+            sheet: Some("Funds".into()),
+            row: 14,
+            column: 4,
+        };
+        assert_eq!(c.to_string(), "Funds!D14");
+        assert_eq!(CellRef { sheet: None, ..c }.to_string(), "14:4");
+    }
+
+    #[test]
+    fn numbers_as_lineups_write_them() {
+        assert_eq!(parse_number("1,234.5"), Some((1234.5, false)));
+        assert_eq!(parse_number("0.45%"), Some((0.45, true)));
+        assert_eq!(parse_number("(1.2)"), Some((-1.2, false)));
+        assert_eq!(parse_number("$1,000"), Some((1000.0, false)));
+        assert_eq!(parse_number("n/a"), None);
+        assert_eq!(parse_number("-$1,250,000"), Some((-1_250_000.0, false)));
+        assert_eq!(
+            parse_number("9007199254740992"),
+            Some((9_007_199_254_740_992.0, false))
+        );
+    }
+
+    /// What could be read two ways is no number: the cell is an error, never a
+    /// different value in silence.
+    #[test]
+    fn ambiguous_figures_are_not_numbers() {
+        for s in [
+            "0,45",
+            "1,2345",
+            "12,34.5",
+            "1.234,5",
+            "(-1.2)",
+            "(+3)",
+            "NaN",
+            "nan",
+            "inf",
+            "-Infinity",
+            "1.2.3",
+            "0x10",
+            "12abc",
+        ] {
+            assert_eq!(parse_number(s), None, "{s}");
+        }
+        // an integer a double cannot hold exactly is refused downstream as too large
+        let (n, _) = parse_number("9007199254740993").expect("read");
+        assert!(n.is_infinite());
+    }
+
+    #[test]
+    fn headers_are_guessed() {
+        assert_eq!(guess("Fund Name"), Some("name"));
+        assert_eq!(guess("Ticker Symbol"), Some("ticker"));
+        assert_eq!(guess("Net Expense Ratio (%)"), Some("expense_ratio_pct"));
+        assert_eq!(guess("1 Yr Return"), Some("performance.return_1y_pct"));
+        assert_eq!(guess("Morningstar Rating"), None);
+        assert_eq!(guess("Investment Type"), Some("vehicle"));
+        assert_eq!(guess("Fund Type"), Some("vehicle"));
+        assert_eq!(guess("Default Fund"), Some("qdia"));
+        assert_eq!(guess("Market Value"), Some("assets_usd"));
+        assert_eq!(guess("Balance"), Some("assets_usd"));
+        assert_eq!(guess("Ticker Symbol"), Some("ticker"));
+        assert_eq!(
+            header_unit("Plan Assets ($000)", "assets_usd"),
+            Some("thousands")
+        );
+        assert_eq!(
+            header_unit("Market Value (000s)", "assets_usd"),
+            Some("thousands")
+        );
+        assert_eq!(
+            header_unit("Assets (in thousands)", "assets_usd"),
+            Some("thousands")
+        );
+        assert_eq!(header_unit("AUM ($M)", "assets_usd"), Some("millions"));
+        assert_eq!(
+            header_unit("Expense Ratio (bps)", "expense_ratio_pct"),
+            Some("bp")
+        );
+        assert_eq!(header_unit("Expense Ratio (%)", "expense_ratio_pct"), None);
+        assert_eq!(header_unit("Plan Assets ($)", "assets_usd"), None);
+    }
+}
