@@ -36,7 +36,9 @@ fn nearest_config_wins_and_explicit_config_overrides_discovery() {
     let d = tempfile::tempdir().unwrap();
     write(
         &d.path().join("menulint.toml"),
-        "[rules.CRY004]\nparams = { max_pct = 2.0 }\n",
+        // the plan cap only warns by default (participants moved the money); this
+        // committee has it block
+        "[rules.CRY004]\nseverity = \"error\"\nparams = { max_pct = 2.0 }\n",
     );
     let top = write(&d.path().join("a/menu.toml"), BITCOIN);
     let (code, json) = check_json(&[&top]);
@@ -58,7 +60,7 @@ fn nearest_config_wins_and_explicit_config_overrides_discovery() {
     // --config takes precedence over discovery
     let explicit = write(
         &d.path().join("strict.toml"),
-        "[rules.CRY004]\nparams = { max_pct = 1.0 }\n",
+        "[rules.CRY004]\nseverity = \"error\"\nparams = { max_pct = 1.0 }\n",
     );
     let (code, json) = check_json(&["--config", &explicit, &nested]);
     assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
@@ -352,7 +354,7 @@ fn explain_runs_every_examples_and_reports_what_they_do() {
         let examples = menulint::engine::examples::run_examples(&rules, rule, AS_OF);
         let text = menulint::render::explain(rule, &examples);
         assert!(text.starts_with(&format!("{} {}", rule.id, rule.name)));
-        assert!(text.contains(&format!("Basis: {}", rule.basis.as_str())));
+        assert!(text.contains(&format!("Basis: {}.", rule.basis.heading())));
         for a in &rule.authorities {
             assert!(text.contains(&a.cite), "{}: {}", rule.id, a.cite);
         }

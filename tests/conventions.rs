@@ -98,7 +98,7 @@ fn a_menu_on_standard_input() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["files"][0]["path"], "<stdin>");
-    assert_eq!(json["summary"]["errors"], 12);
+    assert_eq!(json["summary"]["errors"], 11);
 }
 
 #[test]

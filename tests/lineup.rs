@@ -365,7 +365,7 @@ fn a_duplicate_ticker_points_at_the_second_row() {
         errors(&json),
         [
             (
-                "Fidelity 500 Index Fund is a US equity option, which cannot be the QDIA."
+                "Fidelity 500 Index Fund is a US equity option, which does not qualify as a QDIA for the regulation's relief."
                     .to_owned(),
                 "2:5".to_owned()
             ),

@@ -211,7 +211,9 @@ fn diff_reports_introduced_resolved_and_unchanged_and_gates_only_on_new_errors()
     let end = cut + proposed[cut..].find("\n\n").unwrap() + 2;
     let proposed = format!("{}{}", &proposed[..cut], &proposed[end..]);
     let (code, text) = diff(BITCOIN, &proposed, "json");
-    assert_eq!(code, 1, "{text}");
+    // both are warnings (the plan cap is a monitoring trigger): the gate fails on
+    // them only with `--deny warnings`
+    assert_eq!(code, 0, "{text}");
     let d: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         ids(&d["introduced"]),

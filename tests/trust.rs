@@ -144,7 +144,8 @@ fn every_rule_declares_its_basis_and_current_authorities() {
     for r in rules.as_array().unwrap() {
         let id = r["id"].as_str().unwrap();
         assert!(
-            ["law", "policy"].contains(&r["basis"].as_str().unwrap()),
+            ["law", "safe-harbor", "policy", "data-quality"]
+                .contains(&r["basis"].as_str().unwrap()),
             "{id}"
         );
         let auths = r["authorities"].as_array().unwrap();

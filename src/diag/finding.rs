@@ -40,22 +40,42 @@ pub enum Scope {
     Option,
 }
 
-/// Whether the law demands what a rule checks, or the sponsor's investment policy does.
+/// Why a rule must be met: the law requires it, a condition of optional fiduciary
+/// relief does, the sponsor's investment policy does, or the data must be right
+/// for any verdict to be. A committee weighs a finding by it, so every output names
+/// it; the order is the order reports take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Basis {
-    /// A statute or regulation in force requires it.
+    /// A statute or regulation in force requires it of every plan it covers.
     Law,
+    /// A condition of relief a plan may choose to rely on (ERISA 404(c), the QDIA
+    /// regulation): missing it is no breach in itself, but the relief is lost.
+    SafeHarbor,
     /// A choice of the sponsor's investment policy statement (caps, allowed assets,
-    /// fee limits, data the committee wants).
+    /// fee limits, a process a proposal describes before it is final).
     Policy,
+    /// The menu's data must be consistent and correct (check digits, totals,
+    /// plausible figures) before any other verdict can be trusted.
+    DataQuality,
 }
 
 impl Basis {
+    /// Every basis, in report order.
+    pub const ALL: [Basis; 4] = [
+        Basis::Law,
+        Basis::SafeHarbor,
+        Basis::Policy,
+        Basis::DataQuality,
+    ];
+
+    /// As packs, JSON and SARIF write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::Law => "law",
+            Basis::SafeHarbor => "safe-harbor",
             Basis::Policy => "policy",
+            Basis::DataQuality => "data-quality",
         }
     }
 
@@ -63,7 +83,29 @@ impl Basis {
     pub fn heading(self) -> &'static str {
         match self {
             Basis::Law => "Legal requirements",
+            Basis::SafeHarbor => "Conditions for fiduciary relief",
             Basis::Policy => "Investment policy",
+            Basis::DataQuality => "Data quality",
+        }
+    }
+
+    /// What the basis means, in words for a committee.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Basis::Law => "What a statute or regulation in force requires of the plan.",
+            Basis::SafeHarbor => {
+                "Conditions of fiduciary relief the plan relies on (ERISA section 404(c), \
+                 the qualified default investment alternative regulation): not duties of \
+                 every plan, but the relief is lost while one is not met."
+            }
+            Basis::Policy => {
+                "Choices of the plan's investment policy statement: limits and steps \
+                 the committee sets and can change."
+            }
+            Basis::DataQuality => {
+                "Facts in the menu that are inconsistent or implausible: until they are \
+                 corrected, the other verdicts rest on them."
+            }
         }
     }
 }
@@ -353,10 +395,11 @@ impl Finding {
         self.rule().map(|r| r.basis)
     }
 
-    /// `law: 29 CFR …` or `policy: Investment policy statement`, for footers.
+    /// `Legal requirements: 29 CFR …` or `Investment policy: Investment policy
+    /// statement`, for footers.
     pub fn source_line(&self) -> Option<String> {
         self.rule()
-            .map(|r| format!("{}: {}", r.basis.as_str(), r.citation))
+            .map(|r| format!("{}: {}", r.basis.heading(), r.citation))
     }
 
     /// The word for its state in listings: `waived`, or its severity.

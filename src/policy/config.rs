@@ -132,9 +132,9 @@ pub struct Config {
     pub incomplete: Incomplete,
 }
 
-/// `incomplete = "fail" | "warn"`: an undecided rule fails the run as its breach
-/// would (the default: missing data is never a pass), or is at most a warning, for
-/// a committee that decided so.
+/// `incomplete = "fail" | "warn"`: an undecided rule fails the run (the default:
+/// missing data is never a pass), or is at most a warning, for a committee that
+/// decided so.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Incomplete {
@@ -144,12 +144,14 @@ pub enum Incomplete {
 }
 
 impl Incomplete {
-    /// The severity of an undecided rule's finding: the rule's own (an undecided
-    /// error fails the run as a breach would), or at most a warning.
+    /// The severity of an undecided rule's finding. Failing, it is an error even for
+    /// a rule that only warns when it is breached: the figure it could not check may
+    /// be anything, and a gate must not pass what it could not check.
     pub fn severity(self, rule: Severity) -> Severity {
         match (self, rule) {
+            (Incomplete::Fail, _) => Severity::Error,
             (Incomplete::Warn, Severity::Error) => Severity::Warning,
-            (_, own) => own,
+            (Incomplete::Warn, own) => own,
         }
     }
 }

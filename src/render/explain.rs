@@ -44,12 +44,13 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
     );
     let _ = writeln!(
         out,
-        "Basis: {} ({})\n",
-        rule.basis.as_str(),
-        match rule.basis {
-            crate::diag::Basis::Law => "a statute or regulation in force requires it",
-            crate::diag::Basis::Policy =>
-                "the sponsor's investment policy; tune or switch it off in menulint.toml",
+        "Basis: {}. {}{}\n",
+        rule.basis.heading(),
+        rule.basis.meaning(),
+        if rule.basis == crate::diag::Basis::Policy {
+            " Tune it or switch it off in menulint.toml."
+        } else {
+            ""
         }
     );
     let _ = writeln!(out, "Authorities:");

@@ -176,26 +176,16 @@ fn count(findings: &[&Finding]) -> Counts {
 /// findings (waivers, input), in that order, leaving out empty sections.
 fn sections(items: Vec<(Option<Basis>, Item)>) -> Vec<BasisSection> {
     let mut out = Vec::new();
-    for (basis, key, heading, note) in [
-        (
-            Some(Basis::Law),
-            "law",
-            Basis::Law.heading(),
-            "What a statute or regulation in force requires.",
-        ),
-        (
-            Some(Basis::Policy),
-            "policy",
-            Basis::Policy.heading(),
-            "Choices of the plan's investment policy statement: limits the committee sets and can change.",
-        ),
-        (
-            None,
-            "other",
-            "Waivers and data",
-            "Findings about the committee's waivers and the menu file itself.",
-        ),
-    ] {
+    let bases = Basis::ALL
+        .into_iter()
+        .map(|b| (Some(b), b.as_str(), b.heading(), b.meaning()));
+    let other = (
+        None,
+        "other",
+        "Waivers and data",
+        "Findings about the committee's waivers and the menu file itself.",
+    );
+    for (basis, key, heading, note) in bases.chain([other]) {
         let items: Vec<Item> = items
             .iter()
             .filter(|(b, _)| *b == basis)
@@ -220,15 +210,11 @@ fn decisions(all: &[&Finding], menu: &crate::menu::Menu) -> Vec<Decision> {
         id.and_then(|id| menu.options.iter().find(|o| o.id == id))
             .map_or_else(|| "the plan".to_owned(), |o| o.name.clone())
     };
-    let mut out: Vec<(u8, Decision)> = all
+    let mut out: Vec<(usize, Decision)> = all
         .iter()
         .filter(|f| f.is_failing(false) || f.code() == Some(crate::diag::Code::WaiverExpiring))
         .map(|f| {
-            let rank = match f.basis() {
-                Some(Basis::Law) => 0,
-                Some(Basis::Policy) => 1,
-                None => 2,
-            };
+            let rank = f.basis().map_or(Basis::ALL.len(), |b| b as usize);
             let basis = match f.basis() {
                 Some(b) => b.heading().to_owned(),
                 None => "Waivers and data".to_owned(),
@@ -530,11 +516,7 @@ pub fn report(
         (None, Severity::Info) => 2,
     };
     let mut ordered: Vec<&Finding> = all.clone();
-    let basis_rank = |f: &Finding| match f.basis() {
-        Some(Basis::Law) => 0,
-        Some(Basis::Policy) => 1,
-        None => 2,
-    };
+    let basis_rank = |f: &Finding| f.basis().map_or(Basis::ALL.len(), |b| b as usize);
     ordered.sort_by_key(|f| (basis_rank(f), rank(f), index_of(f), f.id().to_owned()));
     let option_name = |f: &Finding| {
         index_of(f)
