@@ -52,18 +52,18 @@ fn problem_menu_has_exactly_these_findings() {
         ("DIS005", 11, 1),
         ("DIS006", 11, 1),
         ("STR001", 11, 1),
-        ("CRY001", 31, 10),
-        ("CRY002", 31, 10),
-        ("DIS002", 34, 1),
-        ("FEE001", 61, 21),
-        ("CRY004", 62, 14),
-        ("CRY006", 84, 1),
-        ("STR006", 89, 8),
-        ("STR007", 89, 8),
-        ("CRY003", 91, 15),
-        ("CRY005", 104, 25),
-        ("FEE001", 117, 21),
-        ("SCO003", 118, 12),
+        ("CRY001", 36, 10),
+        ("CRY002", 36, 10),
+        ("DIS002", 39, 1),
+        ("FEE001", 71, 21),
+        ("CRY004", 72, 14),
+        ("CRY006", 99, 1),
+        ("STR006", 104, 8),
+        ("STR007", 104, 8),
+        ("CRY003", 106, 15),
+        ("CRY005", 123, 25),
+        ("FEE001", 136, 21),
+        ("SCO003", 137, 12),
     ];
     let expected: Vec<_> = expected
         .iter()
@@ -112,7 +112,7 @@ fn deny_warnings_turns_warnings_into_failures() {
     let path = write_in(dir.path(), "fee.toml", &menu);
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 0);
-    assert_eq!(located(&json), vec![("FEE001".to_owned(), 45, 21)]);
+    assert_eq!(located(&json), vec![("FEE001".to_owned(), 51, 21)]);
     let (code, _) = check_json(&["--deny", "warnings", &path]);
     assert_eq!(code, 1);
 }
@@ -287,7 +287,7 @@ fn a_custom_pack_adds_rules() {
         "sample-menus/conventional.toml",
     ]);
     assert_eq!(code, 0, "a warning alone does not fail");
-    assert_eq!(located(&json), vec![("ACM001".to_owned(), 95, 6)]);
+    assert_eq!(located(&json), vec![("ACM001".to_owned(), 116, 6)]);
     assert_eq!(
         json["files"][0]["findings"][0]["message"],
         "the menu offers 5 options; the policy allows 4"

@@ -242,7 +242,7 @@ fn waivers_apply_expire_go_stale_and_warn_before_expiry() {
         .filter(|f| f.4)
         .map(|f| (f.1.as_str(), f.3))
         .collect();
-    assert_eq!(waived, [("FEE001", 61), ("FEE001", 117)]);
+    assert_eq!(waived, [("FEE001", 71), ("FEE001", 136)]);
     // the expired waiver no longer applies: the leverage finding stays an error
     assert!(found
         .iter()
@@ -414,7 +414,7 @@ fn rules_lists_active_rules_with_effective_severity() {
         .unwrap();
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 32);
+    assert_eq!(rows.len(), 37);
     assert!(!rows.iter().any(|r| r["id"] == "STR009"));
     assert_eq!(
         rows.iter().find(|r| r["id"] == "FEE001").unwrap()["severity"],

@@ -67,7 +67,7 @@ fn sarif_snapshot_and_schema() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), 33);
+    assert_eq!(rules.len(), 38);
     assert!(rules.iter().all(|r| r["properties"]["citation"].is_string()
         && r["help"]["text"].is_string()
         && ["law", "safe-harbor", "policy", "data-quality"]
@@ -83,8 +83,8 @@ fn junit_snapshot_and_xsd() {
     let (code, text) = run("junit", &[WAIVED]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("waived_junit", text);
-    // 5 options × 28 option rules + 5 plan rules
-    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="145" skipped="1" errors="0" failures="14">"#), "{text}");
+    // 5 options × 33 option rules + 5 plan rules
+    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="170" skipped="1" errors="0" failures="14">"#), "{text}");
     assert!(text.contains(
         r#"<testcase name="FEE001 expense-ratio-cap [gbtc]" classname="tests/menus/waived.toml">
             <skipped>waived: Committee minutes"#
@@ -129,7 +129,7 @@ fn github_escapes_hostile_names_and_paths() {
     std::fs::write(&path, menu).unwrap();
     let (_, gh) = run("github", &[&path.display().to_string()]);
     let line = gh.lines().find(|l| l.contains("SCO003")).unwrap();
-    assert!(line.contains("a%2Cb%3Ac.toml,line=118,"), "{line}");
+    assert!(line.contains("a%2Cb%3Ac.toml,line=137,"), "{line}");
     assert!(
         line.contains("::50%25 off, now: %0A::error::pwned has leverage 3x"),
         "{line}"

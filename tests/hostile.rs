@@ -83,7 +83,7 @@ fn non_finite_and_negative_numbers_are_refused() {
         let f = first(&json);
         assert_eq!(
             (f["rule"].as_str(), f["line"].as_u64()),
-            (Some(rule), Some(117)),
+            (Some(rule), Some(136)),
             "{value}: {f:#}"
         );
     }
@@ -96,7 +96,7 @@ fn non_finite_and_negative_numbers_are_refused() {
             first(&json)["rule"].as_str(),
             first(&json)["line"].as_u64()
         ),
-        (2, Some("menulint::syntax"), Some(119))
+        (2, Some("menulint::syntax"), Some(138))
     );
 }
 

@@ -286,12 +286,22 @@ fn sarif_regions_are_the_row_and_column() {
 
 /// Writes a CSV lineup in the recordkeeper layout with `rows` after the header and
 /// checks it; returns (exit code, JSON).
+/// The sample's first 16 headers: an export without the optional columns.
+fn core_header() -> String {
+    let text = std::fs::read_to_string(CSV).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').take(16).collect();
+    header.join(",")
+}
+
+/// Checks rows under the sample's first 16 headers: an export without the optional
+/// columns of the comparative chart (benchmark returns, fees, restrictions), whose
+/// absence the disclosure rules report. These tests are about reading cells, so
+/// those rules are left out.
 fn check_rows(rows: &str) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();
-    let header = std::fs::read_to_string(CSV).unwrap();
-    let header = header.lines().next().unwrap();
+    let header = core_header();
     let csv = write_in(dir.path(), "l.csv", format!("{header}\n{rows}"));
-    check_lineup(&csv, &[])
+    check_lineup(&csv, &["--ignore", "DIS007,DIS009,DIS010,STR015"])
 }
 
 /// (message, cell) of every finding of the first file.
@@ -380,8 +390,7 @@ fn a_duplicate_ticker_points_at_the_second_row() {
 #[test]
 fn blank_rows_and_total_rows_are_not_funds() {
     let dir = tempfile::tempdir().unwrap();
-    let header = std::fs::read_to_string(CSV).unwrap();
-    let header = header.lines().next().unwrap();
+    let header = core_header();
     let csv = write_in(
         dir.path(),
         "l.csv",
@@ -414,8 +423,7 @@ fn a_missing_column_is_located_at_the_header_with_the_closest_header() {
 #[test]
 fn windows_1252_exports_are_read() {
     let dir = tempfile::tempdir().unwrap();
-    let header = std::fs::read_to_string(CSV).unwrap();
-    let header = header.lines().next().unwrap();
+    let header = core_header();
     let mut bytes = format!("{header}\n").into_bytes();
     // "Société Générale Fund" in Windows-1252: é is one byte, 0xE9
     bytes.extend(
@@ -552,8 +560,7 @@ fn cell_text_cannot_inject_into_outputs() {
         )
         .replace("Large Cap", "Digital Assets");
     let dir = tempfile::tempdir().unwrap();
-    let header = std::fs::read_to_string(CSV).unwrap();
-    let header = header.lines().next().unwrap();
+    let header = core_header();
     let csv = write_in(dir.path(), "l.csv", format!("{header}\n{hostile}\n"));
     let (_, human, _) = run(&[
         "check",
@@ -618,8 +625,7 @@ fn fraction_and_thousands_units_convert() {
 #[test]
 fn hostile_and_malformed_lineups_are_refused_at_their_cells() {
     let dir = tempfile::tempdir().unwrap();
-    let header = std::fs::read_to_string(CSV).unwrap();
-    let header = header.lines().next().unwrap().to_owned();
+    let header = core_header();
     let write = |name: &str, rows: &str| write_in(dir.path(), name, format!("{header}\n{rows}\n"));
     // a fund named like a total row is a fund; a real total row is not
     let csv = write(
@@ -1114,4 +1120,45 @@ fn a_workbook_claiming_every_cell_is_refused_before_it_is_read() {
     // the honest one reads
     let (code, _, err) = import(honest.to_str().unwrap(), &[]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// The preset reads the comparative chart's optional columns when the export has
+/// them (the sample does), and an export without them still imports: their fields
+/// are then unstated, and the disclosure rules say so at each row.
+#[test]
+fn optional_columns_feed_the_comparative_chart_fields_or_stay_unstated() {
+    let (code, out, err) = import(CSV, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("transfer_restrictions = \"Round trips within 30 days may be limited\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("[options.shareholder_fees]\nredemption = \"None\""),
+        "{out}"
+    );
+    assert!(out.contains("benchmark_5y_pct = 14.5"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_in(
+        dir.path(),
+        "core.csv",
+        format!("{}\n{GOOD}\n", core_header()),
+    );
+    let (code, json) = check_lineup(&csv, &["--select", "DIS009,DIS010"]);
+    assert_eq!(code, 1);
+    let rules: Vec<(String, String)> = first_findings(&json)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["cell"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("DIS009".to_owned(), "2:1".to_owned()),
+            ("DIS010".to_owned(), "2:1".to_owned())
+        ]
+    );
 }

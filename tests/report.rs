@@ -68,7 +68,7 @@ fn html_report_has_every_section_and_the_right_numbers() {
     ));
     // (the template engine escapes `/` too)
     assert!(html.contains(
-        "<tr id=\"where-F9\"><td>F9</td><td>SCO003</td><td class=\"mono\">tests&#x2f;menus&#x2f;waived.toml:118</td><td><span class=\"excerpt mono\">leverage = 3.0</span></td></tr>"
+        "<tr id=\"where-F9\"><td>F9</td><td>SCO003</td><td class=\"mono\">tests&#x2f;menus&#x2f;waived.toml:137</td><td><span class=\"excerpt mono\">leverage = 3.0</span></td></tr>"
     ));
     assert!(html.contains(r##"<td><a href="#where-F9">F9</a></td><td class="sev-error">error</td><td>ProShares UltraPro QQQ</td>"##));
     // the waiver, with status

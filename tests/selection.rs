@@ -22,11 +22,11 @@ fn a_complete_selection_record_passes_and_gaps_fail_at_their_lines() {
         })
         .collect();
     let expected = [
-        ("SEL003", 138),
-        ("SEL009", 139),
-        ("SEL004", 186),
-        ("SEL006", 205),
-        ("SEL007", 239),
+        ("SEL003", 168),
+        ("SEL009", 169),
+        ("SEL004", 216),
+        ("SEL006", 240),
+        ("SEL007", 274),
     ];
     let expected: Vec<(String, u64)> = expected.iter().map(|(r, l)| (r.to_string(), *l)).collect();
     assert_eq!(got, expected);

@@ -49,7 +49,7 @@ fn ordinary_menus_raise_no_false_alarm() {
         ("brokerage-window.toml", &[("STR002", 'w', 10)]),
         ("no-qdia.toml", &[("STR002", 'w', 9)]),
         // a committee's preference is a warning its config can raise
-        ("private-markets-tdf.toml", &[("SCO005", 'w', 70)]),
+        ("private-markets-tdf.toml", &[("SCO005", 'w', 88)]),
     ];
     for (name, expected) in cases {
         let (code, got, _) = check(name);
@@ -64,14 +64,19 @@ fn missing_or_mis_entered_data_is_a_finding_at_its_line() {
         (
             "crypto-without-coins.toml",
             1,
-            &[("STR002", 'w', 9), ("CRY006", 'e', 56), ("CRY005", 'e', 68)],
+            &[("STR002", 'w', 9), ("CRY006", 'e', 72), ("CRY005", 'e', 86)],
         ),
-        ("illiquid-qdia.toml", 1, &[("STR010", 'e', 67)]),
+        // an illiquid QDIA also cannot be left freely in the first 90 days
+        (
+            "illiquid-qdia.toml",
+            1,
+            &[("STR010", 'e', 83), ("STR015", 'e', 83)],
+        ),
         // the plan crypto figure cannot be computed: the cap is undecided, an error
         (
             "missing-assets.toml",
             1,
-            &[("STR002", 'w', 9), ("STR011", 'w', 56), ("CRY004", 'e', 57)],
+            &[("STR002", 'w', 9), ("STR011", 'w', 72), ("CRY004", 'e', 73)],
         ),
         (
             "total-mismatch.toml",
@@ -81,7 +86,7 @@ fn missing_or_mis_entered_data_is_a_finding_at_its_line() {
         (
             "mis-entered.toml",
             0,
-            &[("STR002", 'w', 9), ("STR013", 'w', 61), ("STR014", 'w', 64)],
+            &[("STR002", 'w', 9), ("STR013", 'w', 77), ("STR014", 'w', 80)],
         ),
     ];
     for (name, code, expected) in cases {

@@ -15,6 +15,9 @@ pub struct ExampleRun {
     pub hit: Option<(String, usize)>,
     /// False when the rule is switched off, so the example could not show anything.
     pub ran: bool,
+    /// Why the example could not be checked (a rule that cannot be evaluated on it):
+    /// neither a pass nor a fail.
+    pub error: Option<String>,
 }
 
 impl ExampleRun {
@@ -42,6 +45,16 @@ pub fn run_examples(rules: &RuleSet, rule: &Rule, as_of: &str) -> Vec<ExampleRun
                 claims_to_fail: ex.fails,
                 hit,
                 ran: rule.enabled,
+                error: (!report.checked).then(|| {
+                    report
+                        .findings
+                        .iter()
+                        .find(|f| f.rule().is_none())
+                        .map_or_else(
+                            || "it could not be checked".to_owned(),
+                            |f| f.message.clone(),
+                        )
+                }),
             }
         })
         .collect()

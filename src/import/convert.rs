@@ -277,7 +277,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             }
             (None, None) => None,
         };
-        if pos.is_none() {
+        if pos.is_none() && !c.optional {
             let name = c.header.clone().unwrap_or_default();
             let headers: Vec<String> = header
                 .iter()

@@ -43,6 +43,11 @@ pub(super) struct SpecToml {
     /// `percent` (0.45 means 0.45 %) or `fraction` (0.0045 means 0.45 %);
     /// `dollars`, `thousands` or `millions` for amounts.
     pub(super) unit: Option<String>,
+    /// The export may lack the column: a preset maps the columns recordkeepers often
+    /// add, and a lineup without one leaves its field unstated (the rules then say
+    /// what is missing), never an error of the mapping.
+    #[serde(default)]
+    pub(super) optional: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -87,6 +92,7 @@ pub(super) struct Column {
     pub(super) letter: Option<u32>,
     pub(super) values: Vec<(String, Value)>,
     pub(super) scale: f64,
+    pub(super) optional: bool,
 }
 
 /// What a menu field holds, from the schema.
@@ -187,6 +193,7 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
                 letter: None,
                 values: BTreeMap::new(),
                 unit: None,
+                optional: false,
             },
             ColumnToml::Spec(s) => s.clone(),
         };
@@ -265,6 +272,7 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
             letter,
             values,
             scale,
+            optional: spec.optional,
         });
     }
     let mut defaults = Vec::new();

@@ -216,8 +216,34 @@ pub(super) fn guess(header: &str) -> Option<&'static str> {
         h.split('_')
             .any(|p| p == w || p.strip_suffix("yr") == Some(w))
     };
+    let years =
+        |w: &str, word_form: &str| (word(w) || word(word_form)) && (has("yr") || has("year"));
+    let benchmark = has("benchmark") || has("index_return") || h.contains("index_ret");
     Some(match () {
+        // the comparative chart's benchmark returns, before the option's own
+        _ if benchmark && has("since") && has("inception") => {
+            "performance.benchmark_since_inception_pct"
+        }
+        _ if benchmark && years("10", "ten") => "performance.benchmark_10y_pct",
+        _ if benchmark && years("5", "five") => "performance.benchmark_5y_pct",
+        _ if benchmark && years("1", "one") => "performance.benchmark_1y_pct",
         _ if has("since") && has("inception") => "performance.since_inception_pct",
+        _ if has("redemption") => "shareholder_fees.redemption",
+        _ if has("surrender") => "shareholder_fees.surrender",
+        _ if has("deferred") && (has("load") || has("charge")) => {
+            "shareholder_fees.deferred_sales_charge"
+        }
+        _ if has("load") || h.contains("sales_charge") => "shareholder_fees.sales_load",
+        _ if h.contains("exchange_fee") => "shareholder_fees.exchange",
+        _ if h.contains("account_fee") => "shareholder_fees.account",
+        _ if h.contains("purchase_fee") => "shareholder_fees.purchase",
+        _ if has("restriction") || h.contains("round_trip") || h.contains("trading_policy") => {
+            "transfer_restrictions"
+        }
+        _ if h.contains("fixed_rate") || h.contains("crediting_rate") => "fixed_return.rate_pct",
+        _ if h == "term" || h.ends_with("_term") && !has("long") && !has("short") => {
+            "fixed_return.term"
+        }
         _ if has("ticker") || has("symbol") => "ticker",
         _ if has("cusip") => "cusip",
         _ if has("isin") => "isin",

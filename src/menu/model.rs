@@ -55,6 +55,16 @@ pub struct InvestmentOption {
     pub url: Option<String>,
     #[serde(default)]
     pub performance: Performance,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_return: Option<FixedReturn>,
+    /// Each kind of shareholder-type fee to its text; `None` when the menu does not
+    /// say (an empty map says there are none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shareholder_fees: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_restrictions: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qdia_first_90_days_waived: Option<bool>,
     #[serde(default)]
     pub exposure: Exposure,
     #[serde(default)]
@@ -128,6 +138,19 @@ pub struct Performance {
     pub return_5y_pct: Option<f64>,
     pub return_10y_pct: Option<f64>,
     pub since_inception_pct: Option<f64>,
+    /// The benchmark's returns over the same periods (the comparative chart shows both).
+    pub benchmark_1y_pct: Option<f64>,
+    pub benchmark_5y_pct: Option<f64>,
+    pub benchmark_10y_pct: Option<f64>,
+    pub benchmark_since_inception_pct: Option<f64>,
+}
+
+/// A fixed-return option's rate and its term.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedReturn {
+    pub rate_pct: Option<f64>,
+    pub term: Option<String>,
 }
 
 /// Share of an option's assets in each alternative class, percent.

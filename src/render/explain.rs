@@ -126,6 +126,13 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
             );
             continue;
         }
+        if let Some(error) = &ex.error {
+            let _ = writeln!(
+                out,
+                "  ! neither passes nor fails: {error}\n    (the example says it {claim})\n"
+            );
+            continue;
+        }
         match &ex.hit {
             Some((message, line)) => {
                 let _ = writeln!(out, "  → {verdict}: {message} (example line {line})");
