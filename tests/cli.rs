@@ -112,7 +112,7 @@ fn deny_warnings_turns_warnings_into_failures() {
     let path = write_in(dir.path(), "fee.toml", &menu);
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 0);
-    assert_eq!(located(&json), vec![("FEE001".to_owned(), 51, 21)]);
+    assert_eq!(located(&json), vec![("FEE001".to_owned(), 52, 21)]);
     let (code, _) = check_json(&["--deny", "warnings", &path]);
     assert_eq!(code, 1);
 }
@@ -287,7 +287,7 @@ fn a_custom_pack_adds_rules() {
         "sample-menus/conventional.toml",
     ]);
     assert_eq!(code, 0, "a warning alone does not fail");
-    assert_eq!(located(&json), vec![("ACM001".to_owned(), 116, 6)]);
+    assert_eq!(located(&json), vec![("ACM001".to_owned(), 117, 6)]);
     assert_eq!(
         json["files"][0]["findings"][0]["message"],
         "the menu offers 5 options; the policy allows 4"

@@ -2,6 +2,7 @@
 
 mod check;
 mod diff;
+mod disclose;
 mod generate;
 mod import;
 mod init;
@@ -29,6 +30,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Write the committee's selection dossier: each option's six-factor record.
     Dossier(report::ReportArgs),
+    /// Write the participants' comparative chart of the options' performance and fees
+    /// (29 CFR 2550.404a-5(d)): HTML, Markdown or CSV.
+    Disclose(disclose::DiscloseArgs),
     /// Convert a recordkeeper or data-vendor lineup export (CSV, XLSX, XLS, ODS) to a menu.
     Import(import::ImportArgs),
     /// The watch list: each option's monitoring status from its quarterly history.
@@ -82,6 +86,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
         Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Dossier(args) => report::dossier(args),
+        Command::Disclose(args) => disclose::run(args),
         Command::Monitor(args) => monitor::run(args),
         Command::Import(args) => import::run(args),
         Command::Rules(args) => rules::run(args),

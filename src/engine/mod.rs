@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod disclose;
 pub mod evaluate;
 pub mod examples;
 pub mod monitor;

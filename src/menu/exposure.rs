@@ -296,6 +296,7 @@ mod tests {
                 recordkeeper: None,
                 effective_date: None,
                 total_assets_usd: None,
+                glossary_url: None,
             },
             options,
             waivers: vec![],

@@ -24,6 +24,8 @@ pub struct Plan {
     pub effective_date: Option<String>,
     #[serde(default, deserialize_with = "whole_dollars")]
     pub total_assets_usd: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glossary_url: Option<String>,
 }
 
 /// One designated investment alternative.

@@ -186,6 +186,19 @@ pub fn document_text(s: &str) -> String {
         .collect()
 }
 
+/// Text for a CSV cell that spreadsheets will open: a cell that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would run as a formula, so it gets a
+/// leading `'`, which spreadsheets show as text; invisible controls as in
+/// [`document_text`]. (Quoting is the CSV writer's.)
+pub fn csv_cell(s: &str) -> String {
+    let s = document_text(s);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
 /// Text inside XML or SVG (element content or an attribute value).
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -217,6 +230,22 @@ pub fn github_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for hostile in [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert!(csv_cell(hostile).starts_with('\''), "{hostile}");
+        }
+        assert_eq!(csv_cell("Fund = good"), "Fund = good");
+        assert_eq!(csv_cell("a\u{202e}b"), "a\u{fffd}b");
+    }
 
     #[test]
     fn github_text_is_escaped() {

@@ -3,6 +3,7 @@
 
 mod charts;
 mod diff;
+mod disclose;
 mod document;
 mod dossier;
 pub mod escape;
@@ -19,6 +20,7 @@ mod rules;
 mod sarif;
 
 pub use diff::{diff_human, diff_json, diff_markdown};
+pub use disclose::{disclose, DiscloseFormat};
 pub use document::ReportFormat;
 pub use dossier::dossier;
 pub use explain::explain;

@@ -1,0 +1,87 @@
+//! `menulint disclose`: the participants' comparative chart.
+
+use menulint::engine::exit;
+use menulint::engine::run::RunOptions;
+use menulint::render::DiscloseFormat;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct DiscloseArgs {
+    /// The menu (or, with --map, the lineup export) to chart.
+    menu: PathBuf,
+    /// Chart format.
+    #[arg(long, value_enum, default_value = "html")]
+    format: DiscloseFormat,
+    /// Write the chart to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The date the chart is prepared on (YYYY-MM-DD); its periods end at the last
+    /// calendar year-end before it. Defaults to today (UTC).
+    #[arg(long, value_parser = super::parse_date)]
+    as_of: Option<String>,
+    /// The config file to use, instead of the nearest `menulint.toml` above the menu.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    lineup: super::LineupArgs,
+}
+
+pub fn run(args: DiscloseArgs) -> u8 {
+    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let lineup = match args.lineup.options() {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let opts = RunOptions {
+        config: args.config.clone(),
+        check: menulint::engine::check::CheckOptions {
+            lineup,
+            ..Default::default()
+        },
+        as_of: as_of.clone(),
+        keep_source: true,
+        keep_menu: true,
+        ..RunOptions::default()
+    };
+    let (_, checked) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let chart = match menulint::engine::disclose::chart(&checked, &as_of) {
+        Ok(c) => c,
+        Err(e) => return super::usage_error(&e),
+    };
+    // what the chart lacks is said first, each at its line in the menu
+    if !chart.complete() {
+        use std::io::Write;
+        let mut gaps = checked.clone();
+        gaps.findings = chart.findings.clone();
+        let style = menulint::render::HumanStyle {
+            color: false,
+            width: 100,
+        };
+        let mut err = std::io::stderr();
+        if !gaps.findings.is_empty() {
+            let _ = write!(err, "{}", menulint::render::render_human(&[gaps], style));
+        }
+        let _ = writeln!(
+            err,
+            "the comparative chart is incomplete: {} figure(s) not provided{}",
+            chart.not_provided(),
+            if chart.glossary == menulint::engine::disclose::Cell::NotProvided {
+                ", among them the glossary ([plan] glossary_url)"
+            } else {
+                ""
+            }
+        );
+    }
+    let text = match menulint::render::disclose(&chart, args.format) {
+        Ok(t) => t,
+        Err(e) => return super::usage_error(&e),
+    };
+    match super::emit(&text, args.output.as_deref(), false) {
+        Ok(()) if chart.complete() => exit::CLEAN,
+        Ok(()) => exit::FINDINGS,
+        Err(code) => code,
+    }
+}
