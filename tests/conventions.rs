@@ -439,3 +439,33 @@ fn names_read_through_macro_variables_and_function_names_are_checked_at_load() {
         );
     }
 }
+
+/// docs/authorities.md lists every authority a built-in rule cites, each with
+/// exactly the rules that cite it, so a rule's authority is never left unlisted.
+#[test]
+fn the_authorities_page_lists_every_cited_authority_with_its_rules() {
+    let doc = include_str!("../docs/authorities.md");
+    let rows: std::collections::BTreeMap<&str, &str> = doc
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Authority"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            Some((*cells.first()?, *cells.get(5)?))
+        })
+        .collect();
+    let rules = menulint::rules::RuleSet::builtin().unwrap();
+    let mut citing: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in rules.all_rules() {
+        for a in &r.authorities {
+            citing.entry(a.cite.clone()).or_default().push(r.id.clone());
+        }
+    }
+    for (cite, mut ids) in citing {
+        ids.sort();
+        ids.dedup();
+        let listed = rows
+            .get(cite.as_str())
+            .unwrap_or_else(|| panic!("docs/authorities.md has no row for {cite}"));
+        assert_eq!(*listed, ids.join(", "), "{cite}");
+    }
+}

@@ -205,3 +205,44 @@ fn chromium_lays_the_chart_out_within_the_page() {
         assert!(smallest >= 9.0 - 1e-6, "{width}: text at {smallest} pt");
     }
 }
+
+/// A chart straight from a recordkeeper export: complete from the sample, and each
+/// figure a row lacks is a finding at its row before the chart is written.
+#[test]
+fn a_chart_is_made_straight_from_a_lineup_export() {
+    let lineup = |path: &str| {
+        let out = menulint()
+            .args(["disclose", "--as-of", AS_OF, "--format", "csv", path])
+            .args([
+                "--map",
+                "recordkeeper",
+                "--plan",
+                "sample-menus/lineup/plan.toml",
+            ])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, err) = lineup("sample-menus/lineup/lineup.xlsx");
+    assert_eq!((code, err.as_str()), (0, ""));
+    // the index fund's row without its benchmark's 5-year return and its fees
+    let dir = tempfile::tempdir().unwrap();
+    let csv = std::fs::read_to_string("sample-menus/lineup/lineup.csv")
+        .unwrap()
+        .replace("315911750,25.0,14.5,13.1,,None,", "315911750,25.0,,13.1,,,");
+    let path = write_in(dir.path(), "l.csv", csv);
+    let (code, err) = lineup(&path);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches("l.csv:3:1]").count(), 2, "{err}");
+    assert!(
+        err.contains("reports its 5-year return without the S&P 500 Index's"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("the comparative chart is incomplete: 2 figure(s) not provided\n"),
+        "{err}"
+    );
+}
