@@ -83,10 +83,11 @@ fn junit_snapshot_and_xsd() {
     let (code, text) = run("junit", &[WAIVED]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("waived_junit", text);
-    // 5 options × 33 option rules + 5 plan rules
-    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="170" skipped="1" errors="0" failures="14">"#), "{text}");
+    // 5 options × 33 option rules + 5 plan rules; the 11 errors fail, as the exit code
+    // says, and the 3 warnings pass
+    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="170" skipped="1" errors="0" failures="11">"#), "{text}");
     assert!(text.contains(
-        r#"<testcase name="FEE001 expense-ratio-cap [gbtc]" classname="tests/menus/waived.toml">
+        r#"<testcase name="FEE001 expense-ratio-cap [gbtc]" classname="menulint.fees">
             <skipped>waived: Committee minutes"#
     ));
 
@@ -292,5 +293,73 @@ fn summary_line_counts_waived() {
     assert!(
         text.ends_with("1 menu, 11 errors, 3 warnings, 0 infos, 1 waived\n"),
         "{text}"
+    );
+}
+
+/// JUnit marks as failures exactly what fails the run: a warning passes (its text in
+/// the case's output) unless `--deny warnings`; input that cannot be checked is an
+/// error, not a failure; class names are dotted.
+#[test]
+fn junit_agrees_with_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = include_str!("../sample-menus/conventional.toml")
+        .replace("expense_ratio_pct = 0.015", "expense_ratio_pct = 0.35");
+    let path = write_in(dir.path(), "fee.toml", menu);
+    let (code, xml) = run("junit", &[&path]);
+    assert_eq!(code, 0);
+    assert!(xml.contains(r#"failures="0" errors="0""#), "{xml}");
+    assert!(xml.contains(r#"classname="menulint.fees""#), "{xml}");
+    assert!(xml.contains("<system-out>warning: "), "{xml}");
+    let out = menulint()
+        .args([
+            "check", "--as-of", AS_OF, "--deny", "warnings", "--format", "junit", &path,
+        ])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(xml.contains(r#"failures="1""#), "{xml}");
+    let bad = write_in(dir.path(), "bad.toml", "schema_version = 1\n[plan\n");
+    let (code, xml) = run("junit", &[&bad]);
+    assert_eq!(code, 2);
+    assert!(
+        xml.contains(r#"errors="1""#) && xml.contains("<error "),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"classname="menulint.input""#), "{xml}");
+}
+
+/// Code scanning tracks a result by its fingerprint: it never holds the message
+/// (a waiver's "expires in 20 days" becomes "19 days" the next day) or a position.
+#[test]
+fn sarif_fingerprints_hold_from_day_to_day() {
+    let prints = |as_of: &str| {
+        let out = menulint()
+            .args(["check", "--as-of", as_of, "--format", "sarif", WAIVED])
+            .output()
+            .unwrap();
+        let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut keys: Vec<String> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["menulint/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        keys.sort();
+        keys
+    };
+    let (today, tomorrow) = (prints("2027-06-10"), prints("2027-06-11"));
+    assert!(!today.is_empty());
+    assert_eq!(today, tomorrow);
+    assert!(
+        today
+            .iter()
+            .all(|k| !k.contains("expires in") && !k.contains("options[")),
+        "{today:?}"
     );
 }

@@ -44,6 +44,7 @@ fn run_pipeline(ev: &Evaluation, catalog: &Catalog, bytes: &[u8]) {
         color: false,
         width: 100,
         quiet: false,
+        deny_warnings: false,
     };
     for format in [
         Format::Human,

@@ -297,6 +297,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         color,
         width: 100,
         quiet: args.quiet,
+        deny_warnings: args.deny == Some(Deny::Warnings),
     };
     for (format, file) in &targets {
         // JSON for many menus is hundreds of MB: written as it is produced

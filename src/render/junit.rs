@@ -2,7 +2,7 @@
 
 use super::escape::xml_chars as x;
 use super::RenderOptions;
-use crate::diag::{Finding, Scope, Severity};
+use crate::diag::{Finding, Scope};
 use crate::engine::FileReport;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::HashMap;
@@ -21,14 +21,30 @@ fn failure(r: &FileReport, f: &Finding) -> (String, String) {
     (format!("{at}: {}", f.message), body)
 }
 
-fn case(name: String, classname: &str, findings: &[&Finding], r: &FileReport) -> TestCase {
-    let active: Vec<&&Finding> = findings
+/// One test case: a failure when a finding fails the run as the exit code does (an
+/// error, or a warning with `--deny warnings`), an error when the input could not be
+/// checked, skipped when a waiver excuses it; a warning that does not fail the run
+/// passes, with the warning in its output.
+fn case(
+    name: String,
+    classname: &str,
+    findings: &[&Finding],
+    r: &FileReport,
+    opts: &RenderOptions,
+) -> TestCase {
+    let failing = findings.iter().find(|f| f.is_failing(opts.deny_warnings));
+    let noted: Vec<&&Finding> = findings
         .iter()
-        .filter(|f| f.waiver.is_none() && f.severity != Severity::Info)
+        .filter(|f| f.waiver.is_none() && !f.is_failing(opts.deny_warnings))
         .collect();
-    let status = if let Some(f) = active.first() {
+    let status = if let Some(f) = failing {
         let (message, body) = failure(r, f);
-        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        let kind = if r.checked {
+            NonSuccessKind::Failure
+        } else {
+            NonSuccessKind::Error
+        };
+        let mut s = TestCaseStatus::non_success(kind);
         s.set_message(x(&message))
             .set_type(format!("{} {}", f.id(), f.severity))
             .set_description(x(&body));
@@ -49,21 +65,48 @@ fn case(name: String, classname: &str, findings: &[&Finding], r: &FileReport) ->
     };
     let mut tc = TestCase::new(x(&name), status);
     tc.set_classname(x(classname));
+    if failing.is_none() && !noted.is_empty() {
+        let out: Vec<String> = noted
+            .iter()
+            .map(|f| format!("{}: {}", f.severity, failure(r, f).1))
+            .collect();
+        tc.set_system_out(x(&out.join("\n")));
+    }
     tc
+}
+
+/// A dotted class name, as JUnit readers group cases: `menulint.PACK` for a rule's
+/// cases, `menulint.input` for what could not be checked.
+fn classname(pack: Option<&str>) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    match pack {
+        Some(p) => format!("menulint.{}", clean(p)),
+        None => "menulint.input".to_owned(),
+    }
 }
 
 pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
     let mut report = Report::new("menulint");
     for r in reports {
         let mut suite = TestSuite::new(x(&r.path));
-        let classname = r.path.clone();
+        let input = classname(None);
         if !r.checked || !r.is_menu {
             // input errors (or findings about a config file): one case per finding
             for f in &r.findings {
-                suite.add_test_case(case(f.id().to_owned(), &classname, &[f], r));
+                suite.add_test_case(case(f.id().to_owned(), &input, &[f], r, opts));
             }
             if r.findings.is_empty() {
-                suite.add_test_case(case("menulint::load".to_owned(), &classname, &[], r));
+                suite.add_test_case(case("menulint::load".to_owned(), &input, &[], r, opts));
             }
             report.add_test_suite(suite);
             continue;
@@ -94,7 +137,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                     Some(o) => format!("{} {} [{o}]", info.id, info.name),
                     None => format!("{} {} [plan]", info.id, info.name),
                 };
-                suite.add_test_case(case(name, &classname, hits, r));
+                suite.add_test_case(case(name, &classname(Some(&info.pack)), hits, r, opts));
             }
         }
         // findings not tied to a rule in the catalog (waiver audits, rule-eval errors)
@@ -103,7 +146,8 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
             .iter()
             .filter(|f| !opts.catalog.contains_key(f.id()))
         {
-            suite.add_test_case(case(f.id().to_owned(), &classname, &[f], r));
+            let class = classname(f.rule().map(|i| i.pack.as_str()));
+            suite.add_test_case(case(f.id().to_owned(), &class, &[f], r, opts));
         }
         report.add_test_suite(suite);
     }

@@ -63,6 +63,9 @@ pub struct RenderOptions<'a> {
     pub width: usize,
     /// Human format: leave out the summary line (and say nothing when all is clean).
     pub quiet: bool,
+    /// Warnings fail the run (`--deny warnings`): formats that mark failures (JUnit)
+    /// then mark them too, so they agree with the exit code.
+    pub deny_warnings: bool,
 }
 
 /// Renders the reports in one format.
