@@ -643,3 +643,39 @@ fn histories_are_read_in_the_encodings_spreadsheets_export() {
     let (code, out) = monitor(&["--history", path.to_str().unwrap(), MENU]);
     assert_eq!(code, 2, "{out}");
 }
+
+/// One good quarter does not take an option off the watch list: it stays on watch,
+/// recovering, until `recover_quarters` (2) passing quarters in a row; the quarters
+/// on watch count from the first one on watch.
+#[test]
+fn the_watch_list_keeps_a_fund_until_its_recovery_lasts() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "menu.toml",
+        "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n[[options]]\nid = \"core\"\nname = \"Core Fund\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nexpense_ratio_pct = 0.5\n",
+    );
+    // four quarters trailing by 2 points (MON001 needs four), then the recovery
+    let row = |q: &str, r: f64| format!("core,{q},9.0,9.0,{r},8.0,9.0,8.0,40\n");
+    let mut csv = "option,quarter,return_1y_pct,benchmark_1y_pct,return_3y_pct,benchmark_3y_pct,return_5y_pct,benchmark_5y_pct,peer_rank_pct\n".to_owned();
+    for q in ["2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31"] {
+        csv.push_str(&row(q, 6.0));
+    }
+    csv.push_str(&row("2026-06-30", 8.5));
+    let history = write_in(dir.path(), "history.csv", &csv);
+    let (_, json) = monitor_json_at("2026-08-20", &[&menu, "--history", &history]);
+    assert_eq!(
+        statuses(&json),
+        // on watch from the quarter that made four trailing in a row, and the quarter
+        // of recovery counts
+        [s("core", "on-watch", Some("2026-03-31"), 2)],
+        "{json:#}"
+    );
+    let (_, text) = monitor_at("2026-08-20", &[&menu, "--history", &history]);
+    assert!(text.contains("on watch — recovering, 1 of 2"), "{text}");
+    // a second passing quarter: off the list
+    csv.push_str(&row("2026-09-30", 8.6));
+    let history = write_in(dir.path(), "history.csv", &csv);
+    let (_, json) = monitor_json_at("2026-11-25", &[&menu, "--history", &history]);
+    assert_eq!(statuses(&json), [s("core", "ok", None, 0)], "{json:#}");
+}

@@ -158,8 +158,13 @@ pub struct WatchState {
     pub quarters: usize,
     /// The quarter end it went on watch.
     pub since: Option<String>,
-    /// The watch rules that fail now.
+    /// The watch rules that failed at the latest quarter that failed.
     pub reasons: Vec<String>,
+    /// Consecutive passing quarters up to the latest, while fewer than the policy's
+    /// `recover_quarters`: the option is still on watch, recovering.
+    pub recovering: usize,
+    /// The passing quarters in a row that take an option off the watch list.
+    pub recover_quarters: usize,
 }
 
 /// The menu as rules see it: defaults filled in, numbers as doubles, derived fields added.
@@ -368,6 +373,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
                         "quarters": w.quarters as f64,
                         "since": w.since.clone().unwrap_or_default(),
                         "reasons": w.reasons,
+                        "recovering": w.recovering as f64,
                     }),
                 );
             }
@@ -418,8 +424,10 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
 }
 
 /// Each option's watch-list state: the watch rules run on the history as it stood at
-/// each quarter end, newest first, until a quarter where none fails. An option that
-/// is fine now costs one evaluation per watch rule.
+/// each quarter end, newest first, until `recover_quarters` quarters in a row where
+/// none fails: a committee keeps an option on watch until its recovery lasts, so one
+/// good quarter does not take it off. An option that has been fine that long costs
+/// that many evaluations per watch rule.
 fn watch_states(
     ev: &Evaluation,
     root: &Context,
@@ -434,6 +442,13 @@ fn watch_states(
     if rules.is_empty() {
         return (Vec::new(), Vec::new());
     }
+    // the replacement rule's `recover_quarters`: the watch list's own policy
+    let recover = ev
+        .rules_in_force()
+        .filter(|(r, _, _)| r.monitor == Some(Monitor::Replace))
+        .find_map(|(r, _, _)| r.params.get("recover_quarters")?.as_f64())
+        .filter(|n| n.is_finite() && *n >= 1.0)
+        .map_or(1, |n| n.min(400.0) as usize);
     let diverged = std::cell::RefCell::new(Vec::new());
     // the interpreter's values, built only if the native evaluator leaves it a rule
     let globals = std::cell::OnceCell::new();
@@ -445,7 +460,12 @@ fn watch_states(
         .map(|(i, o)| {
             let base = MenuPath::option(i);
             let history = o["history"].as_array().map_or(&[][..], Vec::as_slice);
-            let mut state = WatchState::default();
+            let mut state = WatchState {
+                recover_quarters: recover,
+                ..WatchState::default()
+            };
+            // passing quarters in a row, newest first, since the last failing one
+            let mut passing = 0;
             for k in 0..history.len() {
                 let mut then = o.clone();
                 then["history"] = Json::Array(history[k..].to_vec());
@@ -496,11 +516,18 @@ fn watch_states(
                     .map(|(r, _, _)| r.id.clone())
                     .collect();
                 if failing.is_empty() {
-                    break;
+                    passing += 1;
+                    if passing >= recover {
+                        break;
+                    }
+                    continue;
                 }
-                if k == 0 {
+                if state.quarters == 0 {
+                    // the latest failing quarter: recovering since, if it is not the latest
                     state.reasons = failing;
+                    state.recovering = passing;
                 }
+                passing = 0;
                 state.quarters = k + 1;
                 state.since = Some(quarter.to_owned());
             }

@@ -56,6 +56,8 @@ pub struct OptionStatus {
     /// The quarter end it went on watch.
     pub since: Option<String>,
     pub quarters_on_watch: usize,
+    /// Passing quarters in a row while still on watch, and how many take it off.
+    pub recovering: Option<(usize, usize)>,
     pub reasons: Vec<Reason>,
     /// The latest quarter's figures.
     pub latest: Option<Quarter>,
@@ -148,6 +150,8 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
                 status,
                 since: watch.since.clone(),
                 quarters_on_watch: watch.quarters,
+                recovering: (watch.quarters > 0 && watch.recovering > 0)
+                    .then_some((watch.recovering, watch.recover_quarters)),
                 reasons: mine
                     .iter()
                     .map(|f| Reason {

@@ -110,12 +110,23 @@ pub(super) struct Row {
     id: String,
     name: String,
     status: Status,
-    status_label: &'static str,
+    status_label: String,
     since: String,
     quarters_on_watch: usize,
     reasons: Vec<crate::engine::monitor::Reason>,
     latest: Figures,
     chart: Option<String>,
+}
+
+/// "on watch — recovering, 1 of 2" while an option passes but has not yet passed
+/// long enough to come off the list; else the status's own words.
+fn status_label(o: &OptionStatus) -> String {
+    match (o.status, o.recovering) {
+        (Status::OnWatch, Some((done, needed))) => {
+            format!("on watch — recovering, {done} of {needed}")
+        }
+        (status, _) => status.label().to_owned(),
+    }
 }
 
 pub(super) fn rows(options: &[OptionStatus]) -> Vec<Row> {
@@ -125,7 +136,7 @@ pub(super) fn rows(options: &[OptionStatus]) -> Vec<Row> {
             id: o.id.clone(),
             name: o.name.clone(),
             status: o.status,
-            status_label: o.status.label(),
+            status_label: status_label(o),
             since: o
                 .since
                 .as_deref()
@@ -213,7 +224,7 @@ fn human(w: &Watched) -> String {
         };
         let mut line = format!(
             "{mark} {:<27} {:<id_w$}  {}",
-            o.status.label(),
+            status_label(o),
             terminal(&o.id),
             terminal(&o.name),
         );

@@ -195,9 +195,12 @@ pub fn option_derived() -> &'static [Derived] {
                     ("quarters", Ty::Number),
                     ("since", Ty::String),
                     ("reasons", Ty::list(Ty::String)),
+                    ("recovering", Ty::Number),
                 ]),
                 doc: "its watch-list state: `on`, for how many `quarters`, `since` which \
-                      quarter end, and the watch rules failing now (`reasons`)",
+                      quarter end, the watch rules that failed at the latest failing \
+                      quarter (`reasons`), and the passing quarters since (`recovering`, \
+                      while fewer than the policy's `recover_quarters`)",
             },
         ]
     })
