@@ -1162,3 +1162,16 @@ fn optional_columns_feed_the_comparative_chart_fields_or_stay_unstated() {
         ]
     );
 }
+
+/// Excel for the classic Mac ends CSV lines with a carriage return alone: the rows,
+/// cells and findings are those of the same lineup with line feeds.
+#[test]
+fn a_csv_with_carriage_returns_alone_reads_as_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(CSV).unwrap();
+    let cr = write_in(dir.path(), "cr.csv", text.replace('\n', "\r"));
+    let (code, json) = check_lineup(&cr, &[]);
+    let (want_code, want) = check_lineup(CSV, &[]);
+    assert_eq!(code, want_code);
+    assert_eq!(cells(&json), cells(&want));
+}

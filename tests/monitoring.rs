@@ -679,3 +679,15 @@ fn the_watch_list_keeps_a_fund_until_its_recovery_lasts() {
     let (_, json) = monitor_json_at("2026-11-25", &[&menu, "--history", &history]);
     assert_eq!(statuses(&json), [s("core", "ok", None, 0)], "{json:#}");
 }
+
+/// A history exported with carriage returns alone reads as the same history.
+#[test]
+fn a_history_with_carriage_returns_alone_reads_as_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(HISTORY).unwrap();
+    let cr = write_in(dir.path(), "history.csv", text.replace('\n', "\r"));
+    let (code, json) = monitor_json(&[MENU, "--history", &cr]);
+    let (want_code, want) = monitor_json(&[MENU, "--history", HISTORY]);
+    assert_eq!(code, want_code);
+    assert_eq!(statuses(&json), statuses(&want));
+}

@@ -5,6 +5,11 @@
 /// byte-order mark (Excel's "Unicode text"), else Windows-1252 (Excel's default CSV
 /// on Windows). Every byte of Windows-1252 decodes, so no export is refused for it.
 pub fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
+    let (text, encoding) = decode_text(bytes);
+    (classic_mac_lines(text), encoding)
+}
+
+fn decode_text(bytes: &[u8]) -> (String, Option<&'static str>) {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         if enc != encoding_rs::UTF_8 {
             let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
@@ -20,6 +25,18 @@ pub fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             (text.into_owned(), Some("windows-1252"))
         }
+    }
+}
+
+/// A file whose lines end in a carriage return alone (Excel for the classic Mac
+/// writes such CSV files) read with its lines on their own lines: every row, span
+/// and line number would otherwise be on line 1. A file with any line feed keeps
+/// its carriage returns (inside a quoted cell they are the cell's).
+fn classic_mac_lines(text: String) -> String {
+    if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
     }
 }
 
@@ -39,6 +56,13 @@ pub fn stray_byte(bytes: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        assert_eq!(decode(b"a,b\r1,2\r").0, "a,b\n1,2\n");
+        // with line feeds, a carriage return is the file's own (CRLF, or in a cell)
+        assert_eq!(decode(b"a,\"x\ry\"\r\n1,2\n").0, "a,\"x\ry\"\r\n1,2\n");
+    }
 
     #[test]
     fn windows_1252_and_utf16_exports_are_decoded() {
