@@ -263,6 +263,8 @@ enum Func {
     String,
     Join,
     Sort,
+    Trim,
+    LowerAscii,
     Sum,
     DaysUntil,
     YearsBetween,
@@ -465,6 +467,8 @@ fn function(name: &str, n: usize, member: bool) -> Option<Func> {
         ("string", 1, false) => Func::String,
         ("join", 1 | 2, true) => Func::Join,
         ("sort", 1, true) => Func::Sort,
+        ("trim", 1, true) => Func::Trim,
+        ("lowerAscii", 1, true) => Func::LowerAscii,
         ("sum", 1, false) => Func::Sum,
         ("days_until", 2, false) => Func::DaysUntil,
         ("years_between", 2, false) => Func::YearsBetween,
@@ -854,6 +858,9 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
             }
             V::Text(Rc::from(joined))
         }
+        // as the `cel` strings extension computes them
+        Func::Trim => V::Text(Rc::from(text(0)?.trim())),
+        Func::LowerAscii => V::Text(Rc::from(text(0)?.to_ascii_lowercase())),
         Func::Sort => {
             // sorted, a bag's order no longer matters
             let mut items = match args.first() {
@@ -1036,6 +1043,8 @@ pub(crate) mod tests {
             "size(o.s) == 5 && o.s.size() == 5 && size(o.l) == 5 && size(o.a) == 2 && size({}) == 0",
             "o.s.substring(1, 3) + o.s.substring(4)",
             "o.s.startsWith('hé') && o.s.endsWith('lo') && o.s.contains('ll')",
+            "' \\tNone\\u00a0 '.trim().lowerAscii() == 'none' && 'TacoCÆt'.lowerAscii() == 'tacocÆt'",
+            "o.s.trim() + '|' + ' x '.trim() + '|' + ''.trim()",
             "[1, 2] + [3] + xs",
             "xs.all(x, x > 0) && xs.exists(x, x > 2) && xs.exists_one(x, x > 2)",
             "xs.map(x, x * 2)",
