@@ -508,3 +508,60 @@ fn links_never_move_a_menu_out_from_under_its_policy() {
         .collect();
     assert_eq!(paths, ["plans/current.toml"], "{json:#}");
 }
+
+/// Opt-in rules can be discovered: `rules --all` lists them with what puts them in
+/// force, `--select` of an opt-in pack's rules names the `packs` entry, and `explain`
+/// says why a rule is not in force.
+#[test]
+fn opt_in_rules_are_discoverable() {
+    let d = tempfile::tempdir().unwrap();
+    let out = menulint()
+        .current_dir(d.path())
+        .args(["rules", "--all"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let line = |id: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        line("SEL001").ends_with("opt-in: name \"selection\" in packs"),
+        "{table}"
+    );
+    assert!(
+        line("MON001").ends_with("opt-in: name \"monitoring\" in packs"),
+        "{table}"
+    );
+    assert!(line("CRY001").ends_with("in force"), "{table}");
+    assert!(line("STR001").contains(" safe-harbor "), "{table}");
+    let menu = write(&d.path().join("m.toml"), BITCOIN);
+    let out = menulint()
+        .current_dir(d.path())
+        .args(["check", "--as-of", AS_OF, "--select", "SEL", &menu])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text.contains("--select `SEL` names rules of the opt-in pack `selection`"),
+        "{text}"
+    );
+    assert!(text.contains("\"fees\", \"selection\"]"), "{text}");
+    let out = menulint()
+        .current_dir(d.path())
+        .args(["explain", "SEL001"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("not in force: the `selection` pack is opt-in"),
+        "{text}"
+    );
+}

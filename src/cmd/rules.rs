@@ -22,6 +22,10 @@ pub struct RulesArgs {
     /// Write the listing to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Every built-in rule and every rule of the config's packs, with its state (in
+    /// force, off, or in an opt-in pack and what puts it in force); table format.
+    #[arg(long)]
+    all: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +59,17 @@ pub fn run(args: RulesArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if args.all && args.format != Format::Table {
+        return super::usage_error("--all lists the rules as a table; leave out --format");
+    }
     let out = match args.format {
+        Format::Table if args.all => {
+            let builtin = match menulint::rules::RuleSet::builtin() {
+                Ok(b) => b,
+                Err(_) => return super::usage_error("the built-in packs did not load"),
+            };
+            menulint::render::rules_table_all(&policy.rules, &builtin)
+        }
         Format::Table => menulint::render::rules_table(&policy.rules),
         Format::Markdown => menulint::render::rules_markdown(&policy.rules),
         Format::Json => menulint::render::rules_json(&policy.rules),

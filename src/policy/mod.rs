@@ -46,7 +46,39 @@ impl Selection {
         let mut errors = Vec::new();
         for (flag, codes) in [("--select", &self.select), ("--ignore", &self.ignore)] {
             for c in codes {
-                if set.all_rules().any(|r| names(r, c)) {
+                let named: Vec<&Rule> = set.all_rules().filter(|r| names(r, c)).collect();
+                // `--select SEL` when the selection pack is opt-in and not in force: say
+                // which `packs` entry brings it in, rather than "nothing to check"
+                if flag == "--select"
+                    && !named.is_empty()
+                    && named.iter().all(|r| !r.enabled && r.opt_in)
+                {
+                    let mut packs: Vec<&str> = named.iter().map(|r| r.pack.as_str()).collect();
+                    packs.dedup();
+                    let f = Finding::input_error(
+                        Code::Config,
+                        format!(
+                            "{flag} `{c}` names rules of the opt-in pack{} {}, which no config puts in force",
+                            if packs.len() == 1 { "" } else { "s" },
+                            packs.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                        None,
+                        None,
+                    )
+                    .with_help(format!(
+                        "name it in `packs` in menulint.toml, with the packs in force now: packs = [{}] (`menulint explain {}` shows the rule)",
+                        set.packs
+                            .iter()
+                            .filter(|p| p.rules.iter().any(|r| r.enabled) || packs.contains(&p.header.name.as_str()))
+                            .map(|p| format!("\"{}\"", p.header.name))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        named[0].id
+                    ));
+                    errors.push(FileErrors::new("command line", None, vec![f]));
+                    continue;
+                }
+                if !named.is_empty() {
                     continue;
                 }
                 let known: Vec<&str> = set

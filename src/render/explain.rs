@@ -26,10 +26,13 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
         Scope::Plan => "once per menu",
         Scope::Option => "once per option",
     };
-    let state = if rule.enabled {
-        ""
-    } else {
-        " — switched off"
+    let state = match (rule.enabled, rule.opt_in) {
+        (true, _) => String::new(),
+        (false, true) => format!(
+            " — not in force: the `{}` pack is opt-in; name \"{}\" in `packs` in menulint.toml, with the packs you keep",
+            rule.pack, rule.pack
+        ),
+        (false, false) => " — switched off".to_owned(),
     };
     let _ = writeln!(
         out,

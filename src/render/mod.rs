@@ -29,7 +29,7 @@ pub use human::{render_human, HumanStyle};
 pub use json::{render_json, render_json_to};
 pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
 pub use report::report;
-pub use rules::{rules_json, rules_markdown, rules_table};
+pub use rules::{rules_json, rules_markdown, rules_table, rules_table_all};
 
 use crate::diag::Severity;
 use crate::engine::FileReport;

@@ -8,18 +8,56 @@ use serde::Serialize;
 /// A fixed-width table for the terminal.
 pub fn rules_table(rules: &RuleSet) -> String {
     let mut out = format!(
-        "{:<7} {:<36} {:<8} {:<7} {:<11} {}\n",
+        "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
         "ID", "NAME", "SEVERITY", "BASIS", "PACK", "SUMMARY"
     );
     for r in rules.rules() {
         out.push_str(&format!(
-            "{:<7} {:<36} {:<8} {:<7} {:<11} {}\n",
+            "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
             r.id,
             r.name,
             r.severity,
             r.basis.as_str(),
             r.pack,
             r.summary
+        ));
+    }
+    out
+}
+
+/// Whether a rule is in force, and if not, what would put it there.
+fn state(r: &crate::rules::Rule, loaded: bool) -> String {
+    match (loaded, r.enabled, r.opt_in) {
+        (false, _, _) => format!("not in the config's packs: name \"{}\" in packs", r.pack),
+        (true, true, _) => "in force".to_owned(),
+        (true, false, true) => format!("opt-in: name \"{}\" in packs", r.pack),
+        (true, false, false) => "off (config or --select/--ignore)".to_owned(),
+    }
+}
+
+/// Every rule menulint has, in force or not (`rules --all`): those of the packs the
+/// policy loaded, then the built-in packs it did not, each with its state.
+pub fn rules_table_all(loaded: &RuleSet, builtin: &RuleSet) -> String {
+    let mut out = format!(
+        "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
+        "ID", "NAME", "SEVERITY", "BASIS", "PACK", "STATE"
+    );
+    let absent = builtin
+        .all_rules()
+        .filter(|b| !loaded.all_rules().any(|r| r.id == b.id));
+    let rows = loaded
+        .all_rules()
+        .map(|r| (r, true))
+        .chain(absent.map(|r| (r, false)));
+    for (r, is_loaded) in rows {
+        out.push_str(&format!(
+            "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
+            r.id,
+            r.name,
+            r.severity,
+            r.basis.as_str(),
+            r.pack,
+            state(r, is_loaded)
         ));
     }
     out

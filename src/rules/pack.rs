@@ -186,6 +186,9 @@ pub struct Rule {
     pub examples: Vec<Example>,
     /// False when the config or the command line switched the rule off.
     pub enabled: bool,
+    /// Its pack is opt-in (`default = false`): in force only where a config's `packs`
+    /// names it (or, for monitoring, with a history).
+    pub opt_in: bool,
     /// Where the rule is defined: the pack file's name and the `[[rules]]` header.
     pub file: String,
     pub span: Span,
@@ -676,6 +679,7 @@ fn build(
                 })
                 .collect(),
             enabled: true,
+            opt_in: !parsed.pack.default,
             file: source.name().to_owned(),
             location: format!("{}:{}", source.name(), source.position(rule_span.start).0),
             span: rule_span,
