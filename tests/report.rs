@@ -446,3 +446,45 @@ fn selection_and_watch_sections_appear_only_with_data() {
     let md = report("sample-menus/selection/gaps.toml", "markdown");
     assert!(md.contains("## Selection evidence"));
 }
+
+/// The report judges as the gate does: the same --select, --ignore and --baseline,
+/// and an input (the baseline) is never overwritten by the report.
+#[test]
+fn the_report_takes_the_gates_judgement() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("b.json");
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--write-baseline"])
+        .arg(&baseline)
+        .arg("sample-menus/problems.toml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report = |extra: &[&str]| {
+        let out = menulint()
+            .args(["report", "--as-of", AS_OF, "--format", "markdown"])
+            .args(extra)
+            .arg("sample-menus/problems.toml")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let b = baseline.display().to_string();
+    let (code, md) = report(&["--baseline", &b]);
+    assert_eq!(code, 0);
+    assert!(
+        md.contains("**Verdict: PASS** — 0 errors · 0 warnings"),
+        "{md}"
+    );
+    let (_, md) = report(&["--select", "CRY"]);
+    assert!(
+        md.contains("**Verdict: FAIL** — 4 errors · 2 warnings"),
+        "{md}"
+    );
+    assert!(!md.contains("DIS002") && md.contains("CRY002"), "{md}");
+    let (code, _) = report(&["--baseline", &b, "--output", &b]);
+    assert_eq!(code, 2);
+}

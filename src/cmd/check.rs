@@ -6,7 +6,6 @@ use menulint::engine::exit;
 use menulint::engine::run::{run as run_checks, RunOptions};
 use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
 use menulint::policy::baseline::Baseline;
-use menulint::policy::Selection;
 use menulint::render::{render, Format, RenderOptions};
 use std::path::{Path, PathBuf};
 
@@ -20,10 +19,8 @@ pub struct CheckArgs {
     /// Menu files, directories to search for `*.toml` menus (default: the current
     /// directory), or `-` for a menu on standard input.
     paths: Vec<PathBuf>,
-    /// The menu in force: options the checked menus add to it are new (rules with
-    /// `applies_to = "new"`, such as the selection pack's, check only those).
-    #[arg(long, value_name = "CURRENT")]
-    since: Option<PathBuf>,
+    #[command(flatten)]
+    judgement: super::Judgement,
     /// Quarterly monitoring figures (CSV) for the one menu checked; puts the
     /// monitoring rules in force.
     #[arg(long, value_name = "FILE.csv")]
@@ -62,18 +59,6 @@ pub struct CheckArgs {
     /// The config file to use, instead of the nearest `menulint.toml` above each menu.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Only these rules (ids or id prefixes, comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<String>,
-    /// Not these rules (ids or id prefixes).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
-    /// An extra rule pack file to apply with the configured packs (repeatable).
-    #[arg(long = "pack", value_name = "FILE")]
-    packs: Vec<PathBuf>,
-    /// Report only findings that the baseline file does not record.
-    #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
     /// Record the current findings in a baseline file.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
@@ -169,12 +154,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        packs: args.packs.clone(),
-        monitoring: args.history.is_some(),
-    };
+    let selection = args.judgement.selection(args.history.is_some());
     // a broken history file is reported in every format asked for, like a broken menu
     let (history, history_error) = match &args.history {
         None => (None, None),
@@ -186,13 +166,6 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let lineup = match args.lineup.options() {
         Ok(l) => l,
         Err(code) => return code,
-    };
-    let baseline = match &args.baseline {
-        Some(p) => match read_baseline(p) {
-            Ok(b) => Some(b),
-            Err(msg) => return super::usage_error(&msg),
-        },
-        None => None,
     };
     let opts = RunOptions {
         config: args.config.clone(),
@@ -207,18 +180,16 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         keep_source: formats.contains(&Format::Human) || formats.contains(&Format::Sarif),
         keep_menu: args.explain_exposure || formats.contains(&Format::Junit),
         measures: false,
-        baseline,
+        baseline: None,
         exclude: args.exclude.clone(),
         force_exclude: args.force_exclude,
         stdin: None,
         since: None,
+        inputs: Vec::new(),
     };
     let mut opts = opts;
-    if let Some(current) = &args.since {
-        match menulint::engine::check::load_menu(&opts.check, current) {
-            Ok(menu) => opts.since = Some(std::sync::Arc::new(menu)),
-            Err(report) => return super::print_load_errors(std::slice::from_ref(&report), color),
-        }
+    if let Err(code) = args.judgement.apply(&mut opts, color) {
+        return code;
     }
     let mut paths = args.paths.clone();
     if paths.is_empty() {
@@ -253,9 +224,9 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     // may rewrite the baseline it reads, which is how a baseline is refreshed)
     let mut outputs: Vec<&Path> = targets.iter().filter_map(|t| t.1.as_deref()).collect();
     let mut inputs = outcome.inputs;
-    inputs.extend(args.since.iter().cloned());
+    inputs.extend(args.judgement.since.iter().cloned());
     let mut read = inputs.clone();
-    read.extend(args.baseline.iter().cloned());
+    read.extend(args.judgement.baseline.iter().cloned());
     if let Err(msg) = menulint::output::check_outputs(&outputs, &read) {
         return super::usage_error(&msg);
     }
@@ -325,8 +296,4 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     } else {
         worst
     }
-}
-
-fn read_baseline(path: &Path) -> Result<Baseline, String> {
-    Baseline::read(path)
 }

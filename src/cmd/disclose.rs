@@ -24,6 +24,8 @@ pub struct DiscloseArgs {
     config: Option<PathBuf>,
     #[command(flatten)]
     lineup: super::LineupArgs,
+    #[command(flatten)]
+    judgement: super::Judgement,
 }
 
 pub fn run(args: DiscloseArgs) -> u8 {
@@ -32,8 +34,9 @@ pub fn run(args: DiscloseArgs) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         config: args.config.clone(),
+        selection: args.judgement.selection(false),
         check: menulint::engine::check::CheckOptions {
             lineup,
             ..Default::default()
@@ -43,6 +46,9 @@ pub fn run(args: DiscloseArgs) -> u8 {
         keep_menu: true,
         ..RunOptions::default()
     };
+    if let Err(code) = args.judgement.apply(&mut opts, false) {
+        return code;
+    }
     let (_, checked) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
         Ok(r) => r,
         Err(code) => return code,

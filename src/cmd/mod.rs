@@ -180,6 +180,7 @@ pub fn check_named(
     if let Some(lo) = &opts.check.lineup {
         inputs.extend(lo.files.iter().cloned());
     }
+    inputs.extend(opts.inputs.iter().cloned());
     let outputs: Vec<&std::path::Path> = output.into_iter().collect();
     menulint::output::check_outputs(&outputs, &inputs).map_err(|msg| usage_error(&msg))?;
     let reports = run::check_menus(&policy, menus, opts);
@@ -197,6 +198,63 @@ pub fn load_history(
         Some(p) => menulint::engine::check::load_history(p, max_file_size)
             .map(|h| Some(std::sync::Arc::new(h)))
             .map_err(|report| print_load_errors(std::slice::from_ref(&report), color)),
+    }
+}
+
+/// Which rules judge a menu and which findings count, as `check` decides it: every
+/// command that judges a menu takes the same flags, so the committee's documents say
+/// what the gate decided.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Judgement {
+    /// The menu in force: options the checked menus add to it are new (rules with
+    /// `applies_to = "new"`, such as the selection pack's, check only those).
+    #[arg(long, value_name = "CURRENT")]
+    pub since: Option<std::path::PathBuf>,
+    /// Only these rules (ids or id prefixes, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Not these rules (ids or id prefixes).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// An extra rule pack file to apply with the configured packs (repeatable).
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<std::path::PathBuf>,
+    /// Report only findings that the baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+}
+
+impl Judgement {
+    /// The rule selection, with the monitoring rules in force when asked.
+    pub fn selection(&self, monitoring: bool) -> menulint::policy::Selection {
+        menulint::policy::Selection {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            packs: self.packs.clone(),
+            monitoring,
+        }
+    }
+
+    /// Reads the baseline and the menu in force into `opts` (exit code 2 when one
+    /// cannot be read), and names them as inputs no output may overwrite.
+    pub fn apply(
+        &self,
+        opts: &mut menulint::engine::run::RunOptions,
+        color: bool,
+    ) -> Result<(), u8> {
+        if let Some(p) = &self.baseline {
+            opts.baseline =
+                Some(menulint::policy::baseline::Baseline::read(p).map_err(|m| usage_error(&m))?);
+            opts.inputs.push(p.clone());
+        }
+        if let Some(current) = &self.since {
+            match menulint::engine::check::load_menu(&opts.check, current) {
+                Ok(menu) => opts.since = Some(std::sync::Arc::new(menu)),
+                Err(report) => return Err(print_load_errors(std::slice::from_ref(&report), color)),
+            }
+            opts.inputs.push(current.clone());
+        }
+        Ok(())
     }
 }
 

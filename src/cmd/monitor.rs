@@ -4,7 +4,6 @@ use menulint::engine::check::CheckOptions;
 use menulint::engine::monitor::{exit_code, statuses};
 use menulint::engine::run::RunOptions;
 use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
-use menulint::policy::Selection;
 use menulint::render::{monitor, MonitorFormat, Watched};
 use std::path::PathBuf;
 
@@ -30,6 +29,8 @@ pub struct MonitorArgs {
     /// Largest menu or history file accepted, in bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    #[command(flatten)]
+    judgement: super::Judgement,
 }
 
 pub fn run(args: MonitorArgs) -> u8 {
@@ -38,12 +39,9 @@ pub fn run(args: MonitorArgs) -> u8 {
         Ok(h) => h,
         Err(code) => return code,
     };
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         config: args.config.clone(),
-        selection: Selection {
-            monitoring: true,
-            ..Selection::default()
-        },
+        selection: args.judgement.selection(true),
         as_of: as_of.clone(),
         check: CheckOptions {
             max_file_size: args.max_file_size,
@@ -55,6 +53,9 @@ pub fn run(args: MonitorArgs) -> u8 {
         keep_source: true,
         ..RunOptions::default()
     };
+    if let Err(code) = args.judgement.apply(&mut opts, false) {
+        return code;
+    }
     let (policy, report) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
         Ok(r) => r,
         Err(code) => return code,

@@ -23,6 +23,8 @@ pub struct ReportArgs {
     config: Option<PathBuf>,
     #[command(flatten)]
     lineup: super::LineupArgs,
+    #[command(flatten)]
+    judgement: super::Judgement,
     /// Quarterly monitoring figures (CSV): adds the watch list to the report.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
@@ -90,10 +92,7 @@ fn document(args: ReportArgs, build: Document) -> u8 {
     };
     let opts = RunOptions {
         config: args.config.clone(),
-        selection: menulint::policy::Selection {
-            monitoring: history.is_some(),
-            ..Default::default()
-        },
+        selection: args.judgement.selection(history.is_some()),
         check: menulint::engine::check::CheckOptions {
             history,
             lineup,
@@ -105,6 +104,10 @@ fn document(args: ReportArgs, build: Document) -> u8 {
         measures: true,
         ..RunOptions::default()
     };
+    let mut opts = opts;
+    if let Err(code) = args.judgement.apply(&mut opts, false) {
+        return code;
+    }
     let (policy, checked) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
         Ok(r) => r,
         Err(code) => return code,

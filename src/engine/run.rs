@@ -43,6 +43,9 @@ pub struct RunOptions {
     pub stdin: Option<String>,
     /// The menu in force: options the checked menus add to it are `new_since_current`.
     pub since: Option<Arc<crate::menu::Menu>>,
+    /// Other files the run reads (the baseline, the menu in force): no output may
+    /// overwrite them.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// The path that stands for standard input.
@@ -285,6 +288,8 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
     let audits = audit_config_waivers(&ev, &checked);
     checked.extend(audits);
     checked.extend(pack_warnings(policy));
+    // every command that checks menus reports against the same baseline as `check`
+    apply_baseline(&mut checked, opts);
     checked
 }
 
@@ -324,9 +329,15 @@ fn audit_config_waivers(ev: &Evaluation, checked: &[FileReport]) -> Vec<FileRepo
     by_file.into_values().collect()
 }
 
-/// Merges the reports of one path, sorts them and applies the baseline.
+/// Merges the reports of one path, sorts them and applies the baseline (to the
+/// reports `check_menus` did not make).
 fn finish(reports: &mut Vec<FileReport>, opts: &RunOptions) {
     merge_by_path(reports);
+    apply_baseline(reports, opts);
+}
+
+/// Leaves out the findings the baseline records; a second pass finds none.
+fn apply_baseline(reports: &mut [FileReport], opts: &RunOptions) {
     if let Some(b) = &opts.baseline {
         let known = b.fingerprints();
         for r in reports.iter_mut() {
