@@ -365,3 +365,44 @@ fn output_to_standard_output_appends_to_a_redirected_log() {
         "{names:?}"
     );
 }
+
+/// An --output whose name says another format than the one written is refused, in
+/// every command, and nothing is written: a `report.pdf` holding HTML would be
+/// opened by the wrong program.
+#[test]
+fn an_output_named_for_another_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    for args in [
+        vec!["report", "--output", &at("r.pdf")],
+        vec!["report", "--format", "markdown", "--output", &at("r.html")],
+        vec!["disclose", "--output", &at("c.csv")],
+        vec!["check", "--format", "human", "--output", &at("x.sarif")],
+        vec!["monitor", "--output", &at("w.json")],
+    ] {
+        let out = menulint()
+            .args(&args)
+            .args(["--as-of", AS_OF, "sample-menus/problems.toml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("names a"), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // a name that says the format, or says nothing, is fine
+    let out = menulint()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "sarif",
+            "--output",
+            &at("x.sarif"),
+        ])
+        .arg("sample-menus/conventional.toml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -151,6 +151,11 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         Ok(t) => t,
         Err(msg) => return super::usage_error(&msg),
     };
+    for (format, file) in &targets {
+        if let Err(code) = super::output_matches(*format, file.as_deref()) {
+            return code;
+        }
+    }
     let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);

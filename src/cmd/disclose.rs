@@ -29,6 +29,9 @@ pub struct DiscloseArgs {
 }
 
 pub fn run(args: DiscloseArgs) -> u8 {
+    if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
+        return code;
+    }
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let lineup = match args.lineup.options() {
         Ok(l) => l,

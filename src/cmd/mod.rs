@@ -201,6 +201,45 @@ pub fn load_history(
     }
 }
 
+/// Refuses an `--output` whose name says another format than the one written: a
+/// `report.pdf` that holds HTML, or an `out.sarif` that holds human text, would be
+/// opened by the wrong program or trusted as what it is not. A name without a known
+/// extension is the user's choice.
+pub fn output_matches(format: impl ValueEnum, path: Option<&std::path::Path>) -> Result<(), u8> {
+    let format = format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned());
+    let format = format.as_str();
+    let Some(path) = path else { return Ok(()) };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let named = match ext.as_str() {
+        "html" | "htm" => "html",
+        "md" | "markdown" => "markdown",
+        "csv" => "csv",
+        "json" => "json",
+        "sarif" => "sarif",
+        "xml" => "junit",
+        "pdf" => "pdf",
+        _ => return Ok(()),
+    };
+    if named == format || (named == "json" && format == "sarif") {
+        return Ok(());
+    }
+    let hint = if named == "pdf" {
+        " (menulint does not write PDF yet: write HTML and print it to PDF)"
+    } else {
+        ""
+    };
+    Err(usage_error(&format!(
+        "--output {} names a {named} file, but the output is {format}; name the file for its format, or choose the format with --format{hint}",
+        path.display()
+    )))
+}
+
 /// Which rules judge a menu and which findings count, as `check` decides it: every
 /// command that judges a menu takes the same flags, so the committee's documents say
 /// what the gate decided.

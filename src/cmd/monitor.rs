@@ -34,6 +34,9 @@ pub struct MonitorArgs {
 }
 
 pub fn run(args: MonitorArgs) -> u8 {
+    if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
+        return code;
+    }
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let history = match super::load_history(args.history.as_deref(), args.max_file_size, false) {
         Ok(h) => h,

@@ -77,6 +77,9 @@ type Document = fn(
 ) -> Result<String, String>;
 
 fn document(args: ReportArgs, build: Document) -> u8 {
+    if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
+        return code;
+    }
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let history = match super::load_history(
         args.history.as_deref(),
