@@ -691,3 +691,36 @@ fn a_history_with_carriage_returns_alone_reads_as_its_rows() {
     assert_eq!(code, want_code);
     assert_eq!(statuses(&json), statuses(&want));
 }
+
+/// Rows may name an option by its id in some quarters and by its ticker in others:
+/// they are one option's history, with no gap; a real gap is still an error.
+#[test]
+fn rows_naming_an_option_by_ticker_and_by_id_are_one_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "menu.toml",
+        "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n[[options]]\nid = \"core\"\nname = \"Core Fund\"\nticker = \"CORX\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nexpense_ratio_pct = 0.5\n",
+    );
+    let header = "option,quarter,return_1y_pct,benchmark_1y_pct,return_3y_pct,benchmark_3y_pct,peer_rank_pct\n";
+    let mixed = format!(
+        "{header}core,2026-03-31,9,9,8,8,40\nCORX,2026-06-30,9,9,8,8,40\ncore,2026-09-30,9,9,8,8,40\n"
+    );
+    let history = write_in(dir.path(), "h.csv", &mixed);
+    let (code, json) = monitor_json(&[&menu, "--history", &history]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(statuses(&json), [s("core", "ok", None, 0)]);
+    let gap = format!("{header}core,2026-03-31,9,9,8,8,40\nCORX,2026-09-30,9,9,8,8,40\n");
+    let history = write_in(dir.path(), "h.csv", &gap);
+    let out = menulint()
+        .args(["monitor", "--as-of", AS_OF, &menu, "--history", &history])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("quarter 2026-09-30 follows 2026-03-31: 1 quarter is missing between them"),
+        "{text}"
+    );
+}

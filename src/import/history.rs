@@ -424,20 +424,9 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
             record,
         });
     }
-    // each option's quarters, in file order
-    let mut by_option: BTreeMap<&str, Vec<(&str, Span)>> = BTreeMap::new();
-    for r in &rows {
-        by_option
-            .entry(r.option.as_str())
-            .or_default()
-            .push((r.quarter.as_str(), r.quarter_span.clone()));
-    }
-    // with rows refused, the quarters left would show gaps that are not there
-    if errors.is_empty() {
-        for quarters in by_option.values() {
-            errors.extend(sequence_errors(&source, quarters));
-        }
-    }
+    // each option's quarters are checked in order once the rows are joined to the
+    // menu's options (`join`): an option named by its ticker in some rows and by its
+    // id in others is one option, whose quarters only then show a gap or not
     if !errors.is_empty() {
         return Err(capped(errors, Code::History));
     }
