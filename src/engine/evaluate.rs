@@ -466,9 +466,15 @@ fn watch_states(
             };
             // passing quarters in a row, newest first, since the last failing one
             let mut passing = 0;
+            // the option as it stood at each quarter end: one copy, its newest quarter
+            // dropped at each step (a copy per quarter made long histories quadratic)
+            let mut then = o.clone();
             for k in 0..history.len() {
-                let mut then = o.clone();
-                then["history"] = Json::Array(history[k..].to_vec());
+                if k > 0 {
+                    if let Some(h) = then["history"].as_array_mut() {
+                        h.remove(0);
+                    }
+                }
                 let option = std::cell::OnceCell::new();
                 // the latest quarter is judged as of the check date, earlier ones as
                 // of their own quarter end
