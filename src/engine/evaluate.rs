@@ -469,7 +469,7 @@ fn watch_states(
             // the option as it stood at each quarter end: one copy, its newest quarter
             // dropped at each step (a copy per quarter made long histories quadratic)
             let mut then = o.clone();
-            for k in 0..history.len() {
+            for (k, record) in history.iter().enumerate() {
                 if k > 0 {
                     if let Some(h) = then["history"].as_array_mut() {
                         h.remove(0);
@@ -478,7 +478,7 @@ fn watch_states(
                 let option = std::cell::OnceCell::new();
                 // the latest quarter is judged as of the check date, earlier ones as
                 // of their own quarter end
-                let quarter = history[k]["quarter"].as_str().unwrap_or_default();
+                let quarter = record["quarter"].as_str().unwrap_or_default();
                 let as_of = CelString::from(if k == 0 { ev.as_of } else { quarter });
                 let failing: Vec<String> = rules
                     .iter()
