@@ -5,22 +5,23 @@ use crate::diag::{Authority, Basis, Scope, Severity};
 use crate::rules::RuleSet;
 use serde::Serialize;
 
+/// One line of the terminal table: the rule's columns, then `last` (its summary,
+/// or its state in `rules --all`).
+fn table_line(cells: [&str; 5], last: &str) -> String {
+    let [id, name, severity, basis, pack] = cells;
+    format!("{id:<7} {name:<36} {severity:<8} {basis:<12} {pack:<11} {last}\n")
+}
+
+fn rule_line(r: &crate::rules::Rule, last: &str) -> String {
+    let severity = r.severity.to_string();
+    table_line([&r.id, &r.name, &severity, r.basis.as_str(), &r.pack], last)
+}
+
 /// A fixed-width table for the terminal.
 pub fn rules_table(rules: &RuleSet) -> String {
-    let mut out = format!(
-        "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
-        "ID", "NAME", "SEVERITY", "BASIS", "PACK", "SUMMARY"
-    );
+    let mut out = table_line(["ID", "NAME", "SEVERITY", "BASIS", "PACK"], "SUMMARY");
     for r in rules.rules() {
-        out.push_str(&format!(
-            "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
-            r.id,
-            r.name,
-            r.severity,
-            r.basis.as_str(),
-            r.pack,
-            r.summary
-        ));
+        out.push_str(&rule_line(r, &r.summary));
     }
     out
 }
@@ -38,10 +39,7 @@ fn state(r: &crate::rules::Rule, loaded: bool) -> String {
 /// Every rule menulint has, in force or not (`rules --all`): those of the packs the
 /// policy loaded, then the built-in packs it did not, each with its state.
 pub fn rules_table_all(loaded: &RuleSet, builtin: &RuleSet) -> String {
-    let mut out = format!(
-        "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
-        "ID", "NAME", "SEVERITY", "BASIS", "PACK", "STATE"
-    );
+    let mut out = table_line(["ID", "NAME", "SEVERITY", "BASIS", "PACK"], "STATE");
     let absent = builtin
         .all_rules()
         .filter(|b| !loaded.all_rules().any(|r| r.id == b.id));
@@ -50,15 +48,7 @@ pub fn rules_table_all(loaded: &RuleSet, builtin: &RuleSet) -> String {
         .map(|r| (r, true))
         .chain(absent.map(|r| (r, false)));
     for (r, is_loaded) in rows {
-        out.push_str(&format!(
-            "{:<7} {:<36} {:<8} {:<12} {:<11} {}\n",
-            r.id,
-            r.name,
-            r.severity,
-            r.basis.as_str(),
-            r.pack,
-            state(r, is_loaded)
-        ));
+        out.push_str(&rule_line(r, &state(r, is_loaded)));
     }
     out
 }
