@@ -16,6 +16,8 @@ const PLAN: &str = "sample-menus/lineup/plan.toml";
 enum C<'a> {
     S(&'a str),
     N(f64),
+    /// A number shown in a number format (`0.00%`).
+    F(f64, &'a str),
     Date(u16, u8, u8),
     Formula(&'a str, &'a str),
     Blank,
@@ -23,32 +25,43 @@ enum C<'a> {
 
 /// Writes a workbook with one sheet `sheet` of rows; the same rows give the same bytes.
 fn workbook(path: &Path, sheet: &str, rows: &[Vec<C>]) {
+    workbook_sheets(path, &[(sheet, rows)]);
+}
+
+/// Writes a workbook of several sheets, in order.
+fn workbook_sheets(path: &Path, sheets: &[(&str, &[Vec<C>])]) {
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_ymd(2026, 10, 1).unwrap();
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet).unwrap();
     let date_format = Format::new().set_num_format("mm/dd/yyyy");
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32, c as u16);
-            match cell {
-                C::S(s) => drop(ws.write_string(r, c, *s).unwrap()),
-                C::N(n) => drop(ws.write_number(r, c, *n).unwrap()),
-                C::Date(y, m, d) => drop(
-                    ws.write_datetime_with_format(
-                        r,
-                        c,
-                        ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
-                        &date_format,
-                    )
-                    .unwrap(),
-                ),
-                C::Formula(f, result) => drop(
-                    ws.write_formula(r, c, Formula::new(*f).set_result(*result))
+    for (sheet, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*sheet).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    C::S(s) => drop(ws.write_string(r, c, *s).unwrap()),
+                    C::N(n) => drop(ws.write_number(r, c, *n).unwrap()),
+                    C::F(n, f) => drop(
+                        ws.write_number_with_format(r, c, *n, &Format::new().set_num_format(*f))
+                            .unwrap(),
+                    ),
+                    C::Date(y, m, d) => drop(
+                        ws.write_datetime_with_format(
+                            r,
+                            c,
+                            ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
+                            &date_format,
+                        )
                         .unwrap(),
-                ),
-                C::Blank => {}
+                    ),
+                    C::Formula(f, result) => drop(
+                        ws.write_formula(r, c, Formula::new(*f).set_result(*result))
+                            .unwrap(),
+                    ),
+                    C::Blank => {}
+                }
             }
         }
     }
@@ -415,7 +428,7 @@ fn a_missing_column_is_located_at_the_header_with_the_closest_header() {
     let f = &json["files"][0]["findings"][0];
     assert_eq!(
         f["message"],
-        "the header row has no column `Fund Type` (mapped to `vehicle`); did you mean `Fund Typ`?"
+        "the header row (row 1) lacks a column the mapping needs: `Fund Type` (for `vehicle`, did you mean `Fund Typ`?)"
     );
     assert_eq!(f["cell"], "1:1");
 }
@@ -1174,4 +1187,388 @@ fn a_csv_with_carriage_returns_alone_reads_as_its_rows() {
     let (want_code, want) = check_lineup(CSV, &[]);
     assert_eq!(code, want_code);
     assert_eq!(cells(&json), cells(&want));
+}
+
+/// A small mapping: name, ticker, expense ratio (read as percent) and assets, with a
+/// plan; vehicle and asset class by default.
+const SMALL_MAP: &str = "[columns]\nname = \"Fund\"\nticker = \"Ticker\"\nexpense_ratio_pct = { header = \"Expense Ratio\", unit = \"percent\" }\nassets_usd = \"Assets\"\n[defaults]\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nmanagement = \"passive\"\n[plan]\nname = \"P\"\nsponsor = \"S\"\n";
+
+/// (rule, cell, message) of every finding of the first file.
+fn said(json: &Value) -> Vec<(String, String, String)> {
+    first_findings(json)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["cell"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Excel shows 0.0008 formatted `0.00%` as "0.08%": that cell is read as the percent
+/// it shows, whatever the mapping's unit, in built-in and custom percent formats. A
+/// 0.80 % index fund then fails the 0.20 % cap it passed when read as 0.008 %.
+#[test]
+fn percent_formatted_cells_are_read_as_the_percent_excel_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(dir.path(), "map.toml", SMALL_MAP);
+    let xlsx = dir.path().join("l.xlsx");
+    let header = || {
+        vec![
+            C::S("Fund"),
+            C::S("Ticker"),
+            C::S("Expense Ratio"),
+            C::S("Assets"),
+        ]
+    };
+    workbook(
+        &xlsx,
+        "Funds",
+        &[
+            header(),
+            vec![
+                C::S("Cheap Index Fund"),
+                C::S("CHPX"),
+                C::F(0.0008, "0.00%"),
+                C::N(1_000_000.0),
+            ],
+            vec![
+                C::S("Dear Index Fund"),
+                C::S("DEAR"),
+                C::F(0.008, "0.000%"),
+                C::N(2_000_000.0),
+            ],
+            vec![
+                C::S("Plain Index Fund"),
+                C::S("PLNX"),
+                C::N(0.05),
+                C::N(3_000_000.0),
+            ],
+        ],
+    );
+    let x = xlsx.to_str().unwrap();
+    let (code, out, err) = run(&["import", x, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    for figure in [
+        "expense_ratio_pct = 0.08\n",
+        "expense_ratio_pct = 0.8\n",
+        "expense_ratio_pct = 0.05\n",
+    ] {
+        assert!(out.contains(figure), "{figure} in {out}");
+    }
+    let (code, json) = check_json(&[x, "--map", &map, "--select", "FEE001", "--deny", "warnings"]);
+    assert_eq!(code, 1, "{json}");
+    let found = said(&json);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "FEE001");
+    assert_eq!(found[0].1, "Funds!C3");
+
+    // a percentage in an amount column is refused at its cell
+    workbook(
+        &xlsx,
+        "Funds",
+        &[
+            header(),
+            vec![C::S("Odd Fund"), C::S("ODDX"), C::N(0.05), C::F(0.25, "0%")],
+        ],
+    );
+    let (code, json) = check_json(&[x, "--map", &map]);
+    assert_eq!(code, 2, "{json}");
+    let found = said(&json);
+    assert_eq!(found[0].1, "Funds!D2", "{found:?}");
+    assert!(
+        found[0].2.contains("is a percentage, not an amount"),
+        "{found:?}"
+    );
+}
+
+/// A CSV has no number formats: a column read as percent whose every figure is a
+/// fraction's size is an error at its smallest cell, naming the fix; `import`
+/// writes nothing. Figures written with a % sign say their unit and pass.
+#[test]
+fn a_column_of_fractions_read_as_percent_is_an_error_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(dir.path(), "map.toml", SMALL_MAP);
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Fund,Ticker,Expense Ratio,Assets\nA Fund,AAAX,0.0045,1000000\nB Fund,BBBX,0.0008,2000000\nC Fund,CCCX,0.008,3000000\n",
+    );
+    let (code, json) = check_json(&[&csv, "--map", &map, "--select", "FEE001"]);
+    assert_eq!(code, 1, "{json}");
+    let found = said(&json);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "menulint::lineup");
+    assert_eq!(found[0].1, "3:3");
+    assert!(found[0].2.contains("they read as fractions"), "{found:?}");
+    let help = first_findings(&json).next().unwrap()["help"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(help.contains("unit = \"fraction\""), "{help}");
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("read as fractions"), "{err}");
+
+    // the same figures with their % sign are percent, as written
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Fund,Ticker,Expense Ratio,Assets\nA Fund,AAAX,0.0045%,1000000\nB Fund,BBBX,0.0008%,2000000\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("expense_ratio_pct = 0.0045\n"), "{out}");
+    // a menu of index funds at 0.01-0.02 % is percent, not fractions
+    let csv = write_in(
+        dir.path(),
+        "l.csv",
+        "Fund,Ticker,Expense Ratio,Assets\nA Fund,AAAX,0.015,1000000\nB Fund,BBBX,0.02,2000000\n",
+    );
+    let (code, _, err) = run(&["import", &csv, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// Amounts a thousand times off their column's unit are warned about at the column's
+/// first cell, naming the unit to set.
+#[test]
+fn amounts_a_thousand_times_off_their_unit_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let in_thousands = SMALL_MAP.replace(
+        "assets_usd = \"Assets\"",
+        "assets_usd = { header = \"Assets\", unit = \"thousands\" }",
+    );
+    for (map, rows, slip) in [
+        (
+            in_thousands.as_str(),
+            "A Fund,AAAX,0.05,50000000\nB Fund,BBBX,0.04,20000000\nC Fund,CCCX,0.03,9000000\n",
+            "read as thousands, look like whole dollars",
+        ),
+        (
+            SMALL_MAP,
+            "A Fund,AAAX,0.05,50000\nB Fund,BBBX,0.04,800\nC Fund,CCCX,0.03,90\n",
+            "read as dollars, look like thousands of dollars",
+        ),
+    ] {
+        let map = write_in(dir.path(), "map.toml", map);
+        let csv = write_in(
+            dir.path(),
+            "l.csv",
+            format!("Fund,Ticker,Expense Ratio,Assets\n{rows}"),
+        );
+        let (_, json) = check_json(&[&csv, "--map", &map, "--select", "FEE001"]);
+        let f = first_findings(&json)
+            .find(|f| f["rule"] == "menulint::lineup")
+            .unwrap_or_else(|| panic!("no unit warning: {json}"));
+        assert_eq!(f["severity"], "warning");
+        assert_eq!(f["cell"], "2:4");
+        assert!(f["message"].as_str().unwrap().contains(slip), "{f}");
+    }
+}
+
+/// A workbook whose first sheet is a cover page: the sheet whose header row names the
+/// mapped headers is read, and a note says which; with no such sheet, one error lists
+/// each sheet's headers. `--print-map` looks at every sheet.
+#[test]
+fn the_sheet_that_holds_the_lineup_is_found_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(dir.path(), "map.toml", SMALL_MAP);
+    let xlsx = dir.path().join("l.xlsx");
+    let cover: Vec<Vec<C>> = vec![
+        vec![C::S("Prepared for Acme Corp")],
+        vec![C::S("Fund lineup review, Q3 2026")],
+    ];
+    let funds: Vec<Vec<C>> = vec![
+        vec![
+            C::S("Fund"),
+            C::S("Ticker"),
+            C::S("Expense Ratio"),
+            C::S("Assets"),
+        ],
+        vec![
+            C::S("Dear Index Fund"),
+            C::S("DEAR"),
+            C::N(0.8),
+            C::N(2_000_000.0),
+        ],
+    ];
+    workbook_sheets(&xlsx, &[("Cover", &cover), ("Funds", &funds)]);
+    let x = xlsx.to_str().unwrap();
+    let (code, json) = check_json(&[x, "--map", &map, "--select", "FEE001", "--deny", "warnings"]);
+    assert_eq!(code, 1, "{json}");
+    let found = said(&json);
+    assert_eq!(
+        found,
+        vec![
+            (
+                "menulint::lineup".to_owned(),
+                "Funds!A1".to_owned(),
+                "read sheet `Funds` of ".to_owned() + &found[0].2["read sheet `Funds` of ".len()..]
+            ),
+            (
+                "FEE001".to_owned(),
+                "Funds!C2".to_owned(),
+                found[1].2.clone()
+            ),
+        ]
+    );
+    assert!(
+        found[0]
+            .2
+            .ends_with("its row 1 names 4 of the mapping's 4 headers (other sheets: Cover)"),
+        "{found:?}"
+    );
+    let (code, out, err) = run(&["import", x, "--print-map"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("sheet = \"Funds\""), "{out}");
+    assert!(out.contains("ticker = \"Ticker\""), "{out}");
+
+    workbook_sheets(&xlsx, &[("Cover", &cover), ("Notes", &cover)]);
+    let (code, json) = check_json(&[x, "--map", &map]);
+    assert_eq!(code, 2, "{json}");
+    let found: Vec<&Value> = first_findings(&json).collect();
+    assert_eq!(found.len(), 1, "{json}");
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("no sheet of "));
+    let help = found[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("`Cover`: Prepared for Acme Corp; `Notes`: Prepared for Acme Corp"),
+        "{help}"
+    );
+}
+
+/// Headers a mapping names and the export lacks are one error, each with the closest
+/// header, and the command that starts a mapping from the file.
+#[test]
+fn missing_columns_are_said_once_with_the_way_to_a_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(CSV)
+        .unwrap()
+        .replacen("Fund Name", "Investment Name", 1)
+        .replacen("Ticker", "Ticker Symbol", 1)
+        .replacen("Fund Type", "Fund Typ", 1);
+    let csv = write_in(dir.path(), "l.csv", text);
+    let (code, json) = check_lineup(&csv, &[]);
+    assert_eq!(code, 2);
+    let found: Vec<&Value> = first_findings(&json).collect();
+    assert_eq!(found.len(), 1, "{json}");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the header row (row 1) lacks 3 columns the mapping needs: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("`Fund Type` (for `vehicle`, did you mean `Fund Typ`?)"),
+        "{message}"
+    );
+    let help = found[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains(&format!("menulint import {csv} --print-map")),
+        "{help}"
+    );
+    assert_eq!(help.matches("the columns are").count(), 1);
+}
+
+/// A mapping may start from a preset and replace what differs; an unknown preset is
+/// an error at its line.
+#[test]
+fn a_mapping_extends_a_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(CSV)
+        .unwrap()
+        .replacen("Fund Name", "Investment Name", 1);
+    let csv = write_in(dir.path(), "l.csv", text);
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "extends = \"Recordkeeper\"\n[columns]\nname = \"Investment Name\"\n",
+    );
+    let (code, out, err) = run(&["import", &csv, "--map", &map, "--plan", PLAN]);
+    assert_eq!(code, 0, "{err}");
+    let (_, plain, _) = import(CSV, &[]);
+    // the same menu as the preset gives the original export, but for its header line
+    let body = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&out).replace(csv.as_str(), CSV), body(&plain));
+
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "extends = \"recordkeper\"\n[columns]\nname = \"Investment Name\"\n",
+    );
+    let (code, _, err) = run(&["import", &csv, "--map", &map, "--plan", PLAN]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`extends` names no preset: \"recordkeper\"; did you mean `recordkeeper`?"),
+        "{err}"
+    );
+    assert!(err.contains("map.toml:1:"), "{err}");
+}
+
+/// An OpenDocument spreadsheet with a cover sheet, a percentage cell and repeated
+/// blank rows, zipped as LibreOffice writes one.
+fn ods(path: &Path) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let cell = |v: &str| {
+        format!("<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>")
+    };
+    let percent = |v: &str, shown: &str| {
+        format!("<table:table-cell office:value-type=\"percentage\" office:value=\"{v}\"><text:p>{shown}</text:p></table:table-cell>")
+    };
+    let float = |v: &str| {
+        format!("<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>")
+    };
+    let row = |cells: Vec<String>| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"Cover\">{}</table:table><table:table table:name=\"Funds\">{}{}<table:table-row table:number-rows-repeated=\"2\"><table:table-cell table:number-columns-repeated=\"4\"/></table:table-row>{}</table:table></office:spreadsheet></office:body></office:document-content>",
+        row(vec![cell("Prepared for Acme Corp")]),
+        row(vec![cell("Fund"), cell("Ticker"), cell("Expense Ratio"), cell("Assets")]),
+        row(vec![cell("Dear Index Fund"), cell("DEAR"), percent("0.008", "0.80%"), float("2000000")]),
+        row(vec![cell("Cheap Index Fund"), cell("CHPX"), percent("0.0008", "0.08%"), float("1000000")]),
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+/// The same classes in an OpenDocument spreadsheet: the lineup's sheet is found past
+/// the cover, and percentage cells read as the percent they show, rows counted
+/// through repeated blank rows.
+#[test]
+fn an_ods_lineup_reads_its_percentages_and_finds_its_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(dir.path(), "map.toml", SMALL_MAP);
+    let path = dir.path().join("l.ods");
+    ods(&path);
+    let p = path.to_str().unwrap();
+    let (code, out, err) = run(&["import", p, "--map", &map]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("# l.ods") || out.contains("(sheet Funds)"),
+        "{out}"
+    );
+    assert!(out.contains("expense_ratio_pct = 0.8\n"), "{out}");
+    assert!(out.contains("expense_ratio_pct = 0.08\n"), "{out}");
+    let (_, json) = check_json(&[p, "--map", &map, "--select", "FEE001"]);
+    let found = said(&json);
+    assert_eq!(
+        found
+            .iter()
+            .map(|f| (f.0.as_str(), f.1.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("menulint::lineup", "Funds!A1"), ("FEE001", "Funds!C2")],
+        "{found:?}"
+    );
 }

@@ -100,8 +100,16 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
 /// the schema's checks on values the mapping let through (a ticker's pattern, a range).
 pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {
     // a menu missing a refused row is never written
-    if !l.refused.is_empty() {
-        return Err(l.refused.clone());
+    // nor one whose figures are off by a unit for their column
+    let mut refused = l.refused.clone();
+    refused.extend(
+        l.notes
+            .iter()
+            .filter(|f| f.severity == crate::diag::Severity::Error)
+            .cloned(),
+    );
+    if !refused.is_empty() {
+        return Err(refused);
     }
     let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
     let mut errors = match parse(SourceFile::new(l.source.name(), text.as_str())) {

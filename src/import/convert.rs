@@ -129,15 +129,18 @@ pub fn read(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let grid = if is_csv {
+    let (grid, note) = if is_csv {
         let bytes =
             std::fs::read(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
-        read_csv(&name, &bytes)?
+        (read_csv(&name, &bytes)?, None)
     } else {
-        read_workbook(path, &name, sheet.or(mapping.sheet.as_deref()))?
+        let grids = read_workbook(path, &name, sheet.or(mapping.sheet.as_deref()))?;
+        pick_sheet(grids, mapping, &name)?
     };
     let source = grid.source.clone();
-    convert(grid, mapping).map_err(|e| (Some(source), e))
+    let mut lineup = convert(grid, mapping).map_err(|e| (Some(source), e))?;
+    lineup.notes.splice(0..0, note);
+    Ok(lineup)
 }
 
 /// Reads a lineup already in memory as CSV text (tests, benchmarks).
@@ -145,6 +148,160 @@ pub fn read_csv_text(name: &str, text: &str, mapping: &Mapping) -> Result<Lineup
     let grid = read_csv(name, text.as_bytes())?;
     let source = grid.source.clone();
     convert(grid, mapping).map_err(|e| (Some(source), e))
+}
+
+/// The lower-cased text cells of a row.
+fn texts(cells: &[Cell]) -> Vec<String> {
+    cells
+        .iter()
+        .filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.to_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mapping's header texts.
+fn mapped_headers(mapping: &Mapping) -> Vec<&str> {
+    mapping
+        .columns
+        .iter()
+        .filter_map(|c| c.header.as_deref())
+        .collect()
+}
+
+/// Among a grid's first 50 rows, the one naming the most of `names`: (how many, the
+/// row's index), the earliest among equals.
+fn best_header_row(grid: &Grid, names: &[&str]) -> (usize, usize) {
+    grid.rows
+        .iter()
+        .take(50)
+        .enumerate()
+        .map(|(i, (_, cells))| {
+            let t = texts(cells);
+            let hits = names
+                .iter()
+                .filter(|n| t.contains(&n.trim().to_lowercase()))
+                .count();
+            (hits, i)
+        })
+        .max_by_key(|&(hits, i)| (hits, std::cmp::Reverse(i)))
+        .unwrap_or((0, 0))
+}
+
+/// The sheet that holds the lineup, when the workbook's sheets were all read: the one
+/// whose header row names the most mapped headers (a cover page names none), said in
+/// a note when there was a choice. When no sheet names any, one error lists what each
+/// sheet's header row holds.
+pub(super) fn pick_sheet(
+    mut grids: Vec<Grid>,
+    mapping: &Mapping,
+    name: &str,
+) -> Result<(Grid, Option<Finding>), ReadError> {
+    let names = mapped_headers(mapping);
+    if grids.len() == 1 || names.is_empty() {
+        let g = grids.remove(0);
+        return Ok((g, None));
+    }
+    let scores: Vec<(usize, usize)> = grids.iter().map(|g| best_header_row(g, &names)).collect();
+    let best = (0..grids.len())
+        .max_by_key(|&i| (scores[i].0, std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    if scores[best].0 == 0 {
+        let each: Vec<String> = grids
+            .iter()
+            .map(|g| {
+                let sheet = g.sheet.clone().unwrap_or_default();
+                let header = g
+                    .rows
+                    .iter()
+                    .take(50)
+                    .map(|(_, c)| texts_as_shown(c))
+                    .find(|t| t.len() >= 3)
+                    .or_else(|| {
+                        g.rows
+                            .iter()
+                            .map(|(_, c)| texts_as_shown(c))
+                            .find(|t| !t.is_empty())
+                    });
+                match header {
+                    Some(h) => format!("`{sheet}`: {}", shortened(&h)),
+                    None => format!("`{sheet}`: empty"),
+                }
+            })
+            .collect();
+        let f = Finding::input_error(
+            Code::Lineup,
+            format!(
+                "no sheet of {name} has the mapping's headers ({}…)",
+                names.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+            ),
+            None,
+            None,
+        )
+        .with_help(format!(
+            "the sheets and their headers — {}; name the lineup's sheet with --sheet, or start a mapping from it with `menulint import {name} --sheet NAME --print-map`",
+            each.join("; ")
+        ));
+        return Err((None, vec![f]));
+    }
+    let others: Vec<String> = grids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best)
+        .filter_map(|(_, g)| g.sheet.clone())
+        .collect();
+    let grid = grids.swap_remove(best);
+    let (hits, row) = scores[best];
+    let sheet = grid.sheet.clone().unwrap_or_default();
+    let first = grid.rows.get(row).and_then(|(_, c)| c.first());
+    let at = first.map(|c| c.span.clone());
+    let cell = CellRef {
+        sheet: grid.sheet.clone(),
+        row: grid.rows.get(row).map_or(1, |(r, _)| *r),
+        column: first.map_or(1, |c| c.column),
+    };
+    let mut note = lineup_error(
+        &grid.source,
+        at.or(Some(0..0)),
+        format!(
+            "read sheet `{sheet}` of {name}: its row {} names {hits} of the mapping's {} headers (other sheets: {})",
+            grid.rows.get(row).map_or(1, |(r, _)| *r),
+            names.len(),
+            others.join(", ")
+        ),
+    )
+    .with_severity(crate::diag::Severity::Info)
+    .with_label("header row")
+    .with_help("to read another sheet, give --sheet NAME or [lineup] sheet in the mapping");
+    note.location = Some(Lineup::location(&cell));
+    note.cell = Some(cell.to_string());
+    Ok((grid, Some(note)))
+}
+
+/// A row's text cells as shown.
+fn texts_as_shown(cells: &[Cell]) -> Vec<String> {
+    cells
+        .iter()
+        .filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Up to eight headers, then how many more.
+fn shortened(headers: &[String]) -> String {
+    let mut s = headers
+        .iter()
+        .take(8)
+        .map(|h| h.chars().take(40).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if headers.len() > 8 {
+        s.push_str(&format!(", and {} more", headers.len() - 8));
+    }
+    s
 }
 
 /// The header row: the mapping's, else the row among the first 50 that names the most
@@ -155,46 +312,17 @@ pub(super) fn header_of(grid: &Grid, mapping: &Mapping) -> Result<usize, Vec<Fin
         .sheet
         .as_deref()
         .map_or(String::new(), |s| format!(" (sheet `{s}`)"));
-    let names: Vec<&str> = mapping
-        .columns
-        .iter()
-        .filter_map(|c| c.header.as_deref())
-        .collect();
-    let texts = |cells: &[Cell]| -> Vec<String> {
-        cells
-            .iter()
-            .filter_map(|c| match &c.value {
-                CellValue::Text(t) => Some(t.to_lowercase()),
-                _ => None,
-            })
-            .collect()
-    };
+    let names = mapped_headers(mapping);
     let found = match mapping.header_row {
         Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
-        None => {
-            let scored = grid
+        None => match best_header_row(grid, &names) {
+            (hits, i) if hits > 0 => Some(i),
+            _ => grid
                 .rows
                 .iter()
-                .take(50)
-                .enumerate()
-                .map(|(i, (_, cells))| {
-                    let t = texts(cells);
-                    let hits = names
-                        .iter()
-                        .filter(|n| t.contains(&n.trim().to_lowercase()))
-                        .count();
-                    (hits, i)
-                });
-            // the most hits, the earliest row among equals
-            match scored.max_by_key(|&(hits, i)| (hits, std::cmp::Reverse(i))) {
-                Some((hits, i)) if hits > 0 => Some(i),
-                _ => grid
-                    .rows
-                    .iter()
-                    .position(|(_, c)| texts(c).len() >= 3)
-                    .or_else(|| grid.rows.iter().position(|(_, c)| !texts(c).is_empty())),
-            }
-        }
+                .position(|(_, c)| texts(c).len() >= 3)
+                .or_else(|| grid.rows.iter().position(|(_, c)| !texts(c).is_empty())),
+        },
     };
     found.ok_or_else(|| {
         vec![lineup_error(
@@ -227,6 +355,8 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
     let mut errors = Vec::new();
     // each mapped column's position in the sheet
     let mut positions: Vec<Option<u32>> = Vec::new();
+    // mapped headers the header row lacks: said once, with what it has
+    let mut missing: Vec<(String, String)> = Vec::new();
     for c in &mapping.columns {
         let last = grid
             .rows
@@ -278,33 +408,49 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             (None, None) => None,
         };
         if pos.is_none() && !c.optional {
-            let name = c.header.clone().unwrap_or_default();
-            let headers: Vec<String> = header
-                .iter()
-                .map(|c| c.value.shown())
-                .filter(|s| !s.is_empty())
-                .collect();
-            let hint =
-                crate::diag::suggest_ignoring_case(&name, headers.iter().map(String::as_str))
-                    .map_or(String::new(), |h| format!("; did you mean `{h}`?"));
-            let span = header.first().map_or(0..0, |c| {
-                c.span.start..header.last().map_or(c.span.end, |l| l.span.end)
-            });
-            errors.push(
-                at(
-                    span,
-                    1,
-                    *header_row,
-                    format!(
-                        "the header row has no column `{name}` (mapped to `{}`){hint}",
-                        c.field
-                    ),
-                    "header row",
-                )
-                .with_help(format!("the columns are: {}", headers.join(", "))),
-            );
+            missing.push((c.header.clone().unwrap_or_default(), c.field.clone()));
         }
         positions.push(pos);
+    }
+    if !missing.is_empty() {
+        let headers: Vec<String> = header
+            .iter()
+            .map(|c| c.value.shown())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let each: Vec<String> = missing
+            .iter()
+            .map(|(name, field)| {
+                let hint =
+                    crate::diag::suggest_ignoring_case(name, headers.iter().map(String::as_str))
+                        .map_or(String::new(), |h| format!(", did you mean `{h}`?"));
+                format!("`{name}` (for `{field}`{hint})")
+            })
+            .collect();
+        let span = header.first().map_or(0..0, |c| {
+            c.span.start..header.last().map_or(c.span.end, |l| l.span.end)
+        });
+        let (n, them) = match missing.len() {
+            1 => ("a column".to_owned(), "it"),
+            n => (format!("{n} columns"), "them"),
+        };
+        errors.push(
+            at(
+                span,
+                1,
+                *header_row,
+                format!(
+                    "the header row (row {header_row}) lacks {n} the mapping needs: {}",
+                    each.join("; ")
+                ),
+                "header row",
+            )
+            .with_help(format!(
+                "the columns are: {}. Map {them} to these headers, mark a column `optional = true`, or start a mapping from this file: menulint import {} --print-map > mapping.toml",
+                headers.join(", "),
+                shell_word(source.name())
+            )),
+        );
     }
     if !errors.is_empty() {
         return Err(super::history::capped(errors, Code::Lineup));
@@ -465,6 +611,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             ),
         )]);
     }
+    notes.extend(unit_slips(&grid, mapping, &positions, &options, &at));
     Ok(Lineup {
         source,
         sheet: grid.sheet,
@@ -475,6 +622,133 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
         refused: super::history::capped(errors, Code::Lineup),
         notes,
     })
+}
+
+/// A file name as a shell word, so the command a help text gives can be pasted.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+,:@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Figures that are off by a unit for their column, judged over the whole column: an
+/// expense-ratio column read as percent whose every figure is a fraction's size
+/// (0.0045 for 0.45 %) is an error, since every fee cap would pass; an amount column
+/// whose figures look a thousand times too large or too small for its unit is a
+/// warning. Figures written with a `%` sign, or formatted as percentages in a
+/// workbook, say their unit and are left out of the judgement.
+fn unit_slips(
+    grid: &Grid,
+    mapping: &Mapping,
+    positions: &[Option<u32>],
+    options: &[LineupOption],
+    at: &dyn Fn(Span, u32, u32, String, &str) -> Finding,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let rows: HashMap<u32, &Vec<Cell>> = grid.rows.iter().map(|(r, c)| (*r, c)).collect();
+    for (c, pos) in mapping.columns.iter().zip(positions) {
+        let Some(col) = *pos else { continue };
+        if !matches!(c.kind, Kind::Number | Kind::Integer) {
+            continue;
+        }
+        // the column's plain figures, as written (before the unit's scale)
+        let figures: Vec<(f64, Span, u32)> = options
+            .iter()
+            .filter_map(|o| {
+                let cell = rows.get(&o.row)?.iter().find(|x| x.column == col)?;
+                let n = match &cell.value {
+                    CellValue::Number(n) => *n,
+                    CellValue::Text(t) => match parse_number(t)? {
+                        (n, false) => n,
+                        (_, true) => return None,
+                    },
+                    _ => return None,
+                };
+                Some((n, cell.span.clone(), o.row))
+            })
+            .collect();
+        if figures.len() < 2 {
+            continue;
+        }
+        let header = c.header.clone().unwrap_or_else(|| column_letters(col));
+        let (smallest, largest) = figures.iter().fold((f64::MAX, 0f64), |(lo, hi), (n, ..)| {
+            (lo.min(n.abs()), hi.max(n.abs()))
+        });
+        let first = &figures[0];
+        if c.field.contains("expense_ratio") && c.scale == 1.0 {
+            // a fund under 0.005 % is all but unknown, one over 2.5 % rare in a plan: a
+            // column of such figures holds fractions
+            if largest <= 0.025 && smallest < 0.005 {
+                let (n, span, row) = figures
+                    .iter()
+                    .find(|(n, ..)| n.abs() == smallest)
+                    .unwrap_or(first);
+                out.push(
+                    at(
+                        span.clone(),
+                        col,
+                        *row,
+                        format!(
+                            "`{}`: every figure in column `{header}` is 0.025 or less ({n} here): they read as fractions (0.0045 for 0.45 %), not percent, and every fee cap would pass",
+                            c.field
+                        ),
+                        "a fraction's size",
+                    )
+                    .with_help(format!(
+                        "if the export holds fractions, set unit = \"fraction\" for `{}` in the mapping; if they are percent, write them with a % sign (0.004%)",
+                        c.field
+                    )),
+                );
+            }
+            continue;
+        }
+        if !c.field.ends_with("_usd") {
+            continue;
+        }
+        let mut sorted: Vec<f64> = figures.iter().map(|(n, ..)| n.abs()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted[sorted.len() / 2];
+        let (slip, fix) = if c.scale > 1.0 && median >= 1_000_000.0 {
+            (
+                "look like whole dollars",
+                "if they are dollars, set unit = \"dollars\" for it in the mapping",
+            )
+        } else if c.scale == 1.0 && figures.len() >= 3 && median < 1_000.0 && largest > 0.0 {
+            (
+                "look like thousands of dollars",
+                "if the header says ($000) or (in thousands), set unit = \"thousands\" for it in the mapping",
+            )
+        } else {
+            continue;
+        };
+        let unit = if c.scale >= 1_000_000.0 {
+            "millions"
+        } else if c.scale >= 1_000.0 {
+            "thousands"
+        } else {
+            "dollars"
+        };
+        out.push(
+            at(
+                first.1.clone(),
+                col,
+                first.2,
+                format!(
+                    "`{}`: the figures in column `{header}`, read as {unit}, {slip} (median {median})",
+                    c.field
+                ),
+                "check the unit",
+            )
+            .with_severity(crate::diag::Severity::Warning)
+            .with_help(fix),
+        );
+    }
+    out
 }
 
 /// Why a lineup row is not a fund, if it is not: a footnote (`* Performance as of
@@ -673,6 +947,7 @@ pub(super) fn convert_cell(c: &Column, v: &CellValue) -> Result<Option<Value>, C
         Kind::Number | Kind::Integer => {
             let (n, percent_sign) = match v {
                 CellValue::Number(n) => (*n, false),
+                CellValue::Percent(n) => (*n, true),
                 _ => parse_number(&shown).ok_or_else(|| {
                     let help = if shown.contains(',') {
                         "a comma only groups thousands (1,250,000): write a decimal point, 0.45 not 0,45"

@@ -25,31 +25,8 @@ pub struct CellRef {
     pub column: u32,
 }
 
-/// `1` → `A`, `27` → `AA`.
-pub fn column_letters(mut n: u32) -> String {
-    let mut s = Vec::new();
-    while n > 0 {
-        let r = (n - 1) % 26;
-        s.push(b'A' + r as u8);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// `D` → `4`; `None` when it is not a column letter.
-pub(super) fn column_number(letters: &str) -> Option<u32> {
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
-    {
-        return None;
-    }
-    Some(
-        letters
-            .to_ascii_uppercase()
-            .bytes()
-            .fold(0, |n, b| n * 26 + u32::from(b - b'A' + 1)),
-    )
-}
+pub use super::a1::column_letters;
+pub(super) use super::a1::column_number;
 
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,6 +50,9 @@ pub(super) enum CellValue {
     Empty,
     Text(String),
     Number(f64),
+    /// A number the workbook formats as a percentage, as the percent it shows: a cell
+    /// holding 0.0008 formatted `0.00%` is 0.08.
+    Percent(f64),
     Bool(bool),
     /// An ISO date.
     Date(String),
@@ -86,6 +66,7 @@ impl CellValue {
             CellValue::Empty => String::new(),
             CellValue::Text(s) | CellValue::Date(s) | CellValue::Error(s) => s.clone(),
             CellValue::Number(n) => n.to_string(),
+            CellValue::Percent(n) => format!("{n}%"),
             CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
         }
     }
@@ -292,12 +273,14 @@ pub(super) fn dimension_cells(range: &str) -> u64 {
     (r2.abs_diff(r1) + 1).saturating_mul(c2.abs_diff(c1) + 1)
 }
 
+/// A workbook's sheets as grids: the one named, or every sheet when none is (the
+/// caller picks the one that holds the lineup).
 pub(super) fn read_workbook(
     path: &Path,
     name: &str,
     sheet: Option<&str>,
-) -> Result<Grid, ReadError> {
-    use calamine::{open_workbook_auto, Data, Reader};
+) -> Result<Vec<Grid>, ReadError> {
+    use calamine::{open_workbook_auto, Reader};
     let unplaced = |msg: String| {
         (
             None,
@@ -318,9 +301,9 @@ pub(super) fn read_workbook(
         unplaced(format!("cannot read {name}: {why}"))
     })?;
     let names = book.sheet_names();
-    let chosen = match sheet {
+    let chosen: Vec<String> = match sheet {
         Some(s) => match names.iter().find(|n| n.as_str() == s) {
-            Some(n) => n.clone(),
+            Some(n) => vec![n.clone()],
             None => {
                 let hint = match crate::diag::suggest_ignoring_case(s, &names) {
                     Some(n) => format!("; did you mean `{n}`?"),
@@ -338,16 +321,29 @@ pub(super) fn read_workbook(
                 ));
             }
         },
-        None => match names.first() {
-            Some(n) => n.clone(),
-            None => return Err(unplaced(format!("{name} has no sheets"))),
-        },
+        None if names.is_empty() => return Err(unplaced(format!("{name} has no sheets"))),
+        None => names.clone(),
     };
-    let range = book
-        .worksheet_range(&chosen)
-        .map_err(|e| unplaced(format!("cannot read sheet `{chosen}` of {name}: {e}")))?;
+    let mut grids = Vec::new();
+    for sheet in chosen {
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| unplaced(format!("cannot read sheet `{sheet}` of {name}: {e}")))?;
+        let percent = super::styles::percent_cells(path, &sheet);
+        grids.push(sheet_grid(name, sheet, &range, &percent));
+    }
+    Ok(grids)
+}
+
+/// One sheet as a grid: each sheet row on the line of its number, cells as a CSV row.
+fn sheet_grid(
+    name: &str,
+    sheet: String,
+    range: &calamine::Range<calamine::Data>,
+    percent: &super::styles::PercentCells,
+) -> Grid {
+    use calamine::Data;
     let (top, left) = range.start().unwrap_or((0, 0));
-    // each sheet row on the line of its number, cells as a CSV row
     let mut text = String::new();
     let mut rows = Vec::new();
     for _ in 0..top {
@@ -360,12 +356,21 @@ pub(super) fn read_workbook(
             if j > 0 {
                 text.push(',');
             }
+            let column = left + j as u32 + 1;
+            let figure = |n: f64| {
+                if percent.contains(&(number, column)) {
+                    // the percent Excel shows, without the float noise of * 100
+                    CellValue::Percent(format!("{:.10}", n * 100.0).parse().unwrap_or(n * 100.0))
+                } else {
+                    CellValue::Number(n)
+                }
+            };
             let value = match d {
                 Data::Empty => CellValue::Empty,
                 Data::String(s) if s.trim().is_empty() => CellValue::Empty,
                 Data::String(s) => CellValue::Text(s.trim().to_owned()),
-                Data::Int(n) => CellValue::Number(*n as f64),
-                Data::Float(f) => CellValue::Number(*f),
+                Data::Int(n) => figure(*n as f64),
+                Data::Float(f) => figure(*f),
                 Data::Bool(b) => CellValue::Bool(*b),
                 Data::DateTime(dt) => workbook_date(dt),
                 Data::DateTimeIso(s) => CellValue::Date(s.get(..10).unwrap_or(s).to_owned()),
@@ -386,7 +391,7 @@ pub(super) fn read_workbook(
             cells.push(Cell {
                 value,
                 span: start..text.len().max(start + 1),
-                column: left + j as u32 + 1,
+                column,
             });
         }
         text.push('\n');
@@ -400,10 +405,10 @@ pub(super) fn read_workbook(
             c.span.end = c.span.end.min(len);
         }
     }
-    Ok(Grid {
+    Grid {
         source,
-        sheet: Some(chosen),
+        sheet: Some(sheet),
         rows,
         encoding: None,
-    })
+    }
 }

@@ -62,8 +62,12 @@ pub(super) struct SourceToml {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MappingToml {
+    /// A preset this mapping starts from: its columns, defaults and `[lineup]`
+    /// settings, each of which this mapping may replace.
+    pub(super) extends: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) lineup: SourceToml,
+    #[serde(default)]
     pub(super) columns: BTreeMap<Spanned<String>, Spanned<ColumnToml>>,
     #[serde(default)]
     pub(super) defaults: BTreeMap<Spanned<String>, toml::Value>,
@@ -166,6 +170,29 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
             format!("{} is not a lineup mapping: {}", source.name(), e.message()),
         )]
     })?;
+    let raw = match &raw.extends {
+        Some(base) => {
+            let Some(preset) = preset(base.get_ref()) else {
+                let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                let hint =
+                    crate::diag::suggest_ignoring_case(base.get_ref(), names.iter().copied())
+                        .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+                return Err(vec![err(
+                    Some(base.span()),
+                    format!("`extends` names no preset: {:?}{hint}", base.get_ref()),
+                )
+                .with_help(format!("the presets: {}", names.join(", ")))]);
+            };
+            let base: MappingToml = toml::from_str(preset.text()).map_err(|e| {
+                vec![err(
+                    Some(0..0),
+                    format!("{} is not a lineup mapping: {}", preset.name(), e.message()),
+                )]
+            })?;
+            extend(base, raw)
+        }
+        None => raw,
+    };
     let fields = option_fields();
     let mut errors = Vec::new();
     let mut columns = Vec::new();
@@ -343,6 +370,40 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         plan: raw.plan.clone(),
         source,
     })
+}
+
+/// A preset with a mapping's own settings over it: a column, default or `[lineup]`
+/// setting the mapping gives replaces the preset's.
+fn extend(base: MappingToml, own: MappingToml) -> MappingToml {
+    let mut columns = base.columns;
+    for (k, v) in own.columns {
+        // a key equal to the preset's keeps the preset's span unless removed first
+        columns.remove(&k);
+        columns.insert(k, v);
+    }
+    let mut defaults = base.defaults;
+    for (k, v) in own.defaults {
+        defaults.remove(&k);
+        defaults.insert(k, v);
+    }
+    let plan = match (base.plan, own.plan) {
+        (Some(mut p), Some(o)) => {
+            p.extend(o);
+            Some(p)
+        }
+        (p, o) => o.or(p),
+    };
+    MappingToml {
+        extends: None,
+        lineup: SourceToml {
+            sheet: own.lineup.sheet.or(base.lineup.sheet),
+            header_row: own.lineup.header_row.or(base.lineup.header_row),
+            skip: own.lineup.skip.or(base.lineup.skip),
+        },
+        columns,
+        defaults,
+        plan,
+    }
 }
 
 /// A mapping's value for a field of `kind`, as the menu's JSON; `Err` says what it is

@@ -5,13 +5,16 @@
 //!
 //! The files follow the job: `grid` reads cells, `mapping` is the mapping and
 //! plan-file format, `convert` turns rows into options, `write` writes the menu
-//! TOML, `starter` guesses a mapping; [`history`] reads quarterly histories.
+//! TOML, `starter` guesses a mapping, `styles` finds a workbook's percent-formatted
+//! cells; [`history`] reads quarterly histories.
 
+mod a1;
 mod convert;
 mod grid;
 pub mod history;
 mod mapping;
 mod starter;
+mod styles;
 mod write;
 
 /// Lineup exports read as menus, through a mapping.

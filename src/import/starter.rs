@@ -74,15 +74,32 @@ pub fn starter_mapping(
     if meta.len() > max_size {
         return Err(unplaced(format!("{name} is over the size limit")));
     }
-    let grid = if path
+    let grids = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     {
         let bytes =
             std::fs::read(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
-        read_csv(&name, &bytes)?
+        vec![read_csv(&name, &bytes)?]
     } else {
         read_workbook(path, &name, sheet)?
+    };
+    // every sheet is looked at: the lineup's is the one whose header row reads as the
+    // most menu fields (a cover page reads as none)
+    let guessed = |g: &Grid| {
+        header_of(g, &empty).map_or(0, |h| {
+            g.rows[h]
+                .1
+                .iter()
+                .filter(|c| guess(&c.value.shown()).is_some())
+                .count()
+        })
+    };
+    let best = (0..grids.len())
+        .max_by_key(|&i| (guessed(&grids[i]), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let Some(grid) = grids.into_iter().nth(best) else {
+        return Err(unplaced(format!("{name} has no sheets")));
     };
     let h = header_of(&grid, &empty).map_err(|e| (Some(grid.source.clone()), e))?;
     let (header_row, header) = &grid.rows[h];
