@@ -1572,3 +1572,199 @@ fn an_ods_lineup_reads_its_percentages_and_finds_its_sheet() {
         "{found:?}"
     );
 }
+
+/// The plan file with facts for the bitcoin fund the export cannot carry.
+fn plan_with_facts(dir: &Path, facts: &str) -> String {
+    let plan = std::fs::read_to_string(PLAN).unwrap();
+    write_in(dir, "plan.toml", format!("{plan}\n{facts}"))
+}
+
+/// Facts the export lacks live beside it — in the plan file or an overlay file — keyed
+/// by the fund's ticker, CUSIP or id: they reach the rules, are named in the
+/// generated menu, survive every import, and findings on them point at their line.
+#[test]
+fn facts_the_export_lacks_live_in_an_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, before) = check_lineup(CSV, &[]);
+    assert!(rules_of_first(&before).contains(&"CRY006".to_owned()));
+    let facts = "[[options]]\nfor = \"ibit\"\ncustody = { custodian = \"Coinbase Custody Trust Company\", qualified_custodian = true }\nexposure = { crypto_pct = 100.0, crypto_assets = [\"BTC\"] }\n\n[options.disclosures]\nrisk_disclosure_url = \"https://example.com/ibit-risk\"\nvaluation_policy_url = \"https://example.com/ibit-valuation\"\n";
+    let plan = plan_with_facts(dir.path(), facts);
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        &plan,
+    ];
+    let out = menulint().args(args).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = rules_of_first(&json);
+    for gone in ["CRY006", "CRY005", "DIS005", "DIS006"] {
+        assert!(!rules.contains(&gone.to_owned()), "{gone} in {rules:?}");
+    }
+    let (code, menu, err) = run(&["import", CSV, "--map", "recordkeeper", "--plan", &plan]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        menu.contains(&format!(
+            "# custody, disclosures, exposure from {plan}\n[[options]]\nid = \"ibit\""
+        )),
+        "{menu}"
+    );
+    assert!(menu.contains("qualified_custodian = true"), "{menu}");
+    let (_, again, _) = run(&["import", CSV, "--map", "recordkeeper", "--plan", &plan]);
+    assert_eq!(menu, again);
+
+    // a fact that fails a rule is reported at its line in the overlay, in every format
+    let overlay = write_in(
+        dir.path(),
+        "facts.toml",
+        "[[options]]\nfor = \"46438F101\"\ncustody = { custodian = \"Coinbase\", qualified_custodian = false }\n",
+    );
+    let (code, json) = check_lineup(CSV, &["--overlay", &overlay, "--select", "CRY006"]);
+    assert_eq!(code, 1, "{json}");
+    let f = first_findings(&json)
+        .find(|f| f["rule"] == "CRY006")
+        .unwrap();
+    assert_eq!(f["file"], overlay.as_str());
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(59))
+    );
+    assert!(f.get("cell").is_none(), "{f}");
+    let (_, sarif, _) = run(&[
+        "check",
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+        "--overlay",
+        &overlay,
+        "--select",
+        "CRY006",
+        "--format",
+        "sarif",
+        "--as-of",
+        AS_OF,
+    ]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert!(
+        location["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("facts.toml"),
+        "{location}"
+    );
+    assert_eq!(location["region"]["startLine"], 3);
+    let (_, human, _) = run(&[
+        "check",
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+        "--overlay",
+        &overlay,
+        "--select",
+        "CRY006",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(human.contains(&format!("[{overlay}:3:59]")), "{human}");
+    assert!(human.contains("qualified_custodian = false"), "{human}");
+}
+
+/// An overlay entry that names no fund, a field the menu format lacks, a second
+/// entry for a fund, or an overlay file with other tables: each an error at its line
+/// (exit 2), the other rows still checked.
+#[test]
+fn overlay_mistakes_are_errors_at_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line, message) in [
+        (
+            "[[options]]\nfor = \"IBTI\"\ncustody = { custodian = \"X\", qualified_custodian = true }\n",
+            2,
+            "`IBTI` names no fund of the lineup; did you mean `IBIT`?",
+        ),
+        (
+            "[[options]]\nfor = \"IBIT\"\ncustdy = { custodian = \"X\" }\n",
+            3,
+            "`custdy` is not an option field of the menu format; did you mean `custody`?",
+        ),
+        (
+            "[[options]]\nfor = \"IBIT\"\nurl = \"https://a.example\"\n\n[[options]]\nfor = \"ibit\"\nurl = \"https://b.example\"\n",
+            6,
+            "`ibit` has a second entry (the first is entry 1)",
+        ),
+        (
+            "[plan]\nname = \"P\"\n\n[[options]]\nfor = \"IBIT\"\n",
+            1,
+            "an overlay holds [[options]] only, not `plan`",
+        ),
+        (
+            "[[options]]\ncustody = { custodian = \"X\" }\n",
+            1,
+            "an [[options]] entry needs `for`: the fund's ticker, CUSIP, ISIN or id",
+        ),
+    ] {
+        let overlay = write_in(dir.path(), "facts.toml", text);
+        let (code, out, err) = run(&[
+            "check", CSV, "--map", "recordkeeper", "--plan", PLAN, "--overlay", &overlay,
+            "--as-of", AS_OF,
+        ]);
+        assert_eq!(code, 2, "{text}: {out}{err}");
+        let all = format!("{out}{err}");
+        assert!(all.contains(message), "{message}: {all}");
+        assert!(all.contains(&format!("[{overlay}:{line}:")), "{text}: {all}");
+    }
+    // a key that names no fund costs its entry: the lineup's own findings are reported
+    let overlay = write_in(
+        dir.path(),
+        "facts.toml",
+        "[[options]]\nfor = \"IBTI\"\nurl = \"https://a.example\"\n",
+    );
+    let (code, json) = check_lineup(CSV, &["--overlay", &overlay]);
+    assert_eq!(code, 2);
+    assert!(
+        rules_of_first(&json).contains(&"CRY006".to_owned()),
+        "{json}"
+    );
+    let (code, out, _) = run(&[
+        "import",
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+        "--overlay",
+        &overlay,
+    ]);
+    assert_eq!((code, out.as_str()), (2, ""));
+}
+
+/// A finding on a fact no column gives says what to add in the lineup's terms: a
+/// column to map, or an entry for the fund beside the export.
+#[test]
+fn lineup_help_says_what_to_add_in_the_lineups_terms() {
+    let (_, json) = check_lineup(CSV, &["--select", "CRY006"]);
+    let f = first_findings(&json)
+        .find(|f| f["rule"] == "CRY006")
+        .unwrap();
+    let help = f["help"].as_str().unwrap();
+    assert!(
+        help.starts_with("the lineup gives no `custody` for IBIT (row 7): map a column of the export to it in the mapping's [columns], or state it for the fund in the plan file or an --overlay file as [[options]] with for = \"IBIT\" and `custody`"),
+        "{help}"
+    );
+}
+
+fn rules_of_first(json: &Value) -> Vec<String> {
+    first_findings(json)
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}

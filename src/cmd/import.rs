@@ -19,6 +19,10 @@ pub struct ImportArgs {
     /// The plan the lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
     #[arg(long, value_name = "PLAN.toml")]
     plan: Option<PathBuf>,
+    /// Facts the export lacks, per fund: [[options]] entries naming their fund with
+    /// `for`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<PathBuf>,
     /// Write the menu to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -42,6 +46,7 @@ pub fn run(args: ImportArgs) -> u8 {
     };
     let mut inputs = vec![args.lineup.clone()];
     inputs.extend(args.plan.iter().cloned());
+    inputs.extend(args.overlay.iter().cloned());
     if let Some(m) = args.map.as_deref().filter(|m| lineup::preset(m).is_none()) {
         inputs.push(PathBuf::from(m));
     }
@@ -60,6 +65,7 @@ pub fn run(args: ImportArgs) -> u8 {
             args.map.as_deref(),
             args.sheet.as_deref(),
             args.plan.as_deref(),
+            &args.overlay,
         ) {
             Ok(Some(lo)) => lo,
             Ok(None) => return super::usage_error("import needs --map (or --print-map)"),

@@ -307,9 +307,14 @@ pub struct LineupArgs {
     /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
     #[arg(long, value_name = "NAME", requires = "map")]
     pub sheet: Option<String>,
-    /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
+    /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]],
+    /// and facts per fund as [[options]] with `for`).
     #[arg(long, value_name = "PLAN.toml", requires = "map")]
     pub plan: Option<std::path::PathBuf>,
+    /// Facts the lineup export lacks, per fund: a TOML file of [[options]] entries,
+    /// each naming its fund with `for` (ticker, CUSIP, ISIN or id). Repeatable.
+    #[arg(long, value_name = "FILE", requires = "map")]
+    pub overlay: Vec<std::path::PathBuf>,
 }
 
 impl LineupArgs {
@@ -321,6 +326,7 @@ impl LineupArgs {
             self.map.as_deref(),
             self.sheet.as_deref(),
             self.plan.as_deref(),
+            &self.overlay,
         )
     }
 }
@@ -331,6 +337,7 @@ pub fn lineup_options(
     map: Option<&str>,
     sheet: Option<&str>,
     plan: Option<&std::path::Path>,
+    overlays: &[std::path::PathBuf],
 ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, u8> {
     use menulint::diag::FileErrors;
     use menulint::engine::FileReport;
@@ -372,11 +379,18 @@ pub fn lineup_options(
     let mapping = lineup::parse_mapping(source.clone())
         .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
     let plan_path = plan;
+    let mut facts = Vec::new();
     let plan = match plan {
         Some(p) => {
             let src = menulint::menu::load::read_source(p, 1 << 20)
                 .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
-            lineup::parse_plan(&src).map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?
+            let table = lineup::parse_plan(&src)
+                .map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?;
+            facts.extend(
+                lineup::Overlay::parse(src.clone())
+                    .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
+            );
+            table
         }
         None => match &mapping.plan {
             Some(plan) => {
@@ -397,7 +411,16 @@ pub fn lineup_options(
     } else {
         map.to_owned()
     };
+    for p in overlays {
+        let src = menulint::menu::load::read_source(p, 1 << 20)
+            .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
+        facts.push(
+            lineup::Overlay::parse_file(src.clone())
+                .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
+        );
+    }
     let mut files: Vec<std::path::PathBuf> = plan_path.iter().map(|p| p.to_path_buf()).collect();
+    files.extend(overlays.iter().cloned());
     if !preset {
         files.push(std::path::PathBuf::from(map));
     }
@@ -407,6 +430,7 @@ pub fn lineup_options(
             sheet: sheet.map(str::to_owned),
             plan,
             mapping_name,
+            overlays: facts,
             files,
         },
     )))

@@ -269,6 +269,9 @@ pub struct Finding {
     pub location: Option<Location>,
     /// The spreadsheet cell, for a lineup export: `Funds!D14`, or `14:4` in a CSV.
     pub cell: Option<String>,
+    /// The file the span points into when it is not the report's own: a fact a
+    /// lineup's overlay adds is reported at the overlay's line.
+    pub file: Option<SourceFile>,
     /// Short text under the primary label.
     pub label: Option<String>,
     /// What to do; input errors only (a rule's help is in its [`RuleInfo`]).
@@ -317,6 +320,7 @@ impl Finding {
             span,
             location,
             cell: None,
+            file: None,
             label: None,
             help: None,
             labels: Vec::new(),
@@ -325,6 +329,18 @@ impl Finding {
             waiver: None,
             incomplete: false,
         }
+    }
+
+    /// The name of the file the finding points into: its own, else the report's.
+    pub fn file_name<'a>(&'a self, report_path: &'a str) -> &'a str {
+        self.file.as_ref().map_or(report_path, |f| f.name())
+    }
+
+    /// Points the finding into another file than its report's.
+    pub fn in_file(mut self, source: &SourceFile) -> Self {
+        self.location = self.span.as_ref().map(|s| source.location(s));
+        self.file = Some(source.clone());
+        self
     }
 
     pub fn with_path(mut self, path: MenuPath) -> Self {
@@ -438,6 +454,8 @@ impl Serialize for Finding {
             path: &'a MenuPath,
             #[serde(skip_serializing_if = "Option::is_none")]
             option: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            file: Option<&'a str>,
             #[serde(flatten)]
             location: Option<Location>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -470,6 +488,7 @@ impl Serialize for Finding {
             message: &self.message,
             path: &self.path,
             option: self.option.as_deref(),
+            file: self.file.as_ref().map(|f| f.name()),
             location: self.location,
             cell: self.cell.as_deref(),
             label: self.label.as_deref(),

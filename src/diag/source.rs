@@ -17,6 +17,13 @@ pub struct SourceFile {
     bare_cr: bool,
 }
 
+/// Two sources are the same file when they have the same name and text.
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text() == other.text()
+    }
+}
+
 /// A 1-based start and end position; columns count characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {

@@ -4,7 +4,7 @@ use super::evaluate::{evaluate, Evaluation};
 use super::FileReport;
 use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
 use crate::import::history::{self, HistoryFile};
-use crate::import::lineup::{self, Lineup, Mapping};
+use crate::import::lineup::{self, Lineup, Mapping, Overlay, Place};
 use crate::menu::exposure::look_through;
 use crate::menu::load::{parse, read_source, Document};
 use crate::menu::schema::validate;
@@ -33,7 +33,10 @@ pub struct LineupOptions {
     pub plan: toml::Table,
     /// How the mapping is named in the generated menu's header.
     pub mapping_name: String,
-    /// The mapping and plan files read (outputs must never overwrite them).
+    /// Facts the export lacks, from the plan file and any overlay files, added to
+    /// the options they name.
+    pub overlays: Vec<Overlay>,
+    /// The mapping, plan and overlay files read (outputs must never overwrite them).
     pub files: Vec<std::path::PathBuf>,
 }
 
@@ -75,13 +78,15 @@ pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileRepo
 /// Checks a lineup as the menu `import` would write, then points every finding at
 /// the cell (or row) it comes from.
 pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileReport {
+    let (l, overlay_errors) = with_overlays(l, lo);
+    let l = &l;
     let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
     let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
     report.source = Some(l.source.clone());
     at_cells(&mut report.findings, l);
     // the rows left out as not funds are said, at their cells
     report.findings.extend(l.notes.iter().cloned());
-    if !l.refused.is_empty() {
+    if !l.refused.is_empty() || !overlay_errors.is_empty() {
         // the other rows are checked and their findings reported; the plan's own
         // figures would leave the refused rows out, so plan rules say nothing, and
         // the lineup cannot pass until the cells are fixed
@@ -89,6 +94,7 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
             .findings
             .retain(|f| f.rule().is_none() || f.path.option_index().is_some());
         let mut all = l.refused.clone();
+        all.extend(overlay_errors);
         all.append(&mut report.findings);
         report.findings = all;
         report.checked = false;
@@ -99,9 +105,12 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
 /// The menu `import` writes for a lineup, or what is wrong with it (each at its cell):
 /// the schema's checks on values the mapping let through (a ticker's pattern, a range).
 pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {
-    // a menu missing a refused row is never written
-    // nor one whose figures are off by a unit for their column
+    let (l, overlay_errors) = with_overlays(l, lo);
+    let l = &l;
+    // a menu missing a refused row is never written, nor one whose figures are off
+    // by a unit for their column, nor one an overlay cannot be applied to
     let mut refused = l.refused.clone();
+    refused.extend(overlay_errors);
     refused.extend(
         l.notes
             .iter()
@@ -123,20 +132,51 @@ pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Findi
     Err(errors)
 }
 
-/// Points findings on the menu made from a lineup at the lineup's cells (or rows).
+/// The lineup with the overlays' facts added, and what is wrong with the overlays.
+fn with_overlays(l: &Lineup, lo: &LineupOptions) -> (Lineup, Vec<Finding>) {
+    let mut l = l.clone();
+    let errors = lineup::apply_overlays(&mut l, &lo.overlays);
+    (l, errors)
+}
+
+/// Points findings on the menu made from a lineup at the lineup's cells (or rows),
+/// or at the overlay line that set the value.
 fn at_cells(findings: &mut [Finding], l: &Lineup) {
     let place = |path: &MenuPath| match path.option_index() {
         Some(i) => l.locate(i, &path.below_option().to_string()),
-        None => Some(l.header()),
+        None => {
+            let (span, cell) = l.header();
+            Some(Place::Cell(span, cell))
+        }
     };
     for f in findings {
         if f.span.is_none() {
             continue;
         }
-        if let Some((span, cell)) = place(&f.path) {
-            f.span = Some(span);
-            f.location = Some(Lineup::location(&cell));
-            f.cell = Some(cell.to_string());
+        // a rule's help says what to add to a menu; a lineup adds it in its own terms
+        if let (Some(i), Some(help)) = (f.path.option_index(), f.help_text()) {
+            if f.rule().is_some() {
+                if let Some(hint) = l.where_to_add(i, &f.path.below_option().to_string()) {
+                    f.help = Some(format!("{hint}. What the rule asks: {help}"));
+                }
+            }
+        }
+        match place(&f.path) {
+            Some(Place::Cell(span, cell)) => {
+                f.span = Some(span);
+                f.location = Some(Lineup::location(&cell));
+                f.cell = Some(cell.to_string());
+            }
+            Some(Place::Fact(n, span)) => {
+                if let Some(overlay) = l.overlays.get(n) {
+                    f.span = Some(span);
+                    f.cell = None;
+                    *f = f.clone().in_file(overlay);
+                    // the labels point into the lineup: the overlay line says it all
+                    f.labels.clear();
+                }
+            }
+            None => {}
         }
         // a message names the spreadsheet's row, never the generated menu's `options[6]`
         if let Some(o) = f
@@ -155,12 +195,16 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
             // "… in `options[6]`" → "… in row 8"
             f.message = f.message.replace(&whole, &format!("row {}", o.row));
         }
-        for label in &mut f.labels {
-            if let Some((span, cell)) = place(&label.path) {
+        // a label on an overlay's value cannot be drawn in the lineup: it goes
+        f.labels.retain_mut(|label| match place(&label.path) {
+            Some(Place::Cell(span, cell)) => {
                 label.span = span;
                 label.location = Lineup::location(&cell);
+                true
             }
-        }
+            Some(Place::Fact(..)) => false,
+            None => true,
+        });
     }
 }
 

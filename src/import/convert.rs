@@ -22,6 +22,8 @@ pub struct Lineup {
     pub skipped: Vec<(u32, String, &'static str)>,
     /// Each such row, as a note at its first cell.
     pub notes: Vec<Finding>,
+    /// The overlays whose facts were added, in the order given.
+    pub overlays: Vec<SourceFile>,
     /// Rows left out because a cell of theirs was refused, each refusal at its cell:
     /// one bad cell costs its row, not every other row's findings. The lineup still
     /// cannot pass (exit 2) while any is here.
@@ -40,6 +42,27 @@ pub struct LineupOption {
     pub value: Map<String, Value>,
     /// Each field fed by a cell: the field path below the option, the cell's span and column.
     pub cells: Vec<(String, Span, u32)>,
+    /// Each field an overlay set, where the overlay says it.
+    pub facts: Vec<Fact>,
+}
+
+/// Where a fact an overlay added sits: the overlay (its index in the lineup's list)
+/// and the span of its value.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// The field below the option: `custody.provider`.
+    pub field: String,
+    pub overlay: usize,
+    pub span: Span,
+}
+
+/// Where a finding on a lineup's option points: a cell of the lineup, or a line of
+/// an overlay.
+#[derive(Debug, Clone)]
+pub enum Place {
+    Cell(Span, CellRef),
+    /// The overlay's index in [`Lineup::overlays`] and the value's span.
+    Fact(usize, Span),
 }
 
 impl Lineup {
@@ -53,23 +76,62 @@ impl Lineup {
     }
 
     /// Where a finding at `field` (below option `index`, `""` for the option itself)
-    /// points in the lineup: the cell that fed it, else the option's row.
-    pub fn locate(&self, index: usize, field: &str) -> Option<(Span, CellRef)> {
+    /// points: the overlay line that set it, else the cell that fed it, else the
+    /// option's row.
+    pub fn locate(&self, index: usize, field: &str) -> Option<Place> {
         let o = self.options.get(index)?;
+        let within = |f: &str| {
+            !f.is_empty()
+                && (field == f
+                    || field.starts_with(&format!("{f}."))
+                    || field.starts_with(&format!("{f}[")))
+        };
+        let fact = o
+            .facts
+            .iter()
+            .filter(|x| within(&x.field))
+            .max_by_key(|x| x.field.len());
         let hit = o
             .cells
             .iter()
-            .filter(|(f, _, _)| {
-                !f.is_empty()
-                    && (field == f
-                        || field.starts_with(&format!("{f}."))
-                        || field.starts_with(&format!("{f}[")))
-            })
+            .filter(|(f, _, _)| within(f))
             .max_by_key(|(f, _, _)| f.len());
-        Some(match hit {
-            Some((_, span, col)) => (span.clone(), self.cell(o.row, *col)),
-            None => (o.row_span.clone(), self.cell(o.row, o.row_column)),
+        Some(match (fact, hit) {
+            (Some(x), c) if c.is_none_or(|(f, ..)| f.len() <= x.field.len()) => {
+                Place::Fact(x.overlay, x.span.clone())
+            }
+            (_, Some((_, span, col))) => Place::Cell(span.clone(), self.cell(o.row, *col)),
+            _ => Place::Cell(o.row_span.clone(), self.cell(o.row, o.row_column)),
         })
+    }
+
+    /// For a finding about `field` of option `index` that no cell or overlay gives,
+    /// what to add in the lineup's terms: a column to map, or a fact for the fund in
+    /// the plan file or an overlay.
+    pub fn where_to_add(&self, index: usize, field: &str) -> Option<String> {
+        let o = self.options.get(index)?;
+        let top = field.split(['.', '[']).next().unwrap_or(field);
+        if top.is_empty() {
+            return None;
+        }
+        let covers = |f: &str| {
+            f == field
+                || f.starts_with(&format!("{field}."))
+                || field.starts_with(&format!("{f}."))
+                || field.starts_with(&format!("{f}["))
+        };
+        if o.cells.iter().any(|(f, ..)| covers(f)) || o.facts.iter().any(|x| covers(&x.field)) {
+            return None;
+        }
+        let key = ["ticker", "cusip", "isin", "id"]
+            .iter()
+            .find_map(|f| o.value.get(*f).and_then(Value::as_str))
+            .unwrap_or_default();
+        Some(format!(
+            "the lineup gives no `{field}` for {key} (row {}): map a column of the export to it in the mapping's [columns], or state it for the fund in the plan file or an --overlay file as [[options]] with for = {} and `{top}` (README, \"Facts the export lacks\")",
+            o.row,
+            serde_json::to_string(key).unwrap_or_default()
+        ))
     }
 
     /// The header row, for findings about the plan.
@@ -593,6 +655,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             row_column: first.column,
             value,
             cells: fed,
+            facts: Vec::new(),
         });
     }
     if options.is_empty() && !errors.is_empty() {
@@ -621,6 +684,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
         skipped,
         refused: super::history::capped(errors, Code::Lineup),
         notes,
+        overlays: Vec::new(),
     })
 }
 

@@ -452,7 +452,8 @@ pub(super) fn toml_json(v: &toml::Value) -> Value {
     }
 }
 
-/// Reads a plan file for a lineup: `[plan]` and, optionally, `[[waivers]]`.
+/// Reads a plan file for a lineup: `[plan]` and, optionally, `[[waivers]]` and the
+/// facts per fund an overlay gives (`[[options]]`, which the overlay module reads).
 pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
     let err = |span: Option<Span>, msg: String| {
         Finding::input_error(Code::Lineup, msg, Some(source), span).with_label("here")
@@ -465,11 +466,11 @@ pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
     })?;
     if let Some(k) = table
         .keys()
-        .find(|k| !matches!(k.as_str(), "plan" | "waivers"))
+        .find(|k| !matches!(k.as_str(), "plan" | "waivers" | "options"))
     {
         return Err(Box::new(err(
             Some(0..0),
-            format!("a plan file holds [plan] and [[waivers]] only, not `{k}`"),
+            format!("a plan file holds [plan], [[waivers]] and facts per fund ([[options]] with `for`) only, not `{k}`"),
         )));
     }
     let known = schema_json()["$defs"]["plan"]["properties"]

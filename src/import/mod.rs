@@ -13,17 +13,19 @@ mod convert;
 mod grid;
 pub mod history;
 mod mapping;
+mod overlay;
 mod starter;
 mod styles;
 mod write;
 
 /// Lineup exports read as menus, through a mapping.
 pub mod lineup {
-    pub use super::convert::{read, read_csv_text, Lineup, LineupOption};
+    pub use super::convert::{read, read_csv_text, Fact, Lineup, LineupOption, Place};
     pub use super::grid::{
         column_letters, is_lineup, CellRef, ReadError, EXTENSIONS, MAX_CELLS, MAX_UNPACKED,
     };
     pub use super::mapping::{parse_mapping, parse_plan, preset, Mapping, PRESETS};
+    pub use super::overlay::{apply as apply_overlays, Overlay};
     pub use super::starter::starter_mapping;
     pub use super::write::to_toml;
 }

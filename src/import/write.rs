@@ -133,10 +133,25 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
             Some(s) => format!("{}!{}", comment(s), o.row),
             None => format!("row {}", o.row),
         };
-        out.push_str(&format!(
-            "\n# {} {where_}\n[[options]]\n",
-            comment(lineup.source.name())
-        ));
+        out.push_str(&format!("\n# {} {where_}\n", comment(lineup.source.name())));
+        // the facts an overlay added, by file, so a reader knows they are not the export's
+        for (n, file) in lineup.overlays.iter().enumerate() {
+            let mut fields: Vec<&str> = o
+                .facts
+                .iter()
+                .filter(|f| f.overlay == n && !f.field.contains('.'))
+                .map(|f| f.field.as_str())
+                .collect();
+            fields.dedup();
+            if !fields.is_empty() {
+                out.push_str(&format!(
+                    "# {} from {}\n",
+                    comment(&fields.join(", ")),
+                    comment(file.name())
+                ));
+            }
+        }
+        out.push_str("[[options]]\n");
         let mut keys: Vec<&String> = o.value.keys().collect();
         keys.sort_by_key(|k| {
             (

@@ -29,7 +29,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut props = vec![format!("file={}", escape_property(&r.path))];
+            let mut props = vec![format!("file={}", escape_property(f.file_name(&r.path)))];
             if let Some(l) = f.location {
                 props.push(format!("line={}", l.line));
                 props.push(format!("col={}", l.column));

@@ -114,7 +114,7 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
                     .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
                 out.push_str(&format!(
                     "  waived {}({}) at {}{at}: {}\n    reason: {} (approved by {}, expires {}; {})\n\n",
-                    finding.id(), finding.name(), path, terminal(&finding.message), terminal(&w.reason),
+                    finding.id(), finding.name(), terminal(finding.file_name(&report.path)), terminal(&finding.message), terminal(&w.reason),
                     terminal(&w.approved_by), terminal(&w.expires), terminal(&w.at)
                 ));
                 continue;
@@ -129,17 +129,18 @@ pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
                 Some(cell) => s.renamed(format!("{path}:{}", terminal(cell))),
                 None => s.clone(),
             };
+            // a fact an overlay adds is shown in the overlay
+            let own = finding.file.as_ref().map(safe_source);
             let diag = Diag {
                 finding,
                 message: terminal(&finding.message),
-                source: source
-                    .as_ref()
-                    .filter(|_| finding.span.is_some())
-                    .map(named),
+                source: own
+                    .or_else(|| source.as_ref().map(named))
+                    .filter(|_| finding.span.is_some()),
                 help,
             };
             if finding.span.is_none() {
-                out.push_str(&format!("{path}: "));
+                out.push_str(&format!("{}: ", terminal(finding.file_name(&report.path))));
             }
             let handler = if finding.cell.is_some() {
                 &cell_handler

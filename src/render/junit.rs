@@ -8,8 +8,9 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::HashMap;
 
 fn failure(r: &FileReport, f: &Finding) -> (String, String) {
-    let at = f.location.map_or(r.path.clone(), |l| {
-        format!("{}:{}:{}", r.path, l.line, l.column)
+    let path = f.file_name(&r.path);
+    let at = f.location.map_or(path.to_owned(), |l| {
+        format!("{path}:{}:{}", l.line, l.column)
     });
     let mut body = format!("{at}: {}", f.message);
     if let Some(h) = f.help_text() {

@@ -20,9 +20,9 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
     let mut waived = Vec::new();
     for r in reports {
         for f in &r.findings {
-            let at = f
-                .location
-                .map_or(code(&r.path), |l| code(&format!("{}:{}", r.path, l.line)));
+            let at = f.location.map_or(code(f.file_name(&r.path)), |l| {
+                code(&format!("{}:{}", f.file_name(&r.path), l.line))
+            });
             let rule = if f.name().is_empty() {
                 cell(f.id())
             } else {

@@ -528,16 +528,23 @@ pub fn report(
     for (k, f) in ordered.iter().enumerate() {
         let n = format!("F{}", k + 1);
         let line = f.location.map_or(0, |l| l.line);
+        let path = f.file_name(&r.path);
         let at = match (&f.cell, f.location) {
-            (Some(cell), _) => format!("{}:{cell}", r.path),
-            (None, Some(l)) => format!("{}:{}", r.path, l.line),
-            (None, None) => r.path.clone(),
+            (Some(cell), _) => format!("{path}:{cell}"),
+            (None, Some(l)) => format!("{path}:{}", l.line),
+            (None, None) => path.to_owned(),
         };
         locations.push(Where {
             n: n.clone(),
             rule: f.id().to_owned(),
             at,
-            excerpt: source.line_text(line).trim().to_owned(),
+            excerpt: f
+                .file
+                .as_ref()
+                .unwrap_or(source)
+                .line_text(line)
+                .trim()
+                .to_owned(),
         });
         items.push((
             f.basis(),

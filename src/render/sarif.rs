@@ -60,7 +60,7 @@ fn region(r: &FileReport, f: &Finding) -> Region {
         .end_line(l.end_line as i64)
         .end_column(l.end_column.max(1) as i64)
         .build();
-    if let (Some(src), Some(_)) = (&r.source, f.location) {
+    if let (Some(src), Some(_)) = (f.file.as_ref().or(r.source.as_ref()), f.location) {
         region.snippet = Some(
             ArtifactContent::builder()
                 .text(src.line_text(l.line).to_owned())
@@ -88,7 +88,7 @@ fn stable_key(r: &FileReport, f: &Finding) -> String {
     };
     // the text of the line it points at tells two findings at one path apart (two
     // waivers), and moves with the line
-    let line = match (&r.source, f.location) {
+    let line = match (f.file.as_ref().or(r.source.as_ref()), f.location) {
         (Some(src), Some(l)) => src.line_text(l.line).trim().to_owned(),
         _ => String::new(),
     };
@@ -151,7 +151,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
             let location = Location::builder()
                 .physical_location(
                     PhysicalLocation::builder()
-                        .artifact_location(artifact(&r.path))
+                        .artifact_location(artifact(f.file_name(&r.path)))
                         .region(region(r, f))
                         .build(),
                 )
