@@ -8,8 +8,9 @@ fn dossier(menu: &str, format: &str) -> String {
         .args(["dossier", "--as-of", AS_OF, "--format", format, menu])
         .output()
         .unwrap();
+    // a menu whose records have gaps exits 1, as its report does; never 2 here
     assert!(
-        out.status.success(),
+        matches!(out.status.code(), Some(0 | 1)),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -370,3 +370,27 @@ fn a_capped_figure_that_cannot_be_computed_is_incomplete_and_fails_the_gate() {
         "{json:#}"
     );
 }
+
+/// A proposal that leaves a capped figure undecided is worse than a menu that
+/// decided it: `diff` fails the gate (exit 1) and shows the figure as not computed.
+#[test]
+fn a_proposal_that_leaves_a_cap_undecided_fails_the_diff() {
+    let proposed = BITCOIN.replacen(
+        "asset_class = \"digital_asset\"",
+        "asset_class = \"digital_asset\"\n# assets unknown",
+        1,
+    );
+    let proposed = {
+        let at = proposed.find("# assets unknown").unwrap();
+        let line_end = at + proposed[at..].find("assets_usd = 6000000\n").unwrap();
+        format!(
+            "{}{}",
+            &proposed[..line_end],
+            &proposed[line_end + "assets_usd = 6000000\n".len()..]
+        )
+    };
+    assert!(!proposed.contains("assets_usd = 6000000"));
+    let (code, text) = diff(BITCOIN, &proposed, "human");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("not computed"), "{text}");
+}

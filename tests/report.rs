@@ -12,13 +12,56 @@ fn report(menu: &str, format: &str) -> String {
         .args(["report", "--as-of", AS_OF, "--format", format, menu])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
+    // the verdict decides 0 or 1 (`the_report_exits_as_its_verdict`); never 2 here
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The report is the gate's judgement written out: a FAIL or INCOMPLETE verdict
+/// exits 1 once the document is written, a PASS 0, and `--exit-zero` always 0.
+#[test]
+fn the_report_exits_as_its_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let incomplete = write_in(
+        dir.path(),
+        "m.toml",
+        "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n\n[[options]]\nid = \"sp\"\nname = \"SP Fund\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nassets_usd = 98000000\n\n[[options]]\nid = \"btc\"\nname = \"BTC Fund\"\nvehicle = \"etf\"\nasset_class = \"digital_asset\"\n",
+    );
+    // (only the crypto pack, its custody rule off: the cap alone is undecided)
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "packs = [\"crypto\"]\n[rules.CRY006]\nseverity = \"off\"\n",
+    );
+    for (menu, extra, code, verdict) in [
+        (
+            "sample-menus/conventional.toml",
+            None,
+            0,
+            "**Verdict: PASS**",
+        ),
+        ("sample-menus/problems.toml", None, 1, "**Verdict: FAIL**"),
+        (
+            "sample-menus/problems.toml",
+            Some("--exit-zero"),
+            0,
+            "**Verdict: FAIL**",
+        ),
+        (incomplete.as_str(), None, 1, "**Verdict: INCOMPLETE**"),
+    ] {
+        let out = menulint()
+            .args(["report", "--as-of", AS_OF, "--format", "markdown", menu])
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(code), "{menu} {extra:?}");
+        assert!(text.contains(verdict), "{menu}: {text}");
+    }
 }
 
 #[test]
@@ -142,7 +185,8 @@ fn report_to_a_file_and_refusal_of_a_broken_menu() {
         .arg(&out)
         .arg(WAIVED)
         .assert()
-        .code(0);
+        // the waived menu's report fails on its other findings: written, exit 1
+        .code(1);
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
         report(WAIVED, "html")
@@ -424,7 +468,8 @@ fn a_lineup_report_locates_findings_at_their_cells() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // the lineup lacks the bitcoin fund's custody: FAIL, exit 1
+    assert_eq!(out.status.code(), Some(1));
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(
         md.contains("| F1 | CRY006 | `sample-menus/lineup/lineup.xlsx:Funds!A8` | `iShares Bitcoin Trust ETF,IBIT,"),

@@ -32,6 +32,10 @@ pub struct ReportArgs {
     /// Without it the report has no timestamp, so the same inputs give the same bytes.
     #[arg(long)]
     timestamp: bool,
+    /// Exit 0 once the document is written, whatever its verdict (by default a FAIL
+    /// or INCOMPLETE verdict exits 1, as `check` would).
+    #[arg(long)]
+    exit_zero: bool,
 }
 
 /// `SOURCE_DATE_EPOCH` if set (it must be whole seconds since 1970), else now.
@@ -125,7 +129,9 @@ fn document(args: ReportArgs, build: Document) -> u8 {
         Err(e) => return super::usage_error(&e),
     };
     match super::emit(&text, args.output.as_deref(), false) {
-        Ok(()) => exit::CLEAN,
+        // the document is the gate's judgement written out: it gates as `check` does
+        Ok(()) if args.exit_zero => exit::CLEAN,
+        Ok(()) => checked.exit_code(false),
         Err(code) => code,
     }
 }
