@@ -297,6 +297,7 @@ mod tests {
                 effective_date: None,
                 total_assets_usd: None,
                 glossary_url: None,
+                qdia_notice: None,
             },
             options,
             waivers: vec![],

@@ -26,6 +26,9 @@ pub struct Plan {
     pub total_assets_usd: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glossary_url: Option<String>,
+    /// When participants are told about the QDIA; rules read it as the schema gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qdia_notice: Option<serde_json::Value>,
 }
 
 /// One designated investment alternative.
@@ -67,6 +70,10 @@ pub struct InvestmentOption {
     pub transfer_restrictions: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qdia_first_90_days_waived: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qdia_managed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qdia_grandfathered: Option<bool>,
     #[serde(default)]
     pub exposure: Exposure,
     #[serde(default)]
