@@ -13,10 +13,12 @@ pub struct ImportArgs {
     /// The mapping: a file, or a preset (recordkeeper, vendor).
     #[arg(long, value_name = "MAPPING", required_unless_present = "print_map")]
     map: Option<String>,
-    /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
+    /// The workbook sheet that holds the lineup (default: the mapping's, else the sheet
+    /// whose header row names the most mapped headers).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
-    /// The plan the lineup belongs to: a TOML file with [plan] (and any [[waivers]]).
+    /// The plan the lineup belongs to: a TOML file with [plan] (and any [[waivers]],
+    /// and facts per fund as [[options]] with `for`).
     #[arg(long, value_name = "PLAN.toml")]
     plan: Option<PathBuf>,
     /// Facts the export lacks, per fund: [[options]] entries naming their fund with

@@ -304,7 +304,8 @@ pub struct LineupArgs {
     /// this mapping: a file, or a preset (recordkeeper, vendor).
     #[arg(long, value_name = "MAPPING")]
     pub map: Option<String>,
-    /// The workbook sheet that holds the lineup (default: the mapping's, else the first).
+    /// The workbook sheet that holds the lineup (default: the mapping's, else the sheet
+    /// whose header row names the most mapped headers).
     #[arg(long, value_name = "NAME", requires = "map")]
     pub sheet: Option<String>,
     /// The plan a lineup belongs to: a TOML file with [plan] (and any [[waivers]],

@@ -111,12 +111,6 @@ pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Findi
     // by a unit for their column, nor one an overlay cannot be applied to
     let mut refused = l.refused.clone();
     refused.extend(overlay_errors);
-    refused.extend(
-        l.notes
-            .iter()
-            .filter(|f| f.severity == crate::diag::Severity::Error)
-            .cloned(),
-    );
     if !refused.is_empty() {
         return Err(refused);
     }
@@ -132,10 +126,13 @@ pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Findi
     Err(errors)
 }
 
-/// The lineup with the overlays' facts added, and what is wrong with the overlays.
+/// The lineup with the overlays' facts added, and what is wrong with the overlays or
+/// with the lineup's assets against the plan's total.
 fn with_overlays(l: &Lineup, lo: &LineupOptions) -> (Lineup, Vec<Finding>) {
     let mut l = l.clone();
-    let errors = lineup::apply_overlays(&mut l, &lo.overlays);
+    let mut errors = lineup::apply_overlays(&mut l, &lo.overlays);
+    // and whether its assets are in the unit the plan's total says
+    errors.extend(l.total_slip(&lo.plan));
     (l, errors)
 }
 

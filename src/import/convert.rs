@@ -24,9 +24,13 @@ pub struct Lineup {
     pub notes: Vec<Finding>,
     /// The overlays whose facts were added, in the order given.
     pub overlays: Vec<SourceFile>,
+    /// The identifiers (ticker, CUSIP, ISIN, id as written) of each refused row, so an
+    /// overlay entry for one is told apart from an entry for no fund.
+    pub refused_keys: Vec<(u32, Vec<String>)>,
     /// Rows left out because a cell of theirs was refused, each refusal at its cell:
-    /// one bad cell costs its row, not every other row's findings. The lineup still
-    /// cannot pass (exit 2) while any is here.
+    /// one bad cell costs its row, not every other row's findings; and columns whose
+    /// figures are a unit off (fractions read as percent). The lineup still cannot
+    /// pass (exit 2), nor become a menu or a document, while any is here.
     pub refused: Vec<Finding>,
 }
 
@@ -123,6 +127,11 @@ impl Lineup {
         if o.cells.iter().any(|(f, ..)| covers(f)) || o.facts.iter().any(|x| covers(&x.field)) {
             return None;
         }
+        // a value the lineup does give (a mapping's default, an id made from the
+        // ticker) is not missing: the rule is about something else at that place
+        if lookup(&o.value, field).is_some() {
+            return None;
+        }
         let key = ["ticker", "cusip", "isin", "id"]
             .iter()
             .find_map(|f| o.value.get(*f).and_then(Value::as_str))
@@ -132,6 +141,53 @@ impl Lineup {
             o.row,
             serde_json::to_string(key).unwrap_or_default()
         ))
+    }
+
+    /// When the plan states its total assets and the options' assets add up to a
+    /// thousandth or a millionth of it, the assets column was read in the wrong unit
+    /// (thousands as dollars): an error at the column's first cell, since every plan
+    /// figure weighted by assets would be wrong.
+    pub fn total_slip(&self, plan: &toml::Table) -> Option<Finding> {
+        let total = plan
+            .get("plan")?
+            .get("total_assets_usd")?
+            .as_integer()
+            .filter(|t| *t > 0)? as f64;
+        let sum: f64 = self
+            .options
+            .iter()
+            .filter_map(|o| o.value.get("assets_usd").and_then(Value::as_f64))
+            .sum();
+        if sum <= 0.0 {
+            return None;
+        }
+        let ratio = total / sum;
+        let unit = [(1_000.0, "thousands"), (1_000_000.0, "millions")]
+            .into_iter()
+            .find(|(scale, _)| (ratio / scale - 1.0).abs() <= 0.1)?
+            .1;
+        let o = self
+            .options
+            .iter()
+            .find(|o| o.cells.iter().any(|(f, ..)| f == "assets_usd"))?;
+        let (_, span, col) = o.cells.iter().find(|(f, ..)| f == "assets_usd")?;
+        let cell = self.cell(o.row, *col);
+        let mut f = Finding::input_error(
+            Code::Lineup,
+            format!(
+                "`assets_usd`: the options' assets add up to {sum} dollars, a {} of the plan's total of {total}: the column is in {unit}",
+                if unit == "thousands" { "thousandth" } else { "millionth" }
+            ),
+            Some(&self.source),
+            Some(span.clone()),
+        )
+        .with_label("check the unit")
+        .with_help(format!(
+            "set unit = \"{unit}\" for assets_usd in the mapping (or correct [plan] total_assets_usd)"
+        ));
+        f.location = Some(Lineup::location(&cell));
+        f.cell = Some(cell.to_string());
+        Some(f)
     }
 
     /// The header row, for findings about the plan.
@@ -327,9 +383,8 @@ pub(super) fn pick_sheet(
         &grid.source,
         at.or(Some(0..0)),
         format!(
-            "read sheet `{sheet}` of {name}: its row {} names {hits} of the mapping's {} headers (other sheets: {})",
+            "read sheet `{sheet}` of {name}: its row {} names {hits} of the mapping's headers, more than any other sheet ({})",
             grid.rows.get(row).map_or(1, |(r, _)| *r),
-            names.len(),
             others.join(", ")
         ),
     )
@@ -480,11 +535,18 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             .map(|c| c.value.shown())
             .filter(|s| !s.is_empty())
             .collect();
+        // a header another mapped field already reads is no suggestion for this one
+        let free: Vec<String> = header
+            .iter()
+            .filter(|c| !positions.contains(&Some(c.column)))
+            .map(|c| c.value.shown())
+            .filter(|s| !s.is_empty())
+            .collect();
         let each: Vec<String> = missing
             .iter()
             .map(|(name, field)| {
                 let hint =
-                    crate::diag::suggest_ignoring_case(name, headers.iter().map(String::as_str))
+                    crate::diag::suggest_ignoring_case(name, free.iter().map(String::as_str))
                         .map_or(String::new(), |h| format!(", did you mean `{h}`?"));
                 format!("`{name}` (for `{field}`{hint})")
             })
@@ -521,6 +583,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
     let mut skipped = Vec::new();
     let mut notes = Vec::new();
     let mut tickers: HashMap<String, u32> = HashMap::new();
+    let mut refused_keys = Vec::new();
     let mut ids: HashMap<String, u32> = HashMap::new();
     for (row, cells) in &grid.rows[h + 1..] {
         let first = cells.iter().find(|c| c.value != CellValue::Empty);
@@ -601,6 +664,16 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
         }
         if errors.len() > refused_before {
             // the row's refused cells are reported; the row itself is left out
+            let keys = mapping
+                .columns
+                .iter()
+                .zip(&positions)
+                .filter(|(c, _)| matches!(c.field.as_str(), "ticker" | "cusip" | "isin" | "id"))
+                .filter_map(|(_, pos)| cells.iter().find(|x| Some(x.column) == *pos))
+                .map(|x| x.value.shown())
+                .filter(|k| !k.is_empty())
+                .collect();
+            refused_keys.push((*row, keys));
             continue;
         }
         for (field, v) in &mapping.defaults {
@@ -674,7 +747,10 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             ),
         )]);
     }
-    notes.extend(unit_slips(&grid, mapping, &positions, &options, &at));
+    // a unit slip that would pass every fee cap costs the lineup as a refused cell does
+    let (slips, doubts) = unit_slips(&grid, mapping, &positions, &options, &at);
+    errors.extend(slips);
+    notes.extend(doubts);
     Ok(Lineup {
         source,
         sheet: grid.sheet,
@@ -685,6 +761,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
         refused: super::history::capped(errors, Code::Lineup),
         notes,
         overlays: Vec::new(),
+        refused_keys,
     })
 }
 
@@ -700,71 +777,142 @@ fn shell_word(s: &str) -> String {
     }
 }
 
-/// Figures that are off by a unit for their column, judged over the whole column: an
-/// expense-ratio column read as percent whose every figure is a fraction's size
-/// (0.0045 for 0.45 %) is an error, since every fee cap would pass; an amount column
-/// whose figures look a thousand times too large or too small for its unit is a
-/// warning. Figures written with a `%` sign, or formatted as percentages in a
-/// workbook, say their unit and are left out of the judgement.
+/// Figures that are off by a unit for their column, judged over the whole column,
+/// as (errors, warnings). A percent column of expense ratios whose figures are a
+/// fraction's size (0.0045 for 0.45 %) is an error, since every fee cap would pass:
+/// surely so when most are under 0.012 or the column mixes them with cells a workbook
+/// formats as percentages, a warning when only all are 0.025 or less (a lineup of
+/// index funds at 0.015 % is real). A return column whose every figure is within
+/// ±0.6 reads as fractions too (a warning), as does an amount column a thousand
+/// times off its unit. Figures written with a `%` sign, or formatted as percentages,
+/// say their unit; zero reads the same in every unit.
 fn unit_slips(
     grid: &Grid,
     mapping: &Mapping,
     positions: &[Option<u32>],
     options: &[LineupOption],
     at: &dyn Fn(Span, u32, u32, String, &str) -> Finding,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
+) -> (Vec<Finding>, Vec<Finding>) {
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let rows: HashMap<u32, &Vec<Cell>> = grid.rows.iter().map(|(r, c)| (*r, c)).collect();
     for (c, pos) in mapping.columns.iter().zip(positions) {
         let Some(col) = *pos else { continue };
         if !matches!(c.kind, Kind::Number | Kind::Integer) {
             continue;
         }
-        // the column's plain figures, as written (before the unit's scale)
-        let figures: Vec<(f64, Span, u32)> = options
-            .iter()
-            .filter_map(|o| {
-                let cell = rows.get(&o.row)?.iter().find(|x| x.column == col)?;
-                let n = match &cell.value {
-                    CellValue::Number(n) => *n,
-                    CellValue::Text(t) => match parse_number(t)? {
-                        (n, false) => n,
-                        (_, true) => return None,
-                    },
-                    _ => return None,
-                };
-                Some((n, cell.span.clone(), o.row))
-            })
-            .collect();
-        if figures.len() < 2 {
+        // the column's plain, nonzero figures as written (before the unit's scale),
+        // and how many of its cells say they are percentages
+        let mut said_percent = 0;
+        let mut figures: Vec<(f64, Span, u32)> = Vec::new();
+        for o in options {
+            let Some(cell) = rows
+                .get(&o.row)
+                .and_then(|r| r.iter().find(|x| x.column == col))
+            else {
+                continue;
+            };
+            let n = match &cell.value {
+                CellValue::Number(n) => *n,
+                CellValue::Percent(_) => {
+                    said_percent += 1;
+                    continue;
+                }
+                CellValue::Text(t) => match parse_number(t) {
+                    Some((n, false)) => n,
+                    Some((_, true)) => {
+                        said_percent += 1;
+                        continue;
+                    }
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if n != 0.0 {
+                figures.push((n, cell.span.clone(), o.row));
+            }
+        }
+        if figures.is_empty() {
             continue;
         }
         let header = c.header.clone().unwrap_or_else(|| column_letters(col));
-        let (smallest, largest) = figures.iter().fold((f64::MAX, 0f64), |(lo, hi), (n, ..)| {
-            (lo.min(n.abs()), hi.max(n.abs()))
-        });
+        let mut sorted: Vec<f64> = figures.iter().map(|(n, ..)| n.abs()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let (smallest, largest, median) = (
+            sorted[0],
+            sorted[sorted.len() - 1],
+            sorted[sorted.len() / 2],
+        );
         let first = &figures[0];
-        if c.field.contains("expense_ratio") && c.scale == 1.0 {
-            // a fund under 0.005 % is all but unknown, one over 2.5 % rare in a plan: a
-            // column of such figures holds fractions
-            if largest <= 0.025 && smallest < 0.005 {
-                let (n, span, row) = figures
-                    .iter()
-                    .find(|(n, ..)| n.abs() == smallest)
-                    .unwrap_or(first);
-                out.push(
+        let percent_column = c.field.ends_with("_pct") && c.scale == 1.0;
+        if percent_column && c.field.contains("expense_ratio") {
+            let fix = format!(
+                "if the export holds fractions, set unit = \"fraction\" for `{}` in the mapping (and for its return columns, if they hold fractions too); if they are percent, write them with a % sign (0.015%)",
+                c.field
+            );
+            if said_percent > 0 {
+                // beside cells that say they are percentages, a plain figure of a
+                // fraction's size is one pasted without its format
+                for (n, span, row) in figures.iter().filter(|(n, ..)| n.abs() <= 0.025) {
+                    errors.push(
+                        at(
+                            span.clone(),
+                            col,
+                            *row,
+                            format!(
+                                "`{}`: {n} is a plain figure in column `{header}`, whose other cells are percentages: it reads as {n} %, a fraction's size (0.0045 for 0.45 %)",
+                                c.field
+                            ),
+                            "a fraction's size",
+                        )
+                        .with_help("format the cell as a percentage like the rest of its column, or write it with a % sign"),
+                    );
+                }
+                continue;
+            }
+            let sure = median <= 0.012 || median <= 0.02 && smallest < 0.005;
+            // one figure of 0.015 is an index fund's fee as often as a fraction
+            if !sure && (largest > 0.025 || figures.len() < 2) {
+                continue;
+            }
+            let (n, span, row) = figures
+                .iter()
+                .find(|(n, ..)| n.abs() == smallest)
+                .unwrap_or(first);
+            let f = at(
+                span.clone(),
+                col,
+                *row,
+                format!(
+                    "`{}`: the figures in column `{header}` are a fraction's size ({n} here, median {median}): read as percent, a fund costs {n} %, and every fee cap passes",
+                    c.field
+                ),
+                "a fraction's size",
+            )
+            .with_help(fix);
+            if sure {
+                errors.push(f);
+            } else {
+                warnings.push(f.with_severity(crate::diag::Severity::Warning));
+            }
+            continue;
+        }
+        if percent_column && c.field.starts_with("performance.") {
+            // a lineup's returns span several percent; all within ±0.6 % are fractions
+            if said_percent == 0 && figures.len() >= 3 && largest <= 0.6 {
+                warnings.push(
                     at(
-                        span.clone(),
+                        first.1.clone(),
                         col,
-                        *row,
+                        first.2,
                         format!(
-                            "`{}`: every figure in column `{header}` is 0.025 or less ({n} here): they read as fractions (0.0045 for 0.45 %), not percent, and every fee cap would pass",
+                            "`{}`: every return in column `{header}` is within ±0.6 (largest {largest}): read as percent they are returns under 1 %, which look like fractions (0.152 for 15.2 %)",
                             c.field
                         ),
-                        "a fraction's size",
+                        "check the unit",
                     )
+                    .with_severity(crate::diag::Severity::Warning)
                     .with_help(format!(
-                        "if the export holds fractions, set unit = \"fraction\" for `{}` in the mapping; if they are percent, write them with a % sign (0.004%)",
+                        "if the export holds fractions, set unit = \"fraction\" for `{}` in the mapping",
                         c.field
                     )),
                 );
@@ -774,22 +922,6 @@ fn unit_slips(
         if !c.field.ends_with("_usd") {
             continue;
         }
-        let mut sorted: Vec<f64> = figures.iter().map(|(n, ..)| n.abs()).collect();
-        sorted.sort_by(f64::total_cmp);
-        let median = sorted[sorted.len() / 2];
-        let (slip, fix) = if c.scale > 1.0 && median >= 1_000_000.0 {
-            (
-                "look like whole dollars",
-                "if they are dollars, set unit = \"dollars\" for it in the mapping",
-            )
-        } else if c.scale == 1.0 && figures.len() >= 3 && median < 1_000.0 && largest > 0.0 {
-            (
-                "look like thousands of dollars",
-                "if the header says ($000) or (in thousands), set unit = \"thousands\" for it in the mapping",
-            )
-        } else {
-            continue;
-        };
         let unit = if c.scale >= 1_000_000.0 {
             "millions"
         } else if c.scale >= 1_000.0 {
@@ -797,22 +929,37 @@ fn unit_slips(
         } else {
             "dollars"
         };
-        out.push(
-            at(
-                first.1.clone(),
-                col,
-                first.2,
-                format!(
-                    "`{}`: the figures in column `{header}`, read as {unit}, {slip} (median {median})",
-                    c.field
-                ),
-                "check the unit",
-            )
-            .with_severity(crate::diag::Severity::Warning)
-            .with_help(fix),
-        );
+        let slip = if c.scale > 1.0 && median >= 1_000_000.0 {
+            Some((
+                "look like whole dollars".to_owned(),
+                "if they are dollars, set unit = \"dollars\" for it in the mapping".to_owned(),
+            ))
+        } else if c.scale == 1.0 && figures.len() >= 3 && median < 1_000.0 && largest > 0.0 {
+            Some((
+                "look like thousands or millions of dollars".to_owned(),
+                "if the header says ($000) or (in thousands), set unit = \"thousands\" for it in the mapping; ($M) or (in millions): unit = \"millions\"".to_owned(),
+            ))
+        } else {
+            None
+        };
+        if let Some((slip, fix)) = slip {
+            warnings.push(
+                at(
+                    first.1.clone(),
+                    col,
+                    first.2,
+                    format!(
+                        "`{}`: the figures in column `{header}`, read as {unit}, {slip} (median {median})",
+                        c.field
+                    ),
+                    "check the unit",
+                )
+                .with_severity(crate::diag::Severity::Warning)
+                .with_help(fix),
+            );
+        }
     }
-    out
+    (errors, warnings)
 }
 
 /// Why a lineup row is not a fund, if it is not: a footnote (`* Performance as of

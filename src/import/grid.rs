@@ -26,7 +26,7 @@ pub struct CellRef {
 }
 
 pub use super::a1::column_letters;
-pub(super) use super::a1::column_number;
+pub(super) use super::a1::{cell_position, column_number};
 
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -244,31 +244,47 @@ pub(super) fn archive_within_limits(path: &Path) -> Result<(), String> {
             continue;
         };
         let cells = dimension_cells(dim);
+        if cells == u64::MAX {
+            return Err(format!(
+                "gives {sheet} a range no workbook has ({}): save the sheet again, or export the lineup as CSV",
+                dim.chars().take(40).collect::<String>()
+            ));
+        }
         if cells > MAX_CELLS {
             return Err(format!(
                 "claims {cells} cells ({dim}) in {sheet}, over the limit of {MAX_CELLS}: save the sheet again, or export the lineup as CSV"
             ));
         }
     }
+    // every cell and row a sheet names must be one a workbook can hold: the reader
+    // would otherwise fail on it in ways it does not report
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let sheet = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        if !(sheet.starts_with("xl/worksheets/") && sheet.ends_with(".xml")) {
+            continue;
+        }
+        if let Some(bad) = super::styles::bad_reference(entry) {
+            return Err(format!(
+                "names a cell no workbook has ({}) in {sheet}: save the sheet again, or export the lineup as CSV",
+                bad.chars().take(40).collect::<String>()
+            ));
+        }
+    }
     Ok(())
 }
 
-/// The cells a range like `A1:XFD1048576` spans (a single cell is 1).
+/// The cells a range like `A1:XFD1048576` spans (a single cell is 1); a range that
+/// does not read counts as every cell.
 pub(super) fn dimension_cells(range: &str) -> u64 {
-    let cell = |c: &str| -> Option<(u64, u64)> {
-        let letters: String = c.chars().take_while(char::is_ascii_alphabetic).collect();
-        let row: u64 = c[letters.len()..].parse().ok()?;
-        let col = letters.bytes().try_fold(0u64, |n, b| {
-            Some(n * 26 + u64::from(b.to_ascii_uppercase().checked_sub(b'A')? + 1))
-        })?;
-        Some((row, col))
-    };
     let mut ends = range.split(':');
-    let (Some((r1, c1)), Some((r2, c2))) = (
-        ends.next().and_then(cell),
-        ends.next().map_or_else(|| cell(range), cell),
+    let (Some(Some((r1, c1))), Some(Some((r2, c2)))) = (
+        ends.next().map(cell_position),
+        ends.next()
+            .map_or_else(|| Some(cell_position(range)), |e| Some(cell_position(e))),
     ) else {
-        return 0;
+        // a range that does not read is no promise of a small sheet
+        return u64::MAX;
     };
     (r2.abs_diff(r1) + 1).saturating_mul(c2.abs_diff(c1) + 1)
 }

@@ -484,7 +484,14 @@ pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
     {
         let hint = crate::diag::suggest_ignoring_case(k, known.iter().map(String::as_str))
             .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
-        let at = source.text().find(k.as_str()).map(|i| i..i + k.len());
+        // the key's own place, from the parsed file (a text search could land inside
+        // another key: `url` in `glossary_url`)
+        let at = crate::menu::load::parse(source.clone())
+            .ok()
+            .and_then(|doc| {
+                let path = crate::diag::MenuPath::root().key("plan").key(k);
+                doc.spans.get(&path).and_then(|s| s.key.clone())
+            });
         return Err(Box::new(err(
             at.or(Some(0..0)),
             format!("`{k}` is not a key of [plan]{hint}"),

@@ -56,7 +56,13 @@ mod tests {
         assert_eq!(dimension_cells("A1:XFD1048576"), 16_384 * 1_048_576);
         assert_eq!(dimension_cells("B2:D11"), 30);
         assert_eq!(dimension_cells("C3"), 1);
-        assert_eq!(dimension_cells("nonsense"), 0);
+        // a range that does not read, or past the last column, is no small sheet
+        assert_eq!(dimension_cells("nonsense"), u64::MAX);
+        assert_eq!(dimension_cells("A1:ZZZZZZZZZZZZZZZZ4"), u64::MAX);
+        assert_eq!(dimension_cells("A1:B12345678901234567890123"), u64::MAX);
+        assert_eq!(cell_position("XFD1048576"), Some((1_048_576, 16_384)));
+        assert_eq!(cell_position("XFE1"), None);
+        assert_eq!(cell_position("XFDZZZZ3"), None);
     }
 
     #[test]

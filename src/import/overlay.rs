@@ -6,7 +6,7 @@
 //! ```toml
 //! [[options]]
 //! for = "IBIT"
-//! custody = { provider = "Coinbase Custody Trust Company", qualified = true }
+//! custody = { custodian = "Coinbase Custody Trust Company", qualified_custodian = true }
 //! ```
 
 use super::convert::{Fact, Lineup, LineupOption};
@@ -67,8 +67,16 @@ impl Overlay {
                 ));
                 continue;
             };
-            match e.get("for").and_then(Value::as_str).map(str::trim) {
-                Some(key) if !key.is_empty() => {
+            match e.get("for").map(|v| v.as_str().map(str::trim)) {
+                Some(None) => errors.push(
+                    error(
+                        &source,
+                        at(&here.clone().key("for")),
+                        "`for` must be text: the fund's ticker, CUSIP, ISIN or id in quotes".into(),
+                    )
+                    .with_help("for = \"315911750\" (a CUSIP in quotes keeps its leading zeros)"),
+                ),
+                Some(Some(key)) if !key.is_empty() => {
                     let lower = key.to_ascii_lowercase();
                     if let Some((_, first)) = seen.iter().find(|(s, _)| *s == lower) {
                         errors.push(
@@ -136,7 +144,7 @@ impl Overlay {
                     ),
                 )
                 .with_help(
-                    "[[options]]\nfor = \"IBIT\"\ncustody = { provider = \"…\", qualified = true }",
+                    "give each fund its entry: [[options]] with for = \"IBIT\" and the facts, such as custody = { custodian = \"…\", qualified_custodian = true }",
                 )])
             }
         };
@@ -170,6 +178,15 @@ impl Overlay {
     }
 }
 
+/// The row, refused for its cells, whose ticker, CUSIP, ISIN or id is `key`.
+fn refused_row(lineup: &Lineup, key: &str) -> Option<u32> {
+    lineup
+        .refused_keys
+        .iter()
+        .find(|(_, keys)| keys.iter().any(|k| k.eq_ignore_ascii_case(key)))
+        .map(|(row, _)| *row)
+}
+
 /// Whether an option is the fund `key` names: its ticker, CUSIP or ISIN in any case,
 /// or its id.
 fn names(o: &LineupOption, key: &str) -> bool {
@@ -186,6 +203,9 @@ fn names(o: &LineupOption, key: &str) -> bool {
 /// two, is an error at its line.
 pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
     let mut errors = Vec::new();
+    // which entry gave each fund its facts: a second one, by another key or in
+    // another file, would let the order of entries decide
+    let mut given: std::collections::HashMap<usize, (usize, usize)> = Default::default();
     for (n, overlay) in overlays.iter().enumerate() {
         let source = overlay.source();
         let entries = overlay.doc.value["options"]
@@ -204,6 +224,23 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
             let for_span = span_of(&here.clone().key("for"));
             let i = match hits.as_slice() {
                 [i] => *i,
+                [] if refused_row(lineup, key).is_some() => {
+                    let row = refused_row(lineup, key).unwrap_or_default();
+                    errors.push(
+                        error(
+                            source,
+                            for_span,
+                            format!(
+                                "`{key}` names row {row} of {}, which is refused for its cells: its facts apply once the row reads",
+                                lineup.source.name()
+                            ),
+                        )
+                        .with_severity(crate::diag::Severity::Info)
+                        .with_label("waits for its row")
+                        .with_help("fix the row's cells; keep this entry"),
+                    );
+                    continue;
+                }
                 [] => {
                     let ids: Vec<String> = lineup
                         .options
@@ -223,7 +260,7 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
                         crate::diag::suggest_ignoring_case(key, ids.iter().map(String::as_str))
                             .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
                     errors.push(
-                        error(source, for_span, format!("`{key}` names no fund of the lineup{hint}"))
+                        error(source, for_span, format!("`{key}` names no fund of {}{hint}", lineup.source.name()))
                             .with_help("name the fund by the ticker, CUSIP, ISIN or id the lineup gives it; remove the entry if the fund left the menu"),
                     );
                     continue;
@@ -240,6 +277,24 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
                     continue;
                 }
             };
+            if let Some(&(m, first)) = given.get(&i) {
+                let name = lineup.options[i].value.get("name").and_then(Value::as_str);
+                errors.push(
+                    error(
+                        source,
+                        for_span,
+                        format!(
+                            "`{key}` is {}, whose facts entry {} of {} already gives: one entry per fund",
+                            name.unwrap_or(key),
+                            first + 1,
+                            overlays[m].source().name()
+                        ),
+                    )
+                    .with_help("merge the two entries into one, so no fact depends on their order"),
+                );
+                continue;
+            }
+            given.insert(i, (n, k));
             let o = &mut lineup.options[i];
             let Some(fields) = e.as_object() else {
                 continue;

@@ -84,13 +84,14 @@ fn each_tag<B: BufRead>(
 }
 
 /// Whether an Excel number format shows a percentage: a `%` outside quotes,
-/// brackets and backslash escapes (`0.00%`, `0.0%;[Red]-0.0%`, not `0 "%"`).
+/// brackets and backslash escapes, and not the character after `_` (a space its
+/// width) or `*` (a fill): `0.00%`, `0.0%;[Red]-0.0%`, not `0 "%"` or `0.00_%`.
 pub(super) fn is_percent_format(code: &str) -> bool {
     let (mut quoted, mut bracket, mut escaped) = (false, false, false);
     for c in code.chars() {
         match c {
             _ if escaped => escaped = false,
-            '\\' => escaped = true,
+            '\\' | '_' | '*' if !quoted => escaped = true,
             '"' => quoted = !quoted,
             '[' if !quoted => bracket = true,
             ']' if !quoted => bracket = false,
@@ -230,7 +231,7 @@ fn ods_percent_cells<R: Read + Seek>(
                 if kind.as_deref() == Some("percentage") {
                     for r in 0..rows.min(1_000) {
                         for c in 1..=n.min(1_000) {
-                            cells.insert((row + r, column + c));
+                            cells.insert((row.saturating_add(r), column.saturating_add(c)));
                         }
                     }
                 }
@@ -241,6 +242,36 @@ fn ods_percent_cells<R: Read + Seek>(
         cells.len() < MAX_KEPT
     })?;
     Some(cells)
+}
+
+/// The first cell or row reference in a sheet's XML that no workbook can hold
+/// (`XFDZZZZ3`, row 99999999999), or `None` when all can be held.
+pub(super) fn bad_reference(sheet: impl Read) -> Option<String> {
+    let mut bad = None;
+    each_tag(
+        quick_xml::Reader::from_reader(BufReader::new(sheet)),
+        |name, e, _| {
+            let Some(e) = e else { return true };
+            match name {
+                "c" => {
+                    if let Some(r) = attr(e, "r").filter(|r| super::a1::cell_position(r).is_none())
+                    {
+                        bad = Some(r);
+                    }
+                }
+                "row" => {
+                    if let Some(r) = attr(e, "r")
+                        .filter(|r| !r.parse::<u64>().is_ok_and(|n| (1..=1_048_576).contains(&n)))
+                    {
+                        bad = Some(format!("row {r}"));
+                    }
+                }
+                _ => {}
+            }
+            bad.is_none()
+        },
+    );
+    bad
 }
 
 #[cfg(test)]
@@ -259,6 +290,8 @@ mod tests {
             "[$%-409]0.00",
             "General",
             "mm/dd/yyyy",
+            "0.00_%",
+            "0.00*%",
         ] {
             assert!(!is_percent_format(code), "{code}");
         }
