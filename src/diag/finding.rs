@@ -131,6 +131,9 @@ pub enum AuthorityKind {
     CourtDecision,
     Standard,
     InvestmentPolicy,
+    /// A consultant's or data vendor's published screens (fi360, RPAG): practice
+    /// that informs a policy, never law.
+    IndustryPractice,
     MenuFormat,
 }
 
@@ -145,6 +148,7 @@ impl AuthorityKind {
             AuthorityKind::CourtDecision => "court decision",
             AuthorityKind::Standard => "standard",
             AuthorityKind::InvestmentPolicy => "investment policy",
+            AuthorityKind::IndustryPractice => "industry practice",
             AuthorityKind::MenuFormat => "menu format",
         }
     }

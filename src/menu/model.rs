@@ -114,6 +114,10 @@ pub struct Quarter {
     pub manager_tenure_years: Option<f64>,
     #[serde(default, deserialize_with = "whole_dollars")]
     pub assets_usd: Option<u64>,
+    #[serde(default, deserialize_with = "whole_dollars")]
+    pub strategy_assets_usd: Option<u64>,
+    pub strategy_change_date: Option<String>,
+    pub tracking_error_3y_pct: Option<f64>,
 }
 
 /// Dollars are whole: `100` and `100.0` both mean one hundred dollars (JSON Schema
