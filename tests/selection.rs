@@ -24,9 +24,9 @@ fn a_complete_selection_record_passes_and_gaps_fail_at_their_lines() {
     let expected = [
         ("SEL003", 168),
         ("SEL009", 169),
-        ("SEL004", 217),
-        ("SEL006", 241),
-        ("SEL007", 275),
+        ("SEL004", 218),
+        ("SEL006", 242),
+        ("SEL007", 277),
     ];
     let expected: Vec<(String, u64)> = expected.iter().map(|(r, l)| (r.to_string(), *l)).collect();
     assert_eq!(got, expected);
