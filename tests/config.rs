@@ -566,3 +566,21 @@ fn opt_in_rules_are_discoverable() {
         "{text}"
     );
 }
+
+/// `init` writes its three files or none: when a later one cannot be written (here a
+/// dangling link stands where the schema goes), the ones already written are
+/// removed, and the run exits 2.
+#[cfg(unix)]
+#[test]
+fn init_writes_all_its_files_or_none() {
+    let d = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(d.path().join("nowhere"), d.path().join("menu.schema.json"))
+        .unwrap();
+    let out = menulint().args(["init"]).arg(d.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!d.path().join("menulint.toml").exists());
+    assert!(!d.path().join("menu.toml").exists());
+    assert!(!d.path().join("nowhere").exists());
+}

@@ -36,16 +36,31 @@ pub fn run(args: InitArgs) -> u8 {
             p.display()
         ));
     }
+    // all three files or none: a failure removes what this run already wrote
+    let mut written: Vec<&std::path::Path> = Vec::new();
     for (path, text) in files.iter().map(|(p, t)| (p, t as &str)) {
-        let written = std::fs::OpenOptions::new()
+        let result = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
             .and_then(|mut f| f.write_all(text.as_bytes()));
-        if let Err(e) = written {
-            return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+        if let Err(e) = result {
+            if !matches!(e.kind(), std::io::ErrorKind::AlreadyExists) {
+                // a file half-written by this run is ours to remove too
+                let _ = std::fs::remove_file(path);
+            }
+            for p in &written {
+                let _ = std::fs::remove_file(p);
+            }
+            return super::usage_error(&format!(
+                "cannot write {}: {e}; nothing was written",
+                path.display()
+            ));
         }
-        super::note(&format!("wrote {}", path.display()));
+        written.push(path);
+    }
+    for p in &written {
+        super::note(&format!("wrote {}", p.display()));
     }
     super::note(&format!("next: menulint check {}", files[1].0.display()));
     0

@@ -110,7 +110,22 @@ pub fn added(current: &Menu, proposed: &Menu) -> Vec<bool> {
     new
 }
 
-/// Pairs options: by id, then (for those left) by ticker, CUSIP, ISIN.
+/// Whether two options name different securities: every identifier both state
+/// (ticker, CUSIP, ISIN) differs, and they state at least one in common.
+fn other_security(a: &InvestmentOption, b: &InvestmentOption) -> bool {
+    let both: Vec<bool> = [
+        (a.ticker.as_ref(), b.ticker.as_ref()),
+        (a.cusip.as_ref(), b.cusip.as_ref()),
+        (a.isin.as_ref(), b.isin.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(x, y)| Some(x?.eq_ignore_ascii_case(y?)))
+    .collect();
+    !both.is_empty() && both.iter().all(|same| !same)
+}
+
+/// Pairs options: by id (unless the identifiers say it is another security), then
+/// (for those left) by ticker, CUSIP, ISIN.
 fn pair(
     current: &Menu,
     proposed: &Menu,
@@ -119,7 +134,13 @@ fn pair(
     let mut prop_match: Vec<Option<(usize, Option<&'static str>)>> =
         vec![None; proposed.options.len()];
     for (j, p) in proposed.options.iter().enumerate() {
-        if let Some(i) = current.options.iter().position(|c| c.id == p.id) {
+        // the same id on another security (a new ticker and CUSIP under an old id) is
+        // a replacement, not the same option
+        if let Some(i) = current
+            .options
+            .iter()
+            .position(|c| c.id == p.id && !other_security(c, p))
+        {
             if !cur_used[i] {
                 cur_used[i] = true;
                 prop_match[j] = Some((i, None));
@@ -341,4 +362,40 @@ fn weighted_expense(m: &Menu) -> Option<f64> {
         den += a as f64;
     }
     (den > 0.0).then(|| num / den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::added;
+    use crate::menu::Menu;
+
+    fn menu(options: &str) -> Menu {
+        toml::from_str(&format!(
+            "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n{options}"
+        ))
+        .expect("menu")
+    }
+
+    /// An option is matched by id unless its identifiers say it is another security:
+    /// a new ticker and CUSIP under an old id is an option the proposal adds (a
+    /// selection rule with `applies_to = "new"` must judge it), while a new ticker
+    /// with the same CUSIP, or an id alone, is the same option.
+    #[test]
+    fn a_renamed_security_under_an_old_id_is_new() {
+        let current = menu(
+            "[[options]]\nid = \"sp\"\nname = \"SP\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nticker = \"FXAIX\"\ncusip = \"315911750\"\n",
+        );
+        let renamed = menu(
+            "[[options]]\nid = \"sp\"\nname = \"SP\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nticker = \"VFIAX\"\ncusip = \"922908710\"\n",
+        );
+        assert_eq!(added(&current, &renamed), [true]);
+        let new_ticker = menu(
+            "[[options]]\nid = \"sp\"\nname = \"SP\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nticker = \"FXAIY\"\ncusip = \"315911750\"\n",
+        );
+        assert_eq!(added(&current, &new_ticker), [false]);
+        let bare = menu(
+            "[[options]]\nid = \"sp\"\nname = \"SP\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\n",
+        );
+        assert_eq!(added(&current, &bare), [false]);
+    }
 }

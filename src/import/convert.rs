@@ -270,12 +270,9 @@ pub fn read_csv_text(name: &str, text: &str, mapping: &Mapping) -> Result<Lineup
 
 /// The lower-cased text cells of a row.
 fn texts(cells: &[Cell]) -> Vec<String> {
-    cells
-        .iter()
-        .filter_map(|c| match &c.value {
-            CellValue::Text(t) => Some(t.to_lowercase()),
-            _ => None,
-        })
+    texts_as_shown(cells)
+        .into_iter()
+        .map(|t| t.to_lowercase())
         .collect()
 }
 
