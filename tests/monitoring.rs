@@ -727,3 +727,30 @@ fn rows_naming_an_option_by_ticker_and_by_id_are_one_history() {
         "{text}"
     );
 }
+
+/// A fund under three years old has no 3-year figures to be judged on: the watch
+/// list says so ("short record") instead of a plain "ok", and judges it on the
+/// periods it has (MON009 on its 1-year figures).
+#[test]
+fn a_young_fund_is_listed_with_its_short_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut quarters = String::new();
+    for q in ["2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"] {
+        quarters.push_str(&format!(
+            "\n[[options.history]]\nquarter = {q}\nreturn_1y_pct = 9.0\nbenchmark_1y_pct = 9.2\n"
+        ));
+    }
+    let menu = write_in(
+        dir.path(),
+        "m.toml",
+        format!(
+            "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n\n[[options]]\nid = \"young\"\nname = \"Young Fund\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\ninception_date = 2024-06-28\n{quarters}"
+        ),
+    );
+    let cfg = write_in(dir.path(), "c.toml", "packs = [\"monitoring\"]\n");
+    let (code, text) = monitor(&["--config", &cfg, &menu]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("ok — short record (under 3 years)"), "{text}");
+    let (_, json) = monitor_json(&["--config", &cfg, &menu]);
+    assert_eq!(json["options"][0]["short_record"], true, "{json}");
+}

@@ -58,6 +58,10 @@ pub struct OptionStatus {
     pub quarters_on_watch: usize,
     /// Passing quarters in a row while still on watch, and how many take it off.
     pub recovering: Option<(usize, usize)>,
+    /// An insufficient track record: the latest quarter has no 3-year figures and the
+    /// option is under three years old, so only the rules on the periods it has (its
+    /// 1-year figures) could judge it.
+    pub short_record: bool,
     pub reasons: Vec<Reason>,
     /// The latest quarter's figures.
     pub latest: Option<Quarter>,
@@ -144,6 +148,12 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
             } else {
                 Status::Ok
             };
+            let short_record = history.last().is_some_and(|q| {
+                q.return_3y_pct.is_none()
+                    && o.inception_date.as_deref().is_some_and(|d| {
+                        crate::rules::years_between(d, &q.quarter).is_some_and(|y| y < 3)
+                    })
+            });
             OptionStatus {
                 id: o.id.clone(),
                 name: o.name.clone(),
@@ -152,6 +162,7 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
                 quarters_on_watch: watch.quarters,
                 recovering: (watch.quarters > 0 && watch.recovering > 0)
                     .then_some((watch.recovering, watch.recover_quarters)),
+                short_record,
                 reasons: mine
                     .iter()
                     .map(|f| Reason {

@@ -125,6 +125,7 @@ fn status_label(o: &OptionStatus) -> String {
         (Status::OnWatch, Some((done, needed))) => {
             format!("on watch — recovering, {done} of {needed}")
         }
+        (Status::Ok, _) if o.short_record => "ok — short record (under 3 years)".to_owned(),
         (status, _) => status.label().to_owned(),
     }
 }

@@ -244,7 +244,7 @@ pub(super) fn days_until(from: &str, to: &str) -> Option<i64> {
 }
 
 /// `years_between`: whole years from one ISO date to another.
-pub(super) fn years_between(from: &str, to: &str) -> Option<i64> {
+pub fn years_between(from: &str, to: &str) -> Option<i64> {
     Some(whole_years(parse_iso(from)?, parse_iso(to)?))
 }
 
