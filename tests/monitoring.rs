@@ -754,3 +754,60 @@ fn a_young_fund_is_listed_with_its_short_record() {
     let (_, json) = monitor_json(&["--config", &cfg, &menu]);
     assert_eq!(json["options"][0]["short_record"], true, "{json}");
 }
+
+/// A committee may count "N of the last M quarters" on the performance rules too
+/// (`of_last` above `quarters`), as MON003 does: 3 of the last 4 below the benchmark
+/// puts a fund on watch though no run is 3 long, and a quarter without figures that
+/// could decide it leaves the rule undecided, never passed.
+#[test]
+fn performance_rules_count_n_of_the_last_m_quarters() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu_with = |figures: &[Option<(f64, f64)>]| {
+        let mut quarters = String::new();
+        for (q, f) in ["2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"]
+            .iter()
+            .zip(figures)
+        {
+            quarters.push_str(&format!(
+                "\n[[options.history]]\nquarter = {q}\nreturn_1y_pct = 9.0\nbenchmark_1y_pct = 9.0\npeer_rank_pct = 40\n"
+            ));
+            if let Some((r, b)) = f {
+                quarters.push_str(&format!(
+                    "return_3y_pct = {r:?}\nbenchmark_3y_pct = {b:?}\n"
+                ));
+            }
+        }
+        write_in(
+            dir.path(),
+            "m.toml",
+            format!(
+                "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n\n[[options]]\nid = \"core\"\nname = \"Core Fund\"\nvehicle = \"mutual_fund\"\nasset_class = \"us_equity\"\nmanagement = \"active\"\ninception_date = 2010-01-04\n{quarters}"
+            ),
+        )
+    };
+    let cfg = write_in(
+        dir.path(),
+        "c.toml",
+        "packs = [\"monitoring\"]\n[rules.MON001]\nparams = { quarters = 3, of_last = 4 }\n[rules.MON007]\nseverity = \"off\"\n",
+    );
+    let (below, above) = (Some((7.0, 8.0)), Some((9.0, 8.0)));
+    // oldest first: below, above, below, below — a run of two, three of four
+    let menu = menu_with(&[below, above, below, below]);
+    let (_, json) = monitor_json(&["--config", &cfg, &menu, "--select", "MON001"]);
+    let o = &json["options"][0];
+    assert_eq!(o["status"], "on-watch", "{json}");
+    let reason = o["reasons"][0]["message"].as_str().unwrap();
+    assert!(reason.contains("in 3 of the last 4 quarters"), "{reason}");
+    // the same without of_last: a run of two is no watch
+    let plain = write_in(
+        dir.path(),
+        "p.toml",
+        "packs = [\"monitoring\"]\n[rules.MON007]\nseverity = \"off\"\n",
+    );
+    let (_, json) = monitor_json(&["--config", &plain, &menu, "--select", "MON001"]);
+    assert_eq!(json["options"][0]["status"], "ok", "{json}");
+    // below, gap, below, above (oldest first): two of four, and the gap could be a third
+    let menu = menu_with(&[above, below, None, below]);
+    let (_, json) = monitor_json(&["--config", &cfg, &menu, "--select", "MON001"]);
+    assert_eq!(json["options"][0]["status"], "no-data", "{json}");
+}

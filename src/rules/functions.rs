@@ -136,10 +136,7 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
             match args.as_slice() {
                 [Value::List(l), m] => {
                     let m = number(m).unwrap_or(0.0).max(0.0) as usize;
-                    Ok(l.iter()
-                        .take(m)
-                        .filter(|v| matches!(v, Value::Bool(true)))
-                        .count() as i64)
+                    Ok(in_last(l.iter().map(|v| matches!(v, Value::Bool(true))), m))
                 }
                 _ => Err(ExecutionError::function_error(
                     "in_last",
@@ -236,6 +233,12 @@ pub(super) fn first_true(flags: impl Iterator<Item = bool>) -> i64 {
 /// so this is the streak that runs up to the latest quarter.
 pub(super) fn consecutive(flags: impl Iterator<Item = bool>) -> i64 {
     flags.take_while(|b| *b).count() as i64
+}
+
+/// `in_last`: how many of the first `m` flags are true (the last `m` quarters, newest
+/// first).
+pub(super) fn in_last(flags: impl Iterator<Item = bool>, m: usize) -> i64 {
+    flags.take(m).filter(|b| *b).count() as i64
 }
 
 /// `days_until`: days from one ISO date to another (`None` unless both are dates).

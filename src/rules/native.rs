@@ -271,6 +271,7 @@ enum Func {
     ValidCusip,
     ValidIsin,
     Consecutive,
+    InLast,
     FirstTrue,
 }
 
@@ -475,6 +476,7 @@ fn function(name: &str, n: usize, member: bool) -> Option<Func> {
         ("valid_cusip", 1, false) => Func::ValidCusip,
         ("valid_isin", 1, false) => Func::ValidIsin,
         ("consecutive", 1, false) => Func::Consecutive,
+        ("in_last", 2, false) => Func::InLast,
         ("first_true", 1, false) => Func::FirstTrue,
         _ => return None,
     })
@@ -903,6 +905,10 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
         Func::Consecutive => V::Int(functions::consecutive(
             bools(args.first().ok_or(GiveUp)?)?.into_iter(),
         )),
+        Func::InLast => V::Int(functions::in_last(
+            bools(args.first().ok_or(GiveUp)?)?.into_iter(),
+            usize::try_from(int(1)?.max(0)).map_err(|_| GiveUp)?,
+        )),
         Func::FirstTrue => V::Int(functions::first_true(
             bools(args.first().ok_or(GiveUp)?)?.into_iter(),
         )),
@@ -1061,6 +1067,7 @@ pub(crate) mod tests {
             "years_between('2020-02-29', '2024-02-28') == 3",
             "valid_isin('US0378331005') && valid_cusip('037833100') && !valid_cusip('037833101')",
             "consecutive([true, true, false, true]) == 2 && first_true([false, true]) == 1 && first_true([]) == -1",
+            "in_last([true, false, true, true], 3) == 2 && in_last([true], 5) == 1 && in_last([true, true], 0) == 0",
             "1u + 2u",
             "[o.a.b, o.s, null, true, {'k': xs}]",
             "names.sort() + ['b', 'a', 'c', 'a'].sort()",
