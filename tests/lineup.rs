@@ -2039,3 +2039,22 @@ fn lineup_help_never_asks_for_a_value_the_lineup_gives() {
     let help = f["help"].as_str().unwrap();
     assert!(!help.contains("gives no `id`"), "{help}");
 }
+
+/// A finding on a value the mapping's own `[defaults]` gives points at that line of
+/// the mapping, not at a row that never held it.
+#[test]
+fn a_finding_on_a_default_points_at_the_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = write_in(
+        dir.path(),
+        "map.toml",
+        "extends = \"recordkeeper\"\n\n[defaults]\nliquidity = \"illiquid\"\n",
+    );
+    let (_, json) = check_json(&[CSV, "--map", &map, "--plan", PLAN, "--select", "STR010"]);
+    let f = first_findings(&json)
+        .find(|f| f["rule"] == "STR010")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(f["file"], map.as_str(), "{f}");
+    assert_eq!(f["line"], 4, "{f}");
+    assert!(f.get("cell").is_none(), "{f}");
+}

@@ -173,6 +173,12 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
                     f.labels.clear();
                 }
             }
+            Some(Place::Default(span)) => {
+                f.span = Some(span);
+                f.cell = None;
+                *f = f.clone().in_file(&l.mapping);
+                f.labels.clear();
+            }
             None => {}
         }
         // a message names the spreadsheet's row, never the generated menu's `options[6]`
@@ -199,7 +205,7 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
                 label.location = Lineup::location(&cell);
                 true
             }
-            Some(Place::Fact(..)) => false,
+            Some(Place::Fact(..) | Place::Default(_)) => false,
             None => true,
         });
     }

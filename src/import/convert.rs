@@ -24,6 +24,8 @@ pub struct Lineup {
     pub notes: Vec<Finding>,
     /// The overlays whose facts were added, in the order given.
     pub overlays: Vec<SourceFile>,
+    /// The mapping the lineup was read through, where its defaults stand.
+    pub mapping: SourceFile,
     /// The identifiers (ticker, CUSIP, ISIN, id as written) of each refused row, so an
     /// overlay entry for one is told apart from an entry for no fund.
     pub refused_keys: Vec<(u32, Vec<String>)>,
@@ -48,6 +50,8 @@ pub struct LineupOption {
     pub cells: Vec<(String, Span, u32)>,
     /// Each field an overlay set, where the overlay says it.
     pub facts: Vec<Fact>,
+    /// Each field the mapping's own `[defaults]` gave, with the default's span there.
+    pub defaulted: Vec<(String, Span)>,
 }
 
 /// Where a fact an overlay added sits: the overlay (its index in the lineup's list)
@@ -67,6 +71,8 @@ pub enum Place {
     Cell(Span, CellRef),
     /// The overlay's index in [`Lineup::overlays`] and the value's span.
     Fact(usize, Span),
+    /// A default of the mapping ([`Lineup::mapping`]), at its line.
+    Default(Span),
 }
 
 impl Lineup {
@@ -105,7 +111,15 @@ impl Lineup {
                 Place::Fact(x.overlay, x.span.clone())
             }
             (_, Some((_, span, col))) => Place::Cell(span.clone(), self.cell(o.row, *col)),
-            _ => Place::Cell(o.row_span.clone(), self.cell(o.row, o.row_column)),
+            _ => match o
+                .defaulted
+                .iter()
+                .filter(|(f, _)| within(f))
+                .max_by_key(|(f, _)| f.len())
+            {
+                Some((_, span)) => Place::Default(span.clone()),
+                None => Place::Cell(o.row_span.clone(), self.cell(o.row, o.row_column)),
+            },
         })
     }
 
@@ -673,9 +687,13 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             refused_keys.push((*row, keys));
             continue;
         }
-        for (field, v) in &mapping.defaults {
+        let mut defaulted = Vec::new();
+        for (field, v, at) in &mapping.defaults {
             if lookup(&value, field).is_none() {
                 insert(&mut value, field, v.clone());
+                if let Some(at) = at {
+                    defaulted.push((field.clone(), at.clone()));
+                }
             }
         }
         // one option per ticker: a second row for a ticker is a copy-paste slip
@@ -726,6 +744,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
             value,
             cells: fed,
             facts: Vec::new(),
+            defaulted,
         });
     }
     if options.is_empty() && !errors.is_empty() {
@@ -758,6 +777,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
         refused: super::history::capped(errors, Code::Lineup),
         notes,
         overlays: Vec::new(),
+        mapping: mapping.source.clone(),
         refused_keys,
     })
 }

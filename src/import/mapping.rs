@@ -82,7 +82,9 @@ pub struct Mapping {
     pub(super) header_row: Option<u32>,
     pub(super) skip: Vec<regex::Regex>,
     pub(super) columns: Vec<Column>,
-    pub(super) defaults: Vec<(String, Value)>,
+    /// Each default: the field, its value, and where the mapping's own text gives
+    /// it (none for a preset's), so a finding on a defaulted value points there.
+    pub(super) defaults: Vec<(String, Value, Option<Span>)>,
     /// The `[plan]` table, when the mapping gives one.
     pub plan: Option<toml::Table>,
 }
@@ -170,6 +172,12 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
             format!("{} is not a lineup mapping: {}", source.name(), e.message()),
         )]
     })?;
+    // the defaults this text gives itself (a preset's are not at a line of it)
+    let own_defaults: Vec<String> = if source.name().starts_with("<preset") {
+        Vec::new()
+    } else {
+        raw.defaults.keys().map(|k| k.get_ref().clone()).collect()
+    };
     let raw = match &raw.extends {
         Some(base) => {
             let Some(preset) = preset(base.get_ref()) else {
@@ -321,12 +329,16 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
                 Some(field.span()),
                 format!("default `{}` is {what}", field.get_ref()),
             )),
-            _ => defaults.push((field.get_ref().clone(), toml_json(value))),
+            _ => defaults.push((
+                field.get_ref().clone(),
+                toml_json(value),
+                own_defaults.contains(field.get_ref()).then(|| field.span()),
+            )),
         }
     }
     for required in ["name", "vehicle", "asset_class"] {
         let fed = columns.iter().any(|c| c.field == required)
-            || defaults.iter().any(|(f, _)| f == required);
+            || defaults.iter().any(|(f, ..)| f == required);
         if !fed {
             errors.push(
                 err(
