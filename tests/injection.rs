@@ -225,3 +225,32 @@ fn arguments_echoed_in_errors_are_escaped() {
         );
     }
 }
+
+/// clap's own argument errors quote the argument: it reaches the terminal or CI log
+/// with its control characters visible and no line starting a workflow command.
+#[test]
+fn argument_errors_quote_arguments_safely() {
+    for args in [
+        vec![
+            "check",
+            "--format",
+            "json\u{1b}[2J\n::error::forged",
+            "sample-menus/bitcoin.toml",
+        ],
+        vec!["check", "--no-such\u{7}\n::warning::x"],
+        vec!["rules", "--format", "\r::add-mask::x"],
+    ] {
+        let out = menulint().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?}: {err:?}"
+        );
+        assert!(
+            !err.lines().any(|l| l.trim_start().starts_with("::")),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("error:"), "{err}");
+    }
+}
