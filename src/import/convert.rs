@@ -913,26 +913,25 @@ fn unit_slips(
             }
             continue;
         }
+        // a doubt about the whole column, said at its first figure
+        let doubt = |message: String, help: String| {
+            at(first.1.clone(), col, first.2, message, "check the unit")
+                .with_severity(crate::diag::Severity::Warning)
+                .with_help(help)
+        };
         if percent_column && c.field.starts_with("performance.") {
             // a lineup's returns span several percent; all within ±0.6 % are fractions
             if said_percent == 0 && figures.len() >= 3 && largest <= 0.6 {
-                warnings.push(
-                    at(
-                        first.1.clone(),
-                        col,
-                        first.2,
-                        format!(
-                            "`{}`: every return in column `{header}` is within ±0.6 (largest {largest}): read as percent they are returns under 1 %, which look like fractions (0.152 for 15.2 %)",
-                            c.field
-                        ),
-                        "check the unit",
-                    )
-                    .with_severity(crate::diag::Severity::Warning)
-                    .with_help(format!(
+                warnings.push(doubt(
+                    format!(
+                        "`{}`: every return in column `{header}` is within ±0.6 (largest {largest}): read as percent they are returns under 1 %, which look like fractions (0.152 for 15.2 %)",
+                        c.field
+                    ),
+                    format!(
                         "if the export holds fractions, set unit = \"fraction\" for `{}` in the mapping",
                         c.field
-                    )),
-                );
+                    ),
+                ));
             }
             continue;
         }
@@ -948,32 +947,25 @@ fn unit_slips(
         };
         let slip = if c.scale > 1.0 && median >= 1_000_000.0 {
             Some((
-                "look like whole dollars".to_owned(),
-                "if they are dollars, set unit = \"dollars\" for it in the mapping".to_owned(),
+                "look like whole dollars",
+                "if they are dollars, set unit = \"dollars\" for it in the mapping",
             ))
         } else if c.scale == 1.0 && figures.len() >= 3 && median < 1_000.0 && largest > 0.0 {
             Some((
-                "look like thousands or millions of dollars".to_owned(),
-                "if the header says ($000) or (in thousands), set unit = \"thousands\" for it in the mapping; ($M) or (in millions): unit = \"millions\"".to_owned(),
+                "look like thousands or millions of dollars",
+                "if the header says ($000) or (in thousands), set unit = \"thousands\" for it in the mapping; ($M) or (in millions): unit = \"millions\"",
             ))
         } else {
             None
         };
         if let Some((slip, fix)) = slip {
-            warnings.push(
-                at(
-                    first.1.clone(),
-                    col,
-                    first.2,
-                    format!(
-                        "`{}`: the figures in column `{header}`, read as {unit}, {slip} (median {median})",
-                        c.field
-                    ),
-                    "check the unit",
-                )
-                .with_severity(crate::diag::Severity::Warning)
-                .with_help(fix),
-            );
+            warnings.push(doubt(
+                format!(
+                    "`{}`: the figures in column `{header}`, read as {unit}, {slip} (median {median})",
+                    c.field
+                ),
+                fix.to_owned(),
+            ));
         }
     }
     (errors, warnings)

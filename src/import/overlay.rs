@@ -222,10 +222,10 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
                 .filter(|&i| names(&lineup.options[i], key))
                 .collect();
             let for_span = span_of(&here.clone().key("for"));
-            let i = match hits.as_slice() {
-                [i] => *i,
-                [] if refused_row(lineup, key).is_some() => {
-                    let row = refused_row(lineup, key).unwrap_or_default();
+            let refused = refused_row(lineup, key);
+            let i = match (hits.as_slice(), refused) {
+                ([i], _) => *i,
+                ([], Some(row)) => {
                     errors.push(
                         error(
                             source,
@@ -241,7 +241,7 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
                     );
                     continue;
                 }
-                [] => {
+                ([], None) => {
                     let ids: Vec<String> = lineup
                         .options
                         .iter()
@@ -265,7 +265,7 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
                     );
                     continue;
                 }
-                [a, b, ..] => {
+                ([a, b, ..], _) => {
                     errors.push(error(
                         source,
                         for_span,
