@@ -56,6 +56,9 @@ pub struct InvestmentOption {
     #[serde(default = "unlevered")]
     pub leverage: f64,
     pub benchmark: Option<String>,
+    /// The data vendor's peer category: what a meaningful benchmark must measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     pub inception_date: Option<String>,
     pub url: Option<String>,
     #[serde(default)]
