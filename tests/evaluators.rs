@@ -57,3 +57,84 @@ fn the_evaluators_agree_on_random_expressions() {
     assert_eq!(expressions, 600);
     assert!(pairs > 20_000, "only {pairs} rule × option pairs compared");
 }
+
+/// Where the `cel` crate's answer differs from the CEL specification, menulint gives
+/// the specification's (or refuses the rule when it loads): each case runs as a plan
+/// rule of its own, with a `let` that fails.
+#[test]
+fn cel_corners_give_the_specifications_answer() {
+    let rule = |id: &str, check: &str| {
+        format!(
+            "[[rules]]\nid = \"{id}\"\nname = \"corner-{}\"\nseverity = \"error\"\nscope = \"plan\"\n\
+             summary = \"s\"\ndescription = \"d\"\nbasis = \"policy\"\n\
+             authority = [{{ cite = \"IPS\", kind = \"investment-policy\", status = \"in-force\" }}]\n\
+             help = \"h\"\nlet = {{ boom = \"1 / 0\" }}\ncheck = \"{check}\"\nmessage = \"failed\"\nat = \"plan\"\n",
+            id.to_lowercase()
+        )
+    };
+    let head = "[pack]\nname = \"corners\"\ntitle = \"t\"\ndescription = \"d\"\n\n";
+    let load = |rules: &[(&str, &str)]| {
+        let text: String = rules.iter().map(|(id, c)| rule(id, c)).collect();
+        RuleSet::from_sources(vec![SourceFile::new(
+            "corners.toml",
+            format!("{head}{text}"),
+        )])
+    };
+    // an integer a double cannot hold would be rounded before the comparison
+    for big in [
+        "9007199254740993 == 9007199254740992.0",
+        "18446744073709551615u > 1.0",
+    ] {
+        let refused = load(&[("COR001", big)]).err().expect("refused at load");
+        let text = format!("{refused:?}");
+        assert!(text.contains("beyond ±9007199254740992"), "{text}");
+    }
+    let cases = [
+        // (rule, check, outcome: "pass", "fail" or the error's words)
+        ("COR002", "true || boom > 0", "pass"),
+        ("COR003", "!(false && boom > 0)", "pass"),
+        ("COR004", "false", "fail"),
+        ("COR005", "false || boom > 0", "`boom`: Division by zero"),
+        (
+            "COR006",
+            "double('1e400') > 0.0",
+            "`1e400` is not a number a double can hold",
+        ),
+        ("COR007", "double('2.5') == 2.5 && double(3) == 3.0", "pass"),
+        (
+            "COR008",
+            "in_last([true, true], '3') >= 0",
+            "whole number of quarters",
+        ),
+        (
+            "COR009",
+            "in_last([true, true], -1) >= 0",
+            "whole number of quarters",
+        ),
+        ("COR010", "9007199254740992 == 9007199254740992.0", "pass"),
+    ];
+    let rules = load(&cases.map(|(id, check, _)| (id, check))).expect("the corners load");
+    let ev = Evaluation::new(&rules, common::AS_OF, &[]).verifying();
+    let menu = std::fs::read_to_string("sample-menus/conventional.toml").unwrap();
+    let report = check_source(&ev, None, SourceFile::new("conventional.toml", menu));
+    for (id, _, outcome) in cases {
+        let about: Vec<&menulint::diag::Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.id() == id || f.message.contains(&format!("rule {id} ")))
+            .collect();
+        match outcome {
+            "pass" => assert!(about.is_empty(), "{id}: {about:#?}"),
+            "fail" => assert!(
+                about.len() == 1 && about[0].id() == id && about[0].message == "failed",
+                "{id}: {about:#?}"
+            ),
+            words => assert!(
+                about.len() == 1
+                    && about[0].id() == "menulint::rule-eval"
+                    && about[0].message.contains(words),
+                "{id}: {about:#?}"
+            ),
+        }
+    }
+}

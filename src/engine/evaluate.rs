@@ -1021,11 +1021,38 @@ fn rule_error(msg: String) -> ExecutionError {
 /// measures when it declares one (always when `measures`, else only on failure).
 fn fire(
     rule: &Rule,
+    ctx: Context,
+    base: &MenuPath,
+    measures: bool,
+    incomplete: Incomplete,
+    doc: &Document,
+) -> Result<(Option<Finding>, Option<Measured>), ExecutionError> {
+    let mut failed = Vec::new();
+    decide(rule, ctx, base, measures, incomplete, doc, &mut failed)
+        .map_err(|e| let_error(e, &failed))
+}
+
+/// A `let` that fails is left unbound, as CEL leaves an error unevaluated until it
+/// is needed: `true || boom` is true. An expression that does need it fails on an
+/// undeclared name, which is reported as the `let`'s own error.
+fn let_error(e: ExecutionError, failed: &[(String, ExecutionError)]) -> ExecutionError {
+    match &e {
+        ExecutionError::UndeclaredReference(name) => failed
+            .iter()
+            .find(|(n, _)| n == name.as_str())
+            .map_or(e, |(_, err)| err.clone()),
+        _ => e,
+    }
+}
+
+fn decide(
+    rule: &Rule,
     mut ctx: Context,
     base: &MenuPath,
     measures: bool,
     incomplete: Incomplete,
     doc: &Document,
+    failed: &mut Vec<(String, ExecutionError)>,
 ) -> Result<(Option<Finding>, Option<Measured>), ExecutionError> {
     let (spans, source) = (&doc.spans, &doc.source);
     let info = &rule.info;
@@ -1041,7 +1068,7 @@ fn fire(
     // `requires` may read the lets, so they are bound first
     let early_lets = rule.check_uses_lets || rule.requires.is_some();
     if early_lets {
-        bind_lets(rule, &mut ctx)?;
+        bind_lets(rule, &mut ctx, failed)?;
     }
     // a rule whose figures are not known is not decided: never a pass
     if let Some(req) = &rule.requires {
@@ -1076,7 +1103,7 @@ fn fire(
         return Ok((None, measured));
     }
     if !early_lets {
-        bind_lets(rule, &mut ctx)?;
+        bind_lets(rule, &mut ctx, failed)?;
     }
     let measured = measure(&ctx)?;
     let message = rule.message.render(&ctx)?;
@@ -1116,10 +1143,24 @@ fn fire(
     Ok((Some(f), measured))
 }
 
-fn bind_lets(rule: &crate::rules::Compiled, ctx: &mut Context) -> Result<(), ExecutionError> {
+fn bind_lets(
+    rule: &crate::rules::Compiled,
+    ctx: &mut Context,
+    failed: &mut Vec<(String, ExecutionError)>,
+) -> Result<(), ExecutionError> {
     use cel::common::types::{CelList, CelMap};
     for (name, expr) in &rule.lets {
-        let v = expr.eval_val(ctx)?;
+        let v = match expr.eval_val(ctx) {
+            Ok(v) => v,
+            Err(e) => {
+                let e = let_error(e, failed);
+                failed.push((
+                    name.clone(),
+                    ExecutionError::function_error("let", format!("`{name}`: {e}")),
+                ));
+                continue;
+            }
+        };
         let size = v
             .downcast_ref::<CelString>()
             .map(|s| s.inner().len())

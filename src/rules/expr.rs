@@ -60,48 +60,57 @@ pub fn parse(env: &Env, parser: Parser, source: &str) -> Result<IdedExpr, String
 /// Whether the tree calls a function named in `names`, anywhere.
 fn calls_any(e: &IdedExpr, names: &[&str]) -> bool {
     let mut found = false;
-    walk(e, &mut |n| {
+    walk(&mut e.clone(), &mut |n| {
         found |= matches!(&n.expr, Node::Call(c) if names.contains(&c.func_name.as_str()));
     });
     found
 }
 
+/// `cel`'s `double('1e400')` gives infinity where CEL says it is an error, so
+/// `double(x)` calls the helper that follows CEL ([`super::functions`]).
+fn finite_doubles(tree: &mut IdedExpr) {
+    walk(tree, &mut |n| {
+        if let Node::Call(c) = &mut n.expr {
+            if c.func_name == "double" && c.target.is_none() && c.args.len() == 1 {
+                c.func_name = super::functions::FINITE_DOUBLE.to_owned();
+            }
+        }
+    });
+}
+
 /// Visits every node of the tree, parents before children.
-fn walk(e: &IdedExpr, visit: &mut dyn FnMut(&IdedExpr)) {
+fn walk(e: &mut IdedExpr, visit: &mut dyn FnMut(&mut IdedExpr)) {
     use cel::common::ast::EntryExpr;
     visit(e);
-    match &e.expr {
+    let entry = |en: &mut cel::common::ast::IdedEntryExpr, visit: &mut dyn FnMut(&mut IdedExpr)| {
+        match &mut en.expr {
+            EntryExpr::MapEntry(me) => {
+                walk(&mut me.key, visit);
+                walk(&mut me.value, visit);
+            }
+            EntryExpr::StructField(f) => walk(&mut f.value, visit),
+        }
+    };
+    match &mut e.expr {
         Node::Call(c) => {
-            c.target.iter().for_each(|t| walk(t, visit));
-            c.args.iter().for_each(|a| walk(a, visit));
+            c.target.iter_mut().for_each(|t| walk(t, visit));
+            c.args.iter_mut().for_each(|a| walk(a, visit));
         }
         Node::Comprehension(c) => {
             for part in [
-                &c.iter_range,
-                &c.accu_init,
-                &c.loop_cond,
-                &c.loop_step,
-                &c.result,
+                &mut c.iter_range,
+                &mut c.accu_init,
+                &mut c.loop_cond,
+                &mut c.loop_step,
+                &mut c.result,
             ] {
                 walk(part, visit);
             }
         }
-        Node::List(l) => l.elements.iter().for_each(|x| walk(x, visit)),
-        Node::Map(m) => m.entries.iter().for_each(|en| match &en.expr {
-            EntryExpr::MapEntry(me) => {
-                walk(&me.key, visit);
-                walk(&me.value, visit);
-            }
-            EntryExpr::StructField(f) => walk(&f.value, visit),
-        }),
-        Node::Struct(s) => s.entries.iter().for_each(|en| match &en.expr {
-            EntryExpr::MapEntry(me) => {
-                walk(&me.key, visit);
-                walk(&me.value, visit);
-            }
-            EntryExpr::StructField(f) => walk(&f.value, visit),
-        }),
-        Node::Select(s) => walk(&s.operand, visit),
+        Node::List(l) => l.elements.iter_mut().for_each(|x| walk(x, visit)),
+        Node::Map(m) => m.entries.iter_mut().for_each(|en| entry(en, visit)),
+        Node::Struct(s) => s.entries.iter_mut().for_each(|en| entry(en, visit)),
+        Node::Select(s) => walk(&mut s.operand, visit),
         _ => {}
     }
 }
@@ -127,10 +136,13 @@ impl Expr {
                 shape.growth
             ));
         }
+        let native = Program::compile(&tree);
+        let mut tree = tree;
+        finite_doubles(&mut tree);
         Ok(Expr {
             source: source.to_owned(),
             span,
-            native: Program::compile(&tree),
+            native,
             tree,
         })
     }

@@ -26,6 +26,10 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
         .collect()
 }
 
+/// The name `double(x)` is called by once the compiler renames it (`cel`'s own
+/// gives infinity for `double('1e400')`): no expression can write it.
+pub const FINITE_DOUBLE: &str = "double#finite";
+
 /// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
 /// `days_until`, `years_between`, `label`, and for monitoring `consecutive`,
 /// `in_last` and `last_quarter_end`.
@@ -106,6 +110,22 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         },
     )?;
     ctx.add_function("label", |s: Arc<String>| -> String { label(&s) })?;
+    ctx.add_function(
+        FINITE_DOUBLE,
+        |Arguments(args): Arguments| -> Result<f64, ExecutionError> {
+            let err = |m: String| ExecutionError::function_error("double", m);
+            match args.as_slice() {
+                [Value::String(s)] => to_double(s).ok_or_else(|| {
+                    err(format!(
+                        "`{}` is not a number a double can hold",
+                        s.escape_debug()
+                    ))
+                }),
+                [v] => number(v).ok_or_else(|| err(format!("cannot convert {v:?} to a double"))),
+                _ => Err(err("takes one value".to_owned())),
+            }
+        },
+    )?;
     // monitoring: an option's history is newest first, so "the last N quarters" are
     // the list's first N
     ctx.add_function("consecutive", |l: Arc<Vec<Value>>| -> i64 {
@@ -134,10 +154,18 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         "in_last",
         |Arguments(args): Arguments| -> Result<i64, ExecutionError> {
             match args.as_slice() {
-                [Value::List(l), m] => {
-                    let m = number(m).unwrap_or(0.0).max(0.0) as usize;
-                    Ok(in_last(l.iter().map(|v| matches!(v, Value::Bool(true))), m))
-                }
+                // a count that is not a whole number of quarters is the rule's defect,
+                // never a count of 0 (which would pass every watch)
+                [Value::List(l), m] => match number(m) {
+                    Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => Ok(in_last(
+                        l.iter().map(|v| matches!(v, Value::Bool(true))),
+                        n as usize,
+                    )),
+                    _ => Err(ExecutionError::function_error(
+                        "in_last",
+                        format!("the count must be a whole number of quarters, not {m:?}"),
+                    )),
+                },
                 _ => Err(ExecutionError::function_error(
                     "in_last",
                     "takes a list of booleans and a count",
@@ -146,6 +174,13 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         },
     )?;
     Ok(())
+}
+
+/// A string's double, as CEL reads it: a figure out of a double's range (`1e400`) is
+/// an error, never infinity; "Infinity" and "NaN" written out are what they say.
+fn to_double(s: &str) -> Option<f64> {
+    let v = s.parse::<f64>().ok()?;
+    (v.is_finite() || !s.chars().any(|c| c.is_ascii_digit())).then_some(v)
 }
 
 /// The last quarter end at least `grace_days` before `date`: the quarter whose

@@ -907,7 +907,7 @@ fn call<'a>(f: Func, args: &[V<'a>]) -> R<'a> {
         )),
         Func::InLast => V::Int(functions::in_last(
             bools(args.first().ok_or(GiveUp)?)?.into_iter(),
-            usize::try_from(int(1)?.max(0)).map_err(|_| GiveUp)?,
+            usize::try_from(int(1)?).map_err(|_| GiveUp)?,
         )),
         Func::FirstTrue => V::Int(functions::first_true(
             bools(args.first().ok_or(GiveUp)?)?.into_iter(),

@@ -21,6 +21,9 @@ pub struct Problem {
     pub help: &'static str,
 }
 
+/// The largest integer every double near it can tell apart from its neighbours: 2^53.
+const EXACT_INT: u64 = 1 << 53;
+
 /// Type names an expression may write (`type(x) == double`).
 const TYPE_NAMES: [&str; 11] = [
     "bool",
@@ -264,6 +267,8 @@ impl Checker<'_> {
         match &e.expr {
             Node::Literal(l) => match l {
                 LiteralValue::Boolean(_) => Ty::Bool,
+                LiteralValue::Int(i) if i.unsigned_abs() > EXACT_INT => self.inexact(e),
+                LiteralValue::UInt(u) if *u.inner() > EXACT_INT => self.inexact(e),
                 LiteralValue::Int(_) | LiteralValue::UInt(_) | LiteralValue::Double(_) => {
                     Ty::Number
                 }
@@ -327,6 +332,20 @@ impl Checker<'_> {
             }
             Node::Unspecified => Ty::Any,
         }
+    }
+
+    /// An integer a double cannot hold. The menu's figures are doubles, and `cel`
+    /// compares an int with a double by rounding the int to a double first
+    /// (`9007199254740993 == 9007199254740992.0` is true, where CEL says false), so
+    /// such a literal could decide a rule wrongly: it is refused.
+    fn inexact(&mut self, e: &IdedExpr) -> Ty {
+        let span = self.span(e);
+        self.problem(
+            span,
+            format!("an integer beyond ±{EXACT_INT} cannot be compared exactly with a menu figure"),
+            "menu figures are doubles: keep integer literals within ±2^53, or write a double",
+        );
+        Ty::Number
     }
 
     fn entries(&mut self, entries: &[cel::common::ast::IdedEntryExpr]) {
