@@ -29,6 +29,13 @@ pub struct Plan {
     /// When participants are told about the QDIA; rules read it as the schema gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qdia_notice: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants_with_balance: Option<u64>,
+    /// Recordkeeping and administration fees; rules read it as the schema gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recordkeeping: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_disclosures_reviewed_on: Option<String>,
 }
 
 /// One designated investment alternative.
@@ -59,6 +66,13 @@ pub struct InvestmentOption {
     /// The data vendor's peer category: what a meaningful benchmark must measure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_class: Option<String>,
+    /// The cheapest class or trust of the same strategy; rules read it as the schema gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cheapest_class: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_sharing: Option<serde_json::Value>,
     pub inception_date: Option<String>,
     pub url: Option<String>,
     #[serde(default)]

@@ -31,7 +31,7 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
 pub const FINITE_DOUBLE: &str = "double#finite";
 
 /// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
-/// `days_until`, `years_between`, `label`, and for monitoring `consecutive`,
+/// `days_until`, `years_between`, `label`, `usd`, and for monitoring `consecutive`,
 /// `in_last` and `last_quarter_end`.
 pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
@@ -111,6 +111,20 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     )?;
     ctx.add_function("label", |s: Arc<String>| -> String { label(&s) })?;
     ctx.add_function(
+        "usd",
+        |Arguments(args): Arguments| -> Result<Value, ExecutionError> {
+            match args.as_slice() {
+                [v] => number(v)
+                    .and_then(usd)
+                    .map(|s| Value::String(Arc::new(s)))
+                    .ok_or_else(|| {
+                        ExecutionError::function_error("usd", format!("not an amount: {v:?}"))
+                    }),
+                _ => Err(ExecutionError::function_error("usd", "takes one amount")),
+            }
+        },
+    )?;
+    ctx.add_function(
         FINITE_DOUBLE,
         |Arguments(args): Arguments| -> Result<f64, ExecutionError> {
             let err = |m: String| ExecutionError::function_error("double", m);
@@ -181,6 +195,24 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
 fn to_double(s: &str) -> Option<f64> {
     let v = s.parse::<f64>().ok()?;
     (v.is_finite() || !s.chars().any(|c| c.is_ascii_digit())).then_some(v)
+}
+
+/// Whole US dollars as a committee reads them: `usd(1234567.4)` is "$1,234,567".
+pub fn usd(amount: f64) -> Option<String> {
+    if !amount.is_finite() || amount.abs() >= 1e18 {
+        return None;
+    }
+    let whole = amount.abs().round() as u64;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0.0 && whole > 0 { "-" } else { "" };
+    Some(format!("{sign}${grouped}"))
 }
 
 /// The last quarter end at least `grace_days` before `date`: the quarter whose
@@ -313,6 +345,17 @@ pub fn label(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_as_whole_dollars() {
+        assert_eq!(usd(1_234_567.4).as_deref(), Some("$1,234,567"));
+        assert_eq!(usd(999.5).as_deref(), Some("$1,000"));
+        assert_eq!(usd(42.0).as_deref(), Some("$42"));
+        assert_eq!(usd(-30_000.0).as_deref(), Some("-$30,000"));
+        assert_eq!(usd(-0.2).as_deref(), Some("$0"));
+        assert_eq!(usd(f64::NAN), None);
+        assert_eq!(usd(1e300), None);
+    }
 
     #[test]
     fn quarter_ends_before_a_date() {
