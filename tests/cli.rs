@@ -229,6 +229,7 @@ fn directories_are_searched_and_results_sorted() {
         [
             "sample-menus/bitcoin.toml",
             "sample-menus/conventional.toml",
+            "sample-menus/fees.toml",
             "sample-menus/monitoring/menu.toml",
             "sample-menus/problems.toml",
             // checked under the config beside them, which is not itself a menu

@@ -94,3 +94,77 @@ fn random_raises_of_capped_figures_never_pass() {
     }
     assert_eq!(tried, 300);
 }
+
+/// A proposal that moves the plan to a cheaper share class: the diff says what it
+/// saves, per $1,000 invested and on the plan's assets, and what it does to the
+/// plan's all-in cost and cost per participant; the resolved finding is the share
+/// class one.
+#[test]
+fn a_cheaper_share_class_shows_its_saving_in_dollars() {
+    let current = std::fs::read_to_string("sample-menus/fees.toml").unwrap();
+    let proposed = current
+        .replace("expense_ratio_pct = 0.14 ", "expense_ratio_pct = 0.04 ")
+        .replace("share_class = \"Investor\"", "share_class = \"Admiral\"");
+    assert_ne!(current, proposed);
+    let (code, json) = diff(&current, &proposed);
+    assert_eq!(code, 0, "{json:#}");
+    let option = &json["options"][0];
+    let field = |name: &str| {
+        option["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == name)
+            .map(|f| (f["before"].as_f64().unwrap(), f["after"].as_f64().unwrap()))
+    };
+    assert_eq!(
+        field("cost per $1,000 invested, USD a year"),
+        Some((1.4, 0.4))
+    );
+    assert_eq!(
+        field("cost on the plan's assets in it, USD a year"),
+        Some((42_000.0, 12_000.0))
+    );
+    let figure = |name: &str| figure_of(&json, name);
+    // funds: 30M × 0.14 % + 6M × 0.04 % + 12M × 0.93 %; recordkeeping: 25 bp of 48M
+    assert_eq!(
+        figure("fund expenses, USD a year"),
+        (Some(156_000.0), Some(126_000.0))
+    );
+    assert_eq!(
+        figure("recordkeeping and administration, USD a year"),
+        (Some(120_000.0), Some(120_000.0))
+    );
+    assert_eq!(
+        figure("all-in cost, % of plan assets"),
+        (Some(0.575), Some(0.5125))
+    );
+    assert_eq!(
+        figure("all-in cost per participant, USD a year"),
+        (Some(240.0), Some(213.91))
+    );
+    let resolved: Vec<&str> = json["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(resolved, ["FEE002"]);
+    // an unknown participant count leaves the per-participant cost unknown, never 0
+    let unknown = proposed.replace("participants_with_balance = 1150\n", "");
+    let (_, json) = diff(&current, &unknown);
+    assert_eq!(
+        figure_of(&json, "all-in cost per participant, USD a year"),
+        (Some(240.0), None)
+    );
+}
+
+fn figure_of(json: &Value, name: &str) -> (Option<f64>, Option<f64>) {
+    json["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["figure"] == name)
+        .map(|f| (f["before"].as_f64(), f["after"].as_f64()))
+        .unwrap()
+}

@@ -2058,3 +2058,86 @@ fn a_finding_on_a_default_points_at_the_mapping() {
     assert_eq!(f["line"], 4, "{f}");
     assert!(f.get("cell").is_none(), "{f}");
 }
+
+/// A lineup with share-class and revenue-sharing columns, through the recordkeeper
+/// preset: the imported menu carries the class held, the cheapest class open to the
+/// plan and the revenue sharing; the fee findings point at their cells, and the plan's
+/// fee facts at their lines of the plan file.
+#[test]
+fn the_fee_lineup_imports_share_classes_and_revenue_sharing() {
+    const FEES: &str = "sample-menus/lineup/fees.csv";
+    const FEES_PLAN: &str = "sample-menus/lineup/fees-plan.toml";
+    let (code, menu, err) = run(&["import", FEES, "--map", "recordkeeper", "--plan", FEES_PLAN]);
+    assert_eq!(code, 0, "{err}");
+    let value: toml::Table = toml::from_str(&menu).expect("the import is TOML");
+    let options = value["options"].as_array().unwrap();
+    let vfinx = options[0].as_table().unwrap();
+    assert_eq!(vfinx["share_class"].as_str(), Some("Investor"));
+    assert_eq!(
+        vfinx["cheapest_class"]["expense_ratio_pct"].as_float(),
+        Some(0.04)
+    );
+    let vinix = options[1].as_table().unwrap();
+    assert_eq!(
+        vinix["cheapest_class"]["minimum_usd"].as_float(),
+        Some(200_000_000.0)
+    );
+    let rgacx = options[2].as_table().unwrap();
+    assert_eq!(
+        rgacx["revenue_sharing"]["twelve_b1_bp"].as_float(),
+        Some(49.9)
+    );
+    assert_eq!(rgacx["revenue_sharing"]["credited"].as_bool(), Some(false));
+    assert!(
+        !rgacx.contains_key("cheapest_class"),
+        "an empty cell states nothing"
+    );
+
+    let (_, json) = check_json(&[
+        FEES,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        FEES_PLAN,
+        "--select",
+        "FEE",
+    ]);
+    let plan_text = std::fs::read_to_string(FEES_PLAN).unwrap();
+    let line_of = |needle: &str| {
+        plan_text
+            .lines()
+            .position(|l| l.starts_with(needle))
+            .unwrap() as u64
+            + 1
+    };
+    let found: Vec<(String, String, String, u64)> = first_findings(&json)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["file"].as_str().unwrap_or(FEES).to_owned(),
+                f["cell"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |rule: &str, file: &str, cell: &str, line: u64| {
+        (rule.to_owned(), file.to_owned(), cell.to_owned(), line)
+    };
+    assert_eq!(
+        found,
+        vec![
+            // the expense ratio's cell (column G), the crediting's (W)
+            at("FEE002", FEES, "2:7", 2),
+            at("FEE001", FEES, "4:7", 4),
+            at("FEE003", FEES, "4:23", 4),
+            at(
+                "FEE006",
+                FEES_PLAN,
+                "",
+                line_of("fee_disclosures_reviewed_on")
+            ),
+            at("FEE004", FEES_PLAN, "", line_of("[plan.recordkeeping]")),
+        ],
+        "{json:#}"
+    );
+}

@@ -533,3 +533,55 @@ fn the_report_takes_the_gates_judgement() {
     let (code, _) = report(&["--baseline", &b, "--output", &b]);
     assert_eq!(code, 2);
 }
+
+/// The fee sample: each fee problem is found at its line (read from the sample, not
+/// hard-coded), the class whose minimum the plan does not meet stands, and the
+/// report's Fees section shows each class against the cheapest one open to the plan.
+#[test]
+fn the_fee_sample_is_judged_and_reported_fee_by_fee() {
+    const FEES: &str = "sample-menus/fees.toml";
+    let text = std::fs::read_to_string(FEES).unwrap();
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.starts_with(needle))
+            .unwrap_or_else(|| panic!("{needle} is in the sample")) as u64
+            + 1
+    };
+    let (code, json) = check_json(&["--select", "FEE", FEES]);
+    assert_eq!(code, 0, "fee rules warn: {json:#}");
+    let found: Vec<(String, String, u64)> = first_findings(&json)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["option"].as_str().unwrap_or("plan").to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |rule: &str, option: &str, line: u64| (rule.to_owned(), option.to_owned(), line);
+    assert_eq!(
+        found,
+        vec![
+            expect("FEE006", "plan", line_of("fee_disclosures_reviewed_on")),
+            expect("FEE004", "plan", line_of("[plan.recordkeeping]")),
+            expect("FEE002", "sp500", line_of("expense_ratio_pct = 0.14")),
+            expect("FEE001", "growth", line_of("expense_ratio_pct = 0.93")),
+            expect("FEE003", "growth", line_of("revenue_sharing =")),
+        ],
+        "{json:#}"
+    );
+    let messages: Vec<&str> = first_findings(&json)
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages.contains(&"Vanguard 500 Index Fund Investor Shares (Investor) costs 0.14% a year; Vanguard 500 Index Fund Admiral Shares (VFIAX), the same strategy, costs 0.04%: participants pay 0.1% a year more than they need to, about $30,000 a year on the plan's assets."), "{messages:#?}");
+    assert!(messages.contains(&"The plan pays about $104 per participant a year for recordkeeping and administration (25 bp of assets included); the policy caps a plan of 1,150 participants at $75."), "{messages:#?}");
+
+    let md = report(FEES, "markdown");
+    let section = &md[md.find("## Fees").expect("a Fees section")..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    insta::assert_snapshot!("fees_section_md", section);
+    let html = report(FEES, "html");
+    assert!(html.contains("<section id=\"fees\">"), "{html}");
+    // a menu that records no fee facts has no Fees section
+    assert!(!report(WAIVED, "markdown").contains("## Fees"));
+}

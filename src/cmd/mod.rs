@@ -381,12 +381,15 @@ pub fn lineup_options(
         .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
     let plan_path = plan;
     let mut facts = Vec::new();
+    let mut plan_file = None;
     let plan = match plan {
         Some(p) => {
             let src = menulint::menu::load::read_source(p, 1 << 20)
                 .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
             let table = lineup::parse_plan(&src)
                 .map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?;
+            // parse_plan has read it: its spans read too
+            plan_file = menulint::menu::load::parse(src.clone()).ok();
             facts.extend(
                 lineup::Overlay::parse(src.clone())
                     .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
@@ -433,6 +436,7 @@ pub fn lineup_options(
             mapping_name,
             overlays: facts,
             files,
+            plan_file,
         },
     )))
 }

@@ -38,6 +38,8 @@ pub struct LineupOptions {
     pub overlays: Vec<Overlay>,
     /// The mapping, plan and overlay files read (outputs must never overwrite them).
     pub files: Vec<std::path::PathBuf>,
+    /// The plan file with its spans: a finding on a plan fact points at its line there.
+    pub plan_file: Option<Document>,
 }
 
 impl Default for CheckOptions {
@@ -83,7 +85,7 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
     let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
     let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
     report.source = Some(l.source.clone());
-    at_cells(&mut report.findings, l);
+    at_cells(&mut report.findings, l, lo.plan_file.as_ref());
     // the rows left out as not funds are said, at their cells
     report.findings.extend(l.notes.iter().cloned());
     if !l.refused.is_empty() || !overlay_errors.is_empty() {
@@ -122,7 +124,7 @@ pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Findi
     if errors.is_empty() {
         return Ok(text);
     }
-    at_cells(&mut errors, l);
+    at_cells(&mut errors, l, lo.plan_file.as_ref());
     Err(errors)
 }
 
@@ -137,8 +139,8 @@ fn with_overlays(l: &Lineup, lo: &LineupOptions) -> (Lineup, Vec<Finding>) {
 }
 
 /// Points findings on the menu made from a lineup at the lineup's cells (or rows),
-/// or at the overlay line that set the value.
-fn at_cells(findings: &mut [Finding], l: &Lineup) {
+/// at the overlay line that set the value, or at the plan file's line for a plan fact.
+fn at_cells(findings: &mut [Finding], l: &Lineup, plan_file: Option<&Document>) {
     let place = |path: &MenuPath| match path.option_index() {
         Some(i) => l.locate(i, &path.below_option().to_string()),
         None => {
@@ -157,6 +159,17 @@ fn at_cells(findings: &mut [Finding], l: &Lineup) {
                     f.help = Some(format!("{hint}. What the rule asks: {help}"));
                 }
             }
+        }
+        // a fact of the plan file's [plan]: its line there
+        if let Some((doc, span)) = plan_file.and_then(|d| {
+            let (at, s) = d.spans.nearest(&f.path)?;
+            (at.to_string().starts_with("plan")).then(|| (d, s.value.clone()))
+        }) {
+            f.span = Some(span);
+            f.cell = None;
+            *f = f.clone().in_file(&doc.source);
+            f.labels.clear();
+            continue;
         }
         match place(&f.path) {
             Some(Place::Cell(span, cell)) => {

@@ -247,7 +247,8 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
                 if c.id != p.id {
                     rename.insert(p.id.clone(), c.id.clone());
                 }
-                let fields = field_changes(c, p, &[]);
+                let mut fields = field_changes(c, p, &[]);
+                fields.extend(fee_changes(c, p));
                 if !fields.is_empty() {
                     options.push(OptionChange::Changed {
                         id: p.id.clone(),
@@ -308,6 +309,35 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
         before: weighted_expense(cm),
         after: weighted_expense(pm),
     });
+    // what the plan costs in a year, once either menu states its recordkeeping
+    if cm.plan.recordkeeping.is_some() || pm.plan.recordkeeping.is_some() {
+        let costs = [PlanCost::of(cm), PlanCost::of(pm)];
+        type Figure = fn(&PlanCost) -> Option<f64>;
+        let rows: [(&'static str, Figure); 5] = [
+            ("fund expenses, USD a year", |c| c.funds),
+            ("recordkeeping and administration, USD a year", |c| c.admin),
+            ("all-in cost, USD a year", PlanCost::total),
+            ("all-in cost, % of plan assets", |c| {
+                Some(c.total()? / c.assets? * 100.0)
+            }),
+            ("all-in cost per participant, USD a year", |c| {
+                Some(c.total()? / c.participants?)
+            }),
+        ];
+        // dollars to the cent, percentages to a hundredth of a basis point
+        let round = |v: Option<f64>, places: i32| {
+            let k = 10f64.powi(places);
+            v.map(|v| (v * k).round() / k)
+        };
+        for (figure, get) in rows {
+            let places = if figure.contains('%') { 4 } else { 2 };
+            figures.push(FigureChange {
+                figure,
+                before: round(get(&costs[0]), places),
+                after: round(get(&costs[1]), places),
+            });
+        }
+    }
 
     let policy = |r: &FileReport| -> Vec<Finding> {
         r.findings
@@ -350,6 +380,82 @@ pub fn diff(current: &FileReport, proposed: &FileReport) -> Option<MenuDiff> {
         resolved,
         unchanged,
     })
+}
+
+/// What an option's change of fee costs in dollars: per $1,000 invested, and on the
+/// plan's assets in it (when both menus state them).
+fn fee_changes(c: &InvestmentOption, p: &InvestmentOption) -> Vec<FieldChange> {
+    let (Some(a), Some(b)) = (c.expense_ratio_pct, p.expense_ratio_pct) else {
+        return Vec::new();
+    };
+    if a == b {
+        return Vec::new();
+    }
+    let dollars = |v: f64| Some(serde_json::json!((v * 100.0).round() / 100.0));
+    let mut out = vec![FieldChange {
+        field: "cost per $1,000 invested, USD a year".into(),
+        before: dollars(a * 10.0),
+        after: dollars(b * 10.0),
+    }];
+    if let (Some(x), Some(y)) = (c.assets_usd, p.assets_usd) {
+        out.push(FieldChange {
+            field: "cost on the plan's assets in it, USD a year".into(),
+            before: dollars(a / 100.0 * x as f64),
+            after: dollars(b / 100.0 * y as f64),
+        });
+    }
+    out
+}
+
+/// A menu's costs in dollars a year; each `None` when a figure it needs is unknown.
+struct PlanCost {
+    funds: Option<f64>,
+    admin: Option<f64>,
+    assets: Option<f64>,
+    participants: Option<f64>,
+}
+
+impl PlanCost {
+    fn of(m: &Menu) -> PlanCost {
+        let funds = m
+            .options
+            .iter()
+            .map(|o| Some(o.expense_ratio_pct? / 100.0 * o.assets_usd? as f64))
+            .sum::<Option<f64>>();
+        let assets = match m.plan.total_assets_usd {
+            Some(t) => Some(t as f64),
+            None => m
+                .options
+                .iter()
+                .map(|o| o.assets_usd.map(|a| a as f64))
+                .sum(),
+        }
+        .filter(|a| *a > 0.0);
+        let participants = m.plan.participants_with_balance.map(|n| n as f64);
+        let admin = m.plan.recordkeeping.as_ref().and_then(|rk| {
+            let get = |k: &str| rk.get(k).and_then(serde_json::Value::as_f64);
+            let per_head = match get("per_participant_usd") {
+                Some(fee) => Some(fee * participants?),
+                None => None,
+            };
+            let on_assets = match get("asset_bp") {
+                Some(bp) => Some(bp / 10_000.0 * assets?),
+                None => None,
+            };
+            (per_head.is_some() || on_assets.is_some())
+                .then(|| per_head.unwrap_or(0.0) + on_assets.unwrap_or(0.0))
+        });
+        PlanCost {
+            funds,
+            admin,
+            assets,
+            participants,
+        }
+    }
+
+    fn total(&self) -> Option<f64> {
+        Some(self.funds? + self.admin?)
+    }
 }
 
 /// Expense ratio weighted by option assets; `None` when an option lacks either

@@ -129,6 +129,36 @@ mod tests {
         assert_eq!(guess("Net Expense Ratio (%)"), Some("expense_ratio_pct"));
         assert_eq!(guess("1 Yr Return"), Some("performance.return_1y_pct"));
         assert_eq!(guess("Morningstar Rating"), None);
+        // fee prudence: the cheapest class's columns before the option's own
+        assert_eq!(guess("Share Class"), Some("share_class"));
+        assert_eq!(
+            guess("Lowest-Cost Share Class"),
+            Some("cheapest_class.name")
+        );
+        assert_eq!(
+            guess("Cheapest Class Expense Ratio"),
+            Some("cheapest_class.expense_ratio_pct")
+        );
+        assert_eq!(
+            guess("Lowest-Cost Minimum ($)"),
+            Some("cheapest_class.minimum_usd")
+        );
+        assert_eq!(
+            guess("12b-1 Fee (bp)"),
+            Some("revenue_sharing.twelve_b1_bp")
+        );
+        assert_eq!(
+            guess("Sub-Transfer Agency (bp)"),
+            Some("revenue_sharing.sub_ta_bp")
+        );
+        assert_eq!(
+            guess("Revenue Sharing Credited"),
+            Some("revenue_sharing.credited")
+        );
+        assert_eq!(
+            guess("Revenue Sharing (bp)"),
+            Some("revenue_sharing.other_bp")
+        );
         assert_eq!(guess("Investment Type"), Some("vehicle"));
         assert_eq!(guess("Fund Type"), Some("vehicle"));
         assert_eq!(guess("Default Fund"), Some("qdia"));

@@ -261,6 +261,24 @@ pub(super) fn guess(header: &str) -> Option<&'static str> {
         _ if h == "term" || h.ends_with("_term") && !has("long") && !has("short") => {
             "fixed_return.term"
         }
+        // fee prudence: the cheapest class open to the plan, before the option's own
+        // expense ratio and share class
+        _ if (has("lowest") || has("cheapest")) && has("expense") => {
+            "cheapest_class.expense_ratio_pct"
+        }
+        _ if (has("lowest") || has("cheapest")) && (has("minimum") || has("min")) => {
+            "cheapest_class.minimum_usd"
+        }
+        _ if (has("lowest") || has("cheapest")) && (has("class") || has("share")) => {
+            "cheapest_class.name"
+        }
+        _ if h.contains("share_class") || h == "class" => "share_class",
+        _ if has("12b") => "revenue_sharing.twelve_b1_bp",
+        _ if h.contains("sub_ta") || h.contains("sub_transfer") => "revenue_sharing.sub_ta_bp",
+        _ if h.contains("revenue_shar") && (has("credit") || has("rebate")) => {
+            "revenue_sharing.credited"
+        }
+        _ if h.contains("revenue_shar") => "revenue_sharing.other_bp",
         _ if has("ticker") || has("symbol") => "ticker",
         _ if has("cusip") => "cusip",
         _ if has("isin") => "isin",

@@ -35,6 +35,8 @@ struct Data {
     locations: Vec<Where>,
     /// Each option's selection record, when the menu has any (else no section).
     selection: Vec<SelectionRow>,
+    /// The plan's fees and each option's share class, when the menu records them.
+    fees: Option<Fees>,
     waivers: Vec<WaiverRow>,
     /// The watch list, when the monitoring rules ran (else empty: no section).
     watch: Vec<super::monitor::Row>,
@@ -121,6 +123,26 @@ struct Where {
     excerpt: String,
 }
 
+/// The report's fees section (see [`fees`]).
+#[derive(Serialize)]
+struct Fees {
+    plan: Vec<(String, String)>,
+    options: Vec<FeeRow>,
+}
+
+/// One option's share class, the cheapest open to the plan, and revenue sharing.
+#[derive(Serialize)]
+struct FeeRow {
+    option: String,
+    class: String,
+    expense_ratio: String,
+    cheapest: String,
+    cheapest_ratio: String,
+    difference: String,
+    revenue_sharing: String,
+    credited: String,
+}
+
 /// An option's selection record in brief.
 #[derive(Serialize)]
 struct SelectionRow {
@@ -145,15 +167,126 @@ struct WaiverRow {
 }
 
 fn dollars(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+    dollars_f(n as f64)
+}
+
+/// What the menu records of the plan's fees, as the committee reads them: the
+/// recordkeeping arrangement, and each option's class against the cheapest one open
+/// to the plan and its revenue sharing. `None` when the menu records none of it.
+fn fees(menu: &crate::menu::Menu) -> Option<Fees> {
+    let plan = &menu.plan;
+    let num =
+        |v: Option<&serde_json::Value>, k: &str| v.and_then(|v| v.get(k)).and_then(|x| x.as_f64());
+    let rk = plan.recordkeeping.as_ref();
+    let mut facts = Vec::new();
+    if let Some(n) = plan.participants_with_balance {
+        facts.push((
+            "Participants with a balance".to_owned(),
+            crate::rules::grouped(n),
+        ));
     }
-    format!("${out}")
+    if rk.is_some() {
+        let mut parts = Vec::new();
+        if let Some(usd) = num(rk, "per_participant_usd") {
+            parts.push(format!("{} per participant a year", dollars_f(usd)));
+        }
+        if let Some(bp) = num(rk, "asset_bp") {
+            parts.push(format!("{} bp of plan assets a year", format_number(bp)));
+        }
+        let how = rk
+            .and_then(|v| v.get("charged"))
+            .and_then(|v| v.as_str())
+            .map(|c| match c {
+                "per-participant" => "charged as the same dollars to each participant",
+                "pro-rata" => "charged in proportion to each balance",
+                "revenue-sharing" => "paid from the funds' revenue sharing",
+                _ => "charged as the menu says",
+            });
+        let mut text = if parts.is_empty() {
+            "stated without a fee".to_owned()
+        } else {
+            parts.join(" and ")
+        };
+        if let Some(how) = how {
+            text = format!("{text}, {how}");
+        }
+        facts.push(("Recordkeeping and administration".to_owned(), text));
+    }
+    if let Some(d) = &plan.fee_disclosures_reviewed_on {
+        facts.push(("Fee disclosures last reviewed".to_owned(), d.clone()));
+    }
+    let options: Vec<FeeRow> = menu
+        .options
+        .iter()
+        .filter(|o| {
+            o.share_class.is_some() || o.cheapest_class.is_some() || o.revenue_sharing.is_some()
+        })
+        .map(|o| {
+            let cheap = o.cheapest_class.as_ref();
+            let cheap_er = num(cheap, "expense_ratio_pct");
+            let minimum = num(cheap, "minimum_usd").filter(|m| *m > 0.0);
+            let difference = match (o.expense_ratio_pct, cheap_er) {
+                // a class whose minimum the plan does not meet is not open to it
+                (Some(a), Some(b)) if a > b && minimum.is_some_and(|m| o.assets_usd.is_some_and(|x| (x as f64) < m)) => {
+                    format!("none: the cheaper class needs {}", dollars_f(minimum.unwrap_or_default()))
+                }
+                (Some(a), Some(b)) if a > b && minimum.is_some() && o.assets_usd.is_none() => {
+                    format!("not known: the cheaper class needs {}, and the plan's assets in the option are not stated", dollars_f(minimum.unwrap_or_default()))
+                }
+                (Some(a), Some(b)) if a > b => {
+                    let pct = format!("{}% a year", format_number(a - b));
+                    match o.assets_usd {
+                        Some(assets) => format!(
+                            "{pct} ({} a year on the plan's assets)",
+                            dollars_f((a - b) / 100.0 * assets as f64)
+                        ),
+                        None => pct,
+                    }
+                }
+                (Some(_), Some(_)) => "none".to_owned(),
+                _ => "—".to_owned(),
+            };
+            let rs = o.revenue_sharing.as_ref();
+            let bp: f64 = ["twelve_b1_bp", "sub_ta_bp", "other_bp"]
+                .iter()
+                .filter_map(|k| num(rs, k))
+                .sum();
+            let credited = rs.map_or("—", |r| {
+                match r.get("credited").and_then(|c| c.as_bool()) {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "not stated",
+                }
+            });
+            FeeRow {
+                option: o.name.clone(),
+                class: o.share_class.clone().unwrap_or_else(|| "—".into()),
+                expense_ratio: o
+                    .expense_ratio_pct
+                    .map_or("—".into(), |e| format!("{}%", format_number(e))),
+                cheapest: cheap
+                    .and_then(|c| c.get("name"))
+                    .and_then(|n| n.as_str())
+                    .map_or("—".into(), str::to_owned),
+                cheapest_ratio: cheap_er.map_or("—".into(), |e| format!("{}%", format_number(e))),
+                difference,
+                revenue_sharing: if rs.is_some() {
+                    format!("{} bp", format_number(bp))
+                } else {
+                    "—".into()
+                },
+                credited: credited.to_owned(),
+            }
+        })
+        .collect();
+    (!facts.is_empty() || !options.is_empty()).then_some(Fees {
+        plan: facts,
+        options,
+    })
+}
+
+fn dollars_f(amount: f64) -> String {
+    crate::rules::usd(amount).unwrap_or_else(|| "—".into())
 }
 
 fn count(findings: &[&Finding]) -> Counts {
@@ -646,6 +779,7 @@ pub fn report(
         findings: sections(items),
         locations,
         selection,
+        fees: fees(menu),
         waivers,
         watch,
         audit,

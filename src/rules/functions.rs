@@ -31,7 +31,7 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
 pub const FINITE_DOUBLE: &str = "double#finite";
 
 /// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
-/// `days_until`, `years_between`, `label`, `usd`, and for monitoring `consecutive`,
+/// `days_until`, `years_between`, `label`, `grouped`, `usd`, and for monitoring `consecutive`,
 /// `in_last` and `last_quarter_end`.
 pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
@@ -110,6 +110,27 @@ pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
         },
     )?;
     ctx.add_function("label", |s: Arc<String>| -> String { label(&s) })?;
+    ctx.add_function(
+        "grouped",
+        |Arguments(args): Arguments| -> Result<Value, ExecutionError> {
+            match args.as_slice() {
+                [v] => number(v)
+                    .filter(|n| n.is_finite() && n.abs() < 1e18)
+                    .map(|n| {
+                        let g = grouped(n.abs().round() as u64);
+                        let sign = if n < 0.0 && n.round() != 0.0 { "-" } else { "" };
+                        Value::String(Arc::new(format!("{sign}{g}")))
+                    })
+                    .ok_or_else(|| {
+                        ExecutionError::function_error("grouped", format!("not a count: {v:?}"))
+                    }),
+                _ => Err(ExecutionError::function_error(
+                    "grouped",
+                    "takes one number",
+                )),
+            }
+        },
+    )?;
     ctx.add_function(
         "usd",
         |Arguments(args): Arguments| -> Result<Value, ExecutionError> {
@@ -203,16 +224,21 @@ pub fn usd(amount: f64) -> Option<String> {
         return None;
     }
     let whole = amount.abs().round() as u64;
-    let digits = whole.to_string();
-    let mut grouped = String::new();
+    let sign = if amount < 0.0 && whole > 0 { "-" } else { "" };
+    Some(format!("{sign}${}", grouped(whole)))
+}
+
+/// A count with its thousands grouped: `grouped(1234567)` is "1,234,567".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    let sign = if amount < 0.0 && whole > 0 { "-" } else { "" };
-    Some(format!("{sign}${grouped}"))
+    out
 }
 
 /// The last quarter end at least `grace_days` before `date`: the quarter whose

@@ -13,7 +13,9 @@ pub mod view;
 
 pub use crate::diag::Scope;
 pub use expr::{format_number, format_value, Expr};
-pub use functions::{label, last_quarter_end, register as register_functions, years_between};
+pub use functions::{
+    grouped, label, last_quarter_end, register as register_functions, usd, years_between,
+};
 pub use pack::{
     cel_env, load_pack, toml_to_json, Also, Compiled, Example, Logic, Measure, Pack, PackHeader,
     Rule, BUILTIN_PACKS,
