@@ -577,6 +577,12 @@ fn the_fee_sample_is_judged_and_reported_fee_by_fee() {
     assert!(messages.contains(&"The plan pays about $104 per participant a year for recordkeeping and administration (25 bp of assets included); the policy caps a plan of 1,150 participants at $75."), "{messages:#?}");
 
     let md = report(FEES, "markdown");
+    // a plan figure past its cap is on page one
+    let page_one = &md[..md.find("### Decisions").unwrap()];
+    assert!(
+        page_one.contains("| Recordkeeping and administration, $ per participant a year | $104, above the policy's cap of $75 |"),
+        "{page_one}"
+    );
     let section = &md[md.find("## Fees").expect("a Fees section")..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
     insta::assert_snapshot!("fees_section_md", section);

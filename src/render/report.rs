@@ -770,7 +770,36 @@ pub fn report(
         plan,
         verdict: verdict.0,
         verdict_class: verdict.1,
-        plan_figures: plan_figures(menu, lt),
+        plan_figures: {
+            let mut figures = plan_figures(menu, lt);
+            // a plan figure past the policy's cap belongs on page one, whatever it is
+            // (the all-in cost, the cost per participant); the packs name it
+            for m in r
+                .measurements
+                .iter()
+                .filter(|m| m.option.is_none() && m.value > m.limit)
+            {
+                // in the unit the figure's name gives
+                let amount = |v: f64| {
+                    if m.figure.contains('$') {
+                        dollars_f(v)
+                    } else if m.figure.contains('%') {
+                        format!("{}%", format_number(v))
+                    } else {
+                        format_number(v)
+                    }
+                };
+                figures.push((
+                    m.figure.clone(),
+                    format!(
+                        "{}, above the policy's cap of {}",
+                        amount(m.value),
+                        amount(m.limit)
+                    ),
+                ));
+            }
+            figures
+        },
         decisions: decisions(&all, menu),
         counts,
         packs,
