@@ -8,6 +8,9 @@ use menulint::menu::synth::Rng;
 use menulint::render::{render, Catalog, Format, RenderOptions};
 use menulint::rules::{cel_env, load_pack, RuleSet};
 
+#[path = "common/readers.rs"]
+mod readers;
+
 /// The built-in rules and their catalog, as the pipeline renders them.
 fn builtin() -> (RuleSet, Catalog) {
     let rules = RuleSet::builtin().unwrap();
@@ -152,8 +155,39 @@ fn inputs_the_fuzzers_found_stay_fixed() {
     let mut n = 0;
     for entry in std::fs::read_dir("tests/fuzz-regressions").unwrap() {
         let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue;
+        }
         run_pipeline(&ev, &catalog, &std::fs::read(&path).unwrap());
         n += 1;
     }
     eprintln!("{n} fuzz regressions replayed");
+}
+
+/// The readers' fuzz seeds and every input their fuzzers found (named after the
+/// target: `lineup-…`, `mapping-…`, `history-…`) hold the targets' properties.
+#[test]
+fn the_readers_hold_on_their_seeds_and_found_inputs() {
+    let mut inputs: Vec<(String, std::path::PathBuf)> = Vec::new();
+    for target in ["lineup", "mapping", "history"] {
+        for entry in std::fs::read_dir(format!("fuzz/seeds/{target}")).unwrap() {
+            inputs.push((target.to_owned(), entry.unwrap().path()));
+        }
+    }
+    for entry in std::fs::read_dir("tests/fuzz-regressions/readers").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let target = name.split('-').next().unwrap().to_owned();
+        inputs.push((target, path));
+    }
+    for (target, path) in &inputs {
+        let bytes = std::fs::read(path).unwrap();
+        match target.as_str() {
+            "lineup" => readers::lineup_holds(&bytes),
+            "mapping" => readers::mapping_holds(&bytes),
+            "history" => readers::history_holds(&bytes),
+            other => panic!("{}: no fuzz target {other}", path.display()),
+        }
+    }
+    assert!(inputs.len() >= 6, "{inputs:?}");
 }
