@@ -363,3 +363,109 @@ fn sarif_fingerprints_hold_from_day_to_day() {
         "{today:?}"
     );
 }
+
+/// `concise`, `json-lines` and `gitlab` say the same findings as `json` (waived ones
+/// left out), one per line or issue; GitLab's report validates against the fields
+/// its format requires, and its fingerprints are unique and do not change with the
+/// date of the run.
+#[test]
+fn concise_json_lines_and_gitlab_list_the_same_findings() {
+    const PROBLEMS: &str = "sample-menus/problems.toml";
+    let (code, json) = check_json(&[PROBLEMS]);
+    assert_eq!(code, 1);
+    let open: Vec<&Value> = first_findings(&json)
+        .filter(|f| f["waiver"].is_null())
+        .collect();
+    assert!(open.len() > 5, "{json:#}");
+
+    let (code, concise) = run("concise", &[PROBLEMS]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = concise.lines().collect();
+    assert_eq!(lines.len(), open.len() + 1, "{concise}");
+    for (line, f) in lines.iter().zip(&open) {
+        assert_eq!(
+            *line,
+            format!(
+                "{PROBLEMS}:{}:{}: {} {} {}",
+                f["line"],
+                f["column"],
+                f["severity"].as_str().unwrap(),
+                f["rule"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        );
+    }
+    assert!(lines.last().unwrap().starts_with("1 menu, "), "{concise}");
+
+    let (_, jl) = run("json-lines", &[PROBLEMS]);
+    let objects: Vec<Value> = jl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), open.len());
+    for (o, f) in objects.iter().zip(&open) {
+        assert_eq!(o["filename"], PROBLEMS);
+        assert_eq!(
+            (&o["rule"], &o["message"], &o["line"]),
+            (&f["rule"], &f["message"], &f["line"])
+        );
+    }
+
+    let (_, gitlab) = run("gitlab", &[PROBLEMS]);
+    let issues: Value = serde_json::from_str(&gitlab).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("schemas/gitlab-codequality.schema.json")).unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&issues)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let issues = issues.as_array().unwrap();
+    assert_eq!(issues.len(), open.len());
+    let prints: std::collections::BTreeSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
+    let later = menulint()
+        .args([
+            "check",
+            "--as-of",
+            "2027-01-15",
+            "--format",
+            "gitlab",
+            PROBLEMS,
+        ])
+        .output()
+        .unwrap();
+    let later: Value = serde_json::from_slice(&later.stdout).unwrap();
+    let later: std::collections::BTreeSet<&str> = later
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert!(
+        prints.is_subset(&later) || later.is_subset(&prints),
+        "fingerprints move with the date"
+    );
+}
+
+/// A finding's text cannot forge a line or a workflow command in `concise`.
+#[test]
+fn concise_lines_cannot_be_forged() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(
+        dir.path(),
+        "m.toml",
+        "schema_version = 1\n[plan]\nname = \"P\"\nsponsor = \"S\"\n\n[[options]]\nid = \"x\"\nname = \"X\\n::error file=a::forged\\u001b[2J\"\nvehicle = \"etf\"\nasset_class = \"digital_asset\"\n",
+    );
+    let (_, text) = run("concise", &[&menu]);
+    assert!(
+        text.contains("X\\n::error file=a::forged\\u{1b}[2J"),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+}

@@ -221,12 +221,13 @@ pub fn output_matches(format: impl ValueEnum, path: Option<&std::path::Path>) ->
         "md" | "markdown" => "markdown",
         "csv" => "csv",
         "json" => "json",
+        "jsonl" | "ndjson" => "json-lines",
         "sarif" => "sarif",
         "xml" => "junit",
         "pdf" => "pdf",
         _ => return Ok(()),
     };
-    if named == format || (named == "json" && format == "sarif") {
+    if named == format || (named == "json" && matches!(format, "sarif" | "gitlab")) {
         return Ok(());
     }
     let hint = if named == "pdf" {

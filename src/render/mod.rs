@@ -13,6 +13,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod lines;
 mod markdown;
 mod monitor;
 mod report;
@@ -31,7 +32,7 @@ pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
 pub use report::report;
 pub use rules::{rules_json, rules_markdown, rules_table, rules_table_all};
 
-use crate::diag::Severity;
+use crate::diag::{Finding, Severity};
 use crate::engine::FileReport;
 use std::collections::BTreeMap;
 
@@ -52,6 +53,12 @@ pub enum Format {
     Github,
     /// A Markdown summary for a pull-request comment.
     Markdown,
+    /// One line per finding: `path:line:col: severity RULE message`.
+    Concise,
+    /// A GitLab Code Quality report (a JSON array of issues).
+    Gitlab,
+    /// One JSON object per finding per line.
+    JsonLines,
 }
 
 /// Settings shared by the emitters.
@@ -93,6 +100,9 @@ pub fn render(format: Format, reports: &[FileReport], opts: &RenderOptions) -> S
         Format::Junit => junit::render(reports, opts),
         Format::Github => github::render(reports),
         Format::Markdown => markdown::render(reports, opts),
+        Format::Concise => lines::concise(reports),
+        Format::Gitlab => lines::gitlab(reports),
+        Format::JsonLines => lines::json_lines(reports),
     }
 }
 
@@ -196,4 +206,29 @@ impl std::fmt::Display for Summary {
         }
         Ok(())
     }
+}
+
+/// A result's identity for code scanning, stable from run to run: a rule finding's
+/// fingerprint (rule, plan, option id, field); for other findings (schema, waivers)
+/// the code and where it is, with an option named by its id, not its position. Never
+/// the message, which may change daily ("expires in 20 days").
+pub(crate) fn stable_key(r: &FileReport, f: &Finding) -> String {
+    if !f.fingerprint.is_empty() {
+        return f.fingerprint.clone();
+    }
+    let option = f
+        .path
+        .option_index()
+        .and_then(|i| r.menu.as_ref()?.options.get(i));
+    let at = match option {
+        Some(o) => format!("options[id={}]{}", o.id, f.path.below_option()),
+        None => f.path.to_string(),
+    };
+    // the text of the line it points at tells two findings at one path apart (two
+    // waivers), and moves with the line
+    let line = match (f.file.as_ref().or(r.source.as_ref()), f.location) {
+        (Some(src), Some(l)) => src.line_text(l.line).trim().to_owned(),
+        _ => String::new(),
+    };
+    format!("{}:{at}:{line}", f.id())
 }

@@ -70,31 +70,6 @@ fn region(r: &FileReport, f: &Finding) -> Region {
     region
 }
 
-/// A result's identity for code scanning, stable from run to run: a rule finding's
-/// fingerprint (rule, plan, option id, field); for other findings (schema, waivers)
-/// the code and where it is, with an option named by its id, not its position. Never
-/// the message, which may change daily ("expires in 20 days").
-fn stable_key(r: &FileReport, f: &Finding) -> String {
-    if !f.fingerprint.is_empty() {
-        return f.fingerprint.clone();
-    }
-    let option = f
-        .path
-        .option_index()
-        .and_then(|i| r.menu.as_ref()?.options.get(i));
-    let at = match option {
-        Some(o) => format!("options[id={}]{}", o.id, f.path.below_option()),
-        None => f.path.to_string(),
-    };
-    // the text of the line it points at tells two findings at one path apart (two
-    // waivers), and moves with the line
-    let line = match (f.file.as_ref().or(r.source.as_ref()), f.location) {
-        (Some(src), Some(l)) => src.line_text(l.line).trim().to_owned(),
-        _ => String::new(),
-    };
-    format!("{}:{at}:{line}", f.id())
-}
-
 pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
     let ids: Vec<&String> = opts.catalog.keys().collect();
     let rules: Vec<ReportingDescriptor> = opts
@@ -161,7 +136,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 message.push_str(&format!(" ({c})"));
             }
             let mut fingerprints = BTreeMap::new();
-            fingerprints.insert("menulint/v1".to_owned(), stable_key(r, f));
+            fingerprints.insert("menulint/v1".to_owned(), super::stable_key(r, f));
             let mut result = SarifResult::builder()
                 .rule_id(f.id().to_owned())
                 .level(result_level(f.severity))
