@@ -2141,3 +2141,48 @@ fn the_fee_lineup_imports_share_classes_and_revenue_sharing() {
         "{json:#}"
     );
 }
+
+/// A lineup of more rows than any plan's (a fund universe) is refused before its
+/// rows are converted, at the first row over the limit: a CSV by its rows, a
+/// workbook by the rows its sheet claims. Exit 2, nothing checked.
+#[test]
+fn a_lineup_of_a_fund_universe_is_refused_at_its_row_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = std::fs::read_to_string(CSV)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    csv.push('\n');
+    for _ in 0..10_000 {
+        csv.push_str(GOOD);
+        csv.push('\n');
+    }
+    let path = write_in(dir.path(), "universe.csv", csv);
+    let (code, json) = check_lineup(&path, &[]);
+    assert_eq!(code, 2, "{json:#}");
+    let f: Vec<&Value> = first_findings(&json).collect();
+    assert_eq!(f.len(), 1, "{json:#}");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has more than 10000 rows"),
+        "{json:#}"
+    );
+    assert_eq!(f[0]["line"], 10_001);
+
+    let xlsx = dir.path().join("universe.xlsx");
+    let mut rows: Vec<Vec<C>> = vec![vec![C::S("Fund Name")]];
+    rows.resize_with(20_000, Vec::new);
+    rows.push(vec![C::S("Last Fund")]);
+    workbook(&xlsx, "Funds", &rows);
+    let (code, json) = check_lineup(xlsx.to_str().unwrap(), &[]);
+    assert_eq!(code, 2, "{json:#}");
+    let message = first_findings(&json).next().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("claims 20001 rows"), "{message}");
+}

@@ -135,6 +135,11 @@ pub(super) fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
         };
         let at =
             super::history::record_start(text, rec.position().map_or(0, |p| p.byte() as usize));
+        if rows.len() >= MAX_ROWS {
+            let f = lineup_error(&source, Some(at..at + 1), too_many_rows(name, ""))
+                .with_label("one row too many");
+            return Err((Some(source.clone()), vec![f]));
+        }
         // the row number from the text itself: CR LF and LF count the same
         let line = source.position(at).0;
         let spans = super::history::field_spans(text, at, rec.len());
@@ -200,6 +205,17 @@ pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 /// How many cells a sheet may claim.
 pub const MAX_CELLS: u64 = 10_000_000;
 
+/// The most rows a lineup may have. A plan's lineup lists tens or hundreds of
+/// funds; an export of more rows is a fund universe, not a menu, and checking it
+/// as one would take minutes and gigabytes. Refused before its rows are converted.
+pub const MAX_ROWS: usize = 10_000;
+
+fn too_many_rows(name: &str, what: &str) -> String {
+    format!(
+        "{name}{what} has more than {MAX_ROWS} rows: a plan's lineup lists its funds, not a fund universe; filter the export to the plan's funds"
+    )
+}
+
 /// Checks a zipped workbook (XLSX, XLSM, ODS) before anything is unpacked: what its
 /// entries say they unpack to, and the cells each sheet claims (`<dimension
 /// ref="A1:XFD1048576"/>`), which the reader would allocate up front. A file that is
@@ -253,6 +269,18 @@ pub(super) fn archive_within_limits(path: &Path) -> Result<(), String> {
         if cells > MAX_CELLS {
             return Err(format!(
                 "claims {cells} cells ({dim}) in {sheet}, over the limit of {MAX_CELLS}: save the sheet again, or export the lineup as CSV"
+            ));
+        }
+        // the rows it claims, before any is read
+        let rows = dim
+            .split(':')
+            .filter_map(cell_position)
+            .map(|(row, _)| row)
+            .max()
+            .unwrap_or(0);
+        if rows > MAX_ROWS as u64 {
+            return Err(format!(
+                "claims {rows} rows ({dim}) in {sheet}: a plan's lineup lists its funds, not a fund universe; filter the export to the plan's funds (at most {MAX_ROWS} rows)"
             ));
         }
     }
@@ -345,6 +373,9 @@ pub(super) fn read_workbook(
         let range = book
             .worksheet_range(&sheet)
             .map_err(|e| unplaced(format!("cannot read sheet `{sheet}` of {name}: {e}")))?;
+        if range.height() > MAX_ROWS {
+            return Err(unplaced(too_many_rows(name, &format!(" (sheet {sheet})"))));
+        }
         let percent = super::styles::percent_cells(path, &sheet);
         grids.push(sheet_grid(name, sheet, &range, &percent));
     }
