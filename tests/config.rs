@@ -415,7 +415,7 @@ fn rules_lists_active_rules_with_effective_severity() {
         .unwrap();
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 44);
+    assert_eq!(rows.len(), 45);
     assert!(!rows.iter().any(|r| r["id"] == "STR009"));
     assert_eq!(
         rows.iter().find(|r| r["id"] == "FEE001").unwrap()["severity"],

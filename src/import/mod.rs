@@ -132,6 +132,10 @@ mod tests {
         // fee prudence: the cheapest class's columns before the option's own
         assert_eq!(guess("Share Class"), Some("share_class"));
         assert_eq!(
+            guess("Category Median Expense Ratio (%)"),
+            Some("peer_median_expense_ratio_pct")
+        );
+        assert_eq!(
             guess("Lowest-Cost Share Class"),
             Some("cheapest_class.name")
         );

@@ -263,6 +263,7 @@ pub(super) fn guess(header: &str) -> Option<&'static str> {
         }
         // fee prudence: the cheapest class open to the plan, before the option's own
         // expense ratio and share class
+        _ if (has("median") || has("average")) && has("expense") => "peer_median_expense_ratio_pct",
         _ if (has("lowest") || has("cheapest")) && has("expense") => {
             "cheapest_class.expense_ratio_pct"
         }

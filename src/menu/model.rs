@@ -66,6 +66,9 @@ pub struct InvestmentOption {
     /// The data vendor's peer category: what a meaningful benchmark must measure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The peer category's median expense ratio, from a data vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_median_expense_ratio_pct: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_class: Option<String>,
     /// The cheapest class or trust of the same strategy; rules read it as the schema gives it.
