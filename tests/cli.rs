@@ -112,7 +112,8 @@ fn deny_warnings_turns_warnings_into_failures() {
     let path = write_in(dir.path(), "fee.toml", &menu);
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 0);
-    assert_eq!(located(&json), vec![("FEE001".to_owned(), 52, 21)]);
+    let line = line_of(&menu, "expense_ratio_pct = 0.35") as u64;
+    assert_eq!(located(&json), vec![("FEE001".to_owned(), line, 21)]);
     let (code, _) = check_json(&["--deny", "warnings", &path]);
     assert_eq!(code, 1);
 }
@@ -288,7 +289,9 @@ fn a_custom_pack_adds_rules() {
         "sample-menus/conventional.toml",
     ]);
     assert_eq!(code, 0, "a warning alone does not fail");
-    assert_eq!(located(&json), vec![("ACM001".to_owned(), 117, 6)]);
+    let menu = include_str!("../sample-menus/conventional.toml");
+    let line = line_of(menu, "id = \"stable\"") as u64;
+    assert_eq!(located(&json), vec![("ACM001".to_owned(), line, 6)]);
     assert_eq!(
         json["files"][0]["findings"][0]["message"],
         "the menu offers 5 options; the policy allows 4"

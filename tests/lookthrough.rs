@@ -90,7 +90,10 @@ fn qdia_holding_the_menus_bitcoin_fund_breaks_the_qdia_cap() {
     assert_eq!(f["message"], "The QDIA Vanguard Target Retirement 2045 Fund holds 6% crypto (look-through via btc); the policy caps the QDIA at 0%.");
     assert_eq!(
         (f["line"].as_u64(), f["column"].as_u64()),
-        (Some(30), Some(24))
+        (
+            Some(line_of(&menu, "holdings = [{ option = \"btc\"") as u64),
+            Some(24)
+        )
     );
     assert_eq!(f["labels"][0]["message"], "designated as the QDIA here");
 }

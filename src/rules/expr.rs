@@ -66,15 +66,30 @@ fn calls_any(e: &IdedExpr, names: &[&str]) -> bool {
     found
 }
 
-/// `cel`'s `double('1e400')` gives infinity where CEL says it is an error, so
-/// `double(x)` calls the helper that follows CEL ([`super::functions`]).
-fn finite_doubles(tree: &mut IdedExpr) {
-    walk(tree, &mut |n| {
-        if let Node::Call(c) = &mut n.expr {
-            if c.func_name == "double" && c.target.is_none() && c.args.len() == 1 {
-                c.func_name = super::functions::FINITE_DOUBLE.to_owned();
-            }
+/// Where `cel` departs from CEL, the tree calls a helper that follows CEL
+/// ([`super::functions`]): `double(x)`, as `cel`'s gives infinity for
+/// `double('1e400')`; and every macro's range, which walks a map's keys sorted,
+/// as `cel` walks them in its hash map's order, which changes from run to run
+/// (CEL leaves the order open, so `m.map(k, k)` must not depend on the run).
+fn follow_spec(tree: &mut IdedExpr) {
+    use super::functions::{FINITE_DOUBLE, ORDERED_KEYS};
+    walk(tree, &mut |n| match &mut n.expr {
+        Node::Call(c) if c.func_name == "double" && c.target.is_none() && c.args.len() == 1 => {
+            c.func_name = FINITE_DOUBLE.to_owned();
         }
+        // a two-variable comprehension over a list would read (index, value)
+        Node::Comprehension(c) if c.iter_var2.is_none() => {
+            let range = std::mem::take(&mut c.iter_range);
+            c.iter_range = IdedExpr {
+                id: range.id,
+                expr: Node::Call(cel::common::ast::CallExpr {
+                    func_name: ORDERED_KEYS.to_owned(),
+                    target: None,
+                    args: vec![range],
+                }),
+            };
+        }
+        _ => {}
     });
 }
 
@@ -138,7 +153,7 @@ impl Expr {
         }
         let native = Program::compile(&tree);
         let mut tree = tree;
-        finite_doubles(&mut tree);
+        follow_spec(&mut tree);
         Ok(Expr {
             source: source.to_owned(),
             span,

@@ -30,6 +30,37 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
 /// gives infinity for `double('1e400')`): no expression can write it.
 pub const FINITE_DOUBLE: &str = "double#finite";
 
+/// The helper every macro's range goes through once the compiler wraps it
+/// ([`add_ordered_keys`]): no expression can write it.
+pub const ORDERED_KEYS: &str = "keys#ordered";
+
+/// Declares [`ORDERED_KEYS`]: a map becomes the list of its keys in order,
+/// anything else is passed on untouched (an overload on the environment takes
+/// its argument by reference, so a menu's list is not copied).
+pub fn add_ordered_keys(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
+    use cel::common::types::{CelList, DYN_TYPE};
+    use cel::common::value::{BuiltinRef, CowVal};
+    fn ordered_keys<'b, 'v>(
+        mut args: Vec<CowVal<'b, 'v>>,
+    ) -> Result<CowVal<'b, 'v>, ExecutionError> {
+        let (Some(range), true) = (args.pop(), args.is_empty()) else {
+            return Err(ExecutionError::function_error("macro", "takes one range"));
+        };
+        let keys = match range.as_builtin() {
+            BuiltinRef::Map(map) => {
+                let mut keys: Vec<_> = map.inner().keys().collect();
+                keys.sort_unstable();
+                keys.into_iter()
+                    .map(|k| k.inner().clone_as_boxed())
+                    .collect::<Vec<_>>()
+            }
+            _ => return Ok(range),
+        };
+        Ok(CowVal::owned(CelList::from(keys)))
+    }
+    env.add_overload(ORDERED_KEYS, "keys_ordered", vec![DYN_TYPE], ordered_keys)
+}
+
 /// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
 /// `days_until`, `years_between`, `label`, `grouped`, `usd`, and for monitoring `consecutive`,
 /// `in_last` and `last_quarter_end`.

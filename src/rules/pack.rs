@@ -429,6 +429,7 @@ pub fn cel_env() -> Env {
         .and_then(|()| env.add_extension(cel::extensions::lists))
         .and_then(|()| env.add_extension(cel::extensions::math))
         .and_then(|()| super::functions::add_matches(&mut env))
+        .and_then(|()| super::functions::add_ordered_keys(&mut env))
         .expect("CEL extensions register");
     env
 }

@@ -11,6 +11,15 @@ use std::path::Path;
 /// Every test checks as of this date, so date-dependent rules are reproducible.
 pub const AS_OF: &str = "2026-11-25";
 
+/// The line (from 1) of the first line of `text` that holds `needle`, so tests
+/// read a location from the fixture rather than hard-code it.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line holds {needle:?}"))
+        + 1
+}
+
 /// The binary, with colour off and no inherited colour or timestamp settings.
 pub fn menulint() -> Command {
     let mut cmd = Command::cargo_bin("menulint").expect("binary builds");
