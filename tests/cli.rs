@@ -1,6 +1,6 @@
 //! The `menulint` binary end to end: exit codes, findings, spans and rendered output.
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::Value;
@@ -373,4 +373,314 @@ fn bad_rule_packs_exit_2_pointing_at_the_pack_line() {
     let (code, err) = pack_error(&good.replace("ACM001", "CRY001"));
     assert_eq!(code, 2);
     assert!(err.contains("rule id CRY001 is defined twice"), "{err}");
+}
+
+#[test]
+fn selectors_that_name_no_rule_are_errors() {
+    for sel in ["CRY01", "XYZ", "plan-crypto-cp"] {
+        let out = menulint()
+            .args(["check", "--select", sel, "sample-menus/bitcoin.toml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{sel}");
+        let err = String::from_utf8(out.stdout).unwrap();
+        assert!(err.contains("matches no rule"), "{err}");
+    }
+    let out = menulint()
+        .args(["check", "--select", "CRY01", "sample-menus/bitcoin.toml"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("did you mean `CRY001`?"));
+    // spaces after commas, names and prefixes all select
+    let (code, json) = check_json(&[
+        "--select",
+        "CRY, plan-crypto-cap ,STR001",
+        "sample-menus/problems.toml",
+    ]);
+    assert_eq!(code, 1);
+    assert!(rules_of(&json)
+        .iter()
+        .all(|r| r.starts_with("CRY") || r == "STR001"));
+    // explain takes a name too
+    menulint()
+        .args(["explain", "plan-crypto-cap"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_readme_ci_step_is_the_command_the_output_test_runs() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("menulint check plans/").expect("CI step");
+    let step: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| !l.trim().starts_with("- name"))
+        .flat_map(|l| l.split_whitespace())
+        .collect();
+    assert_eq!(
+        step,
+        [
+            "menulint",
+            "check",
+            "plans/",
+            "--format",
+            "github",
+            "--format",
+            "sarif",
+            "--output",
+            "menulint.sarif",
+            "--format",
+            "markdown",
+            "--output",
+            "menulint.md"
+        ],
+        "tests/outputs.rs runs exactly this command; keep them in step"
+    );
+}
+
+#[test]
+fn directory_runs_take_only_menus() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write_in(dir.path(), "plans/acme.toml", BITCOIN);
+    write_in(dir.path(), "plans/old/draft.toml", BITCOIN);
+    write_in(dir.path(), "plans/scratch.toml", BITCOIN);
+    write_in(dir.path(), "Cargo.toml", "[package]\nname = \"x\"\n");
+    write_in(
+        dir.path(),
+        "packs/acme.toml",
+        include_str!("packs/custom.toml"),
+    );
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "packs = [\"crypto\", \"packs/acme.toml\"]\nexclude = [\"plans/old\"]\n",
+    );
+    write_in(dir.path(), ".gitignore", "scratch.toml\n");
+    let run = |args: &[&str]| {
+        let out = menulint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let files: Vec<String> = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_owned())
+            .collect();
+        (out.status.code().unwrap(), files)
+    };
+    // no path: the current directory; the pack, Cargo.toml, the ignored and the
+    // excluded files are not menus
+    let (code, files) = run(&[]);
+    assert_eq!(code, 0, "{files:?}");
+    assert_eq!(files, ["./plans/acme.toml"]);
+    // --exclude adds to the config's excludes; excluding every menu checks nothing,
+    // which is not a pass
+    let (code, files) = run(&[".", "--exclude", "acme.toml"]);
+    assert_eq!((code, files), (2, vec![".".to_owned()]));
+    // a file named explicitly is checked even when excluded, unless --force-exclude
+    let (_, files) = run(&["plans/old/draft.toml"]);
+    assert_eq!(files, ["plans/old/draft.toml"]);
+    let (code, files) = run(&["--force-exclude", "plans/old/draft.toml", "plans/acme.toml"]);
+    assert_eq!((code, files), (0, vec!["plans/acme.toml".to_owned()]));
+}
+
+#[test]
+fn a_menu_on_standard_input() {
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "json", "-"])
+        .write_stdin(PROBLEMS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["path"], "<stdin>");
+    assert_eq!(json["summary"]["errors"], 11);
+}
+
+#[test]
+fn colour_statistics_explain_codes_and_outputs_of_every_command() {
+    // TERM=dumb turns colour off
+    let out = menulint()
+        .env_remove("NO_COLOR")
+        .env("FORCE_COLOR", "1")
+        .env("TERM", "dumb")
+        .args(["check", "sample-menus/problems.toml"])
+        .output()
+        .unwrap();
+    assert!(!out.stdout.contains(&0x1b));
+    // --statistics: findings per rule
+    let out = menulint()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--statistics",
+            "sample-menus/problems.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("     2  FEE001                     expense-ratio-cap"),
+        "{text}"
+    );
+    // explain knows menulint's own codes
+    let out = menulint()
+        .args(["explain", "menulint::schema"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("does not match the menu format"));
+    // rules, explain and diff take --output
+    let dir = tempfile::tempdir().unwrap();
+    for (args, name) in [
+        (vec!["rules", "--format", "json"], "rules.json"),
+        (vec!["explain", "CRY001"], "explain.txt"),
+        (
+            vec![
+                "diff",
+                "sample-menus/conventional.toml",
+                "sample-menus/bitcoin.toml",
+            ],
+            "diff.txt",
+        ),
+    ] {
+        let file = dir.path().join(name);
+        let out = menulint()
+            .args(&args)
+            .arg("--output")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(std::fs::metadata(&file).unwrap().len() > 100, "{args:?}");
+    }
+    // init creates its directory
+    let target = dir.path().join("new/plans");
+    menulint().arg("init").arg(&target).assert().success();
+    assert!(target.join("menulint.toml").is_file());
+}
+
+#[test]
+fn schema_mistakes_say_what_was_meant_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = BITCOIN
+        .replacen("vehicle = \"mutual_fund\"", "vehicle = \"ETF\"", 1)
+        .replacen("asset_class = \"us_equity\"", "asset_class = \"bonds\"", 1)
+        .replacen("ticker = \"FXAIX\"", "ticker = \"fxaix\"", 1);
+    let m = write_in(dir.path(), "m.toml", menu);
+    let (code, json) = check_json(&[&m]);
+    assert_eq!(code, 2);
+    let text = json.to_string();
+    assert!(text.contains("did you mean `etf`?"), "{json:#}");
+    assert!(text.contains("did you mean `fixed_income`?"), "{json:#}");
+    assert!(
+        text.contains("is not a ticker of 1 to 5 capital letters"),
+        "{json:#}"
+    );
+    assert!(
+        !text.contains("^[A-Z]"),
+        "no regular expression in messages"
+    );
+    // every property of the schema has a description for editors' hover help
+    let schema: serde_json::Value =
+        serde_json::from_str(menulint::menu::schema::MENU_SCHEMA).unwrap();
+    fn walk(v: &serde_json::Value, missing: &mut Vec<String>) {
+        if let Some(props) = v.get("properties").and_then(|p| p.as_object()) {
+            for (k, p) in props {
+                if p.get("description").is_none() {
+                    missing.push(k.clone());
+                }
+            }
+        }
+        match v {
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, missing)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, missing)),
+            _ => {}
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&schema, &mut missing);
+    assert!(missing.is_empty(), "no description: {missing:?}");
+}
+
+#[test]
+fn exit_zero_and_an_invalid_source_date_epoch() {
+    let (code, _) = check_json(&["--exit-zero", "sample-menus/problems.toml"]);
+    assert_eq!(code, 0);
+    // input errors still exit 2
+    let (code, _) = check_json(&["--exit-zero", "tests/no-such-menu.toml"]);
+    assert_eq!(code, 2);
+    let out = menulint()
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .args(["report", "--timestamp", "sample-menus/bitcoin.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH"));
+    let out = menulint()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args([
+            "report",
+            "--timestamp",
+            "--format",
+            "markdown",
+            "sample-menus/bitcoin.toml",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("generated 2026-01-01 00:00:00 UTC"));
+}
+
+#[test]
+fn the_pre_commit_hook_checks_only_menus_among_the_files_it_names() {
+    let hook = include_str!("../.pre-commit-hooks.yaml");
+    assert!(hook.contains("entry: menulint check --quiet --force-exclude"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write_in(
+        dir.path(),
+        "menulint.toml",
+        "packs = [\"crypto\", \"packs/acme.toml\"]\n",
+    );
+    write_in(
+        dir.path(),
+        "packs/acme.toml",
+        include_str!("packs/custom.toml"),
+    );
+    write_in(dir.path(), "plans/a.toml", BITCOIN);
+    let run = |files: &[&str]| {
+        menulint()
+            .current_dir(dir.path())
+            .args(["check", "--quiet", "--force-exclude"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    // the menu and the pack, as pre-commit names them: only the menu is checked
+    let out = run(&["plans/a.toml", "packs/acme.toml", "menulint.toml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // a commit that touches only the pack: nothing to check, and that is fine here
+    let out = run(&["packs/acme.toml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

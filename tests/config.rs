@@ -1,13 +1,10 @@
 //! Sponsor configuration, waivers, baselines, `explain` and `init`.
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::Value;
 use std::path::Path;
-
-const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
-const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
 
 /// (file name, rule, severity, line, waived) of every finding in the run.
 fn findings(json: &Value) -> Vec<(String, String, String, u64, bool)> {
@@ -583,4 +580,60 @@ fn init_writes_all_its_files_or_none() {
     assert!(!d.path().join("menulint.toml").exists());
     assert!(!d.path().join("menu.toml").exists());
     assert!(!d.path().join("nowhere").exists());
+}
+
+#[test]
+fn waivers_of_rules_that_did_not_run_are_not_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let waiver = |rule: &str| {
+        format!("{PROBLEMS}\n[[waivers]]\nrule = \"{rule}\"\nreason = \"r\"\napproved_by = \"c\"\nexpires = 2027-06-30\n")
+    };
+    // left out by --select: nothing to say about it, even with --deny warnings
+    let m = write_in(dir.path(), "a.toml", waiver("FEE001"));
+    let (code, json) = check_json(&["--select", "CRY", "--deny", "warnings", &m]);
+    assert_eq!(code, 1);
+    assert!(!json.to_string().contains("waiver-unused"), "{json:#}");
+    // a rule no pack defines: said so
+    let m = write_in(dir.path(), "b.toml", waiver("XYZ999"));
+    let (_, json) = check_json(&[&m]);
+    assert!(
+        json.to_string().contains("no pack in force defines"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn every_config_mistake_at_once_and_summary_counts_that_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_in(
+        dir.path(),
+        "menulint.toml",
+        "packz = [\"crypto\"]\n[rules.FEE001]\nsevertiy = \"error\"\n[[waivers]]\nrule = \"FEE001\"\nreasn = \"r\"\n",
+    );
+    let out = menulint()
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--config",
+            &config,
+            "sample-menus/bitcoin.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for (key, hint) in [
+        ("packz", "packs"),
+        ("severtiy", "severity"),
+        ("reasn", "reason"),
+    ] {
+        assert!(text.contains(&format!("unknown key `{key}`")), "{text}");
+        assert!(text.contains(&format!("did you mean `{hint}`?")), "{text}");
+    }
+    assert!(
+        text.trim_end().ends_with("(1 could not be checked)"),
+        "{text}"
+    );
+    assert!(text.contains("1 menu,"), "{text}");
 }

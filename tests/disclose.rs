@@ -1,7 +1,7 @@
 //! `menulint disclose`: the participants' comparative chart, complete and incomplete,
 //! in every format, with untrusted text escaped for each.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn disclose(menu: &str, format: &str) -> (i32, String, String) {

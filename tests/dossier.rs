@@ -1,6 +1,6 @@
 //! `menulint dossier`: the committee's selection evidence, option by option.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn dossier(menu: &str, format: &str) -> String {

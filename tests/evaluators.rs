@@ -2,7 +2,7 @@
 //! the native evaluator passes, the interpreter must pass too (verify mode turns a
 //! disagreement into an error). The long run is the `evaluators` fuzz target.
 
-mod common;
+use crate::common;
 
 use common::exprgen;
 use menulint::diag::SourceFile;

@@ -1,6 +1,6 @@
 //! Machine formats: SARIF, JUnit, GitHub annotations, Markdown; files and directories.
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::Value;

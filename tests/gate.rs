@@ -1,11 +1,9 @@
 //! The diff gate never lets a worse menu through: a finding whose measured figure
 //! moves further past its limit counts as introduced, and the output says by how much.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
-
-const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
 
 fn diff(current: &str, proposed: &str) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //! controls, CI workflow commands, Markdown or HTML markup, characters XML cannot
 //! carry, URIs that are not URIs.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// A menu whose option name and waiver reason try every trick at once.

@@ -1,7 +1,7 @@
 //! Lineup exports: `import` and `check --map` on CSV and XLSX, findings at their
 //! cells, and every bad input a clear located error (exit 2), never a panic.
 
-mod common;
+use crate::common;
 
 use common::{check_json, first_findings, menulint, write_in, AS_OF};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
@@ -115,7 +115,7 @@ fn sample_rows() -> Vec<Vec<C<'static>>> {
 }
 
 /// Regenerates sample-menus/lineup/lineup.xlsx from lineup.csv:
-/// `cargo test --test lineup -- --ignored regenerate`.
+/// `cargo test lineup:: -- --ignored regenerate`.
 #[test]
 #[ignore]
 fn regenerate_the_sample_workbook() {

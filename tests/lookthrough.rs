@@ -1,12 +1,9 @@
 //! Look-through exposure through holdings, and `menulint diff`.
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::Value;
-
-const BITCOIN: &str = include_str!("../sample-menus/bitcoin.toml");
-const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
 
 fn check(text: &str) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! Monitoring: the history CSV (every bad row located), the watch list's statuses,
 //! `menulint monitor` in each format, and missing data never passing.
 
-mod common;
+use crate::common;
 
 use common::{check_json, first_findings, menulint, rules_of, write_in, AS_OF};
 use serde_json::Value;

@@ -1,12 +1,12 @@
 //! Output files: each format where the command line says, never over an input,
 //! never two in one file, links followed, devices written, pipes closed early.
 
-mod common;
+use crate::common;
+use assert_cmd::Command;
 use common::*;
+use serde_json::Value;
 use std::io::Read;
 use std::process::Stdio;
-
-const PROBLEMS: &str = include_str!("../sample-menus/problems.toml");
 
 /// The binary as a plain process, for redirecting its standard output.
 fn bin() -> std::process::Command {
@@ -405,4 +405,58 @@ fn an_output_named_for_another_format_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// Kills a run while it writes its SARIF output: the target always holds a complete
+/// document (the old one or the new one), never a truncated one.
+#[cfg(unix)]
+#[test]
+fn killing_a_run_never_leaves_a_truncated_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let menus = dir.path().join("menus");
+    std::fs::create_dir(&menus).unwrap();
+    for i in 0..400 {
+        std::fs::write(menus.join(format!("m{i:03}.toml")), PROBLEMS).unwrap();
+    }
+    let target = dir.path().join("out.sarif");
+    std::fs::write(&target, "{\"old\": true}").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("menulint");
+    for delay_ms in [5, 20, 60, 120, 250, 400, 800] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["check", "--as-of", AS_OF, "--format", "sarif", "--output"])
+            .arg(&target)
+            .arg(&menus)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(&target).unwrap();
+        let parsed: Result<Value, _> = serde_json::from_str(&text);
+        assert!(
+            parsed.is_ok(),
+            "truncated output after a kill at {delay_ms} ms ({} bytes)",
+            text.len()
+        );
+    }
+    // and no temporary files are left beside it by a completed run (a killed run
+    // cannot remove its own: clear those first)
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p != target && p != menus {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    Command::new(&bin)
+        .args(["check", "--as-of", AS_OF, "--format", "sarif", "--output"])
+        .arg(&target)
+        .arg(&menus)
+        .assert()
+        .code(1);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
 }

@@ -1,6 +1,6 @@
 //! The README's rule table is generated from the packs; keep it that way.
 
-mod common;
+use crate::common;
 
 use menulint::render::rules_markdown;
 use menulint::rules::RuleSet;

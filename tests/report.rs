@@ -1,6 +1,6 @@
 //! The committee's compliance report: content, escaping, reproducibility, and a real browser.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::Path;

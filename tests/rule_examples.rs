@@ -1,6 +1,6 @@
 //! Every built-in rule ships a passing and a failing example; run them all.
 
-mod common;
+use crate::common;
 use common::*;
 
 use menulint::diag::Segment;

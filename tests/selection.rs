@@ -1,7 +1,7 @@
 //! Selection evidence for the DOL's proposed safe harbor: the opt-in `selection`
 //! pack on the two sample proposals.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -8,6 +8,10 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
+/// The sample menus most tests start from.
+pub const BITCOIN: &str = include_str!("../../sample-menus/bitcoin.toml");
+pub const PROBLEMS: &str = include_str!("../../sample-menus/problems.toml");
+
 /// Every test checks as of this date, so date-dependent rules are reproducible.
 pub const AS_OF: &str = "2026-11-25";
 
@@ -27,6 +31,20 @@ pub fn menulint() -> Command {
         .env_remove("SOURCE_DATE_EPOCH")
         .env("NO_COLOR", "1");
     cmd
+}
+
+/// Runs the binary with `args`: (exit code, how long it took, stdout). Fails the
+/// test on a panic.
+pub fn timed(args: &[&str]) -> (i32, std::time::Duration, Vec<u8>) {
+    let start = std::time::Instant::now();
+    let out = menulint().args(args).output().expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    (out.status.code().unwrap_or(-1), start.elapsed(), out.stdout)
+}
+
+/// The first finding of the first file in `check --format json` output.
+pub fn first(json: &Value) -> &Value {
+    &json["files"][0]["findings"][0]
 }
 
 /// Runs `check --format json --as-of AS_OF ARGS`; returns (exit code, parsed output).
