@@ -12,6 +12,7 @@ use toml::Spanned;
 fn main() {
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=build.rs");
+    version();
     let mut names: Vec<String> = std::fs::read_dir("rules")
         .expect("rules/ is readable")
         .filter_map(|e| {
@@ -97,4 +98,44 @@ fn node(out: &mut String, v: &Spanned<DeValue<'_>>, path: &str) {
         }
     }
     out.push_str(" }");
+}
+
+/// `menulint --version`: the package version, and the commit with its date when
+/// built from a git checkout (`0.1.0 (3f2c9a1b7d4e 2026-12-02)`, as ruff prints
+/// it). The commit's own date, not the build's, so a build is reproducible.
+fn version() {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let package = std::env::var("CARGO_PKG_VERSION").expect("cargo sets the version");
+    let version = match (
+        git(&["rev-parse", "--short=12", "HEAD"]),
+        git(&["log", "-1", "--format=%cs"]),
+    ) {
+        (Some(commit), Some(date)) => format!("{package} ({commit} {date})"),
+        _ => package,
+    };
+    println!("cargo::rustc-env=MENULINT_VERSION={version}");
+    // a new commit changes the version: watch what moves when one is made
+    for path in [".git/HEAD", ".git/packed-refs"] {
+        if Path::new(path).exists() {
+            println!("cargo::rerun-if-changed={path}");
+        }
+    }
+    if let Some(head) = std::fs::read_to_string(".git/HEAD")
+        .ok()
+        .and_then(|h| h.strip_prefix("ref: ").map(|r| r.trim().to_owned()))
+    {
+        let reference = format!(".git/{head}");
+        if Path::new(&reference).exists() {
+            println!("cargo::rerun-if-changed={reference}");
+        }
+    }
 }

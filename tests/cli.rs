@@ -528,6 +528,10 @@ fn colour_statistics_explain_codes_and_outputs_of_every_command() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
+        text.contains("\n Count  Rule or code               Name                                 Failing the run\n"),
+        "{text}"
+    );
+    assert!(
         text.contains("     2  FEE001                     expense-ratio-cap"),
         "{text}"
     );
@@ -683,4 +687,21 @@ fn the_pre_commit_hook_checks_only_menus_among_the_files_it_names() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// `--version` names the commit and its date when built from a checkout.
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = menulint().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let re = regex::Regex::new(r"^menulint \d+\.\d+\.\d+( \([0-9a-f]{12} \d{4}-\d{2}-\d{2}\))?\n$")
+        .unwrap();
+    assert!(re.is_match(&text), "{text:?}");
+    if std::path::Path::new(".git").exists() {
+        assert!(
+            text.contains(" ("),
+            "a checkout's build names its commit: {text:?}"
+        );
+    }
 }

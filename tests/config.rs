@@ -61,6 +61,21 @@ fn nearest_config_wins_and_explicit_config_overrides_discovery() {
     );
     let (code, json) = check_json(&["--config", &explicit, &nested]);
     assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
+
+    // `.menulint.toml` is a config too, and `menulint.toml` beside it comes first
+    write(
+        &d.path().join("c/.menulint.toml"),
+        "[rules.CRY004]\nparams = { max_pct = 3.0 }\n",
+    );
+    let hidden = write(&d.path().join("c/menu.toml"), BITCOIN);
+    let (code, json) = check_json(&[&hidden]);
+    assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));
+    write(
+        &d.path().join("c/menulint.toml"),
+        "[rules.CRY004]\nseverity = \"error\"\nparams = { max_pct = 1.0 }\n",
+    );
+    let (code, json) = check_json(&[&hidden]);
+    assert_eq!((code, rules_of(&json)), (1, vec!["CRY004".to_owned()]));
 }
 
 #[test]

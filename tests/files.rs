@@ -42,6 +42,13 @@ fn baselines_are_regular_files_of_a_known_format() {
         "{\"menulint_baseline\": 2, \"findings\": []}\n",
     );
     cases.push((future, "format 2; this menulint reads format 1"));
+    // a file past the size limit is refused before it is read (sparse: no disk used)
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(300 * 1024 * 1024)
+        .unwrap();
+    cases.push((huge.to_string_lossy().into_owned(), "limit"));
     for (baseline, words) in cases {
         let out = menulint()
             .args(["check", "--as-of", AS_OF, "--baseline", &baseline, &menu])

@@ -469,3 +469,106 @@ fn concise_lines_cannot_be_forged() {
     assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+/// A problem with the run itself (a selector that names no rule) is a tool
+/// notification in SARIF and an annotation without a file on GitHub, never a
+/// result at a file called "command line"; every built-in rule links its page.
+#[test]
+fn sarif_tells_the_run_from_its_files_and_links_each_rules_page() {
+    let (code, text) = run("sarif", &["--select", "CRY07", WAIVED]);
+    assert_eq!(code, 2);
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&sarif));
+    let run0 = &sarif["runs"][0];
+    assert!(!text.contains("command%20line") && !text.contains("\"command line\""));
+    let invocation = &run0["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert_eq!(notes[0]["level"], "error");
+    assert!(notes[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("CRY07"));
+    assert!(notes[0]["descriptor"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("menulint::"));
+    assert_eq!(run0["automationDetails"]["id"], "menulint/");
+
+    let (code, text) = run("github", &["--select", "CRY07", WAIVED]);
+    assert_eq!(code, 2);
+    let line = text.lines().next().unwrap();
+    assert!(
+        line.starts_with("::error title=menulint%3A%3Aconfig::"),
+        "{line}"
+    );
+    assert!(!line.contains("file="), "{line}");
+
+    // a clean run: one successful invocation, every rule of a built-in pack with its
+    // page in the repository, a sponsor's own rule with none
+    let (_, text) = run("sarif", &["--pack", "tests/packs/custom.toml", WAIVED]);
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let prefix = "https://github.com/menulint/menulint/blob/main/";
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        match r["helpUri"].as_str() {
+            Some(uri) => {
+                let page = uri.strip_prefix(prefix).expect("a page in the repository");
+                assert_eq!(page, format!("docs/rules/{id}.md"));
+                assert!(Path::new(page).is_file(), "{page} is missing");
+            }
+            None => assert!(id.starts_with("ACM"), "{id} has no page"),
+        }
+    }
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "ACM001" && r["helpUri"].is_null()));
+}
+
+/// A lineup finding's SARIF location names its cell and sheet, as JSON does.
+#[test]
+fn sarif_locations_of_a_workbook_name_the_sheet() {
+    let args = [
+        "sample-menus/lineup/lineup.xlsx",
+        "--map",
+        "recordkeeper",
+        "--plan",
+        "sample-menus/lineup/plan.toml",
+    ];
+    let (_, json) = check_json(&args);
+    let cells: Vec<String> = first_findings(&json)
+        .filter_map(|f| f["cell"].as_str().map(str::to_owned))
+        .collect();
+    assert!(cells.iter().any(|c| c.contains('!')), "{cells:?}");
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "sarif"])
+        .args(args)
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let located: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["locations"][0])
+        .filter_map(|l| {
+            let cell = l["properties"]["cell"].as_str()?;
+            let (sheet, _) = cell.rsplit_once('!').unwrap();
+            assert_eq!(l["properties"]["sheet"], sheet);
+            assert_eq!(l["message"]["text"], format!("cell {cell}"));
+            Some(cell.to_owned())
+        })
+        .collect();
+    assert_eq!(located, cells);
+}

@@ -146,8 +146,11 @@ fn chain(n: usize) -> String {
     s
 }
 
+/// The longest look-through chain a menu can hold is checked, not refused or
+/// stuck (a hang guard only: the 100,000-option chain's time is a benchmark,
+/// `benches/chains.sh`).
 #[test]
-fn long_holdings_chains_are_linear() {
+fn long_holdings_chains_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let m = write_in(dir.path(), "chain.toml", chain(8_000));
     for format in ["json", "junit"] {
@@ -156,22 +159,6 @@ fn long_holdings_chains_are_linear() {
         assert!(took < Duration::from_secs(60), "{format}: {took:?}");
         assert!(!out.is_empty());
     }
-    let big = write_in(dir.path(), "big.toml", chain(100_000));
-    let (code, took, _) = timed(&[
-        "check",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "--max-file-size",
-        "100000000",
-        &big,
-    ]);
-    assert_eq!(code, 1);
-    assert!(
-        took < Duration::from_secs(120),
-        "100,000-option chain: {took:?}"
-    );
 }
 
 fn pack_with(check: &str, extra: &str) -> String {

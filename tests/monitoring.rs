@@ -451,25 +451,6 @@ fn history_rows_that_would_lose_or_invent_data_are_refused() {
 }
 
 #[test]
-fn a_history_in_windows_1252_or_utf16_is_read() {
-    let text = format!("{HEADER}core,2026-09-30,1,2,40\n");
-    let mut utf16 = vec![0xff, 0xfe];
-    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
-    for bytes in [
-        utf16,
-        text.replace("option", "opti\u{f3}n")
-            .replace("opti\u{f3}n", "option")
-            .into_bytes(),
-    ] {
-        let dir = tempfile::tempdir().unwrap();
-        let history = write_in(dir.path(), "h.csv", &bytes);
-        let (code, _) = check_json(&[MENU, "--history", &history]);
-        // the rows name options the sample lacks: read, joined, refused at the cell
-        assert_eq!(code, 2);
-    }
-}
-
-#[test]
 fn monitoring_as_of_a_past_date_reads_what_was_known_and_stale_data_never_passes() {
     let dir = tempfile::tempdir().unwrap();
     // quarters after the check date are not read: as of 2026-05-01 the latest is Q1

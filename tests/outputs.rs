@@ -460,3 +460,53 @@ fn killing_a_run_never_leaves_a_truncated_output() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+/// A FIFO and an inherited descriptor (`/dev/fd/3`) are written through, never
+/// replaced: what reads the FIFO gets the report, and a log opened for appending
+/// keeps what it held.
+#[cfg(unix)]
+#[test]
+fn fifos_and_inherited_descriptors_are_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write_in(dir.path(), "m.toml", PROBLEMS);
+    let exe = assert_cmd::cargo::cargo_bin("menulint");
+    let fifo = dir.path().join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let out = bin()
+            .args(["check", "--as-of", AS_OF, "--format"])
+            .arg(format!("json={}", fifo.display()))
+            .arg(&m)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let got: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+        assert_eq!(got["files"][0]["path"].as_str(), Some(m.as_str()));
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    }
+    let log = write_in(dir.path(), "run.log", "earlier run\n");
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' check --as-of {AS_OF} --format json=/dev/fd/3 '{m}' 3>>'{log}'",
+            exe.display()
+        ))
+        .env("NO_COLOR", "1")
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let rest = text
+        .strip_prefix("earlier run\n")
+        .expect("the log keeps its start");
+    let got: serde_json::Value = serde_json::from_str(rest).unwrap();
+    assert_eq!(got["files"][0]["path"].as_str(), Some(m.as_str()));
+}

@@ -211,3 +211,48 @@ fn a_pack_rule_without_basis_or_authority_is_refused() {
     assert_eq!(code, 2);
     assert!(json.to_string().contains("missing field `basis`"));
 }
+
+/// Every built-in rule has its page under docs/rules (the page SARIF's `helpUri`
+/// names), generated from the pack with its examples run; `MENULINT_BLESS=1`
+/// writes them.
+#[test]
+fn every_built_in_rule_has_its_page() {
+    use menulint::render::{rule_index, rule_page, rule_page_path};
+    let mut rules = menulint::rules::RuleSet::builtin().expect("built-in packs load");
+    for r in rules.all_rules_mut() {
+        r.enabled = true;
+    }
+    let all: Vec<&menulint::rules::Rule> = rules.rules().collect();
+    let mut pages: Vec<(String, String)> = all
+        .iter()
+        .map(|rule| {
+            let examples = menulint::engine::examples::run_examples(&rules, rule, AS_OF);
+            (rule_page_path(&rule.id), rule_page(rule, &examples))
+        })
+        .collect();
+    pages.push(("docs/rules/README.md".to_owned(), rule_index(&all)));
+    let bless = std::env::var_os("MENULINT_BLESS").is_some();
+    if bless {
+        let _ = std::fs::remove_dir_all("docs/rules");
+        std::fs::create_dir_all("docs/rules").unwrap();
+    }
+    for (path, text) in &pages {
+        if bless {
+            std::fs::write(path, text).unwrap();
+            continue;
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            &on_disk == text,
+            "{path} is stale: run MENULINT_BLESS=1 cargo test every_built_in_rule_has_its_page"
+        );
+    }
+    let mut listed: Vec<String> = std::fs::read_dir("docs/rules")
+        .unwrap()
+        .map(|e| format!("docs/rules/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    listed.sort();
+    let mut wanted: Vec<String> = pages.into_iter().map(|(p, _)| p).collect();
+    wanted.sort();
+    assert_eq!(listed, wanted, "docs/rules holds a page of no rule");
+}

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Lint 401(k) investment menus against fiduciary policy rules.
 #[derive(Debug, Parser)]
-#[command(name = "menulint", version, about, long_about = None)]
+#[command(name = "menulint", version = env!("MENULINT_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

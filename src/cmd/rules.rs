@@ -85,7 +85,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    if let Some(code) = menulint::diag::Code::ALL.iter().find(|c| {
+    if let Some(code) = menulint::diag::Code::all().find(|c| {
         c.as_str() == args.rule || c.as_str().strip_prefix("menulint::") == Some(&args.rule)
     }) {
         let text = format!(

@@ -230,6 +230,8 @@ pub struct RuleInfo {
     pub citation: String,
     /// The rule's part in monitoring, if any.
     pub monitor: Option<Monitor>,
+    /// A rule of a pack menulint ships, documented at `docs/rules/ID.md`.
+    pub builtin: bool,
 }
 
 /// What produced a finding: a policy rule, or menulint itself.

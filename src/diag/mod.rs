@@ -57,6 +57,10 @@ pub fn named_path(path: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
+/// What [`FileErrors`] name when the problem is the run itself (an argument that
+/// selects no rule), not a file: outputs report those without a location.
+pub const COMMAND_LINE: &str = "command line";
+
 /// Findings about one file that could not be used (a config, a rule pack, a menu
 /// that did not load): what every stage returns when it cannot go on.
 #[derive(Debug, Clone)]

@@ -54,6 +54,11 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A report about the run itself rather than a file (see [`crate::diag::COMMAND_LINE`]).
+    pub fn is_run_level(&self) -> bool {
+        self.source.is_none() && self.path == crate::diag::COMMAND_LINE
+    }
+
     pub fn not_checked(path: &str, source: Option<SourceFile>, findings: Vec<Finding>) -> Self {
         FileReport {
             path: path.to_owned(),

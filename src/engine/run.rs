@@ -69,7 +69,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         Err(msg) => {
             let f = Finding::input_error(Code::Config, msg, None, None);
             reports.push(FileReport::from_errors(crate::diag::FileErrors::new(
-                "command line",
+                crate::diag::COMMAND_LINE,
                 None,
                 vec![f],
             )));

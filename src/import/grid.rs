@@ -459,3 +459,49 @@ fn sheet_grid(
         encoding: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read, Write};
+
+    /// An archive of one 64 KB entry whose headers state `stated` bytes.
+    fn archive_stating(stated: u32) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/sharedStrings.xml", opts).unwrap();
+        w.write_all(&[b'a'; 65536]).unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        // the uncompressed size, in the local header (offset 22) and the central one (24)
+        for (sig, at) in [
+            ([0x50, 0x4b, 0x03, 0x04], 22),
+            ([0x50, 0x4b, 0x01, 0x02], 24),
+        ] {
+            let start = bytes.windows(4).position(|x| x == sig).unwrap();
+            assert_eq!(bytes[start + at..start + at + 4], 65536u32.to_le_bytes());
+            bytes[start + at..start + at + 4].copy_from_slice(&stated.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// The limit is checked on the sizes an archive states, before anything is
+    /// unpacked; that is enough because the zip reader (calamine's) stops an entry
+    /// that unpacks past its stated size with an error, one byte over it.
+    #[test]
+    fn an_archive_is_held_to_the_sizes_it_states() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.xlsx");
+        std::fs::write(&big, archive_stating(600 * 1024 * 1024)).unwrap();
+        let refused = super::archive_within_limits(&big).unwrap_err();
+        assert!(
+            refused.starts_with("unpacks to 629145600 bytes, over the limit"),
+            "{refused}"
+        );
+
+        let mut zip = zip::ZipArchive::new(Cursor::new(archive_stating(100))).unwrap();
+        let mut unpacked = Vec::new();
+        let read = zip.by_index(0).unwrap().read_to_end(&mut unpacked);
+        assert!(read.is_err(), "an entry larger than it states is an error");
+        assert!(unpacked.len() <= 101, "{} bytes unpacked", unpacked.len());
+    }
+}

@@ -12,6 +12,10 @@ use toml::Spanned;
 
 /// The file name looked for when discovering a config.
 pub const CONFIG_FILE: &str = "menulint.toml";
+
+/// The names a config may have, in the order discovery tries them in a directory
+/// (the hidden one keeps a repository's root tidy, as `.ruff.toml` does).
+pub const CONFIG_FILES: [&str; 2] = [CONFIG_FILE, ".menulint.toml"];
 const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 const MAX_EXTENDS: usize = 16;
 
@@ -183,8 +187,11 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
             .is_none_or(|r| std::fs::canonicalize(p).is_ok_and(|real| real.starts_with(r)))
     };
     for d in start.ancestors() {
-        let p = d.join(CONFIG_FILE);
-        if p.is_file() && in_repo(&p) {
+        let found = CONFIG_FILES
+            .iter()
+            .map(|name| d.join(name))
+            .find(|p| p.is_file() && in_repo(p));
+        if let Some(p) = found {
             let relative = cwd
                 .as_ref()
                 .and_then(|c| p.strip_prefix(c).ok())

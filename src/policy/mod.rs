@@ -75,7 +75,7 @@ impl Selection {
                             .join(", "),
                         named[0].id
                     ));
-                    errors.push(FileErrors::new("command line", None, vec![f]));
+                    errors.push(FileErrors::new(crate::diag::COMMAND_LINE, None, vec![f]));
                     continue;
                 }
                 if !named.is_empty() {
@@ -96,7 +96,7 @@ impl Selection {
                     None,
                 )
                 .with_help(help);
-                errors.push(FileErrors::new("command line", None, vec![f]));
+                errors.push(FileErrors::new(crate::diag::COMMAND_LINE, None, vec![f]));
             }
         }
         if errors.is_empty() {
@@ -144,7 +144,7 @@ impl Policy {
                     e
                 }
                 None => FileErrors::new(
-                    "command line",
+                    crate::diag::COMMAND_LINE,
                     None,
                     vec![Finding::input_error(Code::Config, msg, None, None).with_help(help)],
                 ),

@@ -143,23 +143,37 @@ pub fn xml_chars(s: &str) -> String {
         .collect()
 }
 
+/// The bytes a path segment keeps as they are (RFC 3986 unreserved, and `/`).
+const PATH_KEEPS: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// A path as a URI reference (RFC 3986): relative paths stay relative, absolute
-/// ones become `file://` URIs; every byte outside the unreserved set and `/` is
-/// percent-encoded (spaces, `%`, `#`, `?`, non-ASCII).
+/// ones become `file:` URIs (a Windows drive `C:\x` is `file:///C:/x`, a share
+/// `\\srv\x` is `file://srv/x`); every byte outside the unreserved set and `/`
+/// is percent-encoded (spaces, `%`, `#`, `?`, non-ASCII). The encoding is the `url`
+/// project's `percent-encoding`; `url` itself would bring host-name tables a path
+/// never needs.
 pub fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
-    let mut out = String::with_capacity(path.len() + 8);
-    if path.starts_with('/') {
-        out.push_str("file://");
+    let enc = |p: &str| percent_encoding::utf8_percent_encode(p, PATH_KEEPS).to_string();
+    let b = path.as_bytes();
+    if b.len() >= 2
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && b.get(2).is_none_or(|&c| c == b'/')
+    {
+        format!("file:///{}:{}", &path[..1], enc(&path[2..]))
+    } else if path.starts_with("//") {
+        format!("file:{}", enc(&path))
+    } else if path.starts_with('/') {
+        format!("file://{}", enc(&path))
+    } else {
+        enc(&path)
     }
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Whether a character would act on the reader rather than show: control characters
@@ -287,6 +301,10 @@ mod tests {
         assert_eq!(uri("plans/my menu%20.toml"), "plans/my%20menu%2520.toml");
         assert_eq!(uri("/tmp/a#b?.toml"), "file:///tmp/a%23b%3F.toml");
         assert_eq!(uri("caf\u{e9}.toml"), "caf%C3%A9.toml");
+        assert_eq!(uri("C:\\plans\\a b.toml"), "file:///C:/plans/a%20b.toml");
+        assert_eq!(uri("c:/m.toml"), "file:///c:/m.toml");
+        assert_eq!(uri("\\\\srv\\share\\m.toml"), "file://srv/share/m.toml");
+        assert_eq!(uri("plans/c:x.toml"), "plans/c%3Ax.toml");
     }
 
     #[test]

@@ -29,7 +29,11 @@ pub fn render(reports: &[FileReport]) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut props = vec![format!("file={}", escape_property(f.file_name(&r.path)))];
+            // a problem with the run itself is about no file
+            let mut props = Vec::new();
+            if !r.is_run_level() {
+                props.push(format!("file={}", escape_property(f.file_name(&r.path))));
+            }
             if let Some(l) = f.location {
                 props.push(format!("line={}", l.line));
                 props.push(format!("col={}", l.column));

@@ -17,6 +17,7 @@ mod lines;
 mod markdown;
 mod monitor;
 mod report;
+mod rule_page;
 mod rules;
 mod sarif;
 
@@ -30,6 +31,7 @@ pub use human::{render_human, HumanStyle};
 pub use json::{render_json, render_json_to};
 pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
 pub use report::report;
+pub use rule_page::{rule_index, rule_page, rule_page_path};
 pub use rules::{rules_json, rules_markdown, rules_table, rules_table_all};
 
 use crate::diag::{Finding, Severity};
@@ -119,9 +121,12 @@ pub fn statistics(reports: &[FileReport]) -> String {
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-    let mut out = String::from("\n");
+    let mut out = format!(
+        "\n{:>6}  {:<26} {:<36} {}\n",
+        "Count", "Rule or code", "Name", "Failing the run"
+    );
     for ((id, name), (n, failing)) in rows {
-        out.push_str(&format!("{n:>6}  {id:<26} {name:<36} {failing} failing\n"));
+        out.push_str(&format!("{n:>6}  {id:<26} {name:<36} {failing:>15}\n"));
     }
     out
 }

@@ -4,9 +4,10 @@ use super::RenderOptions;
 use crate::diag::{Finding, Severity};
 use crate::engine::FileReport;
 use serde_sarif::sarif::{
-    ArtifactContent, ArtifactLocation, Location, Message, MultiformatMessageString,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
+    ArtifactContent, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
+    RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 
@@ -90,7 +91,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                 "authorities".to_owned(),
                 serde_json::to_value(&r.authorities).unwrap_or_default(),
             );
-            ReportingDescriptor::builder()
+            let mut descriptor = ReportingDescriptor::builder()
                 .id(r.id.clone())
                 .name(r.name.clone())
                 .short_description(text(&r.summary))
@@ -117,13 +118,34 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                         .additional_properties(props)
                         .build(),
                 )
-                .build()
+                .build();
+            // a sponsor's own rule has no page in menulint's repository
+            if r.builtin {
+                descriptor.help_uri = Some(format!(
+                    "{}/blob/main/{}",
+                    env!("CARGO_PKG_REPOSITORY"),
+                    super::rule_page::rule_page_path(&r.id)
+                ));
+            }
+            descriptor
         })
         .collect();
     let mut results = Vec::new();
+    let mut notifications = Vec::new();
     for r in reports {
+        // what is wrong with the run itself (`--select CRY07`) is about no file
+        if r.is_run_level() {
+            notifications.extend(r.findings.iter().map(|f| {
+                Notification::builder()
+                    .level(serde_json::json!(level(f.severity)))
+                    .message(Message::builder().text(f.message.clone()).build())
+                    .descriptor(ReportingDescriptorReference::builder().id(f.id()).build())
+                    .build()
+            }));
+            continue;
+        }
         for f in &r.findings {
-            let location = Location::builder()
+            let mut location = Location::builder()
                 .physical_location(
                     PhysicalLocation::builder()
                         .artifact_location(artifact(f.file_name(&r.path)))
@@ -131,6 +153,17 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                         .build(),
                 )
                 .build();
+            // a lineup's row and column are its line and column; the cell says the sheet
+            if let Some(cell) = &f.cell {
+                location.message = Some(Message::builder().text(format!("cell {cell}")).build());
+                let mut props = BTreeMap::new();
+                props.insert("cell".to_owned(), serde_json::json!(cell));
+                if let Some((sheet, _)) = cell.rsplit_once('!') {
+                    props.insert("sheet".to_owned(), serde_json::json!(sheet));
+                }
+                location.properties =
+                    Some(PropertyBag::builder().additional_properties(props).build());
+            }
             let mut message = f.message.clone();
             if let Some(c) = f.source_line() {
                 message.push_str(&format!(" ({c})"));
@@ -176,11 +209,21 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
         .information_uri("https://github.com/menulint/menulint".to_owned())
         .rules(rules)
         .build();
+    let failed = notifications
+        .iter()
+        .any(|n| n.level == Some(serde_json::json!("error")));
+    let mut invocation = Invocation::builder().execution_successful(!failed).build();
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
+    }
     let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
+        .invocations(vec![invocation])
         .build();
     run.column_kind = Some(serde_json::json!("unicodeCodePoints"));
+    // one category for every menulint analysis, so code scanning keeps one set of alerts
+    run.automation_details = Some(RunAutomationDetails::builder().id("menulint/").build());
     let sarif = Sarif::builder()
         .schema(SCHEMA.to_owned())
         .version(serde_json::json!("2.1.0"))

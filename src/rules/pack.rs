@@ -663,6 +663,7 @@ fn build(
                 authorities,
                 citation,
                 monitor: r.monitor,
+                builtin: deferred,
             }),
             defaults: params.clone(),
             params,
