@@ -115,14 +115,17 @@ fn version() {
             .filter(|s| !s.is_empty())
     };
     let package = std::env::var("CARGO_PKG_VERSION").expect("cargo sets the version");
-    let version = match (
-        git(&["rev-parse", "--short=12", "HEAD"]),
-        git(&["log", "-1", "--format=%cs"]),
-    ) {
-        (Some(commit), Some(date)) => format!("{package} ({commit} {date})"),
-        _ => package,
+    let commit = git(&["rev-parse", "HEAD"]);
+    let version = match (&commit, git(&["log", "-1", "--format=%cs"])) {
+        (Some(commit), Some(date)) => {
+            format!("{package} ({} {date})", &commit[..12.min(commit.len())])
+        }
+        _ => package.clone(),
     };
     println!("cargo::rustc-env=MENULINT_VERSION={version}");
+    // the revision whose schemas the files `init` writes point at
+    let rev = commit.unwrap_or_else(|| format!("v{package}"));
+    println!("cargo::rustc-env=MENULINT_REV={rev}");
     // a new commit changes the version: watch what moves when one is made
     for path in [".git/HEAD", ".git/packed-refs"] {
         if Path::new(path).exists() {

@@ -705,3 +705,25 @@ fn version_names_the_commit_it_was_built_from() {
         );
     }
 }
+
+/// Shell completions and the man page come from the same arguments as `--help`.
+#[test]
+fn completions_and_the_man_page_know_every_command() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = menulint().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for word in ["menulint", "check", "as-of", "disclose", "format"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let man = || menulint().arg("man").output().unwrap().stdout;
+    let page = String::from_utf8(man()).unwrap();
+    assert!(page.contains(".TH menulint 1"), "{page}");
+    for command in ["check", "report", "disclose", "monitor", "schema"] {
+        assert!(page.contains(command), "the man page lacks {command}");
+    }
+    assert_eq!(man(), man(), "the same page every time");
+    let out = menulint().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -440,13 +440,38 @@ fn init_writes_a_working_starter_and_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().display().to_string();
     menulint().args(["init", &dir]).assert().success();
+    // editors that read a `#:schema` directive validate and complete both files,
+    // against the schemas of the menulint that wrote them (no local copy to go stale)
+    let schema_line = |text: &str, kind: &str| {
+        let (first, rest) = text.split_once('\n').unwrap();
+        let url = first.strip_prefix("#:schema ").expect("a #:schema line");
+        let rev = url
+            .strip_prefix("https://raw.githubusercontent.com/menulint/menulint/")
+            .and_then(|r| r.strip_suffix(&format!("/schemas/{kind}.schema.json")))
+            .unwrap_or_else(|| panic!("{url}"));
+        assert!(
+            rev.starts_with('v') || (rev.len() == 40 && rev.chars().all(|c| c.is_ascii_hexdigit())),
+            "{rev}"
+        );
+        rest.to_owned()
+    };
     let config = std::fs::read_to_string(d.path().join("menulint.toml")).unwrap();
-    assert_eq!(config, menulint::policy::config::CONFIG_TEMPLATE);
-    // editors that read a `#:schema` directive validate and complete the menu
+    assert_eq!(
+        schema_line(&config, "config"),
+        menulint::policy::config::CONFIG_TEMPLATE
+    );
     let menu = std::fs::read_to_string(d.path().join("menu.toml")).unwrap();
-    assert!(menu.starts_with("#:schema ./menu.schema.json\n"));
-    let schema = std::fs::read_to_string(d.path().join("menu.schema.json")).unwrap();
-    assert_eq!(schema, menulint::menu::schema::MENU_SCHEMA);
+    schema_line(&menu, "menu");
+    assert!(!d.path().join("menu.schema.json").exists());
+    // `menulint schema KIND` prints each schema as built in
+    for (kind, text) in [
+        ("menu", menulint::menu::schema::MENU_SCHEMA),
+        ("config", menulint::policy::config::CONFIG_SCHEMA),
+        ("mapping", menulint::import::MAPPING_SCHEMA),
+    ] {
+        let out = menulint().args(["schema", kind]).output().unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), text, "{kind}");
+    }
     // the starter config is valid and the example menu passes under it
     let (code, json) = check_json(&[&d.path().join("menu.toml").display().to_string()]);
     assert_eq!((code, rules_of(&json)), (0, Vec::<String>::new()));
@@ -579,21 +604,19 @@ fn opt_in_rules_are_discoverable() {
     );
 }
 
-/// `init` writes its three files or none: when a later one cannot be written (here a
-/// dangling link stands where the schema goes), the ones already written are
+/// `init` writes its two files or none: when the second cannot be written (here a
+/// dangling link stands where the example menu goes), the config already written is
 /// removed, and the run exits 2.
 #[cfg(unix)]
 #[test]
 fn init_writes_all_its_files_or_none() {
     let d = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(d.path().join("nowhere"), d.path().join("menu.schema.json"))
-        .unwrap();
+    std::os::unix::fs::symlink(d.path().join("nowhere"), d.path().join("menu.toml")).unwrap();
     let out = menulint().args(["init"]).arg(d.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!d.path().join("menulint.toml").exists());
-    assert!(!d.path().join("menu.toml").exists());
     assert!(!d.path().join("nowhere").exists());
 }
 

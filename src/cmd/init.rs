@@ -14,18 +14,21 @@ pub struct InitArgs {
 
 pub fn run(args: InitArgs) -> u8 {
     // taplo-based editors (VS Code's Even Better TOML, Helix, Zed) validate and
-    // complete a file that names its schema this way
-    let example_menu = format!("#:schema ./menu.schema.json\n{EXAMPLE_MENU}");
+    // complete a file that names its schema this way: this version's published
+    // schema, never a copy that goes stale when menulint is upgraded
+    use super::SchemaKind;
+    let config = format!(
+        "#:schema {}\n{}",
+        SchemaKind::Config.url(),
+        menulint::policy::config::CONFIG_TEMPLATE
+    );
+    let example_menu = format!("#:schema {}\n{EXAMPLE_MENU}", SchemaKind::Menu.url());
     let files = [
         (
             args.dir.join(menulint::policy::config::CONFIG_FILE),
-            menulint::policy::config::CONFIG_TEMPLATE,
+            config.as_str(),
         ),
-        (args.dir.join("menu.toml"), &example_menu),
-        (
-            args.dir.join("menu.schema.json"),
-            menulint::menu::schema::MENU_SCHEMA,
-        ),
+        (args.dir.join("menu.toml"), example_menu.as_str()),
     ];
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
         return super::usage_error(&format!("cannot create {}: {e}", args.dir.display()));
@@ -36,7 +39,7 @@ pub fn run(args: InitArgs) -> u8 {
             p.display()
         ));
     }
-    // all three files or none: a failure removes what this run already wrote
+    // both files or none: a failure removes what this run already wrote
     let mut written: Vec<&std::path::Path> = Vec::new();
     for (path, text) in files.iter().map(|(p, t)| (p, t as &str)) {
         let result = std::fs::OpenOptions::new()

@@ -46,8 +46,61 @@ enum Command {
     Explain(rules::ExplainArgs),
     /// Write a commented starter `menulint.toml` and an example menu.
     Init(init::InitArgs),
-    /// Print the menu format's JSON Schema.
-    Schema,
+    /// Print the JSON Schema of the menu format, the config or the lineup mapping.
+    Schema(SchemaArgs),
+    /// Print a shell's completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `menulint man > menulint.1`.
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell: source the script from its startup file.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Which file's format.
+    #[arg(value_enum, default_value_t = SchemaKind::Menu)]
+    kind: SchemaKind,
+}
+
+/// The file formats menulint publishes a JSON Schema for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Menu,
+    Config,
+    Mapping,
+}
+
+impl SchemaKind {
+    /// The schema's text, as built into this menulint.
+    pub fn text(self) -> &'static str {
+        match self {
+            SchemaKind::Menu => menulint::menu::schema::MENU_SCHEMA,
+            SchemaKind::Config => menulint::policy::config::CONFIG_SCHEMA,
+            SchemaKind::Mapping => menulint::import::MAPPING_SCHEMA,
+        }
+    }
+
+    /// Where this version's schema is published: the `#:schema` line of the files
+    /// `init` writes, so an editor validates against the menulint that wrote them.
+    pub fn url(self) -> String {
+        let name = match self {
+            SchemaKind::Menu => "menu",
+            SchemaKind::Config => "config",
+            SchemaKind::Mapping => "mapping",
+        };
+        let raw = env!("CARGO_PKG_REPOSITORY").replacen(
+            "https://github.com/",
+            "https://raw.githubusercontent.com/",
+            1,
+        );
+        format!("{raw}/{}/schemas/{name}.schema.json", env!("MENULINT_REV"))
+    }
 }
 
 /// When to use colour in human output.
@@ -92,7 +145,27 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => rules::explain(args),
         Command::Init(args) => init::run(args),
-        Command::Schema => match emit(menulint::menu::schema::MENU_SCHEMA, None, true) {
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "menulint", &mut script);
+            match emit(&String::from_utf8_lossy(&script), None, true) {
+                Ok(()) => 0,
+                Err(code) => code,
+            }
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                return usage_error(&format!("cannot render the man page: {e}"));
+            }
+            match emit(&String::from_utf8_lossy(&page), None, true) {
+                Ok(()) => 0,
+                Err(code) => code,
+            }
+        }
+        Command::Schema(args) => match emit(args.kind.text(), None, true) {
             Ok(()) => 0,
             Err(code) => code,
         },

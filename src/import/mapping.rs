@@ -24,6 +24,9 @@ pub const PRESETS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The mapping format's JSON Schema, for editors and `menulint schema mapping`.
+pub const MAPPING_SCHEMA: &str = include_str!("../../schemas/mapping.schema.json");
+
 /// How a column is named in a mapping: by its header text or its letter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -527,4 +530,32 @@ pub fn preset(name: &str) -> Option<SourceFile> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(n, text)| SourceFile::new(format!("<preset {n}>"), *text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The presets read as mappings validate against the schema editors use, and the
+    /// schema names the mapping's tables.
+    #[test]
+    fn the_mapping_schema_is_the_mapping_format() {
+        let schema: serde_json::Value = serde_json::from_str(MAPPING_SCHEMA).unwrap();
+        let mut tables: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        tables.sort();
+        assert_eq!(tables, ["columns", "defaults", "extends", "lineup", "plan"]);
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for (name, text) in PRESETS {
+            let value: toml::Table = toml::from_str(text).unwrap();
+            let json = serde_json::to_value(&value).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:#?}");
+            assert!(toml::from_str::<MappingToml>(text).is_ok(), "{name}");
+        }
+        let wrong = serde_json::json!({ "columns": { "ticker": { "unit": "pounds" } } });
+        assert!(!validator.is_valid(&wrong));
+    }
 }

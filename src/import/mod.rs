@@ -13,6 +13,7 @@ mod convert;
 mod grid;
 pub mod history;
 mod mapping;
+pub use mapping::MAPPING_SCHEMA;
 mod overlay;
 mod starter;
 mod styles;

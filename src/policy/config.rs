@@ -19,6 +19,10 @@ pub const CONFIG_FILES: [&str; 2] = [CONFIG_FILE, ".menulint.toml"];
 const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 const MAX_EXTENDS: usize = 16;
 
+/// The config format's JSON Schema, for editors (`#:schema` in the files `init`
+/// writes) and `menulint schema config`.
+pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/config.schema.json");
+
 /// The commented starter config that `menulint init` writes.
 pub const CONFIG_TEMPLATE: &str = include_str!("../../menulint.template.toml");
 
@@ -493,4 +497,48 @@ fn resolve_extends(config_path: &Path, written: &str) -> Result<PathBuf, String>
         return Err(format!("cannot read `{written}`: no such file"));
     }
     Ok(full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(v: &serde_json::Value) -> Vec<String> {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(list: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+        v.sort();
+        v
+    }
+
+    /// The schema editors validate a config against names exactly the keys the
+    /// config reader takes, and the starter config `init` writes matches it.
+    #[test]
+    fn the_config_schema_is_the_config_format() {
+        let schema: serde_json::Value = serde_json::from_str(CONFIG_SCHEMA).unwrap();
+        assert_eq!(keys(&schema), sorted(&TOP_KEYS));
+        assert_eq!(
+            keys(&schema["properties"]["rules"]["additionalProperties"]),
+            sorted(&RULE_KEYS)
+        );
+        assert_eq!(
+            keys(&schema["properties"]["waivers"]["items"]),
+            sorted(&WAIVER_KEYS)
+        );
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let template: toml::Value = toml::from_str(CONFIG_TEMPLATE).unwrap();
+        let template = crate::rules::toml_to_json(&template);
+        assert!(validator.is_valid(&template));
+        let wrong = serde_json::json!({ "incomplete": "maybe" });
+        assert!(!validator.is_valid(&wrong));
+    }
 }
