@@ -727,3 +727,84 @@ fn completions_and_the_man_page_know_every_command() {
     let out = menulint().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--show-files` lists what a run would check (excludes applied) and checks
+/// nothing; `--show-settings` prints the resolved settings for a path as TOML.
+#[test]
+fn show_files_and_show_settings_say_what_a_run_would_do() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join(".git")).unwrap();
+    let config = write_in(
+        d.path(),
+        "menulint.toml",
+        "exclude = [\"plans/archive\"]\n[rules.CRY004]\nparams = { max_pct = 3.0 }\n\n\
+         [[waivers]]\nrule = \"FEE001\"\noption = \"btc\"\nreason = \"approved \\\"as is\\\"\"\n\
+         approved_by = \"Committee, 2026-09-12\"\nexpires = 2027-03-31\n",
+    );
+    for name in ["plans/a.toml", "plans/b.toml", "plans/archive/old.toml"] {
+        write_in(d.path(), name, BITCOIN);
+    }
+    let root = d.path().display().to_string();
+    let out = menulint()
+        .args(["check", "--show-files", &root])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let listed: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let plans = d.path().join("plans");
+    assert_eq!(
+        listed,
+        [plans.join("a.toml"), plans.join("b.toml")].map(|p| p.display().to_string())
+    );
+
+    let menu = plans.join("a.toml").display().to_string();
+    let out = menulint()
+        .args(["check", "--show-settings", &menu])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("# The settings for {menu}, from {config}\n")),
+        "{text}"
+    );
+    let settings: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(settings["config_files"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        settings["rules"]["CRY004"]["params"]["max_pct"].as_float(),
+        Some(3.0)
+    );
+    assert_eq!(
+        settings["rules"]["CRY004"]["severity"].as_str(),
+        Some("warning")
+    );
+    assert_eq!(settings["rules"]["CRY001"]["pack"].as_str(), Some("crypto"));
+    let packs = settings["packs"].as_array().unwrap();
+    assert!(packs.iter().any(|p| p.as_str() == Some("fees")));
+    assert!(
+        !packs.iter().any(|p| p.as_str() == Some("selection")),
+        "opt-in"
+    );
+    assert_eq!(
+        settings["waivers"][0]["reason"].as_str(),
+        Some("approved \"as is\"")
+    );
+    assert_eq!(settings["exclude"][0].as_str(), Some("plans/archive"));
+
+    // with no config: the built-in defaults, said so
+    let bare = tempfile::tempdir().unwrap();
+    std::fs::create_dir(bare.path().join(".git")).unwrap();
+    let m = write_in(bare.path(), "m.toml", BITCOIN);
+    let out = menulint()
+        .args(["check", "--show-settings", &m])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no config governs it"), "{text}");
+    let settings: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(settings["config_files"].as_array().unwrap().len(), 0);
+}

@@ -44,9 +44,16 @@ pub struct CheckArgs {
     /// Exit 0 even when findings fail the run (input errors still exit 2).
     #[arg(long)]
     exit_zero: bool,
-    /// Human format: end with the number of findings per rule.
+    /// Human format: end with a table of the findings per rule or code.
     #[arg(long)]
     statistics: bool,
+    /// List the menus the run would check, one per line, and check none.
+    #[arg(long, conflicts_with_all = ["show_settings", "format", "output", "write_baseline"])]
+    show_files: bool,
+    /// Print the resolved settings (config files, packs, rules with their
+    /// severities and parameters, excludes, waivers) for the first path, as TOML.
+    #[arg(long, conflicts_with_all = ["format", "output", "write_baseline"])]
+    show_settings: bool,
     /// Human format: no summary line, and no output at all when nothing is found.
     #[arg(long, short)]
     quiet: bool,
@@ -191,6 +198,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         stdin: None,
         since: None,
         inputs: Vec::new(),
+        list_only: args.show_files,
     };
     let mut opts = opts;
     if let Err(code) = args.judgement.apply(&mut opts, color) {
@@ -199,6 +207,9 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from("."));
+    }
+    if args.show_settings {
+        return show_settings(&paths[0], &opts);
     }
     if paths
         .iter()
@@ -220,9 +231,13 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             reports: vec![report],
             catalog: Default::default(),
             inputs: args.history.iter().cloned().collect(),
+            governed: Vec::new(),
         },
         None => run_checks(&paths, &opts),
     };
+    if args.show_files {
+        return show_files(&outcome);
+    }
     let (reports, catalog) = (outcome.reports, outcome.catalog);
     // nothing is written over an input, and no two outputs share a file
     // (the menu in force and the baseline are inputs too; only `--write-baseline`
@@ -300,5 +315,67 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         exit::CLEAN
     } else {
         worst
+    }
+}
+
+/// `--show-files`: each menu the run would check; problems finding them (a config
+/// with errors, a path that does not exist) as usual, with exit 2.
+fn show_files(outcome: &menulint::engine::run::RunOutcome) -> u8 {
+    let text: String = outcome
+        .governed
+        .iter()
+        .map(|(menu, _)| {
+            format!(
+                "{}\n",
+                menulint::render::escape::terminal(&menulint::diag::display_path(menu))
+            )
+        })
+        .collect();
+    let errors: Vec<_> = outcome
+        .reports
+        .iter()
+        .filter(|r| !r.checked)
+        .cloned()
+        .collect();
+    match super::emit(&text, None, true) {
+        Ok(()) if errors.is_empty() => 0,
+        Ok(()) => super::print_load_errors(&errors, false),
+        Err(code) => code,
+    }
+}
+
+/// `--show-settings`: the config that governs `path` (as discovery finds it, or
+/// `--config`), resolved.
+fn show_settings(path: &Path, opts: &RunOptions) -> u8 {
+    // a directory's menus are governed by the config found from the directory
+    let near = if path.is_dir() {
+        path.join("menu.toml")
+    } else {
+        path.to_path_buf()
+    };
+    let config = opts
+        .config
+        .clone()
+        .or_else(|| menulint::policy::config::discover(near.parent().unwrap_or(Path::new("."))));
+    match menulint::policy::Policy::load(config.as_deref(), &opts.selection) {
+        Ok(policy) => {
+            let config = config.as_deref().map(menulint::diag::display_path);
+            let text = menulint::render::settings(
+                &menulint::diag::display_path(path),
+                config.as_deref(),
+                &policy,
+            );
+            match super::emit(&text, None, true) {
+                Ok(()) => 0,
+                Err(code) => code,
+            }
+        }
+        Err(errors) => {
+            let reports: Vec<_> = errors
+                .into_iter()
+                .map(menulint::engine::FileReport::from_errors)
+                .collect();
+            super::print_load_errors(&reports, false)
+        }
     }
 }

@@ -46,6 +46,8 @@ pub struct RunOptions {
     /// Other files the run reads (the baseline, the menu in force): no output may
     /// overwrite them.
     pub inputs: Vec<PathBuf>,
+    /// Find the menus and the config of each, and check none (`--show-files`).
+    pub list_only: bool,
 }
 
 /// The path that stands for standard input.
@@ -58,6 +60,9 @@ pub struct RunOutcome {
     pub catalog: Catalog,
     /// Every file the run read: menus, configs, rule packs (outputs must not be one).
     pub inputs: Vec<PathBuf>,
+    /// Each menu the run checks (or, with `list_only`, would check), with the config
+    /// that governs it, in the order checked.
+    pub governed: Vec<(PathBuf, Option<PathBuf>)>,
 }
 
 /// Finds the menus under `paths`, checks each under its config.
@@ -116,10 +121,12 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
                 reports,
                 catalog: Catalog::new(),
                 inputs,
+                governed: Vec::new(),
             };
         }
     }
     let mut catalog = Catalog::new();
+    let mut governed = Vec::new();
     // menus grouped by the config that governs them
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     // menus of one directory share its config: look for it once per directory
@@ -198,6 +205,10 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
                 !part_of_policy && !excluded(m, &config_excludes)
             })
             .collect();
+        governed.extend(menus.iter().map(|m| (m.clone(), config_path.clone())));
+        if opts.list_only {
+            continue;
+        }
         for rule in policy.rules.rules() {
             catalog
                 .entry(rule.id.clone())
@@ -205,11 +216,13 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         }
         reports.extend(check_menus(&policy, &menus, opts));
     }
+    let checks_some = if opts.list_only {
+        !governed.is_empty()
+    } else {
+        reports.iter().any(|r| r.is_menu)
+    };
     // (a pre-commit hook, --force-exclude, may name only files that are not menus)
-    if !opts.force_exclude
-        && !reports.iter().any(|r| r.is_menu)
-        && !reports.iter().any(|r| !r.checked)
-    {
+    if !opts.force_exclude && !checks_some && !reports.iter().any(|r| !r.checked) {
         // everything found was excluded: a run that checks nothing is not a pass
         let name = paths.first().map(|p| display_path(p)).unwrap_or_default();
         let mut r = io_report(
@@ -224,6 +237,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
         reports,
         catalog,
         inputs,
+        governed,
     }
 }
 

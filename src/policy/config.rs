@@ -152,6 +152,14 @@ pub enum Incomplete {
 }
 
 impl Incomplete {
+    /// The word a config writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Incomplete::Fail => "fail",
+            Incomplete::Warn => "warn",
+        }
+    }
+
     /// The severity of an undecided rule's finding. Failing, it is an error even for
     /// a rule that only warns when it is breached: the figure it could not check may
     /// be anything, and a gate must not pass what it could not check.

@@ -20,6 +20,7 @@ mod report;
 mod rule_page;
 mod rules;
 mod sarif;
+mod settings;
 
 pub use diff::{diff_human, diff_json, diff_markdown};
 pub use disclose::{disclose, DiscloseFormat};
@@ -33,6 +34,7 @@ pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
 pub use report::report;
 pub use rule_page::{rule_index, rule_page, rule_page_path};
 pub use rules::{rules_json, rules_markdown, rules_table, rules_table_all};
+pub use settings::settings;
 
 use crate::diag::{Finding, Severity};
 use crate::engine::FileReport;
