@@ -591,3 +591,55 @@ fn the_fee_sample_is_judged_and_reported_fee_by_fee() {
     // a menu that records no fee facts has no Fees section
     assert!(!report(WAIVED, "markdown").contains("## Fees"));
 }
+
+/// Every file a verdict is drawn from is in the audit with the hash `sha256sum`
+/// gives: a lineup export, its mapping and plan file, a history; a built-in pack is
+/// named by its pack and the menulint that holds it, not by a path no repository has.
+#[test]
+fn the_audit_hashes_every_input() {
+    let sha = |path: &str| menulint::diag::sha256_hex(&std::fs::read(path).unwrap());
+    let run = |args: &[&str]| {
+        let out = menulint()
+            .args(["report", "--as-of", AS_OF, "--format", "markdown"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let lineup = "sample-menus/lineup/lineup.xlsx";
+    let plan = "sample-menus/lineup/plan.toml";
+    let text = run(&[lineup, "--map", "recordkeeper", "--plan", plan]);
+    let audit = &text[text.find("Audit").expect("an audit")..];
+    assert!(
+        audit.contains(&format!("- lineup SHA-256: `{}` {lineup}", sha(lineup))),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!("- plan file SHA-256: `{}` {plan}", sha(plan))),
+        "{audit}"
+    );
+    assert!(audit.contains("- mapping SHA-256: `"), "{audit}");
+    assert!(
+        audit.contains("the recordkeeper preset, built into menulint 0."),
+        "{audit}"
+    );
+    assert!(
+        !audit.contains("menu SHA-256"),
+        "a lineup's menu is made, not read: {audit}"
+    );
+    assert!(audit.contains("crypto (built into menulint 0."), "{audit}");
+    assert!(!audit.contains("rules/crypto.toml"), "{audit}");
+
+    let menu = "sample-menus/monitoring/menu.toml";
+    let history = "sample-menus/monitoring/history.csv";
+    let text = run(&[menu, "--history", history]);
+    let audit = &text[text.find("Audit").expect("an audit")..];
+    assert!(
+        audit.contains(&format!("- menu SHA-256: `{}` {menu}", sha(menu))),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!("- history SHA-256: `{}` {history}", sha(history))),
+        "{audit}"
+    );
+}

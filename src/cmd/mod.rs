@@ -453,6 +453,19 @@ pub fn lineup_options(
     };
     let mapping = lineup::parse_mapping(source.clone())
         .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
+    use menulint::diag::AuditedFile;
+    let mut audited = vec![if lineup::preset(map).is_some() {
+        AuditedFile {
+            role: "mapping",
+            name: format!(
+                "the {map} preset, built into menulint {}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            sha256: menulint::diag::sha256_hex(source.text().as_bytes()),
+        }
+    } else {
+        AuditedFile::read("mapping", std::path::Path::new(map), source.text())
+    }];
     let plan_path = plan;
     let mut facts = Vec::new();
     let mut plan_file = None;
@@ -462,6 +475,7 @@ pub fn lineup_options(
                 .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
             let table = lineup::parse_plan(&src)
                 .map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?;
+            audited.push(AuditedFile::read("plan file", p, src.text()));
             // parse_plan has read it: its spans read too
             plan_file = menulint::menu::load::parse(src.clone()).ok();
             facts.extend(
@@ -496,6 +510,7 @@ pub fn lineup_options(
             lineup::Overlay::parse_file(src.clone())
                 .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
         );
+        audited.push(AuditedFile::read("overlay", p, src.text()));
     }
     let mut files: Vec<std::path::PathBuf> = plan_path.iter().map(|p| p.to_path_buf()).collect();
     files.extend(overlays.iter().cloned());
@@ -511,6 +526,7 @@ pub fn lineup_options(
             overlays: facts,
             files,
             plan_file,
+            audited,
         },
     )))
 }

@@ -57,6 +57,39 @@ pub fn named_path(path: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
+/// The SHA-256 of `bytes`, in lower-case hex, as `sha256sum` prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A file a document's verdict depends on besides the menu, config and packs (a
+/// history, a lineup export, its mapping and plan file), with its hash, so the
+/// committee can show which data it judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditedFile {
+    /// What the file is to the run, in words: "history", "lineup", "mapping".
+    pub role: &'static str,
+    pub name: String,
+    pub sha256: String,
+}
+
+impl AuditedFile {
+    /// The file at `path` as read: its bytes hashed where they can be read again,
+    /// else `text` (what was decoded from them).
+    pub fn read(role: &'static str, path: &std::path::Path, text: &str) -> AuditedFile {
+        let bytes = std::fs::read(path).unwrap_or_else(|_| text.as_bytes().to_vec());
+        AuditedFile {
+            role,
+            name: display_path(path),
+            sha256: sha256_hex(&bytes),
+        }
+    }
+}
+
 /// What [`FileErrors`] name when the problem is the run itself (an argument that
 /// selects no rule), not a file: outputs report those without a location.
 pub const COMMAND_LINE: &str = "command line";

@@ -40,6 +40,8 @@ pub struct LineupOptions {
     pub files: Vec<std::path::PathBuf>,
     /// The plan file with its spans: a finding on a plan fact points at its line there.
     pub plan_file: Option<Document>,
+    /// The mapping, plan and overlay files with their hashes, for the documents' audit.
+    pub audited: Vec<crate::diag::AuditedFile>,
 }
 
 impl Default for CheckOptions {
@@ -67,7 +69,16 @@ pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileRepo
             return FileReport::not_checked(&name, None, vec![f]);
         };
         return match lineup::read(path, &lo.mapping, lo.sheet.as_deref(), opts.max_file_size) {
-            Ok(l) => check_lineup(ev, &l, lo),
+            Ok(l) => {
+                let mut report = check_lineup(ev, &l, lo);
+                report.audited.push(crate::diag::AuditedFile::read(
+                    "lineup",
+                    path,
+                    l.source.text(),
+                ));
+                report.audited.extend(lo.audited.iter().cloned());
+                report
+            }
             Err((source, errors)) => FileReport::not_checked(&name, source, errors),
         };
     }
@@ -388,6 +399,14 @@ pub fn check_source(
         ..FileReport::not_checked(&name, Some(source), Vec::new())
     };
     report.checked = !report.has_eval_error();
+    if let Some(path) = history.and_then(|h| h.path.as_deref().map(|p| (p, h))) {
+        let (path, file) = path;
+        report.audited.push(crate::diag::AuditedFile::read(
+            "history",
+            path,
+            file.source.text(),
+        ));
+    }
     report
 }
 

@@ -51,6 +51,8 @@ pub struct FileReport {
     pub measurements: Vec<Measurement>,
     /// Each option's watch-list state, when watch rules ran.
     pub watch: Vec<evaluate::WatchState>,
+    /// The other files its verdict was drawn from (a history, a lineup's files).
+    pub audited: Vec<crate::diag::AuditedFile>,
 }
 
 impl FileReport {
@@ -73,6 +75,7 @@ impl FileReport {
             exposure: None,
             measurements: Vec::new(),
             watch: Vec::new(),
+            audited: Vec::new(),
         }
     }
 

@@ -6,7 +6,6 @@ use crate::policy::Policy;
 use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// Which output a document takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,20 +18,47 @@ pub enum ReportFormat {
 /// every effective parameter (shared by the report and the dossier).
 #[derive(Serialize)]
 pub(crate) struct Audit {
-    menu_sha256: String,
+    /// None for a lineup: the menu is made from the export, whose own hash is
+    /// among the inputs.
+    menu_sha256: Option<String>,
     packs: Vec<(String, String)>,
     configs: Vec<(String, String)>,
+    /// The other files the verdict was drawn from: (what it is, name, SHA-256).
+    inputs: Vec<(String, String, String)>,
     params: Vec<(String, String, String)>,
 }
 
-/// The audit block of a document about this menu under this policy.
-pub(crate) fn audit(policy: &Policy, source: &crate::diag::SourceFile) -> Audit {
+/// The audit block of a document about this menu under this policy; `inputs` are
+/// the other files its verdict was drawn from.
+pub(crate) fn audit(
+    policy: &Policy,
+    source: &crate::diag::SourceFile,
+    inputs: &[crate::diag::AuditedFile],
+) -> Audit {
+    let from_lineup = inputs.iter().any(|f| f.role == "lineup");
     Audit {
-        menu_sha256: sha256(source.text()),
+        menu_sha256: (!from_lineup).then(|| sha256(source.text())),
+        // a built-in pack is no file of the plan's repository: it is named by its
+        // pack and the menulint that holds it
         packs: policy
             .rules
             .packs_in_force()
-            .map(|p| (p.source.name().to_owned(), sha256(p.source.text())))
+            .map(|p| {
+                let name = if p.rules.first().is_some_and(|r| r.builtin) {
+                    format!(
+                        "{} (built into menulint {})",
+                        p.header.name,
+                        env!("CARGO_PKG_VERSION")
+                    )
+                } else {
+                    p.source.name().to_owned()
+                };
+                (name, sha256(p.source.text()))
+            })
+            .collect(),
+        inputs: inputs
+            .iter()
+            .map(|f| (f.role.to_owned(), f.name.clone(), f.sha256.clone()))
             .collect(),
         configs: policy
             .config
@@ -80,6 +106,5 @@ pub(crate) fn render_template(
 }
 
 fn sha256(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::diag::sha256_hex(text.as_bytes())
 }

@@ -138,7 +138,7 @@ pub fn dossier(
         plan: menu.plan.name.clone(),
         sponsor: menu.plan.sponsor.clone(),
         options,
-        audit: audit(policy, source),
+        audit: audit(policy, source, &r.audited),
     };
     match format {
         ReportFormat::Html => render_template("dossier.html", HTML_TEMPLATE, &data),

@@ -755,7 +755,7 @@ pub fn report(
         })
         .collect();
 
-    let audit = audit(policy, source);
+    let audit = audit(policy, source, &r.audited);
     let watch = if r.watch.is_empty() {
         Vec::new()
     } else {
