@@ -502,6 +502,44 @@ fn a_menu_on_standard_input() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["files"][0]["path"], "<stdin>");
     assert_eq!(json["summary"]["errors"], 11);
+
+    // --stdin-filename: the buffer stands for that file, named so and governed by
+    // the config found from it (here one that switches the crypto plan cap to error)
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join(".git")).unwrap();
+    write_in(
+        d.path(),
+        "plans/menulint.toml",
+        "[rules.CRY004]\nseverity = \"error\"\nparams = { max_pct = 1.0 }\n",
+    );
+    let name = d.path().join("plans/draft.toml").display().to_string();
+    let out = menulint()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--stdin-filename",
+            &name,
+        ])
+        .write_stdin(BITCOIN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["path"].as_str(), Some(name.as_str()));
+    assert_eq!(rules_of(&json), ["CRY004"]);
+    let out = menulint()
+        .args([
+            "check",
+            "--stdin-filename",
+            &name,
+            "sample-menus/bitcoin.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no `-` to stand for the file");
 }
 
 #[test]
@@ -762,6 +800,17 @@ fn show_files_and_show_settings_say_what_a_run_would_do() {
     );
 
     let menu = plans.join("a.toml").display().to_string();
+    // -v says which config governs each menu
+    let out = menulint()
+        .args(["check", "-v", "--as-of", AS_OF, &root])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        said.contains(&format!("{menu}: config {config}\n")),
+        "{said}"
+    );
+    assert!(said.contains("\n2 menus in "), "{said}");
     let out = menulint()
         .args(["check", "--show-settings", &menu])
         .output()

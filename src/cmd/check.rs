@@ -47,6 +47,10 @@ pub struct CheckArgs {
     /// Human format: end with a table of the findings per rule or code.
     #[arg(long)]
     statistics: bool,
+    /// The file the menu on standard input (`-`) stands for: findings name it, and
+    /// its config is found from there (for an editor piping an unsaved buffer).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
     /// List the menus the run would check, one per line, and check none.
     #[arg(long, conflicts_with_all = ["show_settings", "format", "output", "write_baseline"])]
     show_files: bool,
@@ -55,8 +59,11 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with_all = ["format", "output", "write_baseline"])]
     show_settings: bool,
     /// Human format: no summary line, and no output at all when nothing is found.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
+    /// Say on standard error which config governs each menu, and how long the run took.
+    #[arg(long, short)]
+    verbose: bool,
     /// The date to check as of (YYYY-MM-DD); defaults to today (UTC).
     #[arg(long, value_parser = super::parse_date)]
     as_of: Option<String>,
@@ -196,6 +203,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         exclude: args.exclude.clone(),
         force_exclude: args.force_exclude,
         stdin: None,
+        stdin_name: args.stdin_filename.clone(),
         since: None,
         inputs: Vec::new(),
         list_only: args.show_files,
@@ -206,7 +214,20 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     }
     let mut paths = args.paths.clone();
     if paths.is_empty() {
-        paths.push(PathBuf::from("."));
+        paths.push(PathBuf::from(if args.stdin_filename.is_some() {
+            menulint::engine::run::STDIN
+        } else {
+            "."
+        }));
+    }
+    if args.stdin_filename.is_some()
+        && !paths
+            .iter()
+            .any(|p| p.as_os_str() == menulint::engine::run::STDIN)
+    {
+        return super::usage_error(
+            "--stdin-filename names the menu read from standard input: give `-` as its path",
+        );
     }
     if args.show_settings {
         return show_settings(&paths[0], &opts);
@@ -226,6 +247,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         }
         opts.stdin = Some(text);
     }
+    let started = std::time::Instant::now();
     let outcome = match history_error {
         Some(report) => menulint::engine::run::RunOutcome {
             reports: vec![report],
@@ -235,6 +257,21 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         },
         None => run_checks(&paths, &opts),
     };
+    if args.verbose {
+        for (menu, config) in &outcome.governed {
+            let config = config.as_deref().map_or_else(
+                || "no config (the built-in defaults)".to_owned(),
+                |c| format!("config {}", menulint::diag::display_path(c)),
+            );
+            super::note(&format!("{}: {config}", menulint::diag::display_path(menu)));
+        }
+        super::note(&format!(
+            "{} menu{} in {} ms",
+            outcome.governed.len(),
+            if outcome.governed.len() == 1 { "" } else { "s" },
+            started.elapsed().as_millis()
+        ));
+    }
     if args.show_files {
         return show_files(&outcome);
     }

@@ -41,6 +41,10 @@ pub struct RunOptions {
     pub force_exclude: bool,
     /// The menu read from standard input, checked where `-` is named.
     pub stdin: Option<String>,
+    /// The path the menu on standard input stands for (`--stdin-filename`): it is
+    /// reported under that name and governed by the config found from there, as an
+    /// editor's unsaved buffer of that file would be.
+    pub stdin_name: Option<PathBuf>,
     /// The menu in force: options the checked menus add to it are `new_since_current`.
     pub since: Option<Arc<crate::menu::Menu>>,
     /// Other files the run reads (the baseline, the menu in force): no output may
@@ -133,7 +137,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
     let mut found: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for f in files {
         let config = opts.config.clone().or_else(|| {
-            let dir = f.parent().unwrap_or(Path::new("."));
+            let named = match &opts.stdin_name {
+                Some(name) if f.as_os_str() == STDIN => name.as_path(),
+                _ => f.as_path(),
+            };
+            let dir = named.parent().unwrap_or(Path::new("."));
             found
                 .entry(dir.to_path_buf())
                 .or_insert_with(|| discover(dir))
@@ -264,7 +272,12 @@ pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec
             Some(text) if p.as_os_str() == STDIN => super::check::check_source(
                 &ev,
                 opts.check.history.as_deref(),
-                crate::diag::SourceFile::new("<stdin>", text.as_str()),
+                crate::diag::SourceFile::new(
+                    opts.stdin_name
+                        .as_deref()
+                        .map_or_else(|| "<stdin>".to_owned(), crate::diag::display_path),
+                    text.as_str(),
+                ),
             ),
             _ => check_path(&ev, &opts.check, p),
         };
