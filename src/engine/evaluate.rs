@@ -205,30 +205,11 @@ pub fn rule_view(
             (first_index, *rank)
         })
         .collect();
-    let option_defaults = [
-        ("qdia", json!(false)),
-        ("qdia_first_120_days", json!(false)),
-        ("liquidity", json!("daily")),
-        ("leverage", json!(1.0)),
-    ];
-    let tables = [
-        ("performance", json!({})),
-        ("exposure", json!({})),
-        ("disclosures", json!({})),
-        ("custody", json!({})),
-        ("holdings", json!([])),
-    ];
-    let exposure_defaults = [
-        ("crypto_pct", json!(0.0)),
-        ("private_equity_pct", json!(0.0)),
-        ("private_credit_pct", json!(0.0)),
-        ("real_estate_pct", json!(0.0)),
-        ("crypto_assets", json!([])),
-    ];
+    // what a menu leaves out, as the menu schema declares it (`rules::view::defaults`)
+    let (option_defaults, exposure_defaults) = view_defaults();
     if let Some(options) = root.get_mut("options").and_then(Json::as_array_mut) {
         for (i, o) in options.iter_mut().enumerate() {
             let Some(o) = o.as_object_mut() else { continue };
-            defaults(o, &option_defaults);
             // whether the menu states the option's alternative exposure at all: a default
             // of 0 % must not pass for a digital-asset option that simply left it out
             let stated = o
@@ -236,7 +217,7 @@ pub fn rule_view(
                 .and_then(Json::as_object)
                 .is_some_and(|e| e.keys().any(|k| k.ends_with("_pct")));
             o.insert("exposure_stated".into(), json!(stated));
-            defaults(o, &tables);
+            defaults(o, option_defaults);
             // rules read the quarters ended by the check date, newest first:
             // `option.history[0]` is the latest (monitoring as of a past date judges
             // what was known then)
@@ -250,7 +231,7 @@ pub fn rule_view(
                 }
             }
             if let Some(e) = o.get_mut("exposure").and_then(Json::as_object_mut) {
-                defaults(e, &exposure_defaults);
+                defaults(e, exposure_defaults);
             }
             o.insert("index".into(), json!(i));
             if let Some(&(first_index, class_rank)) = ranks.get(i) {
@@ -316,11 +297,24 @@ fn plan_view(menu: &Menu, lt: &LookThrough) -> Json {
     Json::Object(m)
 }
 
-fn defaults(obj: &mut Map<String, Json>, pairs: &[(&str, Json)]) {
+/// The option and exposure defaults, read from the schema once.
+fn view_defaults() -> (&'static [(String, Json)], &'static [(String, Json)]) {
+    static DEFAULTS: std::sync::OnceLock<(Vec<(String, Json)>, Vec<(String, Json)>)> =
+        std::sync::OnceLock::new();
+    let (option, exposure) = DEFAULTS.get_or_init(|| {
+        (
+            crate::rules::view::defaults(&[]),
+            crate::rules::view::defaults(&["exposure"]),
+        )
+    });
+    (option, exposure)
+}
+
+fn defaults(obj: &mut Map<String, Json>, pairs: &[(String, Json)]) {
     for (k, v) in pairs {
         // `entry` would allocate the key even when it is there
-        if !obj.contains_key(*k) {
-            obj.insert((*k).to_owned(), v.clone());
+        if !obj.contains_key(k.as_str()) {
+            obj.insert(k.clone(), v.clone());
         }
     }
 }

@@ -355,6 +355,27 @@ fn of_schema_depth(root: &Json, node: &Json, depth: usize) -> Ty {
     }
 }
 
+/// What the rule view gives an option's fields (`[]`) or a table's (`["exposure"]`)
+/// when the menu leaves them out: the `default`s the menu schema declares, the one
+/// place they are written (the typed menu's serde defaults are held to them by a
+/// test). A figure with no declared default stays absent, never 0.
+pub fn defaults(table: &[&str]) -> Vec<(String, Json)> {
+    use crate::menu::schema::resolve;
+    let mut node = resolve(&schema_json()["$defs"]["option"]);
+    for t in table {
+        node = resolve(&node["properties"][*t]);
+    }
+    node["properties"]
+        .as_object()
+        .map(|props| {
+            props
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.get("default")?.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// README "Writing rules": the variables table and the derived fields, as Markdown.
 pub fn markdown() -> String {
     let mut out = String::from("| name | what |\n|---|---|\n");
@@ -374,6 +395,31 @@ pub fn markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed menu fills in what the schema declares, so the rule view and the
+    /// engine's own reading of a menu (look-through, reports) never disagree.
+    #[test]
+    fn the_typed_menu_defaults_are_the_schemas() {
+        let bare = serde_json::json!({
+            "id": "a", "name": "A", "vehicle": "mutual_fund", "asset_class": "us_equity"
+        });
+        let option: crate::menu::model::InvestmentOption =
+            serde_json::from_value(bare).expect("a bare option reads");
+        let typed = serde_json::to_value(&option).unwrap();
+        let declared = defaults(&[]);
+        assert!(declared.len() >= 9, "{declared:?}");
+        for (k, v) in declared
+            .iter()
+            .filter(|(_, v)| !v.is_object() && !v.is_array())
+        {
+            assert_eq!(&typed[k], v, "{k}");
+        }
+        let exposure = defaults(&["exposure"]);
+        assert_eq!(exposure.len(), 5, "{exposure:?}");
+        assert!(exposure
+            .iter()
+            .all(|(k, _)| k.ends_with("_pct") || k == "crypto_assets"));
+    }
 
     #[test]
     fn each_variable_is_named_by_its_source() {
