@@ -9,7 +9,7 @@ use crate::policy::waivers::RuleState;
 use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET, MAX_VALUE_SIZE};
 use crate::rules::native::{GiveUp, Vars, V};
 use crate::rules::values::{self, Shared};
-use crate::rules::view::Source;
+use crate::rules::view::{self, Source};
 use crate::rules::{register_functions, Compiled, Rule, RuleSet, Scope};
 use cel::common::types::CelString;
 use cel::common::value::{CowVal, Val};
@@ -298,15 +298,11 @@ fn plan_view(menu: &Menu, lt: &LookThrough) -> Json {
 }
 
 /// The option and exposure defaults, read from the schema once.
-fn view_defaults() -> (&'static [(String, Json)], &'static [(String, Json)]) {
-    static DEFAULTS: std::sync::OnceLock<(Vec<(String, Json)>, Vec<(String, Json)>)> =
+fn view_defaults() -> (&'static view::Defaults, &'static view::Defaults) {
+    static DEFAULTS: std::sync::OnceLock<(view::Defaults, view::Defaults)> =
         std::sync::OnceLock::new();
-    let (option, exposure) = DEFAULTS.get_or_init(|| {
-        (
-            crate::rules::view::defaults(&[]),
-            crate::rules::view::defaults(&["exposure"]),
-        )
-    });
+    let (option, exposure) =
+        DEFAULTS.get_or_init(|| (view::defaults(&[]), view::defaults(&["exposure"])));
     (option, exposure)
 }
 

@@ -355,11 +355,14 @@ fn of_schema_depth(root: &Json, node: &Json, depth: usize) -> Ty {
     }
 }
 
+/// Field names with the value a menu that leaves them out reads as.
+pub type Defaults = Vec<(String, Json)>;
+
 /// What the rule view gives an option's fields (`[]`) or a table's (`["exposure"]`)
 /// when the menu leaves them out: the `default`s the menu schema declares, the one
 /// place they are written (the typed menu's serde defaults are held to them by a
 /// test). A figure with no declared default stays absent, never 0.
-pub fn defaults(table: &[&str]) -> Vec<(String, Json)> {
+pub fn defaults(table: &[&str]) -> Defaults {
     use crate::menu::schema::resolve;
     let mut node = resolve(&schema_json()["$defs"]["option"]);
     for t in table {
