@@ -540,6 +540,28 @@ fn a_menu_on_standard_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "no `-` to stand for the file");
+    // the file the buffer stands for is an input: no output may replace it
+    let real = write_in(d.path(), "plans/live.toml", BITCOIN);
+    for flag in ["--output", "--write-baseline"] {
+        let out = menulint()
+            .args(["check", "--stdin-filename", &real, flag, &real, "-"])
+            .write_stdin(PROBLEMS)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), BITCOIN, "{flag}");
+    }
+    let out = menulint()
+        .args([
+            "check",
+            "--stdin-filename",
+            &d.path().display().to_string(),
+            "-",
+        ])
+        .write_stdin(BITCOIN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a directory is no menu file");
 }
 
 #[test]
@@ -776,7 +798,7 @@ fn show_files_and_show_settings_say_what_a_run_would_do() {
         d.path(),
         "menulint.toml",
         "exclude = [\"plans/archive\"]\n[rules.CRY004]\nparams = { max_pct = 3.0 }\n\n\
-         [[waivers]]\nrule = \"FEE001\"\noption = \"btc\"\nreason = \"approved \\\"as is\\\"\"\n\
+         [[waivers]]\nrule = \"FEE001\"\noption = \"btc\"\nreason = \"approved \\\"as is\\\"\\n::error::pwned\\u001b[2J\"\n\
          approved_by = \"Committee, 2026-09-12\"\nexpires = 2027-03-31\n",
     );
     for name in ["plans/a.toml", "plans/b.toml", "plans/archive/old.toml"] {
@@ -840,8 +862,12 @@ fn show_files_and_show_settings_say_what_a_run_would_do() {
     );
     assert_eq!(
         settings["waivers"][0]["reason"].as_str(),
-        Some("approved \"as is\"")
+        Some("approved \"as is\"\n::error::pwned\u{1b}[2J")
     );
+    // the config's text is shown, never acted on: no line of its own, no escape
+    assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(settings["waivers"][0]["expires"].is_datetime());
     assert_eq!(settings["exclude"][0].as_str(), Some("plans/archive"));
 
     // with no config: the built-in defaults, said so

@@ -34,7 +34,8 @@ pub struct CheckArgs {
     /// Apply excludes to files named on the command line too (for pre-commit hooks).
     #[arg(long)]
     force_exclude: bool,
-    /// Output format: human, json, sarif, junit, github, markdown. Repeat it to write
+    /// Output format: human, concise, json, json-lines, sarif, junit, github, gitlab,
+    /// markdown. Repeat it to write
     /// several at once; `FORMAT=FILE` (or an --output right after it) sends it to a file.
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format)]
     format: Vec<(Format, Option<PathBuf>)>,
@@ -220,6 +221,9 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             "."
         }));
     }
+    if args.stdin_filename.as_deref().is_some_and(Path::is_dir) {
+        return super::usage_error("--stdin-filename names a menu file, not a directory");
+    }
     if args.stdin_filename.is_some()
         && !paths
             .iter()
@@ -230,7 +234,12 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         );
     }
     if args.show_settings {
-        return show_settings(&paths[0], &opts);
+        // the buffer on standard input is governed as the file it stands for
+        let path = match &args.stdin_filename {
+            Some(name) if paths[0].as_os_str() == menulint::engine::run::STDIN => name,
+            _ => &paths[0],
+        };
+        return show_settings(path, &opts);
     }
     if paths
         .iter()
@@ -282,6 +291,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let mut outputs: Vec<&Path> = targets.iter().filter_map(|t| t.1.as_deref()).collect();
     let mut inputs = outcome.inputs;
     inputs.extend(args.judgement.since.iter().cloned());
+    // the file the buffer on standard input stands for is the menu itself
+    inputs.extend(args.stdin_filename.iter().cloned());
     let mut read = inputs.clone();
     read.extend(args.judgement.baseline.iter().cloned());
     if let Err(msg) = menulint::output::check_outputs(&outputs, &read) {
@@ -384,6 +395,12 @@ fn show_files(outcome: &menulint::engine::run::RunOutcome) -> u8 {
 /// `--show-settings`: the config that governs `path` (as discovery finds it, or
 /// `--config`), resolved.
 fn show_settings(path: &Path, opts: &RunOptions) -> u8 {
+    if !path.exists() && opts.stdin_name.as_deref() != Some(path) {
+        return super::usage_error(&format!(
+            "{} does not exist: --show-settings shows the settings of a menu or a directory",
+            menulint::diag::display_path(path)
+        ));
+    }
     // a directory's menus are governed by the config found from the directory
     let near = if path.is_dir() {
         path.join("menu.toml")
@@ -401,6 +418,7 @@ fn show_settings(path: &Path, opts: &RunOptions) -> u8 {
                 &menulint::diag::display_path(path),
                 config.as_deref(),
                 &policy,
+                &opts.exclude,
             );
             match super::emit(&text, None, true) {
                 Ok(()) => 0,

@@ -213,7 +213,14 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
                 !part_of_policy && !excluded(m, &config_excludes)
             })
             .collect();
-        governed.extend(menus.iter().map(|m| (m.clone(), config_path.clone())));
+        // the buffer on standard input is listed as the file it stands for
+        governed.extend(menus.iter().map(|m| {
+            let named = match &opts.stdin_name {
+                Some(name) if m.as_os_str() == STDIN => name.clone(),
+                _ => m.clone(),
+            };
+            (named, config_path.clone())
+        }));
         if opts.list_only {
             continue;
         }

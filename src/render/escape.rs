@@ -158,7 +158,17 @@ const PATH_KEEPS: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
 /// project's `percent-encoding`; `url` itself would bring host-name tables a path
 /// never needs.
 pub fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
+    // a backslash separates directories only in a Windows path; elsewhere it is a
+    // character of the file's name
+    let b = path.as_bytes();
+    let windows = cfg!(windows)
+        || path.starts_with("\\\\")
+        || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\');
+    let path = if windows {
+        path.replace('\\', "/")
+    } else {
+        path.to_owned()
+    };
     let enc = |p: &str| percent_encoding::utf8_percent_encode(p, PATH_KEEPS).to_string();
     let b = path.as_bytes();
     if b.len() >= 2
@@ -174,6 +184,32 @@ pub fn uri(path: &str) -> String {
     } else {
         enc(&path)
     }
+}
+
+/// A TOML basic string (`"…"`) on one line that shows as it reads: quotes,
+/// backslashes, line breaks and every control, C1, line-separator or bidirectional
+/// character written as an escape, so no value starts a line of its own (a
+/// `::error::` workflow command) or acts on a terminal.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || is_invisible_control(c)
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') =>
+            {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Whether a character would act on the reader rather than show: control characters
@@ -305,6 +341,13 @@ mod tests {
         assert_eq!(uri("c:/m.toml"), "file:///c:/m.toml");
         assert_eq!(uri("\\\\srv\\share\\m.toml"), "file://srv/share/m.toml");
         assert_eq!(uri("plans/c:x.toml"), "plans/c%3Ax.toml");
+        if !cfg!(windows) {
+            assert_eq!(uri("bad\\name.toml"), "bad%5Cname.toml");
+        }
+        assert_eq!(
+            toml_string("a \"b\"\\c\n::error::x\u{1b}[2J\u{9b}\u{202e}"),
+            "\"a \\\"b\\\"\\\\c\\n::error::x\\u001B[2J\\u009B\\u202E\""
+        );
     }
 
     #[test]
