@@ -784,6 +784,13 @@ fn completions_and_the_man_page_know_every_command() {
         assert!(page.contains(command), "the man page lacks {command}");
     }
     assert_eq!(man(), man(), "the same page every time");
+    // each command's own page, as the top page names it
+    let out = menulint().args(["man", "check"]).output().unwrap();
+    let check = String::from_utf8(out.stdout).unwrap();
+    assert!(check.contains(".TH menulint-check 1"), "{check}");
+    assert!(check.contains("stdin\\-filename"), "{check}");
+    let out = menulint().args(["man", "nosuch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
     let out = menulint().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

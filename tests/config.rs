@@ -144,6 +144,11 @@ fn config_errors_exit_2_at_their_line() {
             "takes a number, not a string",
         ),
         (
+            "[[waivers]]\nrule = \"FEE001\"\nreason = \" \"\napproved_by = \"Committee\"\nexpires = 2027-01-01\n",
+            1,
+            "a waiver needs its `reason` and who approved it",
+        ),
+        (
             "[rules.CRY004]\nparams = { max_pc = 3.0 }\n",
             2,
             "has no parameter `max_pc`",

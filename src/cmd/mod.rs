@@ -50,8 +50,15 @@ enum Command {
     Schema(SchemaArgs),
     /// Print a shell's completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
-    /// Print the man page (roff): `menulint man > menulint.1`.
-    Man,
+    /// Print the man page (roff): `menulint man > menulint.1`, or a command's own,
+    /// `menulint man check > menulint-check.1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ManArgs {
+    /// The command whose page to print (the top page lists them all).
+    command: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -154,10 +161,23 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
                 Err(code) => code,
             }
         }
-        Command::Man => {
+        Command::Man(args) => {
             use clap::CommandFactory;
+            let top = Cli::command();
+            let page_of = match &args.command {
+                None => top,
+                Some(name) => match top.find_subcommand(name) {
+                    // named as the top page refers to it: menulint-check(1)
+                    Some(sub) => sub.clone().name(format!("menulint-{name}")),
+                    None => {
+                        return usage_error(&format!(
+                            "no command `{name}`; `menulint --help` lists them"
+                        ))
+                    }
+                },
+            };
             let mut page = Vec::new();
-            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+            if let Err(e) = clap_mangen::Man::new(page_of).render(&mut page) {
                 return usage_error(&format!("cannot render the man page: {e}"));
             }
             match emit(&String::from_utf8_lossy(&page), None, true) {

@@ -417,7 +417,17 @@ pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
             }
         }
         for w in parsed.waivers {
+            let at = w.span();
             let w = w.into_inner();
+            // as in a menu's waivers: an exception nobody accounts for is none
+            if w.reason.trim().is_empty() || w.approved_by.trim().is_empty() {
+                errors.extend(error(
+                    &source,
+                    Some(at),
+                    "a waiver needs its `reason` and who approved it (`approved_by`), neither blank",
+                ));
+                continue;
+            }
             let expires = w.expires.get_ref().to_string();
             let year_ok = w
                 .expires

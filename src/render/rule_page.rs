@@ -11,6 +11,26 @@ pub fn rule_page_path(id: &str) -> String {
     format!("docs/rules/{id}.md")
 }
 
+/// A pack's prose as Markdown: its `code spans` kept as code, the rest escaped
+/// (an unpaired backtick escapes the whole text).
+fn prose(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) || parts.iter().skip(1).step_by(2).any(|c| c.contains('\n')) {
+        return markdown(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                markdown_code(p)
+            } else {
+                markdown(p)
+            }
+        })
+        .collect()
+}
+
 /// A fenced block that no backtick run inside `text` can close.
 fn fenced(text: &str, lang: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -26,7 +46,7 @@ pub fn rule_page(rule: &Rule, examples: &[ExampleRun]) -> String {
         "# {} {}\n\n{}\n",
         rule.id,
         markdown(&rule.name),
-        markdown(&rule.summary)
+        prose(&rule.summary)
     );
     let state = if rule.opt_in {
         format!(
@@ -55,9 +75,9 @@ pub fn rule_page(rule: &Rule, examples: &[ExampleRun]) -> String {
     let _ = writeln!(
         out,
         "\n## What it checks, and why\n\n{}\n",
-        markdown(rule.description.trim())
+        prose(rule.description.trim())
     );
-    let _ = writeln!(out, "## What to do\n\n{}\n", markdown(rule.help.trim()));
+    let _ = writeln!(out, "## What to do\n\n{}\n", prose(rule.help.trim()));
     let _ = writeln!(out, "## Authorities\n");
     for a in &rule.authorities {
         let mut line = format!(
@@ -76,7 +96,7 @@ pub fn rule_page(rule: &Rule, examples: &[ExampleRun]) -> String {
             }
         }
         if let Some(n) = &a.note {
-            let _ = write!(line, ". {}", markdown(n));
+            let _ = write!(line, ". {}", prose(n));
         }
         if let Some(u) = &a.url {
             let _ = write!(line, " <{}>", u.replace(['<', '>', ' '], ""));
@@ -103,14 +123,14 @@ pub fn rule_page(rule: &Rule, examples: &[ExampleRun]) -> String {
     let _ = writeln!(out, "## Examples\n");
     for ex in examples {
         let claim = if ex.claims_to_fail { "Fails" } else { "Passes" };
-        let _ = writeln!(out, "### {claim}: {}\n", markdown(&ex.title));
+        let _ = writeln!(out, "### {claim}: {}\n", prose(&ex.title));
         out.push_str(&fenced(&ex.menu, "toml"));
         match (&ex.error, &ex.hit) {
             (Some(e), _) => {
                 let _ = writeln!(out, "\nNeither passes nor fails: {}\n", markdown(e));
             }
             (None, Some((message, line))) => {
-                let _ = writeln!(out, "\nAt line {line}: {}\n", markdown(message));
+                let _ = writeln!(out, "\nAt line {line}: {}\n", prose(message));
             }
             (None, None) => out.push('\n'),
         }
@@ -151,7 +171,7 @@ pub fn rule_index(rules: &[&Rule]) -> String {
             r.id,
             r.id,
             markdown(&r.name),
-            markdown(&r.summary)
+            prose(&r.summary)
         );
     }
     out
