@@ -254,6 +254,11 @@ pub fn load_history(path: &Path, max_file_size: u64) -> Result<HistoryFile, Box<
         )))
     })?;
     file.path = Some(path.to_owned());
+    file.audited = Some(crate::diag::AuditedFile::read(
+        "history",
+        path,
+        file.source.text(),
+    ));
     Ok(file)
 }
 
@@ -399,14 +404,9 @@ pub fn check_source(
         ..FileReport::not_checked(&name, Some(source), Vec::new())
     };
     report.checked = !report.has_eval_error();
-    if let Some(path) = history.and_then(|h| h.path.as_deref().map(|p| (p, h))) {
-        let (path, file) = path;
-        report.audited.push(crate::diag::AuditedFile::read(
-            "history",
-            path,
-            file.source.text(),
-        ));
-    }
+    report
+        .audited
+        .extend(history.and_then(|h| h.audited.clone()));
     report
 }
 

@@ -22,6 +22,8 @@ pub struct HistoryFile {
     pub source: SourceFile,
     /// The file it was read from (outputs must never overwrite it).
     pub path: Option<std::path::PathBuf>,
+    /// The file with its hash, for the documents' audit: hashed once, when read.
+    pub audited: Option<crate::diag::AuditedFile>,
     rows: Vec<Row>,
 }
 
@@ -433,6 +435,7 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
     Ok(HistoryFile {
         source,
         path: None,
+        audited: None,
         rows,
     })
 }
