@@ -110,7 +110,8 @@ pub fn explain(args: ExplainArgs) -> u8 {
     };
     let as_of = args.as_of.unwrap_or_else(menulint::date::today);
     let examples = menulint::engine::examples::run_examples(&policy.rules, rule, &as_of);
-    let text = menulint::render::explain(rule, &examples);
+    let reads = menulint::rules::reads(&policy.rules.env, rule);
+    let text = menulint::render::explain(rule, &examples, &reads);
     match super::emit(&text, args.output.as_deref(), false) {
         Ok(()) => 0,
         Err(code) => code,

@@ -1,5 +1,6 @@
 //! Stage 4a: run the rules over a validated menu and turn failures into findings.
 
+use super::scope::{MenuScope, PairScope, Subject};
 use crate::diag::{Code, Finding, Label, Measured, MenuPath, Monitor, RuleInfo, SourceFile};
 use crate::menu::exposure::LookThrough;
 use crate::menu::load::Document;
@@ -7,20 +8,15 @@ use crate::menu::Menu;
 use crate::policy::config::{Incomplete, WaiverSpec};
 use crate::policy::waivers::RuleState;
 use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET, MAX_VALUE_SIZE};
-use crate::rules::native::{GiveUp, Vars, V};
+use crate::rules::native::{GiveUp, V};
 use crate::rules::values::{self, Shared};
-use crate::rules::view::{self, Source};
+use crate::rules::view;
 use crate::rules::{register_functions, Compiled, Rule, RuleSet, Scope};
 use cel::common::types::CelString;
-use cel::common::value::{CowVal, Val};
-use cel::context::VariableResolver;
 use cel::{Context, ExecutionError};
 use serde_json::{json, Map, Value as Json};
-use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
 pub struct Evaluation<'a> {
@@ -370,43 +366,38 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         }
     }
     // every rule × option pair, in evaluation order: plan rules, then option by option
-    let typed = Typed::new(&view, menu);
+    let scope = MenuScope::new(&view, menu);
+    let as_of = CelString::from(ev.as_of);
     let rules: Vec<_> = ev.rules_in_force().collect();
     let in_scope = |scope| rules.iter().filter(move |(r, _, _)| r.scope == scope);
-    let plan_pairs = in_scope(Scope::Plan).map(|r| (r, None));
-    let option_pairs =
-        (0..typed.options().len()).flat_map(|i| in_scope(Scope::Option).map(move |r| (r, Some(i))));
+    let plan_pairs = in_scope(Scope::Plan).map(|r| (r, Subject::Plan));
+    let option_pairs = (0..scope.options().len())
+        .flat_map(|i| in_scope(Scope::Option).map(move |r| (r, Subject::Option(i))));
     // the native evaluator settles most pairs; the interpreter, and the values it
     // needs, only see the rest, in the same order
     // (in verify mode every pair goes on, marked with whether it was settled)
     let left: Vec<_> = plan_pairs
         .chain(option_pairs)
-        .filter_map(|(&(rule, params, params_json), index)| {
-            let native = Native::new(&typed, index, params_json, ev.as_of);
-            match settle(ev, rule, &native, ev.measures) {
+        .filter_map(|(&(rule, params, params_json), subject)| {
+            let pair = PairScope::new(&scope, subject, (params_json, params), (ev.as_of, &as_of));
+            match settle(ev, rule, &pair, ev.measures) {
                 Settled::Passes => None,
-                Settled::Verify => Some((rule, params, index, true)),
-                Settled::Interpret => Some((rule, params, index, false)),
+                Settled::Verify => Some((rule, pair, true)),
+                Settled::Interpret => Some((rule, pair, false)),
             }
         })
         .collect();
-    if left.is_empty() {
-        return out;
-    }
-    let globals = Globals::new(&view, menu);
-    let as_of = CelString::from(ev.as_of);
-    for (rule, params, index, settled) in left {
-        let base = index.map_or_else(MenuPath::root, MenuPath::option);
-        let pair = Bound::new(rule, params, &base, index, &globals, &as_of);
-        // every variable comes from the resolver: a scope per pair costs no allocation,
-        // and the resolver can cut off a rule that exceeds its budget
+    for (rule, pair, settled) in left {
+        let base = pair.index().map_or_else(MenuPath::root, MenuPath::option);
+        // every variable comes from the pair's scope: a context per pair costs no
+        // allocation, and the scope can cut off a rule that exceeds its budget
         let mut ctx = root.new_inner_scope();
-        ctx.set_variable_resolver(&pair);
+        ctx.set_variable_resolver(pair.resolver());
         if settled {
             let result = fire(rule, ctx, &base, false, ev.incomplete, doc);
             out.findings.extend(divergence(rule, &base, &result, doc));
         } else {
-            run(&pair, ctx, ev.measures, ev.incomplete, doc, menu, &mut out);
+            run(rule, &pair, &base, ctx, ev, doc, menu, &mut out);
         }
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -440,10 +431,8 @@ fn watch_states(
         .filter(|n| n.is_finite() && *n >= 1.0)
         .map_or(1, |n| n.min(400.0) as usize);
     let diverged = std::cell::RefCell::new(Vec::new());
-    // the interpreter's values, built only if the native evaluator leaves it a rule
-    let globals = std::cell::OnceCell::new();
-    let typed = Typed::new(view, menu);
-    let states = typed
+    let scope = MenuScope::new(view, menu);
+    let states = scope
         .options()
         .iter()
         .enumerate()
@@ -465,39 +454,34 @@ fn watch_states(
                         h.remove(0);
                     }
                 }
-                let option = std::cell::OnceCell::new();
+                // its own strings: `then` lives shorter than the menu's values
+                let cel_then = std::sync::OnceLock::new();
                 // the latest quarter is judged as of the check date, earlier ones as
                 // of their own quarter end
                 let quarter = record["quarter"].as_str().unwrap_or_default();
-                let as_of = CelString::from(if k == 0 { ev.as_of } else { quarter });
+                let as_of = if k == 0 { ev.as_of } else { quarter };
+                let cel_as_of = CelString::from(as_of);
                 let failing: Vec<String> = rules
                     .iter()
                     .filter(|&&(rule, params, params_json)| {
-                        let native = Native {
-                            typed: &typed,
-                            option: Some(&then),
-                            fields: None,
-                            params: params_json,
-                            as_of: if k == 0 { ev.as_of } else { quarter },
+                        let subject = Subject::Past {
+                            index: i,
+                            option: &then,
+                            cel: &cel_then,
                         };
-                        let settled = match settle(ev, rule, &native, false) {
+                        let pair = PairScope::new(
+                            &scope,
+                            subject,
+                            (params_json, params),
+                            (as_of, &cel_as_of),
+                        );
+                        let settled = match settle(ev, rule, &pair, false) {
                             Settled::Passes => return false,
                             Settled::Verify => true,
                             Settled::Interpret => false,
                         };
-                        let bound = Bound {
-                            rule,
-                            params,
-                            base: &base,
-                            index: Some(i),
-                            // its own strings: `then` lives shorter than the menu's values
-                            option: Some(option.get_or_init(|| values::shared_owned(&then))),
-                            globals: globals.get_or_init(|| Globals::new(view, menu)),
-                            as_of: &as_of,
-                            budget: Budget::default(),
-                        };
                         let mut ctx = root.new_inner_scope();
-                        ctx.set_variable_resolver(&bound);
+                        ctx.set_variable_resolver(pair.resolver());
                         let result = fire(rule, ctx, &base, false, ev.incomplete, doc);
                         if settled {
                             diverged
@@ -533,238 +517,6 @@ fn watch_states(
     (states, diverged.into_inner())
 }
 
-/// The variables every rule sees, as the interpreter's values: each converted once
-/// per menu, on first use, since the native evaluator leaves the interpreter few
-/// rules, which read few of them.
-struct Globals<'v> {
-    view: &'v Json,
-    menu: &'v Menu,
-    /// Each option, as the interpreter's `options` lists them.
-    options: Vec<OnceLock<Shared<'v>>>,
-    option_list: OnceLock<Shared<'v>>,
-    outline: OnceLock<Option<Shared<'v>>>,
-    plan: OnceLock<Shared<'v>>,
-    option_ids: OnceLock<Shared<'v>>,
-    options_by_id: OnceLock<Shared<'v>>,
-}
-
-impl<'v> Globals<'v> {
-    fn new(view: &'v Json, menu: &'v Menu) -> Globals<'v> {
-        let count = view["options"].as_array().map_or(0, Vec::len);
-        Globals {
-            view,
-            menu,
-            options: (0..count).map(|_| OnceLock::new()).collect(),
-            option_list: OnceLock::new(),
-            outline: OnceLock::new(),
-            plan: OnceLock::new(),
-            option_ids: OnceLock::new(),
-            options_by_id: OnceLock::new(),
-        }
-    }
-
-    fn option(&self, i: usize) -> Option<&Shared<'v>> {
-        let cell = self.options.get(i)?;
-        Some(cell.get_or_init(|| values::shared(&self.view["options"][i])))
-    }
-
-    fn options(&self) -> &Shared<'v> {
-        self.option_list.get_or_init(|| {
-            let all = (0..self.options.len()).filter_map(|i| self.option(i));
-            values::list(all.map(Shared::boxed).collect())
-        })
-    }
-
-    fn plan(&self) -> &Shared<'v> {
-        self.plan.get_or_init(|| values::shared(&self.view["plan"]))
-    }
-
-    fn menu(&self) -> Option<&Shared<'v>> {
-        self.outline
-            .get_or_init(|| {
-                self.view.as_object().map(|m| {
-                    values::map(m.iter().map(|(k, v)| {
-                        let v = match k.as_str() {
-                            "options" => self.options().boxed(),
-                            "plan" => self.plan().boxed(),
-                            _ => values::from_json(v),
-                        };
-                        (k.as_str(), v)
-                    }))
-                })
-            })
-            .as_ref()
-    }
-
-    fn option_ids(&self) -> &Shared<'v> {
-        self.option_ids.get_or_init(|| {
-            let ids = self.menu.options.iter();
-            values::list(
-                ids.map(|o| Box::new(CelString::from(o.id.as_str())) as Box<dyn Val>)
-                    .collect(),
-            )
-        })
-    }
-
-    /// Each id to its first option, for O(1) look-ups of holdings.
-    fn options_by_id(&self) -> &Shared<'v> {
-        self.options_by_id.get_or_init(|| {
-            let mut seen = std::collections::HashSet::new();
-            values::map(
-                self.menu
-                    .options
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| seen.insert(o.id.as_str()))
-                    .filter_map(|(i, o)| Some((o.id.as_str(), self.option(i)?.boxed()))),
-            )
-        })
-    }
-}
-
-/// Look-ups made and when evaluation started, for one rule on one option.
-#[derive(Default)]
-struct Budget {
-    lookups: AtomicU64,
-    started: OnceLock<Instant>,
-    exhausted: AtomicBool,
-}
-
-impl Budget {
-    /// Counts a look-up; false once the budget is spent (and from then on). The
-    /// clock starts at the first 4,096 look-ups: almost every rule finishes before
-    /// and never reads it.
-    fn spend(&self) -> bool {
-        let n = self.lookups.fetch_add(1, Ordering::Relaxed) + 1;
-        if n.is_multiple_of(4096) {
-            let started = *self.started.get_or_init(Instant::now);
-            let late = started.elapsed() > EVAL_TIME_BUDGET;
-            if late || n > EVAL_LOOKUP_BUDGET {
-                self.exhausted.store(true, Ordering::Relaxed);
-            }
-        }
-        !self.exhausted.load(Ordering::Relaxed)
-    }
-
-    fn exhausted(&self) -> bool {
-        self.exhausted.load(Ordering::Relaxed)
-    }
-}
-
-/// The variables every rule sees, for the native evaluator: the rule view's JSON,
-/// borrowed, plus the two look-ups built once per menu.
-struct Typed<'v> {
-    view: &'v Json,
-    option_ids: V<'v>,
-    options_by_id: V<'v>,
-    /// Each option's fields by name length, then name: most look-ups compare a
-    /// length, not bytes (`serde_json`'s map compares bytes at every step).
-    fields: Vec<Vec<(&'v str, &'v Json)>>,
-}
-
-impl<'v> Typed<'v> {
-    /// Built as [`Globals`] builds the interpreter's.
-    fn new(view: &'v Json, menu: &'v Menu) -> Typed<'v> {
-        let options = view["options"].as_array().map_or(&[][..], Vec::as_slice);
-        let ids = menu.options.iter().map(|o| V::Str(o.id.as_str())).collect();
-        let mut by_id = BTreeMap::new();
-        for (o, v) in menu.options.iter().zip(options) {
-            by_id
-                .entry(o.id.as_str())
-                .or_insert_with(|| V::from_json(v));
-        }
-        let fields = options
-            .iter()
-            .map(|o| {
-                let mut fields: Vec<(&str, &Json)> = o
-                    .as_object()
-                    .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
-                    .unwrap_or_default();
-                // sorted as `Native::field` searches them, whatever order the map
-                // keeps (serde_json's `preserve_order` would keep the file's)
-                fields.sort_unstable_by(|(a, _), (b, _)| {
-                    a.len()
-                        .cmp(&b.len())
-                        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
-                });
-                fields
-            })
-            .collect();
-        Typed {
-            view,
-            option_ids: V::List(Rc::new(ids)),
-            options_by_id: V::Map(Rc::new(by_id)),
-            fields,
-        }
-    }
-
-    /// The options, as the interpreter's `options` lists them (none when the menu
-    /// has no list of them).
-    fn options(&self) -> &'v [Json] {
-        self.view["options"].as_array().map_or(&[], Vec::as_slice)
-    }
-}
-
-/// One rule's variables for the native evaluator.
-struct Native<'a, 'v> {
-    typed: &'a Typed<'v>,
-    option: Option<&'a Json>,
-    /// The option's fields as [`Typed`] indexes them (none for a past quarter's
-    /// option in the watch pass).
-    fields: Option<&'a [(&'a str, &'a Json)]>,
-    params: &'a Json,
-    as_of: &'a str,
-}
-
-impl<'a, 'v: 'a> Native<'a, 'v> {
-    /// The variables of the option at `index` (`None`: a plan rule).
-    fn new(typed: &'a Typed<'v>, index: Option<usize>, params: &'a Json, as_of: &'a str) -> Self {
-        Native {
-            typed,
-            option: index.and_then(|i| typed.options().get(i)),
-            fields: index.and_then(|i| typed.fields.get(i)).map(Vec::as_slice),
-            params,
-            as_of,
-        }
-    }
-}
-
-impl<'a> Vars<'a> for Native<'a, '_> {
-    fn field(&self, object: &'a Json, key: &str) -> Option<Option<&'a Json>> {
-        if !std::ptr::eq(object, self.option?) {
-            return None;
-        }
-        let fields = self.fields?;
-        let found = fields.binary_search_by(|(k, _)| {
-            k.len()
-                .cmp(&key.len())
-                .then_with(|| k.as_bytes().cmp(key.as_bytes()))
-        });
-        Some(found.ok().map(|i| fields[i].1))
-    }
-
-    fn var(&self, name: &str) -> Option<V<'a>> {
-        let view = self.typed.view;
-        // where the interpreter's value would differ in shape (a missing table), the
-        // native evaluator gives up instead
-        let container = |j: &'a Json| (j.is_object() || j.is_array()).then(|| V::from_json(j));
-        match Source::named(name)? {
-            Source::Params => container(self.params),
-            Source::Option => container(self.option?),
-            Source::Menu => view.is_object().then(|| V::from_json(view)),
-            Source::Plan => view["plan"]
-                .is_object()
-                .then(|| V::from_json(&view["plan"])),
-            Source::Options => view["options"]
-                .is_array()
-                .then(|| V::from_json(&view["options"])),
-            Source::OptionIds => Some(self.typed.option_ids.clone()),
-            Source::OptionsById => Some(self.typed.options_by_id.clone()),
-            Source::AsOf => Some(V::Str(self.as_of)),
-        }
-    }
-}
-
 /// How one rule × option pair is settled, in the main pass and the watch pass alike.
 enum Settled {
     /// The native evaluator says it passes (or does not apply).
@@ -775,7 +527,12 @@ enum Settled {
     Interpret,
 }
 
-fn settle<'a>(ev: &Evaluation, rule: &'a Rule, vars: &Native<'a, '_>, measures: bool) -> Settled {
+fn settle<'a>(
+    ev: &Evaluation,
+    rule: &'a Rule,
+    vars: &PairScope<'a, '_>,
+    measures: bool,
+) -> Settled {
     match ev.native {
         NativeMode::Off => Settled::Interpret,
         _ if !passes_natively(rule, vars, measures) => Settled::Interpret,
@@ -826,7 +583,7 @@ fn divergence(
 /// Whether the rule passes, or does not apply, by the native evaluator. `false` says
 /// "ask the interpreter": the rule fails, or the native evaluator gave up, or the
 /// figures it measures are wanted.
-fn passes_natively<'a>(rule: &'a Rule, vars: &Native<'a, '_>, measures: bool) -> bool {
+fn passes_natively<'a>(rule: &'a Rule, vars: &PairScope<'a, '_>, measures: bool) -> bool {
     let Ok(c) = rule.compiled() else {
         return false;
     };
@@ -836,7 +593,7 @@ fn passes_natively<'a>(rule: &'a Rule, vars: &Native<'a, '_>, measures: bool) ->
     natively(c, vars) == Ok(true)
 }
 
-fn natively<'a>(c: &'a Compiled, vars: &Native<'a, '_>) -> Result<bool, GiveUp> {
+fn natively<'a>(c: &'a Compiled, vars: &PairScope<'a, '_>) -> Result<bool, GiveUp> {
     // the rule's evaluations share one budget of steps
     let mut spent = 0;
     if let Some(when) = &c.when {
@@ -867,78 +624,23 @@ fn natively<'a>(c: &'a Compiled, vars: &Native<'a, '_>) -> Result<bool, GiveUp> 
         .truth()
 }
 
-/// One rule to run, with the values its scope binds.
-struct Bound<'a, 'v> {
-    rule: &'a Rule,
-    params: &'a Shared<'static>,
-    /// The option's path (`options[3]`), the root for a plan rule.
-    base: &'a MenuPath,
-    index: Option<usize>,
-    option: Option<&'a Shared<'v>>,
-    globals: &'a Globals<'v>,
-    as_of: &'a CelString<'v>,
-    budget: Budget,
-}
-
-impl<'a, 'v> Bound<'a, 'v> {
-    /// The rule on the option at `index` of the menu (`None`: a plan rule).
-    fn new(
-        rule: &'a Rule,
-        params: &'a Shared<'static>,
-        base: &'a MenuPath,
-        index: Option<usize>,
-        globals: &'a Globals<'v>,
-        as_of: &'a CelString<'v>,
-    ) -> Self {
-        Bound {
-            rule,
-            params,
-            base,
-            index,
-            option: index.and_then(|i| globals.option(i)),
-            globals,
-            as_of,
-            budget: Budget::default(),
-        }
-    }
-}
-
-impl VariableResolver for Bound<'_, '_> {
-    fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
-        if !self.budget.spend() {
-            // nothing resolves any more: the expression fails and the rule stops
-            return None;
-        }
-        let g = self.globals;
-        let v: &dyn Val = match Source::named(name)? {
-            Source::Params => self.params,
-            Source::Option => self.option?,
-            Source::Menu => g.menu()?,
-            Source::Plan => g.plan(),
-            Source::Options => g.options(),
-            Source::OptionIds => g.option_ids(),
-            Source::OptionsById => g.options_by_id(),
-            Source::AsOf => self.as_of,
-        };
-        Some(CowVal::Borrowed(v))
-    }
-}
-
+#[allow(clippy::too_many_arguments)]
 fn run(
-    pair: &Bound,
+    rule: &Rule,
+    pair: &PairScope,
+    base: &MenuPath,
     ctx: Context,
-    measures: bool,
-    incomplete: Incomplete,
+    ev: &Evaluation,
     doc: &Document,
     menu: &Menu,
     out: &mut Evaluated,
 ) {
-    let rule = pair.rule;
-    let result = fire(rule, ctx, pair.base, measures, incomplete, doc);
+    let measures = ev.measures;
+    let result = fire(rule, ctx, base, measures, ev.incomplete, doc);
     // an expression that ran out of budget fails on a variable it can no longer see:
     // say what really happened
     let result = match result {
-        Err(_) if pair.budget.exhausted() => Err(ExecutionError::function_error(
+        Err(_) if pair.exhausted() => Err(ExecutionError::function_error(
             "budget",
             format!(
                 "it exceeded its evaluation budget ({} s or {} variable look-ups per option); \
@@ -956,7 +658,7 @@ fn run(
                 out.measurements.push(Measurement {
                     rule: rule.info.clone(),
                     figure: figure.clone(),
-                    option: pair.index,
+                    option: pair.index(),
                     value: m.value,
                     limit: m.limit,
                 });
@@ -971,7 +673,6 @@ fn run(
             }
         }
         Err(e) => {
-            let base = pair.base;
             let span = doc.spans.nearest(base).map(|(_, s)| s.value.clone());
             out.findings.push(
                 Finding::input_error(
@@ -1272,6 +973,14 @@ mod tests {
         })
     }
 
+    /// What a rule runs on in a menu: the plan, or each option.
+    fn subjects<'a>(rule: &Rule, scope: &MenuScope) -> Vec<Subject<'a>> {
+        match rule.scope {
+            Scope::Plan => vec![Subject::Plan],
+            Scope::Option => (0..scope.options().len()).map(Subject::Option).collect(),
+        }
+    }
+
     /// Every built-in rule, opt-in packs included.
     fn every_rule() -> RuleSet {
         let mut rules = RuleSet::builtin().expect("the built-in packs load");
@@ -1382,16 +1091,13 @@ mod tests {
             .unwrap_or_else(|_| panic!("the sample loads"));
         let lt = look_through(&menu).expect("no cycle");
         let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
-        let typed = Typed::new(&view, &menu);
+        let scope = MenuScope::new(&view, &menu);
+        let as_of = CelString::from(AS_OF);
         let ev = Evaluation::new(&rules, AS_OF, &[]);
         let (mut pairs, mut settled) = (0, 0);
-        for (rule, _, params) in ev.rules_in_force() {
-            let indexes: Vec<Option<usize>> = match rule.scope {
-                Scope::Plan => vec![None],
-                Scope::Option => (0..typed.options().len()).map(Some).collect(),
-            };
-            for index in indexes {
-                let native = Native::new(&typed, index, params, AS_OF);
+        for (rule, cel_params, params) in ev.rules_in_force() {
+            for subject in subjects(rule, &scope) {
+                let native = PairScope::new(&scope, subject, (params, cel_params), (AS_OF, &as_of));
                 pairs += 1;
                 settled += usize::from(passes_natively(rule, &native, false));
             }
@@ -1410,23 +1116,19 @@ mod tests {
         let (mut compared, mut gave_up) = (0usize, 0usize);
         for (name, doc, menu, lt) in checkable() {
             let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
-            let typed = Typed::new(&view, &menu);
-            let globals = Globals::new(&view, &menu);
+            let scope = MenuScope::new(&view, &menu);
             let as_of = CelString::from(AS_OF);
             let mut root = Context::with_env(rules.env.clone());
             register_functions(&mut root).expect("helpers register");
             for (rule, params, params_json) in ev.rules_in_force() {
                 let c = rule.compiled().expect("built-in rules compile");
-                let indexes: Vec<Option<usize>> = match rule.scope {
-                    Scope::Plan => vec![None],
-                    Scope::Option => (0..globals.options.len()).map(Some).collect(),
-                };
-                for index in indexes {
-                    let base = index.map_or_else(MenuPath::root, MenuPath::option);
-                    let bound = Bound::new(rule, params, &base, index, &globals, &as_of);
-                    let native = Native::new(&typed, index, params_json, AS_OF);
+                for subject in subjects(rule, &scope) {
+                    let pair =
+                        PairScope::new(&scope, subject, (params_json, params), (AS_OF, &as_of));
+                    let base = pair.index().map_or_else(MenuPath::root, MenuPath::option);
+                    let native = &pair;
                     let mut ctx = root.new_inner_scope();
-                    ctx.set_variable_resolver(&bound);
+                    ctx.set_variable_resolver(pair.resolver());
                     let mut lets: Vec<(&str, V)> = Vec::new();
                     let mut exprs: Vec<(Option<&str>, &crate::rules::Expr)> =
                         c.when.iter().map(|e| (None, e)).collect();
@@ -1435,7 +1137,7 @@ mod tests {
                     for (let_name, expr) in exprs {
                         let mine = expr
                             .native()
-                            .and_then(|p| p.eval_with(&native, &lets, &mut 0));
+                            .and_then(|p| p.eval_with(native, &lets, &mut 0));
                         let theirs = expr.eval(&ctx);
                         match &mine {
                             Ok(v) => {

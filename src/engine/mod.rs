@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod examples;
 pub mod monitor;
 pub mod run;
+mod scope;
 
 use crate::diag::{Code, FileErrors, Finding, SourceFile};
 use crate::menu::exposure::LookThrough;

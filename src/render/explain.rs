@@ -1,7 +1,9 @@
 //! `menulint explain RULE`: a rule's documentation, with its examples run live.
 
 use crate::engine::examples::ExampleRun;
+use crate::rules::view::Ty;
 use crate::rules::{Rule, Scope};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 fn indent(text: &str, by: &str) -> String {
@@ -20,7 +22,7 @@ fn indent(text: &str, by: &str) -> String {
 
 /// The rule's documentation, with what each example really does (run against the
 /// rules in force) printed next to what it claims.
-pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
+pub fn explain(rule: &Rule, examples: &[ExampleRun], reads: &BTreeMap<String, Ty>) -> String {
     let mut out = String::new();
     let scope = match rule.scope {
         Scope::Plan => "once per menu",
@@ -117,6 +119,15 @@ pub fn explain(rule: &Rule, examples: &[ExampleRun]) -> String {
         let _ = writeln!(out, "  let {name} = {}", e.get_ref());
     }
     let _ = writeln!(out, "  check: {}\n", rule.logic.check.get_ref());
+    if !reads.is_empty() {
+        // what data the verdict depends on: a committee asks which figures a rule
+        // needs before trusting its pass
+        let _ = writeln!(out, "Reads (`[]` is each element of a list):");
+        for (path, ty) in reads {
+            let _ = writeln!(out, "  {path}: {}", ty.describe());
+        }
+        out.push('\n');
+    }
     for (i, ex) in examples.iter().enumerate() {
         let verdict = if ex.fails() { "fails" } else { "passes" };
         let claim = if ex.claims_to_fail { "fails" } else { "passes" };

@@ -17,8 +17,8 @@ pub use functions::{
     grouped, label, last_quarter_end, register as register_functions, usd, years_between,
 };
 pub use pack::{
-    cel_env, load_pack, toml_to_json, Also, Compiled, Example, Logic, Measure, Pack, PackHeader,
-    Rule, BUILTIN_PACKS,
+    cel_env, load_pack, reads, toml_to_json, Also, Compiled, Example, Logic, Measure, Pack,
+    PackHeader, Rule, BUILTIN_PACKS,
 };
 pub use template::Template;
 

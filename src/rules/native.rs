@@ -16,6 +16,7 @@
 
 use super::functions;
 use super::limits::{NATIVE_MAX_LEN as MAX_LEN, NATIVE_STEPS as STEPS};
+use super::values::{self, Number};
 use crate::menu::identifiers;
 use cel::common::ast::{operators as op, EntryExpr, Expr as Node, IdedExpr, LiteralValue};
 use serde_json::Value as Json;
@@ -44,16 +45,15 @@ pub enum V<'a> {
 }
 
 impl<'a> V<'a> {
-    /// A JSON value as the interpreter sees it (`rules::values`): integers are
-    /// `int` (`uint` past `i64::MAX`), other numbers `double`.
+    /// A JSON value as the interpreter sees it: numbers classed by [`values::number`].
     pub fn from_json(j: &'a Json) -> V<'a> {
         match j {
             Json::Null => V::Null,
             Json::Bool(b) => V::Bool(*b),
-            Json::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => V::Int(i),
-                (None, Some(u)) => V::UInt(u),
-                _ => V::Double(n.as_f64().unwrap_or(f64::NAN)),
+            Json::Number(n) => match values::number(n) {
+                Number::Int(i) => V::Int(i),
+                Number::UInt(u) => V::UInt(u),
+                Number::Double(d) => V::Double(d),
             },
             Json::String(s) => V::Str(s),
             Json::Array(_) | Json::Object(_) => V::Json(j),

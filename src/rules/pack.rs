@@ -3,6 +3,7 @@
 use super::expr::{Expr, Parser};
 use super::refs;
 use super::template::Template;
+use super::view::Ty;
 use crate::diag::{
     Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, Monitor, RuleInfo, Scope,
     Severity, SourceFile, Span,
@@ -711,8 +712,8 @@ pub(crate) fn check_names(
     source: &SourceFile,
 ) -> Vec<Finding> {
     let mut found = Vec::new();
-    let mut report = |s: &Spanned<String>, offset: usize, problems: Vec<refs::Problem>| {
-        for p in problems {
+    walk_names(env, functions, logic, params, |s, offset, checked| {
+        for p in checked.problems {
             let within = offset + p.span.start..offset + p.span.end;
             found.push(
                 Finding::input_error(
@@ -725,7 +726,36 @@ pub(crate) fn check_names(
                 .with_help(p.help),
             );
         }
-    };
+    });
+    found
+}
+
+/// The variables and fields a rule reads, each by its path from a rule variable
+/// (see [`refs::Checked::reads`]), deepest paths only, with their types.
+pub fn reads(env: &Arc<Env>, rule: &Rule) -> BTreeMap<String, Ty> {
+    let mut functions = refs::Functions::new(env.clone());
+    let mut all = BTreeMap::new();
+    walk_names(
+        env,
+        &mut functions,
+        &rule.logic,
+        &rule.params,
+        |_, _, checked| {
+            all.extend(checked.reads);
+        },
+    );
+    refs::leaves(all)
+}
+
+/// Checks each expression and template placeholder of a rule in the scope it runs
+/// in, and hands `visit` each result with its expression and the offset within it.
+fn walk_names(
+    env: &Arc<Env>,
+    functions: &mut refs::Functions,
+    logic: &Logic,
+    params: &BTreeMap<String, serde_json::Value>,
+    mut visit: impl FnMut(&Spanned<String>, usize, refs::Checked),
+) {
     let base = refs::Scope::base(params);
     let names: Vec<String> = logic.lets.iter().map(|(n, _)| n.clone()).collect();
     // `when` runs before the `let`s; `requires` after them
@@ -734,7 +764,7 @@ pub(crate) fn check_names(
             vars: base.clone(),
             later: &names,
         };
-        report(w, 0, refs::check(env, functions, w.get_ref(), &scope).1);
+        visit(w, 0, refs::check(env, functions, w.get_ref(), &scope));
     }
     let mut vars = base;
     for (i, (name, e)) in logic.lets.iter().enumerate() {
@@ -742,8 +772,9 @@ pub(crate) fn check_names(
             vars: vars.clone(),
             later: &names[i..],
         };
-        let (ty, problems) = refs::check(env, functions, e.get_ref(), &scope);
-        report(e, 0, problems);
+        let checked = refs::check(env, functions, e.get_ref(), &scope);
+        let ty = checked.ty.clone();
+        visit(e, 0, checked);
         vars.push((name.clone(), ty));
     }
     let scope = refs::Scope { vars, later: &[] };
@@ -751,7 +782,7 @@ pub(crate) fn check_names(
     exprs.extend(logic.requires.iter().map(|r| &r.check));
     exprs.extend(logic.measure.iter().flat_map(|(v, l)| [v, l]));
     for e in exprs {
-        report(e, 0, refs::check(env, functions, e.get_ref(), &scope).1);
+        visit(e, 0, refs::check(env, functions, e.get_ref(), &scope));
     }
     let mut templates = vec![&logic.message, &logic.at];
     templates.extend(logic.label.iter());
@@ -767,11 +798,10 @@ pub(crate) fn check_names(
         for piece in super::template::split(text).0 {
             if let super::template::Piece::Placeholder(e) = piece {
                 let offset = e.as_ptr() as usize - text.as_ptr() as usize;
-                report(t, offset, refs::check(env, functions, e, &scope).1);
+                visit(t, offset, refs::check(env, functions, e, &scope));
             }
         }
     }
-    found
 }
 
 /// The span in the pack of `within` (a range of the expression's text): exact when

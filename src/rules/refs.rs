@@ -182,27 +182,61 @@ fn param_ty(j: &Json) -> Ty {
     }
 }
 
-/// Checks one expression; returns its type (for a `let`) and the problems found.
-pub fn check(
-    env: &Env,
-    functions: &mut Functions,
-    source: &str,
-    scope: &Scope,
-) -> (Ty, Vec<Problem>) {
+/// What checking one expression found.
+pub struct Checked {
+    /// Its type, for a `let`.
+    pub ty: Ty,
+    pub problems: Vec<Problem>,
+    /// The variables and fields it reads, each by its path from a rule variable
+    /// (`option.history[].return_3y_pct`: a list's elements are `[]`), with its type.
+    pub reads: BTreeMap<String, Ty>,
+}
+
+/// Checks one expression.
+pub fn check(env: &Env, functions: &mut Functions, source: &str, scope: &Scope) -> Checked {
     let Ok(program) = env.compile(source) else {
         // a syntax error is reported by the compiler
-        return (Ty::Any, Vec::new());
+        return Checked {
+            ty: Ty::Any,
+            problems: Vec::new(),
+            reads: BTreeMap::new(),
+        };
     };
+    let origins = scope
+        .vars
+        .iter()
+        .map(|(n, _)| view::is_variable(n).then(|| n.clone()))
+        .collect();
     let mut c = Checker {
         source,
         info: program.source_info(),
         functions,
         vars: scope.vars.clone(),
+        origins,
         later: scope.later,
         problems: Vec::new(),
+        reads: BTreeMap::new(),
     };
     let ty = c.ty(program.expression());
-    (ty, c.problems)
+    Checked {
+        ty,
+        problems: c.problems,
+        reads: c.reads,
+    }
+}
+
+/// The deepest paths of `reads`: `option.fees` goes when `option.fees.x` is there.
+pub fn leaves(reads: BTreeMap<String, Ty>) -> BTreeMap<String, Ty> {
+    let paths: Vec<String> = reads.keys().cloned().collect();
+    reads
+        .into_iter()
+        .filter(|(p, _)| {
+            !paths.iter().any(|q| {
+                q.strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
+        })
+        .collect()
 }
 
 struct Checker<'a> {
@@ -210,8 +244,12 @@ struct Checker<'a> {
     info: &'a SourceInfo,
     functions: &'a mut Functions,
     vars: Vec<(String, Ty)>,
+    /// Beside each variable, the path it stands for: a rule variable's name, a macro
+    /// variable's list and `[]`; none for a `let` or an accumulator.
+    origins: Vec<Option<String>>,
     later: &'a [String],
     problems: Vec<Problem>,
+    reads: BTreeMap<String, Ty>,
 }
 
 impl Checker<'_> {
@@ -221,6 +259,26 @@ impl Checker<'_> {
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, t)| t)
+    }
+
+    fn push(&mut self, name: &str, ty: Ty, origin: Option<String>) {
+        self.vars.push((name.to_owned(), ty));
+        self.origins.push(origin);
+    }
+
+    /// The path from a rule variable that `e` reads, when it reads one.
+    fn origin(&self, e: &IdedExpr) -> Option<String> {
+        match &e.expr {
+            Node::Ident(n) => {
+                let i = self.vars.iter().rposition(|(v, _)| v == n)?;
+                self.origins.get(i)?.clone()
+            }
+            Node::Select(s) => Some(format!("{}.{}", self.origin(&s.operand)?, s.field)),
+            Node::Call(c) if c.func_name == "_[_]" => {
+                Some(format!("{}[]", self.origin(c.args.first()?)?))
+            }
+            _ => None,
+        }
     }
 
     /// Where a node is written: its token's offsets, or the whole expression.
@@ -288,6 +346,7 @@ impl Checker<'_> {
             Node::Call(call) => self.call(e, call),
             Node::Comprehension(c) => {
                 let range = self.ty(&c.iter_range);
+                let elements = self.origin(&c.iter_range).map(|p| format!("{p}[]"));
                 self.ty(&c.accu_init);
                 let depth = self.vars.len();
                 match &c.iter_var2 {
@@ -301,16 +360,17 @@ impl Checker<'_> {
                             Ty::List(t) | Ty::Map(t) => (**t).clone(),
                             _ => Ty::Any,
                         };
-                        self.vars.push((c.iter_var.clone(), key));
-                        self.vars.push((second.clone(), value));
+                        self.push(&c.iter_var, key, None);
+                        self.push(second, value, elements);
                     }
-                    None => self.vars.push((c.iter_var.clone(), range.element())),
+                    None => self.push(&c.iter_var, range.element(), elements),
                 }
-                self.vars.push((c.accu_var.clone(), Ty::Any));
+                self.push(&c.accu_var, Ty::Any, None);
                 self.ty(&c.loop_cond);
                 let step = self.ty(&c.loop_step);
                 let result = self.ty(&c.result);
                 self.vars.truncate(depth);
+                self.origins.truncate(depth);
                 // `map` and `filter` give the list they accumulate
                 if matches!(&c.result.expr, Node::Ident(n) if *n == c.accu_var) {
                     step
@@ -363,8 +423,11 @@ impl Checker<'_> {
     }
 
     fn ident(&mut self, e: &IdedExpr, name: &str) -> Ty {
-        if let Some(t) = self.lookup(name) {
-            return t.clone();
+        if let Some(t) = self.lookup(name).cloned() {
+            if let Some(path) = self.origin(e).filter(|p| p == name) {
+                self.reads.insert(path, t.clone());
+            }
+            return t;
         }
         if TYPE_NAMES.contains(&name) {
             return Ty::Any;
@@ -411,7 +474,12 @@ impl Checker<'_> {
             Ty::Map(t) => (**t).clone(),
             Ty::Object(fields) => {
                 match fields.get(field) {
-                    Some(t) => t.clone(),
+                    Some(t) => {
+                        if let Some(p) = self.origin(operand) {
+                            self.reads.insert(format!("{p}.{field}"), t.clone());
+                        }
+                        t.clone()
+                    }
                     None => {
                         let span = self.field_span(e, operand, field);
                         if matches!(&operand.expr, Node::Ident(n) if n == "params") {
@@ -560,7 +628,42 @@ mod tests {
             vars: Scope::base(&params),
             later: &[],
         };
-        check(&env, &mut f, source, &scope).1
+        check(&env, &mut f, source, &scope).problems
+    }
+
+    fn reads(source: &str) -> Vec<String> {
+        let env = Arc::new(crate::rules::cel_env());
+        let mut f = Functions::new(env.clone());
+        let params = BTreeMap::from([("max_pct".to_owned(), serde_json::json!(5.0))]);
+        let scope = Scope {
+            vars: Scope::base(&params),
+            later: &[],
+        };
+        leaves(check(&env, &mut f, source, &scope).reads)
+            .into_keys()
+            .collect()
+    }
+
+    /// What an expression reads is named by its path from a rule variable, through
+    /// macro variables and look-ups, never by the macro variable's own name.
+    #[test]
+    fn reads_are_paths_from_the_rule_variables() {
+        assert_eq!(
+            reads("option.history.all(q, has(q.return_3y_pct)) && option.qdia"),
+            ["option.history[].return_3y_pct", "option.qdia"]
+        );
+        assert_eq!(
+            reads("option.holdings.all(h, options_by_id[h.option].effective.crypto_pct <= params.max_pct)"),
+            [
+                "option.holdings[].option",
+                "options_by_id[].effective.crypto_pct",
+                "params.max_pct"
+            ]
+        );
+        assert_eq!(
+            reads("'option.name' != '' && days_until(as_of, option.inception_date) > 0.0"),
+            ["as_of", "option.inception_date"]
+        );
     }
 
     fn one(source: &str) -> (String, String) {

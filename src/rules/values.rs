@@ -47,14 +47,31 @@ pub fn shared_owned(v: &Json) -> Shared<'static> {
     shared_with(v, |s| CelString::from(s.to_owned()))
 }
 
+/// A JSON number as rules read it, in both evaluators.
+#[derive(Debug, Clone, Copy)]
+pub enum Number {
+    Int(i64),
+    UInt(u64),
+    Double(f64),
+}
+
+/// An integer is `int` (`uint` only past `i64::MAX`), any other number `double`.
+pub fn number(n: &serde_json::Number) -> Number {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => Number::Int(i),
+        (None, Some(u)) => Number::UInt(u),
+        _ => Number::Double(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
 fn convert<'j, 'v>(v: &'j Json, string: fn(&'j str) -> CelString<'v>) -> Box<dyn Val + 'v> {
     match v {
         Json::Null => Box::new(CelNull),
         Json::Bool(b) => Box::new(CelBool::from(*b)),
-        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Box::new(CelInt::from(i)),
-            (None, Some(u)) => Box::new(CelUInt::from(u)),
-            _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
+        Json::Number(n) => match number(n) {
+            Number::Int(i) => Box::new(CelInt::from(i)),
+            Number::UInt(u) => Box::new(CelUInt::from(u)),
+            Number::Double(d) => Box::new(CelDouble::from(d)),
         },
         Json::String(s) => Box::new(string(s)),
         Json::Array(_) | Json::Object(_) => shared_with(v, string).boxed(),
