@@ -226,13 +226,9 @@ fn rule_packs_cannot_exhaust_memory_or_time() {
     assert_eq!(code, 2);
     assert!(json.to_string().contains("nest 5 deep"), "{json:#}");
 
-    // three nested loops over a large menu's options: stopped by the time budget
+    // a rule that runs past its evaluation budget is stopped: tested in process,
+    // with a budget of milliseconds (`engine::evaluate`'s budget test)
     let big = write_in(dir.path(), "big.toml", chain(400));
-    let slow = "options.all(a, options.all(b, options.all(c, a.index + b.index + c.index >= 0)))";
-    let (code, took, json) = pack_run(dir.path(), &pack_with(slow, ""), &big);
-    assert_eq!(code, 2, "{json:#}");
-    assert!(took < Duration::from_secs(60), "{took:?}");
-    assert!(json.to_string().contains("evaluation budget"), "{json:#}");
 
     // a pattern of 3,000 alternatives is compiled once, not once per option
     let alts: Vec<String> = (0..3000).map(|i| format!("fund{i}")).collect();

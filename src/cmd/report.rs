@@ -72,13 +72,8 @@ pub fn dossier(args: ReportArgs) -> u8 {
     document(args, menulint::render::dossier)
 }
 
-type Document = fn(
-    &menulint::engine::FileReport,
-    &menulint::policy::Policy,
-    &str,
-    Option<String>,
-    ReportFormat,
-) -> Result<String, String>;
+type Document =
+    fn(&menulint::engine::Judged, Option<String>, ReportFormat) -> Result<String, String>;
 
 fn document(args: ReportArgs, build: Document) -> u8 {
     if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
@@ -124,7 +119,8 @@ fn document(args: ReportArgs, build: Document) -> u8 {
         Ok(s) => s,
         Err(msg) => return super::usage_error(&msg),
     };
-    let text = match build(checked, &policy, &as_of, stamp, args.format) {
+    let judged = menulint::engine::Judged::new(checked, &policy, &as_of);
+    let text = match build(&judged, stamp, args.format) {
         Ok(t) => t,
         Err(e) => return super::usage_error(&e),
     };

@@ -7,7 +7,7 @@ use crate::menu::load::Document;
 use crate::menu::Menu;
 use crate::policy::config::{Incomplete, WaiverSpec};
 use crate::policy::waivers::RuleState;
-use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET, MAX_VALUE_SIZE};
+use crate::rules::limits::{EvalBudget, MAX_VALUE_SIZE};
 use crate::rules::native::{GiveUp, V};
 use crate::rules::values::{self, Shared};
 use crate::rules::view;
@@ -40,6 +40,8 @@ pub struct Evaluation<'a> {
     /// What a rule that could not be decided (its `requires` does not hold) is: of
     /// the rule's own severity, or at most a warning with `incomplete = "warn"`.
     pub incomplete: Incomplete,
+    /// What one rule may spend on one option in the interpreter.
+    pub budget: EvalBudget,
 }
 
 /// Whether the native evaluator settles the rules it can before the interpreter.
@@ -56,11 +58,16 @@ pub enum NativeMode {
 }
 
 impl NativeMode {
-    /// `Verify` when the environment asks for it, else `On`.
+    /// `Verify` with `MENULINT_VERIFY_NATIVE=1`, `Off` with `MENULINT_NATIVE=off`
+    /// (the interpreter alone: to measure the fast path, or to rule it out), else `On`.
     pub fn from_env() -> NativeMode {
-        match std::env::var_os("MENULINT_VERIFY_NATIVE") {
-            Some(v) if !v.is_empty() && v != "0" => NativeMode::Verify,
-            _ => NativeMode::On,
+        let set = |name| std::env::var_os(name).filter(|v| !v.is_empty() && v != "0");
+        if set("MENULINT_VERIFY_NATIVE").is_some() {
+            NativeMode::Verify
+        } else if set("MENULINT_NATIVE").is_some_and(|v| v == "off") {
+            NativeMode::Off
+        } else {
+            NativeMode::On
         }
     }
 }
@@ -90,6 +97,7 @@ impl<'a> Evaluation<'a> {
             since: None,
             native: NativeMode::from_env(),
             incomplete: Incomplete::Fail,
+            budget: EvalBudget::default(),
         }
     }
 
@@ -366,7 +374,7 @@ pub fn evaluate(ev: &Evaluation, doc: &Document, menu: &Menu, lt: &LookThrough) 
         }
     }
     // every rule × option pair, in evaluation order: plan rules, then option by option
-    let scope = MenuScope::new(&view, menu);
+    let scope = MenuScope::new(&view, menu, ev.budget);
     let as_of = CelString::from(ev.as_of);
     let rules: Vec<_> = ev.rules_in_force().collect();
     let in_scope = |scope| rules.iter().filter(move |(r, _, _)| r.scope == scope);
@@ -431,7 +439,7 @@ fn watch_states(
         .filter(|n| n.is_finite() && *n >= 1.0)
         .map_or(1, |n| n.min(400.0) as usize);
     let diverged = std::cell::RefCell::new(Vec::new());
-    let scope = MenuScope::new(view, menu);
+    let scope = MenuScope::new(view, menu, ev.budget);
     let states = scope
         .options()
         .iter()
@@ -645,8 +653,8 @@ fn run(
             format!(
                 "it exceeded its evaluation budget ({} s or {} variable look-ups per option); \
                  rule defined at {}",
-                EVAL_TIME_BUDGET.as_secs(),
-                EVAL_LOOKUP_BUDGET,
+                ev.budget.time.as_secs_f64(),
+                ev.budget.lookups,
                 rule.location
             ),
         )),
@@ -1039,6 +1047,78 @@ mod tests {
         assert!(findings > 5000, "only {findings} findings compared");
     }
 
+    /// A rule that spends its budget stops with an error that says so, whichever
+    /// limit it reaches; the budget is an option, so this takes milliseconds.
+    #[test]
+    fn a_rule_past_its_budget_stops_with_an_error_that_says_so() {
+        let pack = r#"
+[pack]
+name = "slow"
+title = "A sponsor's rule that loops"
+description = "One rule whose check reads every option three loops deep."
+
+[[rules]]
+id = "ACM001"
+name = "triple-loop"
+severity = "warning"
+scope = "plan"
+summary = "Loops over the options three deep."
+description = "Reads `options` once per innermost step."
+basis = "policy"
+authority = [{ cite = "Acme investment policy statement", kind = "investment-policy", status = "in-force" }]
+help = "none"
+check = "options.all(a, options.all(b, options.all(c, size(options) > 0)))"
+message = "never"
+at = "plan"
+"#;
+        let rules = RuleSet::from_sources(vec![SourceFile::new("slow.toml", pack)])
+            .unwrap_or_else(|_| panic!("the pack loads"));
+        let (doc, menu) = load_document(SourceFile::new("m.toml", synth::menu(0)), None)
+            .unwrap_or_else(|_| panic!("the generated menu loads"));
+        assert!(menu.options.len() >= 20, "{}", menu.options.len());
+        let lt = look_through(&menu).expect("no cycle");
+        for budget in [
+            EvalBudget {
+                lookups: 1000,
+                ..EvalBudget::default()
+            },
+            EvalBudget {
+                time: std::time::Duration::ZERO,
+                ..EvalBudget::default()
+            },
+        ] {
+            let ev = Evaluation {
+                native: NativeMode::Off,
+                budget,
+                ..Evaluation::new(&rules, AS_OF, &[])
+            };
+            let out = evaluate(&ev, &doc, &menu, &lt);
+            let errors: Vec<&Finding> =
+                out.findings.iter().filter(|f| f.rule().is_none()).collect();
+            assert_eq!(errors.len(), 1, "{budget:?}: {:#?}", out.findings);
+            assert!(
+                errors[0].message.contains(&format!(
+                    "it exceeded its evaluation budget ({} s or {} variable look-ups per option)",
+                    budget.time.as_secs_f64(),
+                    budget.lookups
+                )),
+                "{}",
+                errors[0].message
+            );
+        }
+        // within the default budget the same rule passes
+        let ev = Evaluation {
+            native: NativeMode::Off,
+            ..Evaluation::new(&rules, AS_OF, &[])
+        };
+        let out = evaluate(&ev, &doc, &menu, &lt);
+        assert!(
+            out.findings.iter().all(|f| f.rule().is_some()),
+            "{:#?}",
+            out.findings
+        );
+    }
+
     /// A pair the native evaluator passed and the interpreter does not is an error
     /// that names the rule, the option and both answers; agreement is silent.
     #[test]
@@ -1091,7 +1171,7 @@ mod tests {
             .unwrap_or_else(|_| panic!("the sample loads"));
         let lt = look_through(&menu).expect("no cycle");
         let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
-        let scope = MenuScope::new(&view, &menu);
+        let scope = MenuScope::new(&view, &menu, EvalBudget::default());
         let as_of = CelString::from(AS_OF);
         let ev = Evaluation::new(&rules, AS_OF, &[]);
         let (mut pairs, mut settled) = (0, 0);
@@ -1116,7 +1196,7 @@ mod tests {
         let (mut compared, mut gave_up) = (0usize, 0usize);
         for (name, doc, menu, lt) in checkable() {
             let view = rule_view(&doc, &menu, &lt, false, None, AS_OF);
-            let scope = MenuScope::new(&view, &menu);
+            let scope = MenuScope::new(&view, &menu, EvalBudget::default());
             let as_of = CelString::from(AS_OF);
             let mut root = Context::with_env(rules.env.clone());
             register_functions(&mut root).expect("helpers register");

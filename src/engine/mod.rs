@@ -28,6 +28,38 @@ pub mod exit {
     pub const NOT_CHECKED: u8 = 2;
 }
 
+/// A checked menu with what the committee's documents show of it: its findings,
+/// the policy it was judged by, and each option's monitoring status. The engine
+/// computes all of it, so a document's renderer only lays it out.
+pub struct Judged<'a> {
+    pub report: &'a FileReport,
+    pub policy: &'a crate::policy::Policy,
+    /// The date it was judged as of, `YYYY-MM-DD`.
+    pub as_of: &'a str,
+    /// Each option's monitoring status; none when the menu has no watch states.
+    pub statuses: Vec<monitor::OptionStatus>,
+}
+
+impl<'a> Judged<'a> {
+    pub fn new(
+        report: &'a FileReport,
+        policy: &'a crate::policy::Policy,
+        as_of: &'a str,
+    ) -> Judged<'a> {
+        let statuses = if report.watch.is_empty() {
+            Vec::new()
+        } else {
+            monitor::statuses(report, policy, as_of)
+        };
+        Judged {
+            report,
+            policy,
+            as_of,
+            statuses,
+        }
+    }
+}
+
 /// Everything said about one file.
 #[derive(Debug, Clone)]
 pub struct FileReport {

@@ -8,7 +8,7 @@
 //! two arms here; the build fails until both are written.
 
 use crate::menu::Menu;
-use crate::rules::limits::{EVAL_LOOKUP_BUDGET, EVAL_TIME_BUDGET};
+use crate::rules::limits::EvalBudget;
 use crate::rules::native::{Vars, V};
 use crate::rules::values::{self, Shared};
 use crate::rules::view::Source;
@@ -38,6 +38,7 @@ pub(super) struct MenuScope<'v> {
     /// here, whatever order the map keeps (`preserve_order` would keep the file's).
     fields: Vec<Vec<(&'v str, &'v Json)>>,
     cel: CelValues<'v>,
+    budget: EvalBudget,
 }
 
 /// The interpreter's values, each converted once, on first use. Apart from the
@@ -56,7 +57,7 @@ struct CelValues<'v> {
 }
 
 impl<'v> MenuScope<'v> {
-    pub(super) fn new(view: &'v Json, menu: &'v Menu) -> MenuScope<'v> {
+    pub(super) fn new(view: &'v Json, menu: &'v Menu, budget: EvalBudget) -> MenuScope<'v> {
         let options = view["options"].as_array().map_or(&[][..], Vec::as_slice);
         let ids: Vec<&str> = menu.options.iter().map(|o| o.id.as_str()).collect();
         let mut by_id = BTreeMap::new();
@@ -91,6 +92,7 @@ impl<'v> MenuScope<'v> {
                 option_ids: OnceLock::new(),
                 options_by_id: OnceLock::new(),
             },
+            budget,
         }
     }
 
@@ -213,7 +215,7 @@ impl<'a, 'v: 'a> PairScope<'a, 'v> {
                 subject,
                 params: cel_params,
                 as_of: cel_as_of,
-                budget: Budget::default(),
+                budget: Budget::new(menu.budget),
             },
         }
     }
@@ -316,14 +318,23 @@ impl VariableResolver for CelPair<'_, '_> {
 }
 
 /// Look-ups made and when evaluation started, for one rule on one option.
-#[derive(Default)]
 struct Budget {
+    limits: EvalBudget,
     lookups: AtomicU64,
     started: OnceLock<Instant>,
     exhausted: AtomicBool,
 }
 
 impl Budget {
+    fn new(limits: EvalBudget) -> Budget {
+        Budget {
+            limits,
+            lookups: AtomicU64::new(0),
+            started: OnceLock::new(),
+            exhausted: AtomicBool::new(false),
+        }
+    }
+
     /// Counts a look-up; false once the budget is spent (and from then on). The
     /// clock starts at the first 4,096 look-ups: almost every rule finishes before
     /// and never reads it.
@@ -331,8 +342,8 @@ impl Budget {
         let n = self.lookups.fetch_add(1, Ordering::Relaxed) + 1;
         if n.is_multiple_of(4096) {
             let started = *self.started.get_or_init(Instant::now);
-            let late = started.elapsed() > EVAL_TIME_BUDGET;
-            if late || n > EVAL_LOOKUP_BUDGET {
+            let late = started.elapsed() > self.limits.time;
+            if late || n > self.limits.lookups {
                 self.exhausted.store(true, Ordering::Relaxed);
             }
         }

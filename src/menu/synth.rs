@@ -119,6 +119,11 @@ const KINDS: &[(&str, &str, &str, f64, &str)] = &[
     ),
 ];
 
+/// The benchmark's returns for the same periods as the option's (the comparative
+/// chart shows both).
+const BENCHMARK_RETURNS: &str =
+    "benchmark_1y_pct = 9.5\nbenchmark_5y_pct = 7.2\nbenchmark_10y_pct = 6.8\n";
+
 /// Real identifiers with valid check digits, reused so some options carry them.
 const IDS: &[(&str, &str, &str)] = &[
     ("FXAIX", "315911750", "US3159117502"),
@@ -149,7 +154,7 @@ pub fn menu(seed: u64) -> String {
             let holds_btc = crypto && i == 0 && r.chance(0.5);
             let _ = write!(
                 s,
-                "\n[[options]]\nid = \"{id}\"\nname = \"Target Retirement {} Trust\"\nvehicle = \"cit\"\nasset_class = \"target_date\"\nmanagement = \"passive\"\nexpense_ratio_pct = {:.3}\nqdia = {}\nassets_usd = {}\nbenchmark = \"Target Retirement {} Composite Index\"\ninception_date = 2012-06-28\nurl = \"https://example.com/funds/{id}\"\n\n[options.performance]\nreturn_1y_pct = {:.1}\nreturn_5y_pct = {:.1}\nreturn_10y_pct = {:.1}\n\n[options.exposure]\nprivate_equity_pct = {:.1}\nreal_estate_pct = {:.1}\n\n[options.disclosures]\nprospectus_url = \"https://example.com/funds/{id}/prospectus\"\nfact_sheet_url = \"https://example.com/funds/{id}/fact-sheet\"\nrisk_disclosure_url = \"https://example.com/funds/{id}/risks\"\nvaluation_policy_url = \"https://example.com/funds/{id}/valuation\"\n",
+                "\n[[options]]\nid = \"{id}\"\nname = \"Target Retirement {} Trust\"\nvehicle = \"cit\"\nasset_class = \"target_date\"\nmanagement = \"passive\"\nexpense_ratio_pct = {:.3}\nqdia = {}\nassets_usd = {}\nbenchmark = \"Target Retirement {} Composite Index\"\ninception_date = 2012-06-28\nurl = \"https://example.com/funds/{id}\"\ntransfer_restrictions = \"none\"\nqdia_managed_by = \"trustee\"\nqdia_first_90_days_waived = true\nshareholder_fees = {{}}\n\n[options.performance]\nreturn_1y_pct = {:.1}\nreturn_5y_pct = {:.1}\nreturn_10y_pct = {:.1}\n{BENCHMARK_RETURNS}\n[options.exposure]\nprivate_equity_pct = {:.1}\nreal_estate_pct = {:.1}\n\n[options.disclosures]\nprospectus_url = \"https://example.com/funds/{id}/prospectus\"\nfact_sheet_url = \"https://example.com/funds/{id}/fact-sheet\"\nrisk_disclosure_url = \"https://example.com/funds/{id}/risks\"\nvaluation_policy_url = \"https://example.com/funds/{id}/valuation\"\n",
                 2030 + 5 * i,
                 0.06 + r.below(10) as f64 / 100.0,
                 i == 2,
@@ -172,7 +177,7 @@ pub fn menu(seed: u64) -> String {
             id = "btc".to_owned();
             let _ = write!(
                 s,
-                "\n[[options]]\nid = \"btc\"\nname = \"iShares Bitcoin Trust ETF\"\nticker = \"IBIT\"\ncusip = \"46438F101\"\nisin = \"US46438F1012\"\nvehicle = \"etf\"\nasset_class = \"digital_asset\"\nmanagement = \"passive\"\nexpense_ratio_pct = 0.25\nassets_usd = {}\nbenchmark = \"CME CF Bitcoin Reference Rate\"\ninception_date = 2024-01-11\nurl = \"https://example.com/funds/btc\"\n\n[options.performance]\nreturn_1y_pct = 80.0\nsince_inception_pct = 60.0\n\n[options.exposure]\ncrypto_pct = 100.0\ncrypto_assets = [\"BTC\"]\n\n[options.disclosures]\nrisk_disclosure_url = \"https://example.com/funds/btc/risks\"\nvaluation_policy_url = \"https://example.com/funds/btc/valuation\"\n\n[options.custody]\ncustodian = \"Coinbase Custody Trust Company, LLC\"\nqualified_custodian = {}\n",
+                "\n[[options]]\nid = \"btc\"\nname = \"iShares Bitcoin Trust ETF\"\nticker = \"IBIT\"\ncusip = \"46438F101\"\nisin = \"US46438F1012\"\nvehicle = \"etf\"\nasset_class = \"digital_asset\"\nmanagement = \"passive\"\nexpense_ratio_pct = 0.25\nassets_usd = {}\nbenchmark = \"CME CF Bitcoin Reference Rate\"\ninception_date = 2024-01-11\nurl = \"https://example.com/funds/btc\"\ntransfer_restrictions = \"none\"\nshareholder_fees = {{}}\n\n[options.performance]\nreturn_1y_pct = 80.0\nsince_inception_pct = 60.0\nbenchmark_1y_pct = 81.0\nbenchmark_since_inception_pct = 61.0\n\n[options.exposure]\ncrypto_pct = 100.0\ncrypto_assets = [\"BTC\"]\n\n[options.disclosures]\nrisk_disclosure_url = \"https://example.com/funds/btc/risks\"\nvaluation_policy_url = \"https://example.com/funds/btc/valuation\"\n\n[options.custody]\ncustodian = \"Coinbase Custody Trust Company, LLC\"\nqualified_custodian = {}\n",
                 1_000_000 + r.below(20_000_000),
                 !r.chance(0.1),
             );
@@ -200,7 +205,7 @@ pub fn menu(seed: u64) -> String {
             }
             let _ = write!(
                 s,
-                "inception_date = 2009-03-02\nurl = \"https://example.com/funds/{id}\"\n\n[options.performance]\nreturn_1y_pct = {:.1}\nreturn_5y_pct = {:.1}\nreturn_10y_pct = {:.1}\n\n[options.disclosures]\nprospectus_url = \"https://example.com/funds/{id}/prospectus\"\nfact_sheet_url = \"https://example.com/funds/{id}/fact-sheet\"\n",
+                "inception_date = 2009-03-02\nurl = \"https://example.com/funds/{id}\"\ntransfer_restrictions = \"none\"\nshareholder_fees = {{}}\n\n[options.performance]\nreturn_1y_pct = {:.1}\nreturn_5y_pct = {:.1}\nreturn_10y_pct = {:.1}\n{BENCHMARK_RETURNS}\n[options.disclosures]\nprospectus_url = \"https://example.com/funds/{id}/prospectus\"\nfact_sheet_url = \"https://example.com/funds/{id}/fact-sheet\"\n",
                 r.below(300) as f64 / 10.0 - 5.0,
                 r.below(150) as f64 / 10.0,
                 r.below(120) as f64 / 10.0,
@@ -211,7 +216,7 @@ pub fn menu(seed: u64) -> String {
         }
         ids.push(id);
     }
-    s.push_str("\n[[options]]\nid = \"stable\"\nname = \"Stable Value Fund\"\nvehicle = \"stable_value\"\nasset_class = \"stable_value\"\nexpense_ratio_pct = 0.35\nassets_usd = 20000000\nurl = \"https://example.com/funds/stable\"\n");
+    s.push_str("\n[[options]]\nid = \"stable\"\nname = \"Stable Value Fund\"\nvehicle = \"stable_value\"\nasset_class = \"stable_value\"\nexpense_ratio_pct = 0.35\nassets_usd = 20000000\nurl = \"https://example.com/funds/stable\"\ntransfer_restrictions = \"a 90-day equity wash before transfers to competing funds\"\nshareholder_fees = {}\n\n[options.fixed_return]\nrate_pct = 3.1\nterm = \"reset each quarter\"\n");
     s
 }
 

@@ -3,9 +3,8 @@
 
 use super::document::{audit, render_template, Audit, ReportFormat};
 use crate::diag::Finding;
-use crate::engine::FileReport;
+use crate::engine::Judged;
 use crate::menu::FACTORS;
-use crate::policy::Policy;
 use crate::rules::format_number;
 use serde::Serialize;
 use serde_json::Value;
@@ -70,12 +69,11 @@ fn field(sel: Option<&Value>, key: &str) -> String {
 
 /// Builds the dossier of one checked menu.
 pub fn dossier(
-    r: &FileReport,
-    policy: &Policy,
-    as_of: &str,
+    judged: &Judged,
     generated: Option<String>,
     format: ReportFormat,
 ) -> Result<String, String> {
+    let (r, policy, as_of) = (judged.report, judged.policy, judged.as_of);
     let (Some(menu), Some(source)) = (&r.menu, &r.source) else {
         return Err(format!(
             "{} could not be checked; run `menulint check` on it",

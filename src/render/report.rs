@@ -4,8 +4,7 @@ use super::charts::{bar_chart, Bar};
 use super::document::ReportFormat;
 use super::document::{audit, render_template, Audit};
 use crate::diag::{Basis, Finding, Severity};
-use crate::engine::FileReport;
-use crate::policy::Policy;
+use crate::engine::Judged;
 use crate::rules::format_number;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -436,12 +435,11 @@ fn plan_figures(
 
 /// Builds the report of one checked menu. `generated` is a timestamp to print, if any.
 pub fn report(
-    r: &FileReport,
-    policy: &Policy,
-    as_of: &str,
+    judged: &Judged,
     generated: Option<String>,
     format: ReportFormat,
 ) -> Result<String, String> {
+    let (r, policy, as_of) = (judged.report, judged.policy, judged.as_of);
     let (Some(menu), Some(lt), Some(source)) = (&r.menu, &r.exposure, &r.source) else {
         return Err(format!(
             "{} could not be checked; run `menulint check` on it",
@@ -756,10 +754,10 @@ pub fn report(
         .collect();
 
     let audit = audit(policy, source, &r.audited);
-    let watch = if r.watch.is_empty() {
+    let watch = if judged.statuses.is_empty() {
         Vec::new()
     } else {
-        super::monitor::rows(&crate::engine::monitor::statuses(r, policy, as_of))
+        super::monitor::rows(&judged.statuses)
     };
 
     let data = Data {

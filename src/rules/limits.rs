@@ -19,6 +19,23 @@ pub const EVAL_TIME_BUDGET: Duration = Duration::from_secs(2);
 /// How many variable look-ups one rule may make on one option in the interpreter.
 pub const EVAL_LOOKUP_BUDGET: u64 = 20_000_000;
 
+/// What one rule may spend on one option in the interpreter: the two limits
+/// above by default; a smaller one lets a test reach it in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalBudget {
+    pub time: Duration,
+    pub lookups: u64,
+}
+
+impl Default for EvalBudget {
+    fn default() -> Self {
+        EvalBudget {
+            time: EVAL_TIME_BUDGET,
+            lookups: EVAL_LOOKUP_BUDGET,
+        }
+    }
+}
+
 /// Largest string (bytes) or list or map (entries) a `let` may hold: a chain of
 /// lets doubling a string would otherwise exhaust memory and abort.
 pub const MAX_VALUE_SIZE: usize = 1 << 20;
