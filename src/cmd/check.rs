@@ -1,6 +1,7 @@
 //! `menulint check`
 
 use super::Color;
+use super::{Failure, Outcome};
 use menulint::engine::check::CheckOptions;
 use menulint::engine::exit;
 use menulint::engine::run::{run as run_checks, RunOptions};
@@ -161,15 +162,13 @@ fn check_stdout(
     Ok(targets)
 }
 
-pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
+pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     let targets = match targets(&args, matches) {
         Ok(t) => t,
-        Err(msg) => return super::usage_error(&msg),
+        Err(msg) => return Err(Failure::usage(msg)),
     };
     for (format, file) in &targets {
-        if let Err(code) = super::output_matches(*format, file.as_deref()) {
-            return code;
-        }
+        super::output_matches(*format, file.as_deref())?;
     }
     let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();
@@ -183,10 +182,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             Err(report) => (None, Some(*report)),
         },
     };
-    let lineup = match args.lineup.options() {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let lineup = args.lineup.options()?;
     let opts = RunOptions {
         config: args.config.clone(),
         selection,
@@ -210,9 +206,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         list_only: args.show_files,
     };
     let mut opts = opts;
-    if let Err(code) = args.judgement.apply(&mut opts, color) {
-        return code;
-    }
+    args.judgement.apply(&mut opts, color)?;
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from(if args.stdin_filename.is_some() {
@@ -222,16 +216,18 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         }));
     }
     if args.stdin_filename.as_deref().is_some_and(Path::is_dir) {
-        return super::usage_error("--stdin-filename names a menu file, not a directory");
+        return Err(Failure::usage(
+            "--stdin-filename names a menu file, not a directory",
+        ));
     }
     if args.stdin_filename.is_some()
         && !paths
             .iter()
             .any(|p| p.as_os_str() == menulint::engine::run::STDIN)
     {
-        return super::usage_error(
+        return Err(Failure::usage(
             "--stdin-filename names the menu read from standard input: give `-` as its path",
-        );
+        ));
     }
     if args.show_settings {
         // the buffer on standard input is governed as the file it stands for
@@ -249,10 +245,14 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         let mut text = String::new();
         let limit = args.max_file_size.saturating_add(1);
         if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut text) {
-            return super::usage_error(&format!("cannot read a menu from standard input: {e}"));
+            return Err(Failure::usage(format!(
+                "cannot read a menu from standard input: {e}"
+            )));
         }
         if text.len() as u64 > args.max_file_size {
-            return super::usage_error("the menu on standard input is over --max-file-size");
+            return Err(Failure::usage(
+                "the menu on standard input is over --max-file-size",
+            ));
         }
         opts.stdin = Some(text);
     }
@@ -296,11 +296,11 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let mut read = inputs.clone();
     read.extend(args.judgement.baseline.iter().cloned());
     if let Err(msg) = menulint::output::check_outputs(&outputs, &read) {
-        return super::usage_error(&msg);
+        return Err(Failure::usage(msg));
     }
     outputs.extend(args.write_baseline.as_deref());
     if let Err(msg) = menulint::output::check_outputs(&outputs, &inputs) {
-        return super::usage_error(&msg);
+        return Err(Failure::usage(msg));
     }
     let worst = menulint::engine::exit_code(&reports, args.deny == Some(Deny::Warnings));
     if let Some(path) = &args.write_baseline {
@@ -308,9 +308,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             .iter()
             .flat_map(|r| r.findings.iter().map(move |f| (r.path.as_str(), f)));
         let baseline = Baseline::record(findings);
-        if let Err(code) = super::emit(&baseline.to_json(), Some(path), true) {
-            return code;
-        }
+        super::emit(&baseline.to_json(), Some(path), true)?;
         if !args.quiet {
             super::note(&format!(
                 "wrote {} finding{} to {}",
@@ -324,11 +322,11 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             ));
         }
         // recording the baseline is the job: findings do not fail it, broken input does
-        return if worst == exit::NOT_CHECKED {
+        return Ok(if worst == exit::NOT_CHECKED {
             exit::NOT_CHECKED
         } else {
             exit::CLEAN
-        };
+        });
     }
     let ropts = RenderOptions {
         as_of: &as_of,
@@ -343,9 +341,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         if *format == Format::Json {
             let write =
                 |w: &mut dyn std::io::Write| menulint::render::render_json_to(w, &reports, &as_of);
-            if let Err(code) = super::emit_with(file.as_deref(), args.quiet, write) {
-                return code;
-            }
+            super::emit_with(file.as_deref(), args.quiet, write)?;
             continue;
         }
         let mut text = render(*format, &reports, &ropts);
@@ -355,20 +351,18 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         if args.statistics && *format == Format::Human {
             text.push_str(&menulint::render::statistics(&reports));
         }
-        if let Err(code) = super::emit(&text, file.as_deref(), args.quiet) {
-            return code;
-        }
+        super::emit(&text, file.as_deref(), args.quiet)?;
     }
-    if args.exit_zero && worst == exit::FINDINGS {
+    Ok(if args.exit_zero && worst == exit::FINDINGS {
         exit::CLEAN
     } else {
         worst
-    }
+    })
 }
 
 /// `--show-files`: each menu the run would check; problems finding them (a config
 /// with errors, a path that does not exist) as usual, with exit 2.
-fn show_files(outcome: &menulint::engine::run::RunOutcome) -> u8 {
+fn show_files(outcome: &menulint::engine::run::RunOutcome) -> Outcome {
     let text: String = outcome
         .governed
         .iter()
@@ -385,21 +379,22 @@ fn show_files(outcome: &menulint::engine::run::RunOutcome) -> u8 {
         .filter(|r| !r.checked)
         .cloned()
         .collect();
-    match super::emit(&text, None, true) {
-        Ok(()) if errors.is_empty() => 0,
-        Ok(()) => super::print_load_errors(&errors, false),
-        Err(code) => code,
+    super::emit(&text, None, true)?;
+    if errors.is_empty() {
+        Ok(exit::CLEAN)
+    } else {
+        Err(Failure::inputs(errors, false))
     }
 }
 
 /// `--show-settings`: the config that governs `path` (as discovery finds it, or
 /// `--config`), resolved.
-fn show_settings(path: &Path, opts: &RunOptions) -> u8 {
+fn show_settings(path: &Path, opts: &RunOptions) -> Outcome {
     if !path.exists() && opts.stdin_name.as_deref() != Some(path) {
-        return super::usage_error(&format!(
+        return Err(Failure::usage(format!(
             "{} does not exist: --show-settings shows the settings of a menu or a directory",
             menulint::diag::display_path(path)
-        ));
+        )));
     }
     // a directory's menus are governed by the config found from the directory
     let near = if path.is_dir() {
@@ -420,17 +415,14 @@ fn show_settings(path: &Path, opts: &RunOptions) -> u8 {
                 &policy,
                 &opts.exclude,
             );
-            match super::emit(&text, None, true) {
-                Ok(()) => 0,
-                Err(code) => code,
-            }
+            super::emit(&text, None, true).map(|()| exit::CLEAN)
         }
         Err(errors) => {
             let reports: Vec<_> = errors
                 .into_iter()
                 .map(menulint::engine::FileReport::from_errors)
                 .collect();
-            super::print_load_errors(&reports, false)
+            Err(Failure::inputs(reports, false))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `menulint diff`
 
 use super::Color;
+use super::Outcome;
 use menulint::engine::exit;
 use menulint::engine::run::RunOptions;
 use menulint::render::{diff_human, diff_json, diff_markdown, render_human, HumanStyle};
@@ -39,7 +40,7 @@ pub struct DiffArgs {
     output: Option<PathBuf>,
 }
 
-pub fn run(args: DiffArgs) -> u8 {
+pub fn run(args: DiffArgs) -> Outcome {
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     // both menus are judged by the same policy: the proposed menu's
@@ -52,11 +53,9 @@ pub fn run(args: DiffArgs) -> u8 {
         ..RunOptions::default()
     };
     let paths = [args.current.clone(), args.proposed.clone()];
-    let (current, proposed) =
-        match super::check_named(&args.proposed, &paths, &opts, args.output.as_deref(), color) {
-            Ok((_, reports)) => (reports[0].clone(), reports[1].clone()),
-            Err(code) => return code,
-        };
+    let (_, reports) =
+        super::check_named(&args.proposed, &paths, &opts, args.output.as_deref(), color)?;
+    let (current, proposed) = (reports[0].clone(), reports[1].clone());
     let broken: Vec<_> = [&current, &proposed]
         .into_iter()
         .filter(|r| r.menu.is_none() || !r.checked)
@@ -64,22 +63,20 @@ pub fn run(args: DiffArgs) -> u8 {
         .collect();
     if !broken.is_empty() {
         let text = render_human(&broken, HumanStyle { color, width: 100 });
-        return super::emit(&text, None, true).map_or_else(|code| code, |()| exit::NOT_CHECKED);
+        return super::emit(&text, None, true).map(|()| exit::NOT_CHECKED);
     }
     let Some(d) = menulint::engine::diff::diff(&current, &proposed) else {
-        return exit::NOT_CHECKED;
+        return Ok(exit::NOT_CHECKED);
     };
     let out = match args.format {
         Format::Human => diff_human(&d),
         Format::Json => diff_json(&d),
         Format::Markdown => diff_markdown(&d),
     };
-    if let Err(code) = super::emit(&out, args.output.as_deref(), false) {
-        return code;
-    }
-    if d.introduces_failure(args.deny.is_some()) {
+    super::emit(&out, args.output.as_deref(), false)?;
+    Ok(if d.introduces_failure(args.deny.is_some()) {
         exit::FINDINGS
     } else {
         exit::CLEAN
-    }
+    })
 }

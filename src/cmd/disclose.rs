@@ -1,5 +1,6 @@
 //! `menulint disclose`: the participants' comparative chart.
 
+use super::{Failure, Outcome};
 use menulint::engine::exit;
 use menulint::engine::run::RunOptions;
 use menulint::render::DiscloseFormat;
@@ -28,15 +29,10 @@ pub struct DiscloseArgs {
     judgement: super::Judgement,
 }
 
-pub fn run(args: DiscloseArgs) -> u8 {
-    if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
-        return code;
-    }
+pub fn run(args: DiscloseArgs) -> Outcome {
+    super::output_matches(args.format, args.output.as_deref())?;
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
-    let lineup = match args.lineup.options() {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let lineup = args.lineup.options()?;
     let mut opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(false),
@@ -49,17 +45,9 @@ pub fn run(args: DiscloseArgs) -> u8 {
         keep_menu: true,
         ..RunOptions::default()
     };
-    if let Err(code) = args.judgement.apply(&mut opts, false) {
-        return code;
-    }
-    let (_, checked) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let chart = match menulint::engine::disclose::chart(&checked, &as_of) {
-        Ok(c) => c,
-        Err(e) => return super::usage_error(&e),
-    };
+    args.judgement.apply(&mut opts, false)?;
+    let (_, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
+    let chart = menulint::engine::disclose::chart(&checked, &as_of).map_err(Failure::usage)?;
     // what the chart lacks is said first, each at its line in the menu
     if !chart.complete() {
         use std::io::Write;
@@ -84,13 +72,11 @@ pub fn run(args: DiscloseArgs) -> u8 {
             }
         );
     }
-    let text = match menulint::render::disclose(&chart, args.format) {
-        Ok(t) => t,
-        Err(e) => return super::usage_error(&e),
-    };
-    match super::emit(&text, args.output.as_deref(), false) {
-        Ok(()) if chart.complete() => exit::CLEAN,
-        Ok(()) => exit::FINDINGS,
-        Err(code) => code,
-    }
+    let text = menulint::render::disclose(&chart, args.format).map_err(Failure::usage)?;
+    super::emit(&text, args.output.as_deref(), false)?;
+    Ok(if chart.complete() {
+        exit::CLEAN
+    } else {
+        exit::FINDINGS
+    })
 }

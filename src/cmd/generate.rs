@@ -1,5 +1,6 @@
 //! `menulint generate` (hidden): synthetic menus for benchmarks.
 
+use super::{Failure, Outcome};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -23,32 +24,44 @@ pub struct GenerateArgs {
     lineup: Option<usize>,
 }
 
-pub fn run(args: GenerateArgs) -> u8 {
+pub fn run(args: GenerateArgs) -> Outcome {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
-        return super::usage_error(&format!("cannot create {}: {e}", args.out.display()));
+        return Err(Failure::usage(format!(
+            "cannot create {}: {e}",
+            args.out.display()
+        )));
     }
     if let Some(n) = args.lineup {
         let path = args.out.join("lineup.csv");
         if let Err(e) = std::fs::write(&path, menulint::menu::synth::lineup_csv(n, args.seed)) {
-            return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+            return Err(Failure::usage(format!(
+                "cannot write {}: {e}",
+                path.display()
+            )));
         }
-        return 0;
+        return Ok(0);
     }
     if let Some(n) = args.monitored {
         let (menu, csv) = menulint::menu::synth::monitored(n, 40, args.seed);
         for (name, text) in [("monitored.toml", menu), ("history.csv", csv)] {
             let path = args.out.join(name);
             if let Err(e) = std::fs::write(&path, text) {
-                return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+                return Err(Failure::usage(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
             }
         }
-        return 0;
+        return Ok(0);
     }
     for i in 0..args.count {
         let path = args.out.join(format!("menu-{i:06}.toml"));
         if let Err(e) = std::fs::write(&path, menulint::menu::synth::menu(args.seed + i)) {
-            return super::usage_error(&format!("cannot write {}: {e}", path.display()));
+            return Err(Failure::usage(format!(
+                "cannot write {}: {e}",
+                path.display()
+            )));
         }
     }
-    0
+    Ok(0)
 }

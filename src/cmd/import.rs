@@ -1,5 +1,6 @@
 //! `menulint import`
 
+use super::{Failure, Outcome};
 use menulint::diag::FileErrors;
 use menulint::engine::FileReport;
 use menulint::import::lineup;
@@ -36,11 +37,11 @@ pub struct ImportArgs {
     max_file_size: u64,
 }
 
-pub fn run(args: ImportArgs) -> u8 {
+pub fn run(args: ImportArgs) -> Outcome {
     let name = menulint::diag::display_path(&args.lineup);
     let failed = |(source, findings): lineup::ReadError| {
-        super::print_load_errors(
-            &[FileReport::from_errors(FileErrors::new(
+        Failure::inputs(
+            vec![FileReport::from_errors(FileErrors::new(
                 &name, source, findings,
             ))],
             false,
@@ -54,37 +55,31 @@ pub fn run(args: ImportArgs) -> u8 {
     }
     if let Some(out) = &args.output {
         if let Err(msg) = menulint::output::check_outputs(&[out.as_path()], &inputs) {
-            return super::usage_error(&msg);
+            return Err(Failure::usage(msg));
         }
     }
     let text = if args.print_map {
         match lineup::starter_mapping(&args.lineup, args.sheet.as_deref(), args.max_file_size) {
             Ok(t) => t,
-            Err(e) => return failed(e),
+            Err(e) => return Err(failed(e)),
         }
     } else {
-        let lo = match super::lineup_options(
+        let lo = super::lineup_options(
             args.map.as_deref(),
             args.sheet.as_deref(),
             args.plan.as_deref(),
             &args.overlay,
-        ) {
-            Ok(Some(lo)) => lo,
-            Ok(None) => return super::usage_error("import needs --map (or --print-map)"),
-            Err(code) => return code,
-        };
+        )?
+        .ok_or_else(|| Failure::usage("import needs --map (or --print-map)"))?;
         let sheet = lo.sheet.as_deref();
         let l = match lineup::read(&args.lineup, &lo.mapping, sheet, args.max_file_size) {
             Ok(l) => l,
-            Err(e) => return failed(e),
+            Err(e) => return Err(failed(e)),
         };
         match menulint::engine::check::import_lineup(&l, &lo) {
             Ok(text) => text,
-            Err(errors) => return failed((Some(l.source.clone()), errors)),
+            Err(errors) => return Err(failed((Some(l.source.clone()), errors))),
         }
     };
-    match super::emit(&text, args.output.as_deref(), false) {
-        Ok(()) => menulint::engine::exit::CLEAN,
-        Err(code) => code,
-    }
+    super::emit(&text, args.output.as_deref(), false).map(|()| menulint::engine::exit::CLEAN)
 }

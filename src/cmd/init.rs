@@ -1,5 +1,6 @@
 //! `menulint init`
 
+use super::{Failure, Outcome};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -12,7 +13,7 @@ pub struct InitArgs {
     dir: PathBuf,
 }
 
-pub fn run(args: InitArgs) -> u8 {
+pub fn run(args: InitArgs) -> Outcome {
     // taplo-based editors (VS Code's Even Better TOML, Helix, Zed) validate and
     // complete a file that names its schema this way: this version's published
     // schema, never a copy that goes stale when menulint is upgraded
@@ -31,13 +32,16 @@ pub fn run(args: InitArgs) -> u8 {
         (args.dir.join("menu.toml"), example_menu.as_str()),
     ];
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
-        return super::usage_error(&format!("cannot create {}: {e}", args.dir.display()));
+        return Err(Failure::usage(format!(
+            "cannot create {}: {e}",
+            args.dir.display()
+        )));
     }
     if let Some((p, _)) = files.iter().find(|(p, _)| p.exists()) {
-        return super::usage_error(&format!(
+        return Err(Failure::usage(format!(
             "{} already exists; menulint init never overwrites files",
             p.display()
-        ));
+        )));
     }
     // both files or none: a failure removes what this run already wrote
     let mut written: Vec<&std::path::Path> = Vec::new();
@@ -55,10 +59,10 @@ pub fn run(args: InitArgs) -> u8 {
             for p in &written {
                 let _ = std::fs::remove_file(p);
             }
-            return super::usage_error(&format!(
+            return Err(Failure::usage(format!(
                 "cannot write {}: {e}; nothing was written",
                 path.display()
-            ));
+            )));
         }
         written.push(path);
     }
@@ -66,5 +70,5 @@ pub fn run(args: InitArgs) -> u8 {
         super::note(&format!("wrote {}", p.display()));
     }
     super::note(&format!("next: menulint check {}", files[1].0.display()));
-    0
+    Ok(0)
 }

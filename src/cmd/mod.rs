@@ -139,7 +139,54 @@ impl Color {
     }
 }
 
+/// Why a command stopped before its verdict: printed once, by [`run`], with exit
+/// code 2. A command that reaches its verdict returns the verdict's exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// A problem outside any file: bad usage, an output that cannot be written.
+    Usage(String),
+    /// Files that could not be used, each with its diagnostics.
+    Inputs {
+        reports: Vec<menulint::engine::FileReport>,
+        color: bool,
+    },
+}
+
+impl Failure {
+    pub fn usage(msg: impl Into<String>) -> Failure {
+        Failure::Usage(msg.into())
+    }
+
+    pub fn inputs(reports: Vec<menulint::engine::FileReport>, color: bool) -> Failure {
+        Failure::Inputs { reports, color }
+    }
+
+    fn print(self) {
+        match self {
+            Failure::Usage(msg) => note(&format!("error: {msg}")),
+            Failure::Inputs { reports, color } => {
+                use std::io::Write;
+                let style = menulint::render::HumanStyle { color, width: 100 };
+                let text = menulint::render::render_human(&reports, style);
+                let _ = write!(std::io::stderr(), "{text}");
+            }
+        }
+    }
+}
+
+/// What a command gives: its exit code, or why it stopped.
+pub type Outcome = Result<u8, Failure>;
+
+/// Runs the command; exit code 2 when it stopped before its verdict.
 pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
+    dispatch(cli, matches).unwrap_or_else(|failure| {
+        failure.print();
+        menulint::engine::exit::NOT_CHECKED
+    })
+}
+
+fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
+    use menulint::engine::exit;
     match cli.command {
         Command::Check(args) => check::run(*args, matches.subcommand_matches("check")),
         Command::Diff(args) => diff::run(args),
@@ -156,10 +203,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
             use clap::CommandFactory;
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "menulint", &mut script);
-            match emit(&String::from_utf8_lossy(&script), None, true) {
-                Ok(()) => 0,
-                Err(code) => code,
-            }
+            emit(&String::from_utf8_lossy(&script), None, true).map(|()| exit::CLEAN)
         }
         Command::Man(args) => {
             use clap::CommandFactory;
@@ -170,25 +214,19 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
                     // named as the top page refers to it: menulint-check(1)
                     Some(sub) => sub.clone().name(format!("menulint-{name}")),
                     None => {
-                        return usage_error(&format!(
+                        return Err(Failure::usage(format!(
                             "no command `{name}`; `menulint --help` lists them"
-                        ))
+                        )))
                     }
                 },
             };
             let mut page = Vec::new();
             if let Err(e) = clap_mangen::Man::new(page_of).render(&mut page) {
-                return usage_error(&format!("cannot render the man page: {e}"));
+                return Err(Failure::usage(format!("cannot render the man page: {e}")));
             }
-            match emit(&String::from_utf8_lossy(&page), None, true) {
-                Ok(()) => 0,
-                Err(code) => code,
-            }
+            emit(&String::from_utf8_lossy(&page), None, true).map(|()| exit::CLEAN)
         }
-        Command::Schema(args) => match emit(args.kind.text(), None, true) {
-            Ok(()) => 0,
-            Err(code) => code,
-        },
+        Command::Schema(args) => emit(args.kind.text(), None, true).map(|()| exit::CLEAN),
     }
 }
 
@@ -204,7 +242,7 @@ pub fn parse_date(s: &str) -> Result<String, String> {
 /// Writes a command's text to FILE (atomically; "wrote FILE" on stderr unless
 /// `quiet`) or to standard output. A closed pipe (`| head`) ends the output
 /// quietly, as for other Unix tools; any other write error is exit code 2.
-pub fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(), u8> {
+pub fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(), Failure> {
     emit_with(file, quiet, |w| w.write_all(text.as_bytes()))
 }
 
@@ -213,12 +251,12 @@ pub fn emit_with(
     file: Option<&std::path::Path>,
     quiet: bool,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     use std::io::Write;
     match file {
         Some(path) => {
             menulint::output::write_atomic_with(path, write)
-                .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
             if !quiet {
                 note(&format!("wrote {}", path.display()));
             }
@@ -229,7 +267,7 @@ pub fn emit_with(
             match write(&mut out).and_then(|()| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(usage_error(&format!(
+                Err(e) => Err(Failure::usage(format!(
                     "cannot write to standard output: {e}"
                 ))),
             }
@@ -247,12 +285,6 @@ pub fn note(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{}", no_workflow_commands(terminal(msg)));
 }
 
-/// Prints a one-line error for a problem outside any file; exit code 2.
-pub fn usage_error(msg: &str) -> u8 {
-    note(&format!("error: {msg}"));
-    menulint::engine::exit::NOT_CHECKED
-}
-
 /// Loads the policy that governs `near` (or the configured one) and checks `menus`
 /// with it, for the commands that work on named menus. The menus' reports come
 /// first, in order, then any about the config's waivers.
@@ -263,10 +295,9 @@ pub fn check_named(
     opts: &menulint::engine::run::RunOptions,
     output: Option<&std::path::Path>,
     color: bool,
-) -> Result<(menulint::policy::Policy, Vec<menulint::engine::FileReport>), u8> {
+) -> Result<(menulint::policy::Policy, Vec<menulint::engine::FileReport>), Failure> {
     use menulint::engine::run;
-    let policy =
-        run::load_policy(near, opts).map_err(|reports| print_load_errors(&reports, color))?;
+    let policy = run::load_policy(near, opts).map_err(|reports| Failure::inputs(reports, color))?;
     let mut inputs = menus.to_vec();
     inputs.extend(policy.input_files());
     inputs.extend(opts.check.history.as_ref().and_then(|h| h.path.clone()));
@@ -275,7 +306,7 @@ pub fn check_named(
     }
     inputs.extend(opts.inputs.iter().cloned());
     let outputs: Vec<&std::path::Path> = output.into_iter().collect();
-    menulint::output::check_outputs(&outputs, &inputs).map_err(|msg| usage_error(&msg))?;
+    menulint::output::check_outputs(&outputs, &inputs).map_err(Failure::usage)?;
     let reports = run::check_menus(&policy, menus, opts);
     Ok((policy, reports))
 }
@@ -285,12 +316,12 @@ pub fn load_history(
     path: Option<&std::path::Path>,
     max_file_size: u64,
     color: bool,
-) -> Result<Option<std::sync::Arc<menulint::import::history::HistoryFile>>, u8> {
+) -> Result<Option<std::sync::Arc<menulint::import::history::HistoryFile>>, Failure> {
     match path {
         None => Ok(None),
         Some(p) => menulint::engine::check::load_history(p, max_file_size)
             .map(|h| Some(std::sync::Arc::new(h)))
-            .map_err(|report| print_load_errors(std::slice::from_ref(&report), color)),
+            .map_err(|report| Failure::inputs(vec![*report], color)),
     }
 }
 
@@ -298,7 +329,10 @@ pub fn load_history(
 /// `report.pdf` that holds HTML, or an `out.sarif` that holds human text, would be
 /// opened by the wrong program or trusted as what it is not. A name without a known
 /// extension is the user's choice.
-pub fn output_matches(format: impl ValueEnum, path: Option<&std::path::Path>) -> Result<(), u8> {
+pub fn output_matches(
+    format: impl ValueEnum,
+    path: Option<&std::path::Path>,
+) -> Result<(), Failure> {
     let format = format
         .to_possible_value()
         .map_or_else(String::new, |v| v.get_name().to_owned());
@@ -328,7 +362,7 @@ pub fn output_matches(format: impl ValueEnum, path: Option<&std::path::Path>) ->
     } else {
         ""
     };
-    Err(usage_error(&format!(
+    Err(Failure::usage(format!(
         "--output {} names a {named} file, but the output is {format}; name the file for its format, or choose the format with --format{hint}",
         path.display()
     )))
@@ -374,16 +408,16 @@ impl Judgement {
         &self,
         opts: &mut menulint::engine::run::RunOptions,
         color: bool,
-    ) -> Result<(), u8> {
+    ) -> Result<(), Failure> {
         if let Some(p) = &self.baseline {
             opts.baseline =
-                Some(menulint::policy::baseline::Baseline::read(p).map_err(|m| usage_error(&m))?);
+                Some(menulint::policy::baseline::Baseline::read(p).map_err(Failure::usage)?);
             opts.inputs.push(p.clone());
         }
         if let Some(current) = &self.since {
             match menulint::engine::check::load_menu(&opts.check, current) {
                 Ok(menu) => opts.since = Some(std::sync::Arc::new(menu)),
-                Err(report) => return Err(print_load_errors(std::slice::from_ref(&report), color)),
+                Err(report) => return Err(Failure::inputs(vec![*report], color)),
             }
             opts.inputs.push(current.clone());
         }
@@ -416,7 +450,7 @@ impl LineupArgs {
     /// The options these arguments give; a bad mapping or plan is reported (exit 2).
     pub fn options(
         &self,
-    ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, u8> {
+    ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, Failure> {
         lineup_options(
             self.map.as_deref(),
             self.sheet.as_deref(),
@@ -433,7 +467,7 @@ pub fn lineup_options(
     sheet: Option<&str>,
     plan: Option<&std::path::Path>,
     overlays: &[std::path::PathBuf],
-) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, u8> {
+) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, Failure> {
     use menulint::diag::FileErrors;
     use menulint::engine::FileReport;
     use menulint::import::lineup;
@@ -441,8 +475,8 @@ pub fn lineup_options(
         return Ok(None);
     };
     let fail = |name: &str, source, findings| {
-        print_load_errors(
-            &[FileReport::from_errors(FileErrors::new(
+        Failure::inputs(
+            vec![FileReport::from_errors(FileErrors::new(
                 name, source, findings,
             ))],
             false,
@@ -511,7 +545,7 @@ pub fn lineup_options(
                 top
             }
             None => {
-                return Err(usage_error(
+                return Err(Failure::usage(
                     "a lineup becomes a menu with a plan: give --plan PLAN.toml (a [plan] table with name and sponsor), or [plan] in the mapping",
                 ))
             }
@@ -557,24 +591,12 @@ pub fn check_one(
     menu: &std::path::Path,
     opts: &menulint::engine::run::RunOptions,
     output: Option<&std::path::Path>,
-) -> Result<(menulint::policy::Policy, menulint::engine::FileReport), u8> {
+) -> Result<(menulint::policy::Policy, menulint::engine::FileReport), Failure> {
     let (policy, reports) = check_named(menu, &[menu.to_path_buf()], opts, output, false)?;
     // the menu's report comes first, any about the config's waivers after
     match reports.into_iter().next() {
         Some(r) if r.checked && r.menu.is_some() => Ok((policy, r)),
-        Some(r) => Err(print_load_errors(&[r], false)),
-        None => Err(usage_error("no report for the menu")),
+        Some(r) => Err(Failure::inputs(vec![r], false)),
+        None => Err(Failure::usage("no report for the menu")),
     }
-}
-
-/// Prints the reports of a rule set that failed to load; exit code 2.
-pub fn print_load_errors(reports: &[menulint::engine::FileReport], color: bool) -> u8 {
-    let style = menulint::render::HumanStyle { color, width: 100 };
-    use std::io::Write;
-    let _ = write!(
-        std::io::stderr(),
-        "{}",
-        menulint::render::render_human(reports, style)
-    );
-    menulint::engine::exit::NOT_CHECKED
 }

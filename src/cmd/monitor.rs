@@ -1,5 +1,6 @@
 //! `menulint monitor`
 
+use super::{Failure, Outcome};
 use menulint::engine::check::CheckOptions;
 use menulint::engine::monitor::{exit_code, statuses};
 use menulint::engine::run::RunOptions;
@@ -33,15 +34,10 @@ pub struct MonitorArgs {
     judgement: super::Judgement,
 }
 
-pub fn run(args: MonitorArgs) -> u8 {
-    if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
-        return code;
-    }
+pub fn run(args: MonitorArgs) -> Outcome {
+    super::output_matches(args.format, args.output.as_deref())?;
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
-    let history = match super::load_history(args.history.as_deref(), args.max_file_size, false) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
+    let history = super::load_history(args.history.as_deref(), args.max_file_size, false)?;
     let mut opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(true),
@@ -56,16 +52,11 @@ pub fn run(args: MonitorArgs) -> u8 {
         keep_source: true,
         ..RunOptions::default()
     };
-    if let Err(code) = args.judgement.apply(&mut opts, false) {
-        return code;
-    }
-    let (policy, report) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    args.judgement.apply(&mut opts, false)?;
+    let (policy, report) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let report = &report;
     let Some(menu) = &report.menu else {
-        return super::print_load_errors(std::slice::from_ref(report), false);
+        return Err(Failure::inputs(vec![report.clone()], false));
     };
     let list = statuses(report, &policy, &as_of);
     let watched = Watched {
@@ -74,12 +65,7 @@ pub fn run(args: MonitorArgs) -> u8 {
         as_of: &as_of,
         options: &list,
     };
-    let text = match monitor(&watched, args.format) {
-        Ok(t) => t,
-        Err(e) => return super::usage_error(&e),
-    };
-    match super::emit(&text, args.output.as_deref(), false) {
-        Ok(()) => exit_code(&list),
-        Err(code) => code,
-    }
+    let text = monitor(&watched, args.format).map_err(Failure::usage)?;
+    super::emit(&text, args.output.as_deref(), false)?;
+    Ok(exit_code(&list))
 }

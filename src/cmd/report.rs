@@ -1,5 +1,6 @@
 //! `menulint report`
 
+use super::{Failure, Outcome};
 use menulint::engine::exit;
 use menulint::engine::run::RunOptions;
 use menulint::render::ReportFormat;
@@ -63,35 +64,27 @@ fn generated() -> Result<String, String> {
     ))
 }
 
-pub fn run(args: ReportArgs) -> u8 {
+pub fn run(args: ReportArgs) -> Outcome {
     document(args, menulint::render::report)
 }
 
 /// `menulint dossier`: the same arguments as the report, another document.
-pub fn dossier(args: ReportArgs) -> u8 {
+pub fn dossier(args: ReportArgs) -> Outcome {
     document(args, menulint::render::dossier)
 }
 
 type Document =
     fn(&menulint::engine::Judged, Option<String>, ReportFormat) -> Result<String, String>;
 
-fn document(args: ReportArgs, build: Document) -> u8 {
-    if let Err(code) = super::output_matches(args.format, args.output.as_deref()) {
-        return code;
-    }
+fn document(args: ReportArgs, build: Document) -> Outcome {
+    super::output_matches(args.format, args.output.as_deref())?;
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
-    let history = match super::load_history(
+    let history = super::load_history(
         args.history.as_deref(),
         menulint::menu::load::DEFAULT_MAX_FILE_SIZE,
         false,
-    ) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    let lineup = match args.lineup.options() {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    )?;
+    let lineup = args.lineup.options()?;
     let opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(history.is_some()),
@@ -107,27 +100,21 @@ fn document(args: ReportArgs, build: Document) -> u8 {
         ..RunOptions::default()
     };
     let mut opts = opts;
-    if let Err(code) = args.judgement.apply(&mut opts, false) {
-        return code;
-    }
-    let (policy, checked) = match super::check_one(&args.menu, &opts, args.output.as_deref()) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    args.judgement.apply(&mut opts, false)?;
+    let (policy, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let checked = &checked;
-    let stamp = match args.timestamp.then(generated).transpose() {
-        Ok(s) => s,
-        Err(msg) => return super::usage_error(&msg),
-    };
+    let stamp = args
+        .timestamp
+        .then(generated)
+        .transpose()
+        .map_err(Failure::usage)?;
     let judged = menulint::engine::Judged::new(checked, &policy, &as_of);
-    let text = match build(&judged, stamp, args.format) {
-        Ok(t) => t,
-        Err(e) => return super::usage_error(&e),
-    };
-    match super::emit(&text, args.output.as_deref(), false) {
-        // the document is the gate's judgement written out: it gates as `check` does
-        Ok(()) if args.exit_zero => exit::CLEAN,
-        Ok(()) => checked.exit_code(false),
-        Err(code) => code,
-    }
+    let text = build(&judged, stamp, args.format).map_err(Failure::usage)?;
+    super::emit(&text, args.output.as_deref(), false)?;
+    // the document is the gate's judgement written out: it gates as `check` does
+    Ok(if args.exit_zero {
+        exit::CLEAN
+    } else {
+        checked.exit_code(false)
+    })
 }

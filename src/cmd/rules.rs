@@ -1,5 +1,7 @@
 //! `menulint rules` and `menulint explain`
 
+use super::{Failure, Outcome};
+use menulint::engine::exit;
 use menulint::policy::config::discover;
 use menulint::policy::{Policy, Selection};
 use std::path::PathBuf;
@@ -43,48 +45,39 @@ pub struct ExplainArgs {
     output: Option<PathBuf>,
 }
 
-fn policy(config: Option<PathBuf>) -> Result<Policy, u8> {
+fn policy(config: Option<PathBuf>) -> Result<Policy, Failure> {
     let path = config.or_else(|| discover(&std::env::current_dir().unwrap_or_default()));
     Policy::load(path.as_deref(), &Selection::default()).map_err(|errors| {
         let reports: Vec<_> = errors
             .into_iter()
             .map(menulint::engine::FileReport::from_errors)
             .collect();
-        super::print_load_errors(&reports, false)
+        Failure::inputs(reports, false)
     })
 }
 
-pub fn run(args: RulesArgs) -> u8 {
-    let policy = match policy(args.config) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub fn run(args: RulesArgs) -> Outcome {
+    let policy = policy(args.config)?;
     if args.all && args.format != Format::Table {
-        return super::usage_error("--all lists the rules as a table; leave out --format");
+        return Err(Failure::usage(
+            "--all lists the rules as a table; leave out --format",
+        ));
     }
     let out = match args.format {
         Format::Table if args.all => {
-            let builtin = match menulint::rules::RuleSet::builtin() {
-                Ok(b) => b,
-                Err(_) => return super::usage_error("the built-in packs did not load"),
-            };
+            let builtin = menulint::rules::RuleSet::builtin()
+                .map_err(|_| Failure::usage("the built-in packs did not load"))?;
             menulint::render::rules_table_all(&policy.rules, &builtin)
         }
         Format::Table => menulint::render::rules_table(&policy.rules),
         Format::Markdown => menulint::render::rules_markdown(&policy.rules),
         Format::Json => menulint::render::rules_json(&policy.rules),
     };
-    match super::emit(&out, args.output.as_deref(), false) {
-        Ok(()) => 0,
-        Err(code) => code,
-    }
+    super::emit(&out, args.output.as_deref(), false).map(|()| exit::CLEAN)
 }
 
-pub fn explain(args: ExplainArgs) -> u8 {
-    let policy = match policy(args.config) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub fn explain(args: ExplainArgs) -> Outcome {
+    let policy = policy(args.config)?;
     if let Some(code) = menulint::diag::Code::all().find(|c| {
         c.as_str() == args.rule || c.as_str().strip_prefix("menulint::") == Some(&args.rule)
     }) {
@@ -97,23 +90,17 @@ pub fn explain(args: ExplainArgs) -> u8 {
                 "it does not stop the file from being checked."
             }
         );
-        return match super::emit(&text, args.output.as_deref(), false) {
-            Ok(()) => 0,
-            Err(code) => code,
-        };
+        return super::emit(&text, args.output.as_deref(), false).map(|()| exit::CLEAN);
     }
     let Some(rule) = policy.rules.rule(&args.rule) else {
-        return super::usage_error(&format!(
+        return Err(Failure::usage(format!(
             "no rule `{}`; `menulint rules` lists them",
             args.rule
-        ));
+        )));
     };
     let as_of = args.as_of.unwrap_or_else(menulint::date::today);
     let examples = menulint::engine::examples::run_examples(&policy.rules, rule, &as_of);
     let reads = menulint::rules::reads(&policy.rules.env, rule);
     let text = menulint::render::explain(rule, &examples, &reads);
-    match super::emit(&text, args.output.as_deref(), false) {
-        Ok(()) => 0,
-        Err(code) => code,
-    }
+    super::emit(&text, args.output.as_deref(), false).map(|()| exit::CLEAN)
 }
