@@ -620,7 +620,8 @@ impl Checker<'_> {
 mod tests {
     use super::*;
 
-    fn problems(source: &str) -> Vec<Problem> {
+    /// Checks `source` in a rule's scope, with `params.max_pct` declared.
+    fn checked(source: &str) -> Checked {
         let env = Arc::new(crate::rules::cel_env());
         let mut f = Functions::new(env.clone());
         let params = BTreeMap::from([("max_pct".to_owned(), serde_json::json!(5.0))]);
@@ -628,20 +629,15 @@ mod tests {
             vars: Scope::base(&params),
             later: &[],
         };
-        check(&env, &mut f, source, &scope).problems
+        check(&env, &mut f, source, &scope)
+    }
+
+    fn problems(source: &str) -> Vec<Problem> {
+        checked(source).problems
     }
 
     fn reads(source: &str) -> Vec<String> {
-        let env = Arc::new(crate::rules::cel_env());
-        let mut f = Functions::new(env.clone());
-        let params = BTreeMap::from([("max_pct".to_owned(), serde_json::json!(5.0))]);
-        let scope = Scope {
-            vars: Scope::base(&params),
-            later: &[],
-        };
-        leaves(check(&env, &mut f, source, &scope).reads)
-            .into_keys()
-            .collect()
+        leaves(checked(source).reads).into_keys().collect()
     }
 
     /// What an expression reads is named by its path from a rule variable, through
