@@ -217,3 +217,30 @@ fn a_cycle_between_files_is_found() {
             .collect();
     assert_eq!(cycle(&acyclic), None);
 }
+
+/// clap belongs to the command line: the library's types never derive or name it,
+/// so the library can be used (and its formats parsed) without it.
+#[test]
+fn clap_is_used_only_by_the_command_line() {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    files.sort();
+    let mut cli = 0;
+    let mut outside = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let names_clap = text
+            .lines()
+            .any(|l| l.contains("clap::") || l.contains("use clap"));
+        if f.starts_with("src/cli") {
+            cli += usize::from(names_clap);
+        } else if names_clap {
+            outside.push(f.display().to_string());
+        }
+    }
+    assert!(
+        cli > 0,
+        "no file under src/cli names clap: the scan is wrong"
+    );
+    assert!(outside.is_empty(), "clap outside src/cli: {outside:?}");
+}

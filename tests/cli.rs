@@ -416,7 +416,7 @@ fn the_readme_ci_step_is_the_command_the_output_test_runs() {
     let start = readme.find("menulint check plans/").expect("CI step");
     let step: Vec<&str> = readme[start..]
         .lines()
-        .take_while(|l| !l.trim().starts_with("- name"))
+        .take_while(|l| !l.trim().starts_with("- "))
         .flat_map(|l| l.split_whitespace())
         .collect();
     assert_eq!(
@@ -708,8 +708,22 @@ fn exit_zero_and_an_invalid_source_date_epoch() {
 
 #[test]
 fn the_pre_commit_hook_checks_only_menus_among_the_files_it_names() {
-    let hook = include_str!("../.pre-commit-hooks.yaml");
+    let hook = include_str!("../pre-commit/.pre-commit-hooks.yaml");
     assert!(hook.contains("entry: menulint check --quiet --force-exclude"));
+    assert!(hook.contains("language: python"), "{hook}");
+    // the hook installs this version's wheel, and the README pins the tag of it
+    let shim = include_str!("../pre-commit/pyproject.toml");
+    let pinned = format!("\"menulint=={}\"", env!("CARGO_PKG_VERSION"));
+    assert!(shim.contains(&pinned), "{shim}");
+    let readme = include_str!("../README.md");
+    let rev = format!("rev: v{}", env!("CARGO_PKG_VERSION"));
+    assert!(readme.contains(&rev), "README pins no {rev}");
+    let action = include_str!("../action.yml");
+    let default = format!("default: \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(
+        action.contains(&default),
+        "action.yml installs another version"
+    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     write_in(

@@ -1,8 +1,8 @@
 //! One menu through the pipeline: load → validate → look through → evaluate → waivers.
 
 use super::evaluate::{evaluate, Evaluation};
-use super::FileReport;
-use crate::diag::{Code, Finding, MenuPath, Segment, SourceFile};
+use super::{FileReport, Refused};
+use crate::diag::{Code, FileErrors, Finding, MenuPath, Segment, SourceFile};
 use crate::import::history::{self, HistoryFile};
 use crate::import::lineup::{self, Lineup, Mapping, Overlay, Place};
 use crate::menu::exposure::look_through;
@@ -42,6 +42,124 @@ pub struct LineupOptions {
     pub plan_file: Option<Document>,
     /// The mapping, plan and overlay files with their hashes, for the documents' audit.
     pub audited: Vec<crate::diag::AuditedFile>,
+}
+
+impl LineupOptions {
+    /// Reads a lineup's mapping (a preset's name or a file), the sheet to read, the
+    /// plan file and the overlays; a file that cannot be used is refused with its
+    /// diagnostics.
+    pub fn read(
+        map: &str,
+        sheet: Option<&str>,
+        plan: Option<&Path>,
+        overlays: &[std::path::PathBuf],
+    ) -> Result<LineupOptions, Refused> {
+        let fail = |name: &str, source, findings| {
+            Refused::Files(vec![FileReport::from_errors(FileErrors::new(
+                name, source, findings,
+            ))])
+        };
+        let source = match lineup::preset(map) {
+            Some(s) => s,
+            None => {
+                let path = Path::new(map);
+                match crate::menu::load::read_source(path, 1 << 20) {
+                    Ok(s) => s,
+                    Err(f) => {
+                        let mut f = *f;
+                        if !path.exists() {
+                            f.help = Some(format!(
+                                "--map takes a mapping file or a preset: {}",
+                                lineup::PRESETS
+                                    .iter()
+                                    .map(|(n, _)| *n)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ));
+                        }
+                        return Err(fail(map, None, vec![f]));
+                    }
+                }
+            }
+        };
+        let mapping = lineup::parse_mapping(source.clone())
+            .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
+        use crate::diag::AuditedFile;
+        let mut audited = vec![if lineup::preset(map).is_some() {
+            AuditedFile {
+                role: "mapping",
+                name: format!(
+                    "the {map} preset, built into menulint {}",
+                    env!("CARGO_PKG_VERSION")
+                ),
+                sha256: crate::diag::sha256_hex(source.text().as_bytes()),
+            }
+        } else {
+            AuditedFile::read("mapping", Path::new(map), source.text())
+        }];
+        let plan_path = plan;
+        let mut facts = Vec::new();
+        let mut plan_file = None;
+        let plan = match plan {
+        Some(p) => {
+            let src = crate::menu::load::read_source(p, 1 << 20)
+                .map_err(|f| fail(&crate::diag::display_path(p), None, vec![*f]))?;
+            let table = lineup::parse_plan(&src)
+                .map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?;
+            audited.push(AuditedFile::read("plan file", p, src.text()));
+            // parse_plan has read it: its spans read too
+            plan_file = crate::menu::load::parse(src.clone()).ok();
+            facts.extend(
+                lineup::Overlay::parse(src.clone())
+                    .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
+            );
+            table
+        }
+        None => match &mapping.plan {
+            Some(plan) => {
+                let mut top = toml::Table::new();
+                top.insert("plan".into(), toml::Value::Table(plan.clone()));
+                top
+            }
+            None => {
+                return Err(Refused::Usage(
+                    "a lineup becomes a menu with a plan: give --plan PLAN.toml (a [plan] table with name and sponsor), or [plan] in the mapping".into(),
+                ))
+            }
+        },
+    };
+        let preset = lineup::preset(map).is_some();
+        let mapping_name = if preset {
+            format!("the {map} mapping preset")
+        } else {
+            map.to_owned()
+        };
+        for p in overlays {
+            let src = crate::menu::load::read_source(p, 1 << 20)
+                .map_err(|f| fail(&crate::diag::display_path(p), None, vec![*f]))?;
+            facts.push(
+                lineup::Overlay::parse_file(src.clone())
+                    .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
+            );
+            audited.push(AuditedFile::read("overlay", p, src.text()));
+        }
+        let mut files: Vec<std::path::PathBuf> =
+            plan_path.iter().map(|p| p.to_path_buf()).collect();
+        files.extend(overlays.iter().cloned());
+        if !preset {
+            files.push(std::path::PathBuf::from(map));
+        }
+        Ok(LineupOptions {
+            mapping,
+            sheet: sheet.map(str::to_owned),
+            plan,
+            mapping_name,
+            overlays: facts,
+            files,
+            plan_file,
+            audited,
+        })
+    }
 }
 
 impl Default for CheckOptions {

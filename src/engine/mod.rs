@@ -28,6 +28,15 @@ pub mod exit {
     pub const NOT_CHECKED: u8 = 2;
 }
 
+/// Why a command's inputs were refused before any menu was judged.
+#[derive(Debug)]
+pub enum Refused {
+    /// A problem outside any file (a missing argument, say).
+    Usage(String),
+    /// Files that could not be used, each with its diagnostics.
+    Files(Vec<FileReport>),
+}
+
 /// A checked menu with what the committee's documents show of it: its findings,
 /// the policy it was judged by, and each option's monitoring status. The engine
 /// computes all of it, so a document's renderer only lays it out.

@@ -8,7 +8,18 @@ use crate::engine::disclose::{Cell, Chart, Performance, Returns};
 use serde::Serialize;
 
 /// Which output the chart takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::AsRefStr,
+    strum::EnumMessage,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum DiscloseFormat {
     Html,
     Markdown,

@@ -8,7 +8,18 @@ use minijinja::{Environment, Value};
 use serde::Serialize;
 
 /// Which output a document takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::AsRefStr,
+    strum::EnumMessage,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum ReportFormat {
     Html,
     Markdown,

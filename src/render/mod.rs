@@ -43,7 +43,18 @@ use std::collections::BTreeMap;
 pub use crate::engine::run::Catalog;
 
 /// Output formats of `menulint check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::AsRefStr,
+    strum::EnumMessage,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum Format {
     /// Annotated source snippets for people.
     Human,

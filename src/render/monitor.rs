@@ -9,7 +9,18 @@ use crate::rules::format_number;
 use serde::Serialize;
 
 /// Output formats of `menulint monitor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::AsRefStr,
+    strum::EnumMessage,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum MonitorFormat {
     Human,
     Json,

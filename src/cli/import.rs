@@ -64,13 +64,16 @@ pub fn run(args: ImportArgs) -> Outcome {
             Err(e) => return Err(failed(e)),
         }
     } else {
-        let lo = super::lineup_options(
-            args.map.as_deref(),
+        let map = args
+            .map
+            .as_deref()
+            .ok_or_else(|| Failure::usage("import needs --map (or --print-map)"))?;
+        let lo = menulint::engine::check::LineupOptions::read(
+            map,
             args.sheet.as_deref(),
             args.plan.as_deref(),
             &args.overlay,
-        )?
-        .ok_or_else(|| Failure::usage("import needs --map (or --print-map)"))?;
+        )?;
         let sheet = lo.sheet.as_deref();
         let l = match lineup::read(&args.lineup, &lo.mapping, sheet, args.max_file_size) {
             Ok(l) => l,

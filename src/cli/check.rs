@@ -91,17 +91,14 @@ pub struct CheckArgs {
 
 /// `json` or `json=FILE`.
 fn parse_format(s: &str) -> Result<(Format, Option<PathBuf>), String> {
-    use clap::ValueEnum;
+    use strum::VariantArray;
     let (name, file) = match s.split_once('=') {
         Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
         Some(_) => return Err("`FORMAT=` needs a file name after `=`".to_owned()),
         None => (s, None),
     };
-    let format = Format::from_str(name, true).map_err(|_| {
-        let names: Vec<_> = Format::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
-            .collect();
+    let format = name.parse::<Format>().map_err(|_| {
+        let names: Vec<&str> = Format::VARIANTS.iter().map(|v| v.as_ref()).collect();
         format!("`{name}` is not a format; one of: {}", names.join(", "))
     })?;
     Ok((format, file))
@@ -168,7 +165,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
         Err(msg) => return Err(Failure::usage(msg)),
     };
     for (format, file) in &targets {
-        super::output_matches(*format, file.as_deref())?;
+        super::output_matches(format.as_ref(), file.as_deref())?;
     }
     let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();

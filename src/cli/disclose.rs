@@ -11,7 +11,7 @@ pub struct DiscloseArgs {
     /// The menu (or, with --map, the lineup export) to chart.
     menu: PathBuf,
     /// Chart format.
-    #[arg(long, value_enum, default_value = "html")]
+    #[arg(long, value_parser = super::choice::choice::<DiscloseFormat>(), default_value = "html")]
     format: DiscloseFormat,
     /// Write the chart to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -30,7 +30,7 @@ pub struct DiscloseArgs {
 }
 
 pub fn run(args: DiscloseArgs) -> Outcome {
-    super::output_matches(args.format, args.output.as_deref())?;
+    super::output_matches(args.format.as_ref(), args.output.as_deref())?;
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let lineup = args.lineup.options()?;
     let mut opts = RunOptions {

@@ -11,7 +11,7 @@ pub struct ReportArgs {
     /// The menu to report on.
     menu: PathBuf,
     /// Report format.
-    #[arg(long, value_enum, default_value = "html")]
+    #[arg(long, value_parser = super::choice::choice::<ReportFormat>(), default_value = "html")]
     format: ReportFormat,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -77,7 +77,7 @@ type Document =
     fn(&menulint::engine::Judged, Option<String>, ReportFormat) -> Result<String, String>;
 
 fn document(args: ReportArgs, build: Document) -> Outcome {
-    super::output_matches(args.format, args.output.as_deref())?;
+    super::output_matches(args.format.as_ref(), args.output.as_deref())?;
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let history = super::load_history(
         args.history.as_deref(),

@@ -1,6 +1,8 @@
-//! One module per subcommand.
+//! The command line: the arguments (clap is used only here), one module per
+//! subcommand, and the one error type a command stops with ([`Failure`]).
 
 mod check;
+mod choice;
 mod diff;
 mod disclose;
 mod generate;
@@ -11,11 +13,12 @@ mod report;
 mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
 
 /// Lint 401(k) investment menus against fiduciary policy rules.
 #[derive(Debug, Parser)]
 #[command(name = "menulint", version = env!("MENULINT_VERSION"), about, long_about = None)]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -174,15 +177,67 @@ impl Failure {
     }
 }
 
+impl From<menulint::engine::Refused> for Failure {
+    fn from(r: menulint::engine::Refused) -> Failure {
+        match r {
+            menulint::engine::Refused::Usage(msg) => Failure::Usage(msg),
+            menulint::engine::Refused::Files(reports) => Failure::inputs(reports, false),
+        }
+    }
+}
+
 /// What a command gives: its exit code, or why it stopped.
 pub type Outcome = Result<u8, Failure>;
 
-/// Runs the command; exit code 2 when it stopped before its verdict.
-pub fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
-    dispatch(cli, matches).unwrap_or_else(|failure| {
+/// Parses the arguments and runs the command: its verdict's exit code, or 2 when
+/// it stopped before one (the failure printed once, here).
+pub fn main() -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    ExitCode::from(dispatch(cli, &matches).unwrap_or_else(|failure| {
         failure.print();
         menulint::engine::exit::NOT_CHECKED
-    })
+    }))
+}
+
+/// Help and version as clap prints them; an argument error with the arguments it
+/// quotes made safe for a terminal and a CI log (no escape sequence, no workflow
+/// command), exit code 2.
+fn usage(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit();
+    }
+    let mut text = e.render().to_string();
+    // an argument clap quotes is shown with its control characters visible, line
+    // breaks included, before the message is made safe line by line
+    // (clap's plain rendering drops escape sequences, so the argument is looked for
+    // without them too)
+    let sequences = regex::Regex::new(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-_])").ok();
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy().into_owned();
+        let plain = sequences
+            .as_ref()
+            .map_or(arg.clone(), |r| r.replace_all(&arg, "").into_owned());
+        for form in [arg, plain] {
+            let shown = menulint::render::escape::terminal(&form);
+            if shown != form && !form.is_empty() {
+                text = text.replace(&form, &shown);
+            }
+        }
+    }
+    let text: String = text
+        .lines()
+        .map(|l| format!("{}\n", menulint::render::escape::terminal(l)))
+        .collect();
+    eprint!("{}", menulint::render::escape::no_workflow_commands(text));
+    ExitCode::from(menulint::engine::exit::NOT_CHECKED)
 }
 
 fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
@@ -329,14 +384,7 @@ pub fn load_history(
 /// `report.pdf` that holds HTML, or an `out.sarif` that holds human text, would be
 /// opened by the wrong program or trusted as what it is not. A name without a known
 /// extension is the user's choice.
-pub fn output_matches(
-    format: impl ValueEnum,
-    path: Option<&std::path::Path>,
-) -> Result<(), Failure> {
-    let format = format
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_owned());
-    let format = format.as_str();
+pub fn output_matches(format: &str, path: Option<&std::path::Path>) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
     let ext = path
         .extension()
@@ -451,138 +499,18 @@ impl LineupArgs {
     pub fn options(
         &self,
     ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, Failure> {
-        lineup_options(
-            self.map.as_deref(),
+        let Some(map) = self.map.as_deref() else {
+            return Ok(None);
+        };
+        menulint::engine::check::LineupOptions::read(
+            map,
             self.sheet.as_deref(),
             self.plan.as_deref(),
             &self.overlay,
         )
+        .map(|lo| Some(std::sync::Arc::new(lo)))
+        .map_err(Failure::from)
     }
-}
-
-/// Reads `--map` (a preset's name or a file), `--sheet` and `--plan` for lineup
-/// exports; a bad mapping or plan file is reported (exit code 2).
-pub fn lineup_options(
-    map: Option<&str>,
-    sheet: Option<&str>,
-    plan: Option<&std::path::Path>,
-    overlays: &[std::path::PathBuf],
-) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, Failure> {
-    use menulint::diag::FileErrors;
-    use menulint::engine::FileReport;
-    use menulint::import::lineup;
-    let Some(map) = map else {
-        return Ok(None);
-    };
-    let fail = |name: &str, source, findings| {
-        Failure::inputs(
-            vec![FileReport::from_errors(FileErrors::new(
-                name, source, findings,
-            ))],
-            false,
-        )
-    };
-    let source = match lineup::preset(map) {
-        Some(s) => s,
-        None => {
-            let path = std::path::Path::new(map);
-            match menulint::menu::load::read_source(path, 1 << 20) {
-                Ok(s) => s,
-                Err(f) => {
-                    let mut f = *f;
-                    if !path.exists() {
-                        f.help = Some(format!(
-                            "--map takes a mapping file or a preset: {}",
-                            lineup::PRESETS
-                                .iter()
-                                .map(|(n, _)| *n)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ));
-                    }
-                    return Err(fail(map, None, vec![f]));
-                }
-            }
-        }
-    };
-    let mapping = lineup::parse_mapping(source.clone())
-        .map_err(|errors| fail(source.name(), Some(source.clone()), errors))?;
-    use menulint::diag::AuditedFile;
-    let mut audited = vec![if lineup::preset(map).is_some() {
-        AuditedFile {
-            role: "mapping",
-            name: format!(
-                "the {map} preset, built into menulint {}",
-                env!("CARGO_PKG_VERSION")
-            ),
-            sha256: menulint::diag::sha256_hex(source.text().as_bytes()),
-        }
-    } else {
-        AuditedFile::read("mapping", std::path::Path::new(map), source.text())
-    }];
-    let plan_path = plan;
-    let mut facts = Vec::new();
-    let mut plan_file = None;
-    let plan = match plan {
-        Some(p) => {
-            let src = menulint::menu::load::read_source(p, 1 << 20)
-                .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
-            let table = lineup::parse_plan(&src)
-                .map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?;
-            audited.push(AuditedFile::read("plan file", p, src.text()));
-            // parse_plan has read it: its spans read too
-            plan_file = menulint::menu::load::parse(src.clone()).ok();
-            facts.extend(
-                lineup::Overlay::parse(src.clone())
-                    .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
-            );
-            table
-        }
-        None => match &mapping.plan {
-            Some(plan) => {
-                let mut top = toml::Table::new();
-                top.insert("plan".into(), toml::Value::Table(plan.clone()));
-                top
-            }
-            None => {
-                return Err(Failure::usage(
-                    "a lineup becomes a menu with a plan: give --plan PLAN.toml (a [plan] table with name and sponsor), or [plan] in the mapping",
-                ))
-            }
-        },
-    };
-    let preset = lineup::preset(map).is_some();
-    let mapping_name = if preset {
-        format!("the {map} mapping preset")
-    } else {
-        map.to_owned()
-    };
-    for p in overlays {
-        let src = menulint::menu::load::read_source(p, 1 << 20)
-            .map_err(|f| fail(&menulint::diag::display_path(p), None, vec![*f]))?;
-        facts.push(
-            lineup::Overlay::parse_file(src.clone())
-                .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
-        );
-        audited.push(AuditedFile::read("overlay", p, src.text()));
-    }
-    let mut files: Vec<std::path::PathBuf> = plan_path.iter().map(|p| p.to_path_buf()).collect();
-    files.extend(overlays.iter().cloned());
-    if !preset {
-        files.push(std::path::PathBuf::from(map));
-    }
-    Ok(Some(std::sync::Arc::new(
-        menulint::engine::check::LineupOptions {
-            mapping,
-            sheet: sheet.map(str::to_owned),
-            plan,
-            mapping_name,
-            overlays: facts,
-            files,
-            plan_file,
-            audited,
-        },
-    )))
 }
 
 /// Checks the one menu a command is about (report, dossier, monitor): its policy and

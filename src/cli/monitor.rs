@@ -16,7 +16,7 @@ pub struct MonitorArgs {
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_parser = super::choice::choice::<MonitorFormat>(), default_value = "human")]
     format: MonitorFormat,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -35,7 +35,7 @@ pub struct MonitorArgs {
 }
 
 pub fn run(args: MonitorArgs) -> Outcome {
-    super::output_matches(args.format, args.output.as_deref())?;
+    super::output_matches(args.format.as_ref(), args.output.as_deref())?;
     let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
     let history = super::load_history(args.history.as_deref(), args.max_file_size, false)?;
     let mut opts = RunOptions {
