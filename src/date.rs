@@ -4,14 +4,14 @@ use chrono::{Datelike, NaiveDate};
 
 /// The years menulint accepts in dates: anything outside is a typo, and keeping
 /// dates four-digit keeps them comparable as text.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
 /// Parses `YYYY-MM-DD` (any time part after the date is ignored) within [`YEARS`].
-pub fn parse_iso(date: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_iso(date: &str) -> Option<NaiveDate> {
     let b = date.as_bytes().get(..10)?;
     let digits = |r: std::ops::Range<usize>| {
         b[r].iter().try_fold(0u32, |n, c| {
@@ -28,12 +28,12 @@ pub fn parse_iso(date: &str) -> Option<NaiveDate> {
 }
 
 /// Days since 1970-01-01 of an ISO date.
-pub fn days_from_iso(date: &str) -> Option<i64> {
+pub(crate) fn days_from_iso(date: &str) -> Option<i64> {
     parse_iso(date).map(|d| (d - epoch()).num_days())
 }
 
 /// The ISO date of a day count since 1970-01-01.
-pub fn iso_from_days(days: i64) -> String {
+pub(crate) fn iso_from_days(days: i64) -> String {
     epoch()
         .checked_add_signed(chrono::Duration::days(days))
         .unwrap_or(epoch())

@@ -4,8 +4,10 @@
 //! [`diag`] (source text, paths, findings) → [`menu`] (load with spans, JSON Schema,
 //! typed model, look-through) → [`rules`] (packs compiled from TOML) → [`policy`]
 //! (config, overrides, waivers, baseline) → [`engine`] (evaluate, check a file, run
-//! many, diff) → [`render`] (text for people and machines). See docs/architecture.md.
+//! many, diff) → [`render`] (text for people and machines) → [`cli`] (the command
+//! line the binary runs). See docs/architecture.md.
 
+pub mod cli;
 pub mod date;
 pub mod diag;
 pub mod engine;

@@ -1,6 +1,4 @@
-//! The `menulint` binary: the command line (`cli`) over the library.
-
-mod cli;
+//! The `menulint` binary: the library's command line ([`menulint::cli`]).
 
 use std::process::ExitCode;
 
@@ -12,5 +10,5 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    cli::main()
+    menulint::cli::main()
 }

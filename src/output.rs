@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 /// file the user writes. A symbolic link is followed and its target replaced the
 /// same way, so the link stays a link. A device or a pipe (`/dev/null`,
 /// `/dev/stdout`) is written directly: renaming over it would replace it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+#[cfg(test)]
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
 
 /// As [`write_atomic`], with the text written by `write` as it is produced: a large
 /// output (JSON for 100,000 menus) never has to sit in memory whole.
-pub fn write_atomic_with(
+pub(crate) fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
@@ -136,7 +137,7 @@ fn identity(path: &Path) -> Option<PathBuf> {
 /// Checks a run's output paths before anything is written: none may be one of the
 /// inputs (a menu, a config, a rule pack), and no two may be the same file.
 /// Devices (`/dev/null`, `/dev/stdout`) may take any number of outputs.
-pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), String> {
+pub(crate) fn check_outputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), String> {
     let files: Vec<(&Path, PathBuf)> = outputs
         .iter()
         // a standard stream is written through, never replaced

@@ -14,6 +14,7 @@ const RANKS: &[(&str, u8)] = &[
     ("policy", 3),
     ("engine", 4),
     ("render", 5),
+    ("cli", 6),
 ];
 
 fn rank(module: &str) -> Option<u8> {

@@ -904,3 +904,21 @@ fn show_files_and_show_settings_say_what_a_run_would_do() {
     let settings: toml::Table = toml::from_str(&text).unwrap();
     assert_eq!(settings["config_files"].as_array().unwrap().len(), 0);
 }
+
+/// `explain` takes menulint's own codes with or without their `menulint::` prefix.
+#[test]
+fn explain_takes_a_code_with_or_without_its_prefix() {
+    for name in ["authority", "menulint::authority"] {
+        let out = menulint().args(["explain", name]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.starts_with(
+                "menulint::authority\n\na rule cites an authority that was rescinded or withdrawn."
+            ),
+            "{name}: {text}"
+        );
+    }
+    let out = menulint().args(["explain", "authorty"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -18,14 +18,14 @@ fuzz_target!(|data: &[u8]| {
     });
     let Ok(text) = std::str::from_utf8(data) else { return };
     let ev = Evaluation::new(rules, "2026-11-25", &[]);
-    let report = check_source(&ev, SourceFile::new("fuzz.toml", text));
+    let report = check_source(&ev, None, SourceFile::new("fuzz.toml", text));
     // a menu the rules could not evaluate is a defect in a built-in rule
     assert!(
         !report.findings.iter().any(|f| f.id() == "menulint::rule-eval"),
         "{:#?}",
         report.findings
     );
-    let opts = RenderOptions { as_of: "2026-11-25", catalog, color: false, width: 100, quiet: false };
+    let opts = RenderOptions { as_of: "2026-11-25", catalog, color: false, width: 100, quiet: false, deny_warnings: false };
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Junit, Format::Github, Format::Markdown] {
         let _ = render(format, std::slice::from_ref(&report), &opts);
     }

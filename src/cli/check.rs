@@ -2,21 +2,21 @@
 
 use super::Color;
 use super::{Failure, Outcome};
-use menulint::engine::check::CheckOptions;
-use menulint::engine::exit;
-use menulint::engine::run::{run as run_checks, RunOptions};
-use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
-use menulint::policy::baseline::Baseline;
-use menulint::render::{render, Format, RenderOptions};
+use crate::engine::check::CheckOptions;
+use crate::engine::exit;
+use crate::engine::run::{run as run_checks, RunOptions};
+use crate::menu::load::DEFAULT_MAX_FILE_SIZE;
+use crate::policy::baseline::Baseline;
+use crate::render::{render, Format, RenderOptions};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Deny {
+pub(crate) enum Deny {
     Warnings,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Menu files, directories to search for `*.toml` menus (default: the current
     /// directory), or `-` for a menu on standard input.
     paths: Vec<PathBuf>,
@@ -159,7 +159,7 @@ fn check_stdout(
     Ok(targets)
 }
 
-pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
+pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     let targets = match targets(&args, matches) {
         Ok(t) => t,
         Err(msg) => return Err(Failure::usage(msg)),
@@ -169,12 +169,12 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     }
     let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();
-    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let selection = args.judgement.selection(args.history.is_some());
     // a broken history file is reported in every format asked for, like a broken menu
     let (history, history_error) = match &args.history {
         None => (None, None),
-        Some(p) => match menulint::engine::check::load_history(p, args.max_file_size) {
+        Some(p) => match crate::engine::check::load_history(p, args.max_file_size) {
             Ok(h) => (Some(std::sync::Arc::new(h)), None),
             Err(report) => (None, Some(*report)),
         },
@@ -207,7 +207,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from(if args.stdin_filename.is_some() {
-            menulint::engine::run::STDIN
+            crate::engine::run::STDIN
         } else {
             "."
         }));
@@ -220,7 +220,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     if args.stdin_filename.is_some()
         && !paths
             .iter()
-            .any(|p| p.as_os_str() == menulint::engine::run::STDIN)
+            .any(|p| p.as_os_str() == crate::engine::run::STDIN)
     {
         return Err(Failure::usage(
             "--stdin-filename names the menu read from standard input: give `-` as its path",
@@ -229,14 +229,14 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     if args.show_settings {
         // the buffer on standard input is governed as the file it stands for
         let path = match &args.stdin_filename {
-            Some(name) if paths[0].as_os_str() == menulint::engine::run::STDIN => name,
+            Some(name) if paths[0].as_os_str() == crate::engine::run::STDIN => name,
             _ => &paths[0],
         };
         return show_settings(path, &opts);
     }
     if paths
         .iter()
-        .any(|p| p.as_os_str() == menulint::engine::run::STDIN)
+        .any(|p| p.as_os_str() == crate::engine::run::STDIN)
     {
         use std::io::Read;
         let mut text = String::new();
@@ -255,7 +255,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     }
     let started = std::time::Instant::now();
     let outcome = match history_error {
-        Some(report) => menulint::engine::run::RunOutcome {
+        Some(report) => crate::engine::run::RunOutcome {
             reports: vec![report],
             catalog: Default::default(),
             inputs: args.history.iter().cloned().collect(),
@@ -267,9 +267,9 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
         for (menu, config) in &outcome.governed {
             let config = config.as_deref().map_or_else(
                 || "no config (the built-in defaults)".to_owned(),
-                |c| format!("config {}", menulint::diag::display_path(c)),
+                |c| format!("config {}", crate::diag::display_path(c)),
             );
-            super::note(&format!("{}: {config}", menulint::diag::display_path(menu)));
+            super::note(&format!("{}: {config}", crate::diag::display_path(menu)));
         }
         super::note(&format!(
             "{} menu{} in {} ms",
@@ -292,14 +292,14 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
     inputs.extend(args.stdin_filename.iter().cloned());
     let mut read = inputs.clone();
     read.extend(args.judgement.baseline.iter().cloned());
-    if let Err(msg) = menulint::output::check_outputs(&outputs, &read) {
+    if let Err(msg) = crate::output::check_outputs(&outputs, &read) {
         return Err(Failure::usage(msg));
     }
     outputs.extend(args.write_baseline.as_deref());
-    if let Err(msg) = menulint::output::check_outputs(&outputs, &inputs) {
+    if let Err(msg) = crate::output::check_outputs(&outputs, &inputs) {
         return Err(Failure::usage(msg));
     }
-    let worst = menulint::engine::exit_code(&reports, args.deny == Some(Deny::Warnings));
+    let worst = crate::engine::exit_code(&reports, args.deny == Some(Deny::Warnings));
     if let Some(path) = &args.write_baseline {
         let findings = reports
             .iter()
@@ -337,16 +337,16 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
         // JSON for many menus is hundreds of MB: written as it is produced
         if *format == Format::Json {
             let write =
-                |w: &mut dyn std::io::Write| menulint::render::render_json_to(w, &reports, &as_of);
+                |w: &mut dyn std::io::Write| crate::render::render_json_to(w, &reports, &as_of);
             super::emit_with(file.as_deref(), args.quiet, write)?;
             continue;
         }
         let mut text = render(*format, &reports, &ropts);
         if args.explain_exposure && *format == Format::Human {
-            text = format!("{}{text}", menulint::render::explain_exposure(&reports));
+            text = format!("{}{text}", crate::render::explain_exposure(&reports));
         }
         if args.statistics && *format == Format::Human {
-            text.push_str(&menulint::render::statistics(&reports));
+            text.push_str(&crate::render::statistics(&reports));
         }
         super::emit(&text, file.as_deref(), args.quiet)?;
     }
@@ -359,14 +359,14 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcome {
 
 /// `--show-files`: each menu the run would check; problems finding them (a config
 /// with errors, a path that does not exist) as usual, with exit 2.
-fn show_files(outcome: &menulint::engine::run::RunOutcome) -> Outcome {
+fn show_files(outcome: &crate::engine::run::RunOutcome) -> Outcome {
     let text: String = outcome
         .governed
         .iter()
         .map(|(menu, _)| {
             format!(
                 "{}\n",
-                menulint::render::escape::terminal(&menulint::diag::display_path(menu))
+                crate::render::escape::terminal(&crate::diag::display_path(menu))
             )
         })
         .collect();
@@ -390,7 +390,7 @@ fn show_settings(path: &Path, opts: &RunOptions) -> Outcome {
     if !path.exists() && opts.stdin_name.as_deref() != Some(path) {
         return Err(Failure::usage(format!(
             "{} does not exist: --show-settings shows the settings of a menu or a directory",
-            menulint::diag::display_path(path)
+            crate::diag::display_path(path)
         )));
     }
     // a directory's menus are governed by the config found from the directory
@@ -402,12 +402,12 @@ fn show_settings(path: &Path, opts: &RunOptions) -> Outcome {
     let config = opts
         .config
         .clone()
-        .or_else(|| menulint::policy::config::discover(near.parent().unwrap_or(Path::new("."))));
-    match menulint::policy::Policy::load(config.as_deref(), &opts.selection) {
+        .or_else(|| crate::policy::config::discover(near.parent().unwrap_or(Path::new("."))));
+    match crate::policy::Policy::load(config.as_deref(), &opts.selection) {
         Ok(policy) => {
-            let config = config.as_deref().map(menulint::diag::display_path);
-            let text = menulint::render::settings(
-                &menulint::diag::display_path(path),
+            let config = config.as_deref().map(crate::diag::display_path);
+            let text = crate::render::settings(
+                &crate::diag::display_path(path),
                 config.as_deref(),
                 &policy,
                 &opts.exclude,
@@ -417,7 +417,7 @@ fn show_settings(path: &Path, opts: &RunOptions) -> Outcome {
         Err(errors) => {
             let reports: Vec<_> = errors
                 .into_iter()
-                .map(menulint::engine::FileReport::from_errors)
+                .map(crate::engine::FileReport::from_errors)
                 .collect();
             Err(Failure::inputs(reports, false))
         }

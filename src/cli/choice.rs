@@ -8,10 +8,10 @@ use std::marker::PhantomData;
 /// Parses one of `T`'s variants by its name, as clap's `ValueEnum` would: the
 /// names listed in `--help` and completions, each with its doc comment.
 #[derive(Clone)]
-pub struct Choice<T>(PhantomData<T>);
+pub(crate) struct Choice<T>(PhantomData<T>);
 
 /// The parser for `value_parser = choice::<T>()`.
-pub fn choice<T>() -> Choice<T> {
+pub(crate) fn choice<T>() -> Choice<T> {
     Choice(PhantomData)
 }
 

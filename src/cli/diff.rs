@@ -2,20 +2,20 @@
 
 use super::Color;
 use super::Outcome;
-use menulint::engine::exit;
-use menulint::engine::run::RunOptions;
-use menulint::render::{diff_human, diff_json, diff_markdown, render_human, HumanStyle};
+use crate::engine::exit;
+use crate::engine::run::RunOptions;
+use crate::render::{diff_human, diff_json, diff_markdown, render_human, HumanStyle};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
     Markdown,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The menu in force today.
     current: PathBuf,
     /// The menu the committee is asked to approve.
@@ -40,9 +40,9 @@ pub struct DiffArgs {
     output: Option<PathBuf>,
 }
 
-pub fn run(args: DiffArgs) -> Outcome {
+pub(crate) fn run(args: DiffArgs) -> Outcome {
     let color = args.color.enabled();
-    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     // both menus are judged by the same policy: the proposed menu's
     let opts = RunOptions {
         config: args.config.clone(),
@@ -65,7 +65,7 @@ pub fn run(args: DiffArgs) -> Outcome {
         let text = render_human(&broken, HumanStyle { color, width: 100 });
         return super::emit(&text, None, true).map(|()| exit::NOT_CHECKED);
     }
-    let Some(d) = menulint::engine::diff::diff(&current, &proposed) else {
+    let Some(d) = crate::engine::diff::diff(&current, &proposed) else {
         return Ok(exit::NOT_CHECKED);
     };
     let out = match args.format {

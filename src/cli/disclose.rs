@@ -1,13 +1,13 @@
 //! `menulint disclose`: the participants' comparative chart.
 
 use super::{Failure, Outcome};
-use menulint::engine::exit;
-use menulint::engine::run::RunOptions;
-use menulint::render::DiscloseFormat;
+use crate::engine::exit;
+use crate::engine::run::RunOptions;
+use crate::render::DiscloseFormat;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct DiscloseArgs {
+pub(crate) struct DiscloseArgs {
     /// The menu (or, with --map, the lineup export) to chart.
     menu: PathBuf,
     /// Chart format.
@@ -29,14 +29,14 @@ pub struct DiscloseArgs {
     judgement: super::Judgement,
 }
 
-pub fn run(args: DiscloseArgs) -> Outcome {
+pub(crate) fn run(args: DiscloseArgs) -> Outcome {
     super::output_matches(args.format.as_ref(), args.output.as_deref())?;
-    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let lineup = args.lineup.options()?;
     let mut opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(false),
-        check: menulint::engine::check::CheckOptions {
+        check: crate::engine::check::CheckOptions {
             lineup,
             ..Default::default()
         },
@@ -47,32 +47,32 @@ pub fn run(args: DiscloseArgs) -> Outcome {
     };
     args.judgement.apply(&mut opts, false)?;
     let (_, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
-    let chart = menulint::engine::disclose::chart(&checked, &as_of).map_err(Failure::usage)?;
+    let chart = crate::engine::disclose::chart(&checked, &as_of).map_err(Failure::usage)?;
     // what the chart lacks is said first, each at its line in the menu
     if !chart.complete() {
         use std::io::Write;
         let mut gaps = checked.clone();
         gaps.findings = chart.findings.clone();
-        let style = menulint::render::HumanStyle {
+        let style = crate::render::HumanStyle {
             color: false,
             width: 100,
         };
         let mut err = std::io::stderr();
         if !gaps.findings.is_empty() {
-            let _ = write!(err, "{}", menulint::render::render_human(&[gaps], style));
+            let _ = write!(err, "{}", crate::render::render_human(&[gaps], style));
         }
         let _ = writeln!(
             err,
             "the comparative chart is incomplete: {} figure(s) not provided{}",
             chart.not_provided(),
-            if chart.glossary == menulint::engine::disclose::Cell::NotProvided {
+            if chart.glossary == crate::engine::disclose::Cell::NotProvided {
                 ", among them the glossary ([plan] glossary_url)"
             } else {
                 ""
             }
         );
     }
-    let text = menulint::render::disclose(&chart, args.format).map_err(Failure::usage)?;
+    let text = crate::render::disclose(&chart, args.format).map_err(Failure::usage)?;
     super::emit(&text, args.output.as_deref(), false)?;
     Ok(if chart.complete() {
         exit::CLEAN

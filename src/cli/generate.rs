@@ -4,7 +4,7 @@ use super::{Failure, Outcome};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// How many menus.
     #[arg(long, default_value_t = 1000)]
     count: u64,
@@ -24,7 +24,7 @@ pub struct GenerateArgs {
     lineup: Option<usize>,
 }
 
-pub fn run(args: GenerateArgs) -> Outcome {
+pub(crate) fn run(args: GenerateArgs) -> Outcome {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         return Err(Failure::usage(format!(
             "cannot create {}: {e}",
@@ -33,7 +33,7 @@ pub fn run(args: GenerateArgs) -> Outcome {
     }
     if let Some(n) = args.lineup {
         let path = args.out.join("lineup.csv");
-        if let Err(e) = std::fs::write(&path, menulint::menu::synth::lineup_csv(n, args.seed)) {
+        if let Err(e) = std::fs::write(&path, crate::menu::synth::lineup_csv(n, args.seed)) {
             return Err(Failure::usage(format!(
                 "cannot write {}: {e}",
                 path.display()
@@ -42,7 +42,7 @@ pub fn run(args: GenerateArgs) -> Outcome {
         return Ok(0);
     }
     if let Some(n) = args.monitored {
-        let (menu, csv) = menulint::menu::synth::monitored(n, 40, args.seed);
+        let (menu, csv) = crate::menu::synth::monitored(n, 40, args.seed);
         for (name, text) in [("monitored.toml", menu), ("history.csv", csv)] {
             let path = args.out.join(name);
             if let Err(e) = std::fs::write(&path, text) {
@@ -56,7 +56,7 @@ pub fn run(args: GenerateArgs) -> Outcome {
     }
     for i in 0..args.count {
         let path = args.out.join(format!("menu-{i:06}.toml"));
-        if let Err(e) = std::fs::write(&path, menulint::menu::synth::menu(args.seed + i)) {
+        if let Err(e) = std::fs::write(&path, crate::menu::synth::menu(args.seed + i)) {
             return Err(Failure::usage(format!(
                 "cannot write {}: {e}",
                 path.display()

@@ -1,14 +1,14 @@
 //! `menulint import`
 
 use super::{Failure, Outcome};
-use menulint::diag::FileErrors;
-use menulint::engine::FileReport;
-use menulint::import::lineup;
-use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
+use crate::diag::FileErrors;
+use crate::engine::FileReport;
+use crate::import::lineup;
+use crate::menu::load::DEFAULT_MAX_FILE_SIZE;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The lineup export: .csv, .xlsx, .xlsm, .xls or .ods.
     lineup: PathBuf,
     /// The mapping: a file, or a preset (recordkeeper, vendor).
@@ -37,8 +37,8 @@ pub struct ImportArgs {
     max_file_size: u64,
 }
 
-pub fn run(args: ImportArgs) -> Outcome {
-    let name = menulint::diag::display_path(&args.lineup);
+pub(crate) fn run(args: ImportArgs) -> Outcome {
+    let name = crate::diag::display_path(&args.lineup);
     let failed = |(source, findings): lineup::ReadError| {
         Failure::inputs(
             vec![FileReport::from_errors(FileErrors::new(
@@ -54,7 +54,7 @@ pub fn run(args: ImportArgs) -> Outcome {
         inputs.push(PathBuf::from(m));
     }
     if let Some(out) = &args.output {
-        if let Err(msg) = menulint::output::check_outputs(&[out.as_path()], &inputs) {
+        if let Err(msg) = crate::output::check_outputs(&[out.as_path()], &inputs) {
             return Err(Failure::usage(msg));
         }
     }
@@ -68,7 +68,7 @@ pub fn run(args: ImportArgs) -> Outcome {
             .map
             .as_deref()
             .ok_or_else(|| Failure::usage("import needs --map (or --print-map)"))?;
-        let lo = menulint::engine::check::LineupOptions::read(
+        let lo = crate::engine::check::LineupOptions::read(
             map,
             args.sheet.as_deref(),
             args.plan.as_deref(),
@@ -79,10 +79,10 @@ pub fn run(args: ImportArgs) -> Outcome {
             Ok(l) => l,
             Err(e) => return Err(failed(e)),
         };
-        match menulint::engine::check::import_lineup(&l, &lo) {
+        match crate::engine::check::import_lineup(&l, &lo) {
             Ok(text) => text,
             Err(errors) => return Err(failed((Some(l.source.clone()), errors))),
         }
     };
-    super::emit(&text, args.output.as_deref(), false).map(|()| menulint::engine::exit::CLEAN)
+    super::emit(&text, args.output.as_deref(), false).map(|()| crate::engine::exit::CLEAN)
 }

@@ -7,13 +7,13 @@ use std::path::PathBuf;
 const EXAMPLE_MENU: &str = include_str!("../../sample-menus/conventional.toml");
 
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Directory to write `menulint.toml` and `menu.toml` into.
     #[arg(default_value = ".")]
     dir: PathBuf,
 }
 
-pub fn run(args: InitArgs) -> Outcome {
+pub(crate) fn run(args: InitArgs) -> Outcome {
     // taplo-based editors (VS Code's Even Better TOML, Helix, Zed) validate and
     // complete a file that names its schema this way: this version's published
     // schema, never a copy that goes stale when menulint is upgraded
@@ -21,12 +21,12 @@ pub fn run(args: InitArgs) -> Outcome {
     let config = format!(
         "#:schema {}\n{}",
         SchemaKind::Config.url(),
-        menulint::policy::config::CONFIG_TEMPLATE
+        crate::policy::config::CONFIG_TEMPLATE
     );
     let example_menu = format!("#:schema {}\n{EXAMPLE_MENU}", SchemaKind::Menu.url());
     let files = [
         (
-            args.dir.join(menulint::policy::config::CONFIG_FILE),
+            args.dir.join(crate::policy::config::CONFIG_FILE),
             config.as_str(),
         ),
         (args.dir.join("menu.toml"), example_menu.as_str()),

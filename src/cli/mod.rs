@@ -80,7 +80,7 @@ struct SchemaArgs {
 
 /// The file formats menulint publishes a JSON Schema for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
+pub(crate) enum SchemaKind {
     Menu,
     Config,
     Mapping,
@@ -88,17 +88,17 @@ pub enum SchemaKind {
 
 impl SchemaKind {
     /// The schema's text, as built into this menulint.
-    pub fn text(self) -> &'static str {
+    pub(crate) fn text(self) -> &'static str {
         match self {
-            SchemaKind::Menu => menulint::menu::schema::MENU_SCHEMA,
-            SchemaKind::Config => menulint::policy::config::CONFIG_SCHEMA,
-            SchemaKind::Mapping => menulint::import::MAPPING_SCHEMA,
+            SchemaKind::Menu => crate::menu::schema::MENU_SCHEMA,
+            SchemaKind::Config => crate::policy::config::CONFIG_SCHEMA,
+            SchemaKind::Mapping => crate::import::MAPPING_SCHEMA,
         }
     }
 
     /// Where this version's schema is published: the `#:schema` line of the files
     /// `init` writes, so an editor validates against the menulint that wrote them.
-    pub fn url(self) -> String {
+    pub(crate) fn url(self) -> String {
         let name = match self {
             SchemaKind::Menu => "menu",
             SchemaKind::Config => "config",
@@ -115,7 +115,7 @@ impl SchemaKind {
 
 /// When to use colour in human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -123,7 +123,7 @@ pub enum Color {
 
 impl Color {
     /// Resolves `auto` against `NO_COLOR` / `FORCE_COLOR` and whether stdout is a terminal.
-    pub fn enabled(self) -> bool {
+    pub(crate) fn enabled(self) -> bool {
         use std::io::IsTerminal;
         match self {
             Color::Always => true,
@@ -145,22 +145,22 @@ impl Color {
 /// Why a command stopped before its verdict: printed once, by [`run`], with exit
 /// code 2. A command that reaches its verdict returns the verdict's exit code.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// A problem outside any file: bad usage, an output that cannot be written.
     Usage(String),
     /// Files that could not be used, each with its diagnostics.
     Inputs {
-        reports: Vec<menulint::engine::FileReport>,
+        reports: Vec<crate::engine::FileReport>,
         color: bool,
     },
 }
 
 impl Failure {
-    pub fn usage(msg: impl Into<String>) -> Failure {
+    pub(crate) fn usage(msg: impl Into<String>) -> Failure {
         Failure::Usage(msg.into())
     }
 
-    pub fn inputs(reports: Vec<menulint::engine::FileReport>, color: bool) -> Failure {
+    pub(crate) fn inputs(reports: Vec<crate::engine::FileReport>, color: bool) -> Failure {
         Failure::Inputs { reports, color }
     }
 
@@ -169,25 +169,25 @@ impl Failure {
             Failure::Usage(msg) => note(&format!("error: {msg}")),
             Failure::Inputs { reports, color } => {
                 use std::io::Write;
-                let style = menulint::render::HumanStyle { color, width: 100 };
-                let text = menulint::render::render_human(&reports, style);
+                let style = crate::render::HumanStyle { color, width: 100 };
+                let text = crate::render::render_human(&reports, style);
                 let _ = write!(std::io::stderr(), "{text}");
             }
         }
     }
 }
 
-impl From<menulint::engine::Refused> for Failure {
-    fn from(r: menulint::engine::Refused) -> Failure {
+impl From<crate::engine::Refused> for Failure {
+    fn from(r: crate::engine::Refused) -> Failure {
         match r {
-            menulint::engine::Refused::Usage(msg) => Failure::Usage(msg),
-            menulint::engine::Refused::Files(reports) => Failure::inputs(reports, false),
+            crate::engine::Refused::Usage(msg) => Failure::Usage(msg),
+            crate::engine::Refused::Files(reports) => Failure::inputs(reports, false),
         }
     }
 }
 
 /// What a command gives: its exit code, or why it stopped.
-pub type Outcome = Result<u8, Failure>;
+pub(crate) type Outcome = Result<u8, Failure>;
 
 /// Parses the arguments and runs the command: its verdict's exit code, or 2 when
 /// it stopped before one (the failure printed once, here).
@@ -202,7 +202,7 @@ pub fn main() -> ExitCode {
     };
     ExitCode::from(dispatch(cli, &matches).unwrap_or_else(|failure| {
         failure.print();
-        menulint::engine::exit::NOT_CHECKED
+        crate::engine::exit::NOT_CHECKED
     }))
 }
 
@@ -226,7 +226,7 @@ fn usage(e: clap::Error) -> ExitCode {
             .as_ref()
             .map_or(arg.clone(), |r| r.replace_all(&arg, "").into_owned());
         for form in [arg, plain] {
-            let shown = menulint::render::escape::terminal(&form);
+            let shown = crate::render::escape::terminal(&form);
             if shown != form && !form.is_empty() {
                 text = text.replace(&form, &shown);
             }
@@ -234,14 +234,14 @@ fn usage(e: clap::Error) -> ExitCode {
     }
     let text: String = text
         .lines()
-        .map(|l| format!("{}\n", menulint::render::escape::terminal(l)))
+        .map(|l| format!("{}\n", crate::render::escape::terminal(l)))
         .collect();
-    eprint!("{}", menulint::render::escape::no_workflow_commands(text));
-    ExitCode::from(menulint::engine::exit::NOT_CHECKED)
+    eprint!("{}", crate::render::escape::no_workflow_commands(text));
+    ExitCode::from(crate::engine::exit::NOT_CHECKED)
 }
 
 fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
-    use menulint::engine::exit;
+    use crate::engine::exit;
     match cli.command {
         Command::Check(args) => check::run(*args, matches.subcommand_matches("check")),
         Command::Diff(args) => diff::run(args),
@@ -286,8 +286,8 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
 }
 
 /// Parses `--as-of`.
-pub fn parse_date(s: &str) -> Result<String, String> {
-    if s.len() == 10 && menulint::date::days_from_iso(s).is_some() {
+pub(crate) fn parse_date(s: &str) -> Result<String, String> {
+    if s.len() == 10 && crate::date::days_from_iso(s).is_some() {
         Ok(s.to_owned())
     } else {
         Err(format!("`{s}` is not a date of the form YYYY-MM-DD"))
@@ -297,12 +297,12 @@ pub fn parse_date(s: &str) -> Result<String, String> {
 /// Writes a command's text to FILE (atomically; "wrote FILE" on stderr unless
 /// `quiet`) or to standard output. A closed pipe (`| head`) ends the output
 /// quietly, as for other Unix tools; any other write error is exit code 2.
-pub fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str, file: Option<&std::path::Path>, quiet: bool) -> Result<(), Failure> {
     emit_with(file, quiet, |w| w.write_all(text.as_bytes()))
 }
 
 /// As [`emit`], with the text written as it is produced.
-pub fn emit_with(
+pub(crate) fn emit_with(
     file: Option<&std::path::Path>,
     quiet: bool,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -310,7 +310,7 @@ pub fn emit_with(
     use std::io::Write;
     match file {
         Some(path) => {
-            menulint::output::write_atomic_with(path, write)
+            crate::output::write_atomic_with(path, write)
                 .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
             if !quiet {
                 note(&format!("wrote {}", path.display()));
@@ -334,8 +334,8 @@ pub fn emit_with(
 /// A one-line note on standard error. Its words may carry what the user typed (a
 /// rule id, a path): shown with every control character visible, and never as a CI
 /// workflow command.
-pub fn note(msg: &str) {
-    use menulint::render::escape::{no_workflow_commands, terminal};
+pub(crate) fn note(msg: &str) {
+    use crate::render::escape::{no_workflow_commands, terminal};
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{}", no_workflow_commands(terminal(msg)));
 }
@@ -344,14 +344,14 @@ pub fn note(msg: &str) {
 /// with it, for the commands that work on named menus. The menus' reports come
 /// first, in order, then any about the config's waivers.
 /// The output file, if any, is checked first: it may not be one of the inputs.
-pub fn check_named(
+pub(crate) fn check_named(
     near: &std::path::Path,
     menus: &[std::path::PathBuf],
-    opts: &menulint::engine::run::RunOptions,
+    opts: &crate::engine::run::RunOptions,
     output: Option<&std::path::Path>,
     color: bool,
-) -> Result<(menulint::policy::Policy, Vec<menulint::engine::FileReport>), Failure> {
-    use menulint::engine::run;
+) -> Result<(crate::policy::Policy, Vec<crate::engine::FileReport>), Failure> {
+    use crate::engine::run;
     let policy = run::load_policy(near, opts).map_err(|reports| Failure::inputs(reports, color))?;
     let mut inputs = menus.to_vec();
     inputs.extend(policy.input_files());
@@ -361,20 +361,20 @@ pub fn check_named(
     }
     inputs.extend(opts.inputs.iter().cloned());
     let outputs: Vec<&std::path::Path> = output.into_iter().collect();
-    menulint::output::check_outputs(&outputs, &inputs).map_err(Failure::usage)?;
+    crate::output::check_outputs(&outputs, &inputs).map_err(Failure::usage)?;
     let reports = run::check_menus(&policy, menus, opts);
     Ok((policy, reports))
 }
 
 /// Reads `--history`, if given; a bad file is reported (exit code 2).
-pub fn load_history(
+pub(crate) fn load_history(
     path: Option<&std::path::Path>,
     max_file_size: u64,
     color: bool,
-) -> Result<Option<std::sync::Arc<menulint::import::history::HistoryFile>>, Failure> {
+) -> Result<Option<std::sync::Arc<crate::import::history::HistoryFile>>, Failure> {
     match path {
         None => Ok(None),
-        Some(p) => menulint::engine::check::load_history(p, max_file_size)
+        Some(p) => crate::engine::check::load_history(p, max_file_size)
             .map(|h| Some(std::sync::Arc::new(h)))
             .map_err(|report| Failure::inputs(vec![*report], color)),
     }
@@ -384,7 +384,7 @@ pub fn load_history(
 /// `report.pdf` that holds HTML, or an `out.sarif` that holds human text, would be
 /// opened by the wrong program or trusted as what it is not. A name without a known
 /// extension is the user's choice.
-pub fn output_matches(format: &str, path: Option<&std::path::Path>) -> Result<(), Failure> {
+pub(crate) fn output_matches(format: &str, path: Option<&std::path::Path>) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
     let ext = path
         .extension()
@@ -420,7 +420,7 @@ pub fn output_matches(format: &str, path: Option<&std::path::Path>) -> Result<()
 /// command that judges a menu takes the same flags, so the committee's documents say
 /// what the gate decided.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct Judgement {
+pub(crate) struct Judgement {
     /// The menu in force: options the checked menus add to it are new (rules with
     /// `applies_to = "new"`, such as the selection pack's, check only those).
     #[arg(long, value_name = "CURRENT")]
@@ -441,8 +441,8 @@ pub struct Judgement {
 
 impl Judgement {
     /// The rule selection, with the monitoring rules in force when asked.
-    pub fn selection(&self, monitoring: bool) -> menulint::policy::Selection {
-        menulint::policy::Selection {
+    pub(crate) fn selection(&self, monitoring: bool) -> crate::policy::Selection {
+        crate::policy::Selection {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             packs: self.packs.clone(),
@@ -452,18 +452,18 @@ impl Judgement {
 
     /// Reads the baseline and the menu in force into `opts` (exit code 2 when one
     /// cannot be read), and names them as inputs no output may overwrite.
-    pub fn apply(
+    pub(crate) fn apply(
         &self,
-        opts: &mut menulint::engine::run::RunOptions,
+        opts: &mut crate::engine::run::RunOptions,
         color: bool,
     ) -> Result<(), Failure> {
         if let Some(p) = &self.baseline {
             opts.baseline =
-                Some(menulint::policy::baseline::Baseline::read(p).map_err(Failure::usage)?);
+                Some(crate::policy::baseline::Baseline::read(p).map_err(Failure::usage)?);
             opts.inputs.push(p.clone());
         }
         if let Some(current) = &self.since {
-            match menulint::engine::check::load_menu(&opts.check, current) {
+            match crate::engine::check::load_menu(&opts.check, current) {
                 Ok(menu) => opts.since = Some(std::sync::Arc::new(menu)),
                 Err(report) => return Err(Failure::inputs(vec![*report], color)),
             }
@@ -475,7 +475,7 @@ impl Judgement {
 
 /// How the commands that read menus read lineup exports.
 #[derive(Debug, Clone, clap::Args)]
-pub struct LineupArgs {
+pub(crate) struct LineupArgs {
     /// Read lineup exports (.csv, .xlsx, .xls, .ods) named on the command line through
     /// this mapping: a file, or a preset (recordkeeper, vendor).
     #[arg(long, value_name = "MAPPING")]
@@ -496,13 +496,13 @@ pub struct LineupArgs {
 
 impl LineupArgs {
     /// The options these arguments give; a bad mapping or plan is reported (exit 2).
-    pub fn options(
+    pub(crate) fn options(
         &self,
-    ) -> Result<Option<std::sync::Arc<menulint::engine::check::LineupOptions>>, Failure> {
+    ) -> Result<Option<std::sync::Arc<crate::engine::check::LineupOptions>>, Failure> {
         let Some(map) = self.map.as_deref() else {
             return Ok(None);
         };
-        menulint::engine::check::LineupOptions::read(
+        crate::engine::check::LineupOptions::read(
             map,
             self.sheet.as_deref(),
             self.plan.as_deref(),
@@ -515,11 +515,11 @@ impl LineupArgs {
 
 /// Checks the one menu a command is about (report, dossier, monitor): its policy and
 /// its report. A menu that could not be checked is reported (exit code 2).
-pub fn check_one(
+pub(crate) fn check_one(
     menu: &std::path::Path,
-    opts: &menulint::engine::run::RunOptions,
+    opts: &crate::engine::run::RunOptions,
     output: Option<&std::path::Path>,
-) -> Result<(menulint::policy::Policy, menulint::engine::FileReport), Failure> {
+) -> Result<(crate::policy::Policy, crate::engine::FileReport), Failure> {
     let (policy, reports) = check_named(menu, &[menu.to_path_buf()], opts, output, false)?;
     // the menu's report comes first, any about the config's waivers after
     match reports.into_iter().next() {

@@ -1,15 +1,15 @@
 //! `menulint monitor`
 
 use super::{Failure, Outcome};
-use menulint::engine::check::CheckOptions;
-use menulint::engine::monitor::{exit_code, statuses};
-use menulint::engine::run::RunOptions;
-use menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
-use menulint::render::{monitor, MonitorFormat, Watched};
+use crate::engine::check::CheckOptions;
+use crate::engine::monitor::{exit_code, statuses};
+use crate::engine::run::RunOptions;
+use crate::menu::load::DEFAULT_MAX_FILE_SIZE;
+use crate::render::{monitor, MonitorFormat, Watched};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct MonitorArgs {
+pub(crate) struct MonitorArgs {
     /// The menu whose options to monitor.
     menu: PathBuf,
     /// Quarterly monitoring figures (CSV), when the menu does not hold them.
@@ -34,9 +34,9 @@ pub struct MonitorArgs {
     judgement: super::Judgement,
 }
 
-pub fn run(args: MonitorArgs) -> Outcome {
+pub(crate) fn run(args: MonitorArgs) -> Outcome {
     super::output_matches(args.format.as_ref(), args.output.as_deref())?;
-    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let history = super::load_history(args.history.as_deref(), args.max_file_size, false)?;
     let mut opts = RunOptions {
         config: args.config.clone(),

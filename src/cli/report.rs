@@ -1,13 +1,13 @@
 //! `menulint report`
 
 use super::{Failure, Outcome};
-use menulint::engine::exit;
-use menulint::engine::run::RunOptions;
-use menulint::render::ReportFormat;
+use crate::engine::exit;
+use crate::engine::run::RunOptions;
+use crate::render::ReportFormat;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The menu to report on.
     menu: PathBuf,
     /// Report format.
@@ -57,38 +57,37 @@ fn generated() -> Result<String, String> {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     Ok(format!(
         "{} {:02}:{:02}:{:02} UTC",
-        menulint::date::iso_from_days(days),
+        crate::date::iso_from_days(days),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
     ))
 }
 
-pub fn run(args: ReportArgs) -> Outcome {
-    document(args, menulint::render::report)
+pub(crate) fn run(args: ReportArgs) -> Outcome {
+    document(args, crate::render::report)
 }
 
 /// `menulint dossier`: the same arguments as the report, another document.
-pub fn dossier(args: ReportArgs) -> Outcome {
-    document(args, menulint::render::dossier)
+pub(crate) fn dossier(args: ReportArgs) -> Outcome {
+    document(args, crate::render::dossier)
 }
 
-type Document =
-    fn(&menulint::engine::Judged, Option<String>, ReportFormat) -> Result<String, String>;
+type Document = fn(&crate::engine::Judged, Option<String>, ReportFormat) -> Result<String, String>;
 
 fn document(args: ReportArgs, build: Document) -> Outcome {
     super::output_matches(args.format.as_ref(), args.output.as_deref())?;
-    let as_of = args.as_of.clone().unwrap_or_else(menulint::date::today);
+    let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let history = super::load_history(
         args.history.as_deref(),
-        menulint::menu::load::DEFAULT_MAX_FILE_SIZE,
+        crate::menu::load::DEFAULT_MAX_FILE_SIZE,
         false,
     )?;
     let lineup = args.lineup.options()?;
     let opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(history.is_some()),
-        check: menulint::engine::check::CheckOptions {
+        check: crate::engine::check::CheckOptions {
             history,
             lineup,
             ..Default::default()
@@ -108,7 +107,7 @@ fn document(args: ReportArgs, build: Document) -> Outcome {
         .then(generated)
         .transpose()
         .map_err(Failure::usage)?;
-    let judged = menulint::engine::Judged::new(checked, &policy, &as_of);
+    let judged = crate::engine::Judged::new(checked, &policy, &as_of);
     let text = build(&judged, stamp, args.format).map_err(Failure::usage)?;
     super::emit(&text, args.output.as_deref(), false)?;
     // the document is the gate's judgement written out: it gates as `check` does

@@ -1,20 +1,20 @@
 //! `menulint rules` and `menulint explain`
 
 use super::{Failure, Outcome};
-use menulint::engine::exit;
-use menulint::policy::config::discover;
-use menulint::policy::{Policy, Selection};
+use crate::engine::exit;
+use crate::policy::config::discover;
+use crate::policy::{Policy, Selection};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Markdown,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -31,7 +31,7 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The rule, by id or name.
     rule: String,
     /// The config file to use, instead of the nearest `menulint.toml` above the current directory.
@@ -50,13 +50,13 @@ fn policy(config: Option<PathBuf>) -> Result<Policy, Failure> {
     Policy::load(path.as_deref(), &Selection::default()).map_err(|errors| {
         let reports: Vec<_> = errors
             .into_iter()
-            .map(menulint::engine::FileReport::from_errors)
+            .map(crate::engine::FileReport::from_errors)
             .collect();
         Failure::inputs(reports, false)
     })
 }
 
-pub fn run(args: RulesArgs) -> Outcome {
+pub(crate) fn run(args: RulesArgs) -> Outcome {
     let policy = policy(args.config)?;
     if args.all && args.format != Format::Table {
         return Err(Failure::usage(
@@ -65,20 +65,20 @@ pub fn run(args: RulesArgs) -> Outcome {
     }
     let out = match args.format {
         Format::Table if args.all => {
-            let builtin = menulint::rules::RuleSet::builtin()
+            let builtin = crate::rules::RuleSet::builtin()
                 .map_err(|_| Failure::usage("the built-in packs did not load"))?;
-            menulint::render::rules_table_all(&policy.rules, &builtin)
+            crate::render::rules_table_all(&policy.rules, &builtin)
         }
-        Format::Table => menulint::render::rules_table(&policy.rules),
-        Format::Markdown => menulint::render::rules_markdown(&policy.rules),
-        Format::Json => menulint::render::rules_json(&policy.rules),
+        Format::Table => crate::render::rules_table(&policy.rules),
+        Format::Markdown => crate::render::rules_markdown(&policy.rules),
+        Format::Json => crate::render::rules_json(&policy.rules),
     };
     super::emit(&out, args.output.as_deref(), false).map(|()| exit::CLEAN)
 }
 
-pub fn explain(args: ExplainArgs) -> Outcome {
+pub(crate) fn explain(args: ExplainArgs) -> Outcome {
     let policy = policy(args.config)?;
-    if let Some(code) = menulint::diag::Code::all().find(|c| {
+    if let Some(code) = crate::diag::Code::all().find(|c| {
         c.as_str() == args.rule || c.as_str().strip_prefix("menulint::") == Some(&args.rule)
     }) {
         let text = format!(
@@ -98,9 +98,9 @@ pub fn explain(args: ExplainArgs) -> Outcome {
             args.rule
         )));
     };
-    let as_of = args.as_of.unwrap_or_else(menulint::date::today);
-    let examples = menulint::engine::examples::run_examples(&policy.rules, rule, &as_of);
-    let reads = menulint::rules::reads(&policy.rules.env, rule);
-    let text = menulint::render::explain(rule, &examples, &reads);
+    let as_of = args.as_of.unwrap_or_else(crate::date::today);
+    let examples = crate::engine::examples::run_examples(&policy.rules, rule, &as_of);
+    let reads = crate::rules::reads(&policy.rules.env, rule);
+    let text = crate::render::explain(rule, &examples, &reads);
     super::emit(&text, args.output.as_deref(), false).map(|()| exit::CLEAN)
 }

@@ -75,7 +75,7 @@ impl Code {
         self.get_message().unwrap_or_default()
     }
     /// True when the code means the file could not be checked (exit code 2).
-    pub fn is_input_error(self) -> bool {
+    pub(crate) fn is_input_error(self) -> bool {
         !matches!(
             self,
             Code::WaiverExpired | Code::WaiverUnused | Code::WaiverExpiring | Code::Authority

@@ -62,7 +62,7 @@ pub enum Basis {
 
 impl Basis {
     /// Every basis, in report order.
-    pub const ALL: [Basis; 4] = [
+    pub(crate) const ALL: [Basis; 4] = [
         Basis::Law,
         Basis::SafeHarbor,
         Basis::Policy,
@@ -90,7 +90,7 @@ impl Basis {
     }
 
     /// What the basis means, in words for a committee.
-    pub fn meaning(self) -> &'static str {
+    pub(crate) fn meaning(self) -> &'static str {
         match self {
             Basis::Law => "What a statute or regulation in force requires of the plan.",
             Basis::SafeHarbor => {
@@ -175,7 +175,7 @@ impl AuthorityStatus {
     }
 
     /// Rescinded and withdrawn authorities support nothing.
-    pub fn is_void(self) -> bool {
+    pub(crate) fn is_void(self) -> bool {
         matches!(
             self,
             AuthorityStatus::Rescinded | AuthorityStatus::Withdrawn
@@ -307,7 +307,7 @@ pub struct AppliedWaiver {
 
 impl Finding {
     /// An input error (the file could not be checked) at an optional span.
-    pub fn input_error(
+    pub(crate) fn input_error(
         code: Code,
         message: impl Into<String>,
         source: Option<&SourceFile>,
@@ -343,28 +343,28 @@ impl Finding {
     }
 
     /// Points the finding into another file than its report's.
-    pub fn in_file(mut self, source: &SourceFile) -> Self {
+    pub(crate) fn in_file(mut self, source: &SourceFile) -> Self {
         self.location = self.span.as_ref().map(|s| source.location(s));
         self.file = Some(source.clone());
         self
     }
 
-    pub fn with_path(mut self, path: MenuPath) -> Self {
+    pub(crate) fn with_path(mut self, path: MenuPath) -> Self {
         self.path = path;
         self
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_severity(mut self, severity: Severity) -> Self {
+    pub(crate) fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
@@ -401,7 +401,7 @@ impl Finding {
         }
     }
 
-    pub fn help_text(&self) -> Option<&str> {
+    pub(crate) fn help_text(&self) -> Option<&str> {
         match &self.origin {
             // an undecided rule says what data to add, not how to fix a breach
             Origin::Rule(r) => self.help.as_deref().or(Some(&r.help)),
@@ -419,13 +419,13 @@ impl Finding {
 
     /// `Legal requirements: 29 CFR …` or `Investment policy: Investment policy
     /// statement`, for footers.
-    pub fn source_line(&self) -> Option<String> {
+    pub(crate) fn source_line(&self) -> Option<String> {
         self.rule()
             .map(|r| format!("{}: {}", r.basis.heading(), r.citation))
     }
 
     /// The word for its state in listings: `waived`, or its severity.
-    pub fn status_word(&self) -> &'static str {
+    pub(crate) fn status_word(&self) -> &'static str {
         if self.waiver.is_some() {
             "waived"
         } else {
@@ -434,14 +434,14 @@ impl Finding {
     }
 
     /// True when this finding counts against the run (not waived, severe enough).
-    pub fn is_failing(&self, deny_warnings: bool) -> bool {
+    pub(crate) fn is_failing(&self, deny_warnings: bool) -> bool {
         self.waiver.is_none()
             && (self.severity == Severity::Error
                 || (deny_warnings && self.severity == Severity::Warning))
     }
 
     /// Sort key that makes output order independent of evaluation order.
-    pub fn sort_key(&self) -> (usize, usize, &str, &str) {
+    pub(crate) fn sort_key(&self) -> (usize, usize, &str, &str) {
         let (line, col) = self.location.map_or((0, 0), |l| (l.line, l.column));
         (line, col, self.id(), &self.message)
     }

@@ -4,21 +4,24 @@ pub mod code;
 pub mod finding;
 pub mod path;
 pub mod source;
-pub mod suggest;
+pub(crate) mod suggest;
 
 pub use code::Code;
+pub use finding::Monitor;
 pub use finding::{
-    AppliedWaiver, Authority, AuthorityKind, AuthorityStatus, Basis, Finding, Label, Measured,
-    Monitor, Origin, RuleInfo, Scope, Severity,
+    AppliedWaiver, AuthorityKind, AuthorityStatus, Label, Measured, Origin, RuleInfo, Scope,
 };
-pub use path::{MenuPath, Segment};
-pub use source::{Location, SourceFile, Span};
-pub use suggest::{did_you_mean, suggest, suggest_ignoring_case};
+pub use finding::{Authority, Basis, Finding, Severity};
+pub use path::MenuPath;
+pub use path::Segment;
+pub use source::Location;
+pub use source::{SourceFile, Span};
+pub(crate) use suggest::{did_you_mean, suggest, suggest_ignoring_case};
 
 /// A path for display and for telling files apart: valid UTF-8 as it is, every
 /// byte that is not UTF-8 as `\xNN` (never U+FFFD, which would make `caf\xe9.toml`
 /// and `caf\xe8.toml` the same name).
-pub fn display_path(path: &std::path::Path) -> String {
+pub(crate) fn display_path(path: &std::path::Path) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -41,7 +44,7 @@ pub fn display_path(path: &std::path::Path) -> String {
 /// links not followed. Which policy governs a menu, and whether an exclude drops
 /// it, go by the path the user named: a link must never move a menu out from under
 /// its repository's config, nor hide a live menu behind an excluded target.
-pub fn named_path(path: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn named_path(path: &std::path::Path) -> std::path::PathBuf {
     use std::path::Component;
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = std::path::PathBuf::new();
@@ -92,7 +95,7 @@ impl AuditedFile {
 
 /// What [`FileErrors`] name when the problem is the run itself (an argument that
 /// selects no rule), not a file: outputs report those without a location.
-pub const COMMAND_LINE: &str = "command line";
+pub(crate) const COMMAND_LINE: &str = "command line";
 
 /// Findings about one file that could not be used (a config, a rule pack, a menu
 /// that did not load): what every stage returns when it cannot go on.

@@ -36,11 +36,11 @@ impl MenuPath {
         self.0.is_empty()
     }
 
-    pub fn push_key(&mut self, key: &str) {
+    pub(crate) fn push_key(&mut self, key: &str) {
         self.0.push(Segment::Key(key.into()));
     }
 
-    pub fn push_index(&mut self, i: usize) {
+    pub(crate) fn push_index(&mut self, i: usize) {
         self.0.push(Segment::Index(i));
     }
 
@@ -98,7 +98,7 @@ impl MenuPath {
 
     /// The part of the path below its option (`.exposure.crypto_pct`), or the whole
     /// path when it is not inside an option: what stays the same when options move.
-    pub fn below_option(&self) -> MenuPath {
+    pub(crate) fn below_option(&self) -> MenuPath {
         match self.option_index() {
             Some(_) => MenuPath(self.0[2..].to_vec()),
             None => self.clone(),

@@ -81,7 +81,7 @@ impl SourceFile {
 
     /// A file shipped in the binary, with its line index (`line_starts` as
     /// [`SourceFile::new`] would compute it; it must have no bare `\r`).
-    pub fn shipped(
+    pub(crate) fn shipped(
         name: impl Into<Arc<str>>,
         text: &'static str,
         line_starts: &'static [usize],

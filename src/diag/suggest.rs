@@ -5,7 +5,7 @@
 /// at most two edits (a transposition is one), or a quarter of the candidate's
 /// length for long names; a candidate that `name` begins is one edit away, so a
 /// name cut short still finds its field. Ties go to the first in `known`'s order.
-pub fn suggest<'k, I, S>(name: &str, known: I) -> Option<&'k str>
+pub(crate) fn suggest<'k, I, S>(name: &str, known: I) -> Option<&'k str>
 where
     I: IntoIterator<Item = &'k S>,
     S: AsRef<str> + ?Sized + 'k,
@@ -15,7 +15,7 @@ where
 
 /// [`suggest`] for names whose case does not matter (column headers, sheet names,
 /// rule ids): compared in lower case, returned as written.
-pub fn suggest_ignoring_case<'k, I, S>(name: &str, known: I) -> Option<&'k str>
+pub(crate) fn suggest_ignoring_case<'k, I, S>(name: &str, known: I) -> Option<&'k str>
 where
     I: IntoIterator<Item = &'k S>,
     S: AsRef<str> + ?Sized + 'k,
@@ -50,7 +50,7 @@ where
 }
 
 /// `; did you mean `X`?` for a message, or nothing.
-pub fn did_you_mean<'k, I, S>(name: &str, known: I) -> String
+pub(crate) fn did_you_mean<'k, I, S>(name: &str, known: I) -> String
 where
     I: IntoIterator<Item = &'k S>,
     S: AsRef<str> + ?Sized + 'k,

@@ -173,7 +173,7 @@ impl Default for CheckOptions {
 }
 
 /// Checks one menu file, or a lineup export through its mapping.
-pub fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileReport {
+pub(crate) fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> FileReport {
     if lineup::is_lineup(path) {
         let name = crate::diag::display_path(path);
         let Some(lo) = &opts.lineup else {
@@ -235,7 +235,7 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
 
 /// The menu `import` writes for a lineup, or what is wrong with it (each at its cell):
 /// the schema's checks on values the mapping let through (a ticker's pattern, a range).
-pub fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {
+pub(crate) fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {
     let (l, overlay_errors) = with_overlays(l, lo);
     let l = &l;
     // a menu missing a refused row is never written, nor one whose figures are off
@@ -354,7 +354,10 @@ fn at_cells(findings: &mut [Finding], l: &Lineup, plan_file: Option<&Document>) 
 }
 
 /// Reads and checks a monitoring history CSV (`--history`).
-pub fn load_history(path: &Path, max_file_size: u64) -> Result<HistoryFile, Box<FileReport>> {
+pub(crate) fn load_history(
+    path: &Path,
+    max_file_size: u64,
+) -> Result<HistoryFile, Box<FileReport>> {
     let name = crate::diag::display_path(path);
     // a history is a spreadsheet's export: in whatever encoding it wrote
     let source = crate::menu::load::read_export(path, max_file_size).map_err(|f| {
@@ -382,7 +385,7 @@ pub fn load_history(path: &Path, max_file_size: u64) -> Result<HistoryFile, Box<
 
 /// Reads a menu file up to the typed model: TOML with spans, the schema, the model.
 /// Anything wrong is a report on the file.
-pub fn load_menu(opts: &CheckOptions, path: &Path) -> Result<Menu, Box<FileReport>> {
+pub(crate) fn load_menu(opts: &CheckOptions, path: &Path) -> Result<Menu, Box<FileReport>> {
     let source = read_source(path, opts.max_file_size).map_err(|f| {
         Box::new(FileReport::not_checked(
             &crate::diag::display_path(path),

@@ -131,7 +131,7 @@ pub struct Chart {
 
 impl Chart {
     /// How many figures the chart needs and the menu does not provide.
-    pub fn not_provided(&self) -> usize {
+    pub(crate) fn not_provided(&self) -> usize {
         self.options
             .iter()
             .map(OptionRow::not_provided)

@@ -46,7 +46,7 @@ pub struct Evaluation<'a> {
 
 /// Whether the native evaluator settles the rules it can before the interpreter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NativeMode {
+pub(crate) enum NativeMode {
     /// The interpreter alone (to compare).
     Off,
     /// The native evaluator settles what it can; the interpreter the rest.
@@ -60,7 +60,7 @@ pub enum NativeMode {
 impl NativeMode {
     /// `Verify` with `MENULINT_VERIFY_NATIVE=1`, `Off` with `MENULINT_NATIVE=off`
     /// (the interpreter alone: to measure the fast path, or to rule it out), else `On`.
-    pub fn from_env() -> NativeMode {
+    pub(crate) fn from_env() -> NativeMode {
         let set = |name| std::env::var_os(name).filter(|v| !v.is_empty() && v != "0");
         if set("MENULINT_VERIFY_NATIVE").is_some() {
             NativeMode::Verify
@@ -102,7 +102,7 @@ impl<'a> Evaluation<'a> {
     }
 
     /// Whether a waiver's rule ran in this evaluation, exists but did not, or is unknown.
-    pub fn rule_state(&self, id: &str) -> RuleState {
+    pub(crate) fn rule_state(&self, id: &str) -> RuleState {
         match self.rules.rule(id) {
             Some(r) if r.enabled => RuleState::Ran,
             Some(_) => RuleState::NotRun,
@@ -175,7 +175,7 @@ pub struct WatchState {
 ///
 /// Every option gets `index`, `path` and `effective` (look-through exposure); the menu
 /// gets `effective` (plan exposure weighted by assets) and `plan.total_assets_usd`.
-pub fn rule_view(
+pub(crate) fn rule_view(
     doc: &Document,
     menu: &Menu,
     lt: &LookThrough,

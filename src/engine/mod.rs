@@ -21,11 +21,11 @@ use std::sync::Arc;
 /// Process exit codes, as documented in the README.
 pub mod exit {
     /// Every menu was checked and nothing failed.
-    pub const CLEAN: u8 = 0;
+    pub(crate) const CLEAN: u8 = 0;
     /// A policy finding failed the run.
-    pub const FINDINGS: u8 = 1;
+    pub(crate) const FINDINGS: u8 = 1;
     /// Some input could not be checked (bad file, bad rules, bad usage).
-    pub const NOT_CHECKED: u8 = 2;
+    pub(crate) const NOT_CHECKED: u8 = 2;
 }
 
 /// Why a command's inputs were refused before any menu was judged.
@@ -99,11 +99,15 @@ pub struct FileReport {
 
 impl FileReport {
     /// A report about the run itself rather than a file (see [`crate::diag::COMMAND_LINE`]).
-    pub fn is_run_level(&self) -> bool {
+    pub(crate) fn is_run_level(&self) -> bool {
         self.source.is_none() && self.path == crate::diag::COMMAND_LINE
     }
 
-    pub fn not_checked(path: &str, source: Option<SourceFile>, findings: Vec<Finding>) -> Self {
+    pub(crate) fn not_checked(
+        path: &str,
+        source: Option<SourceFile>,
+        findings: Vec<Finding>,
+    ) -> Self {
         FileReport {
             path: path.to_owned(),
             source,
@@ -122,7 +126,7 @@ impl FileReport {
     }
 
     /// The report on a file that is not a menu (a config, a rule pack) and is broken.
-    pub fn from_errors(e: FileErrors) -> Self {
+    pub(crate) fn from_errors(e: FileErrors) -> Self {
         FileReport {
             is_menu: false,
             ..FileReport::not_checked(&e.path, e.source, e.findings)
@@ -132,7 +136,7 @@ impl FileReport {
     /// Drops what the renderers will not need, so a run over many menus holds only
     /// their findings: the source of a clean file (of every file unless a renderer
     /// quotes it), and the parsed menu unless asked.
-    pub fn compact(&mut self, keep_source: bool, keep_menu: bool) {
+    pub(crate) fn compact(&mut self, keep_source: bool, keep_menu: bool) {
         // a document about the menu (report, dossier) quotes it even when it is clean
         if !keep_source || (self.findings.is_empty() && !keep_menu) {
             self.source = None;
@@ -151,7 +155,7 @@ impl FileReport {
     }
 
     /// This file's contribution to the exit code.
-    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
+    pub(crate) fn exit_code(&self, deny_warnings: bool) -> u8 {
         if !self.checked {
             exit::NOT_CHECKED
         } else if self.findings.iter().any(|f| f.is_failing(deny_warnings)) {
@@ -170,7 +174,7 @@ impl FileReport {
 }
 
 /// The worst exit code of a run.
-pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> u8 {
+pub(crate) fn exit_code(reports: &[FileReport], deny_warnings: bool) -> u8 {
     reports
         .iter()
         .map(|r| r.exit_code(deny_warnings))

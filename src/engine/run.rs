@@ -55,7 +55,7 @@ pub struct RunOptions {
 }
 
 /// The path that stands for standard input.
-pub const STDIN: &str = "-";
+pub(crate) const STDIN: &str = "-";
 
 /// What a run found.
 pub struct RunOutcome {
@@ -257,7 +257,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
 }
 
 /// Loads the policy for menus near `near` (or the configured one).
-pub fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileReport>> {
+pub(crate) fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileReport>> {
     let config = opts
         .config
         .clone()
@@ -268,7 +268,11 @@ pub fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileRep
 
 /// Checks menus under one policy, in parallel, and audits the policy's waivers
 /// against them. The menus' reports come in the order given, the config reports after.
-pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec<FileReport> {
+pub(crate) fn check_menus(
+    policy: &Policy,
+    menus: &[PathBuf],
+    opts: &RunOptions,
+) -> Vec<FileReport> {
     let mut ev = Evaluation::new(&policy.rules, &opts.as_of, &policy.config.waivers);
     ev.measures = opts.measures;
     ev.brokerage_windows_are_options = policy.config.brokerage_windows_are_options;
@@ -414,7 +418,7 @@ fn io_report(name: &str, msg: String) -> FileReport {
 
 /// Expands the command-line paths: files as given, directories searched recursively
 /// for `*.toml` menus (skipping `menulint.toml`), in sorted order. Errors are reports.
-pub fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
+pub(crate) fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {

@@ -1,7 +1,7 @@
 //! A1 notation: a spreadsheet's column letters and cell references.
 
 /// `1` → `A`, `27` → `AA`.
-pub fn column_letters(mut n: u32) -> String {
+pub(crate) fn column_letters(mut n: u32) -> String {
     let mut s = Vec::new();
     while n > 0 {
         let r = (n - 1) % 26;

@@ -67,7 +67,7 @@ pub struct Fact {
 /// Where a finding on a lineup's option points: a cell of the lineup, or a line of
 /// an overlay.
 #[derive(Debug, Clone)]
-pub enum Place {
+pub(crate) enum Place {
     Cell(Span, CellRef),
     /// The overlay's index in [`Lineup::overlays`] and the value's span.
     Fact(usize, Span),
@@ -88,7 +88,7 @@ impl Lineup {
     /// Where a finding at `field` (below option `index`, `""` for the option itself)
     /// points: the overlay line that set it, else the cell that fed it, else the
     /// option's row.
-    pub fn locate(&self, index: usize, field: &str) -> Option<Place> {
+    pub(crate) fn locate(&self, index: usize, field: &str) -> Option<Place> {
         let o = self.options.get(index)?;
         let within = |f: &str| {
             !f.is_empty()
@@ -126,7 +126,7 @@ impl Lineup {
     /// For a finding about `field` of option `index` that no cell or overlay gives,
     /// what to add in the lineup's terms: a column to map, or a fact for the fund in
     /// the plan file or an overlay.
-    pub fn where_to_add(&self, index: usize, field: &str) -> Option<String> {
+    pub(crate) fn where_to_add(&self, index: usize, field: &str) -> Option<String> {
         let o = self.options.get(index)?;
         let top = field.split(['.', '[']).next().unwrap_or(field);
         if top.is_empty() {
@@ -161,7 +161,7 @@ impl Lineup {
     /// thousandth or a millionth of it, the assets column was read in the wrong unit
     /// (thousands as dollars): an error at the column's first cell, since every plan
     /// figure weighted by assets would be wrong.
-    pub fn total_slip(&self, plan: &toml::Table) -> Option<Finding> {
+    pub(crate) fn total_slip(&self, plan: &toml::Table) -> Option<Finding> {
         let total = plan
             .get("plan")?
             .get("total_assets_usd")?

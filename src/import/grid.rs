@@ -6,10 +6,10 @@ use std::fmt;
 use std::path::Path;
 
 /// The file extensions read as lineups.
-pub const EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
+pub(crate) const EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
 
 /// Whether a path names a lineup export rather than a TOML menu.
-pub fn is_lineup(path: &Path) -> bool {
+pub(crate) fn is_lineup(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
@@ -25,7 +25,7 @@ pub struct CellRef {
     pub column: u32,
 }
 
-pub use super::a1::column_letters;
+pub(crate) use super::a1::column_letters;
 pub(super) use super::a1::{cell_position, column_number};
 
 impl fmt::Display for CellRef {
@@ -74,7 +74,7 @@ impl CellValue {
 
 /// Why a lineup could not be read: the findings, and the lineup's text when they
 /// point into it.
-pub type ReadError = (Option<SourceFile>, Vec<Finding>);
+pub(crate) type ReadError = (Option<SourceFile>, Vec<Finding>);
 
 /// A sheet or CSV file as rows of cells, with a text that shows each row on the line
 /// of its row number (findings quote it).
@@ -200,15 +200,15 @@ pub(super) fn workbook_date(dt: &calamine::ExcelDateTime) -> CellValue {
 }
 
 /// What a workbook's archive may unpack to, in bytes.
-pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+pub(crate) const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 
 /// How many cells a sheet may claim.
-pub const MAX_CELLS: u64 = 10_000_000;
+pub(crate) const MAX_CELLS: u64 = 10_000_000;
 
 /// The most rows a lineup may have. A plan's lineup lists tens or hundreds of
 /// funds; an export of more rows is a fund universe, not a menu, and checking it
 /// as one would take minutes and gigabytes. Refused before its rows are converted.
-pub const MAX_ROWS: usize = 10_000;
+pub(crate) const MAX_ROWS: usize = 10_000;
 
 fn too_many_rows(name: &str, what: &str) -> String {
     format!(

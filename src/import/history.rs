@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// The column that names the option a row belongs to (its id or its ticker).
-pub const OPTION_COLUMN: &str = "option";
+pub(crate) const OPTION_COLUMN: &str = "option";
 
 /// A history CSV, parsed and checked, not yet joined to a menu.
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ fn columns() -> &'static Columns {
 }
 
 /// The columns a history CSV may have, in the order the README documents them.
-pub fn column_names() -> Vec<&'static str> {
+pub(crate) fn column_names() -> Vec<&'static str> {
     std::iter::once(OPTION_COLUMN)
         .chain(columns().kinds.keys().map(String::as_str))
         .collect()
@@ -442,7 +442,7 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
 
 /// At most this many errors are listed for one file: past it, one more says how many
 /// were left out (a file with 5,000 bad columns must not print 5,000 snippets).
-pub const MAX_ERRORS: usize = 50;
+pub(crate) const MAX_ERRORS: usize = 50;
 
 pub(crate) fn capped(mut errors: Vec<Finding>, code: Code) -> Vec<Finding> {
     if errors.len() > MAX_ERRORS {
@@ -472,7 +472,7 @@ fn csv_error(source: &SourceFile, bom: usize, e: &csv::Error) -> Finding {
 }
 
 /// Whether an ISO date is the last day of a calendar quarter.
-pub fn is_quarter_end(date: &str) -> bool {
+pub(crate) fn is_quarter_end(date: &str) -> bool {
     parse_iso(date)
         .is_some_and(|d| matches!((d.month(), d.day()), (3, 31) | (6, 30) | (9, 30) | (12, 31)))
 }
@@ -548,7 +548,7 @@ fn sequence_errors(source: &SourceFile, quarters: &[(&str, Span)]) -> Vec<Findin
 }
 
 /// The same checks on the history written inside a menu.
-pub fn check_inline(doc: &Document, menu: &Menu) -> Vec<Finding> {
+pub(crate) fn check_inline(doc: &Document, menu: &Menu) -> Vec<Finding> {
     let mut errors = Vec::new();
     for (i, o) in menu.options.iter().enumerate() {
         let quarters: Vec<(&str, Span)> = o

@@ -469,7 +469,7 @@ pub(super) fn toml_json(v: &toml::Value) -> Value {
 
 /// Reads a plan file for a lineup: `[plan]` and, optionally, `[[waivers]]` and the
 /// facts per fund an overlay gives (`[[options]]`, which the overlay module reads).
-pub fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
+pub(crate) fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding>> {
     let err = |span: Option<Span>, msg: String| {
         Finding::input_error(Code::Lineup, msg, Some(source), span).with_label("here")
     };

@@ -21,13 +21,18 @@ mod write;
 
 /// Lineup exports read as menus, through a mapping.
 pub mod lineup {
-    pub use super::convert::{read, read_csv_text, Fact, Lineup, LineupOption, Place};
-    pub use super::grid::{
-        column_letters, is_lineup, CellRef, ReadError, EXTENSIONS, MAX_CELLS, MAX_UNPACKED,
-    };
-    pub use super::mapping::{parse_mapping, parse_plan, preset, Mapping, PRESETS};
-    pub use super::overlay::{apply as apply_overlays, Overlay};
-    pub use super::starter::starter_mapping;
+    pub(crate) use super::convert::Place;
+    pub use super::convert::{read, read_csv_text, Lineup};
+    pub use super::convert::{Fact, LineupOption};
+    pub use super::grid::CellRef;
+    pub(crate) use super::grid::ReadError;
+    pub(crate) use super::grid::{column_letters, is_lineup};
+    pub(crate) use super::mapping::parse_plan;
+    pub use super::mapping::Mapping;
+    pub use super::mapping::{parse_mapping, preset, PRESETS};
+    pub use super::overlay::apply as apply_overlays;
+    pub use super::overlay::Overlay;
+    pub(crate) use super::starter::starter_mapping;
     pub use super::write::to_toml;
 }
 

@@ -130,7 +130,7 @@ impl Overlay {
     }
 
     /// Reads an overlay file: `[[options]]` entries and nothing else.
-    pub fn parse_file(source: SourceFile) -> Result<Overlay, Vec<Finding>> {
+    pub(crate) fn parse_file(source: SourceFile) -> Result<Overlay, Vec<Finding>> {
         let overlay = Overlay::parse(source.clone())?;
         let doc = match &overlay {
             Some(o) => &o.doc,

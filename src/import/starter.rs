@@ -49,7 +49,7 @@ pub(super) fn header_unit(header: &str, field: &str) -> Option<&'static str> {
 
 /// A starter mapping from a lineup's header row: each header matched to the menu
 /// field it most likely feeds, every other header listed as a comment.
-pub fn starter_mapping(
+pub(crate) fn starter_mapping(
     path: &Path,
     sheet: Option<&str>,
     max_size: u64,

@@ -44,7 +44,7 @@ fn classic_mac_lines(text: String) -> String {
 /// Windows-1252 it would garble every accented name, so such a file is refused.
 /// `None` when the bytes are UTF-8 throughout, or show no UTF-8 at all (a real
 /// Windows-1252 export).
-pub fn stray_byte(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn stray_byte(bytes: &[u8]) -> Option<usize> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let err = std::str::from_utf8(bytes).err()?;
     let utf8_elsewhere = bytes

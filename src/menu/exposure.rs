@@ -19,10 +19,10 @@ pub struct Figures {
 }
 
 /// Decimal places figures are computed, compared and printed to.
-pub const DECIMALS: i32 = 4;
+pub(crate) const DECIMALS: i32 = 4;
 
 /// Rounds a percentage to [`DECIMALS`] places.
-pub fn round_figure(x: f64) -> f64 {
+pub(crate) fn round_figure(x: f64) -> f64 {
     let scale = 10f64.powi(DECIMALS);
     let r = (x * scale).round() / scale;
     if r == 0.0 {
@@ -34,7 +34,7 @@ pub fn round_figure(x: f64) -> f64 {
 
 /// The exposure figure an asset class implies: a digital-asset option is crypto, a
 /// private-equity option private equity, and so on.
-pub fn implied(asset_class: &str) -> Option<&'static str> {
+pub(crate) fn implied(asset_class: &str) -> Option<&'static str> {
     match asset_class {
         "digital_asset" => Some("crypto_pct"),
         "private_equity" => Some("private_equity_pct"),
@@ -91,7 +91,7 @@ impl Figures {
     }
 
     /// True when the option has no alternative exposure at all.
-    pub fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.crypto_pct == 0.0
             && self.private_equity_pct == 0.0
             && self.private_credit_pct == 0.0

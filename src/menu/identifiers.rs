@@ -21,7 +21,7 @@ fn digit_sum(mut v: u32) -> u32 {
 }
 
 /// The check digit a CUSIP's first eight characters call for.
-pub fn cusip_check_digit(body: &str) -> Option<u8> {
+pub(crate) fn cusip_check_digit(body: &str) -> Option<u8> {
     let b = body.as_bytes();
     if b.len() != 8 {
         return None;
@@ -45,7 +45,7 @@ pub fn valid_cusip(cusip: &str) -> bool {
 
 /// True when a 12-character ISIN passes the Luhn check, and for a US/CA ISIN
 /// the embedded CUSIP is valid too.
-pub fn valid_isin(isin: &str) -> bool {
+pub(crate) fn valid_isin(isin: &str) -> bool {
     let b = isin.as_bytes();
     if b.len() != 12 || !isin.is_ascii() || !b[..2].iter().all(u8::is_ascii_uppercase) {
         return false;

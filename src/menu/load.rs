@@ -9,10 +9,10 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 /// Default largest menu file accepted, in bytes.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// Deepest nesting of arrays and tables accepted; real menus use four levels.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Spans of one key/value pair in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub struct Document {
 
 /// Reads a file as UTF-8 text within a size limit; errors are findings without a span
 /// (or, for bad UTF-8, at the first bad byte).
-pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
+pub(crate) fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
     let (name, bytes) = read_bytes(path, max_size)?;
     utf8_source(name, bytes)
 }
@@ -98,7 +98,7 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding
 /// Reads a file a spreadsheet exported (a history CSV) within a size limit: UTF-8,
 /// UTF-16 with its byte-order mark, or Windows-1252 when no byte of it is UTF-8. A
 /// UTF-8 file with one byte that is not is refused at that byte, never garbled.
-pub fn read_export(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
+pub(crate) fn read_export(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
     let (name, bytes) = read_bytes(path, max_size)?;
     if super::encoding::stray_byte(&bytes).is_some() {
         // UTF-8 but for a byte: the UTF-8 reading says where

@@ -4,7 +4,7 @@
 
 pub mod encoding;
 pub mod exposure;
-pub mod identifiers;
+pub(crate) mod identifiers;
 pub mod load;
 pub mod model;
 pub mod schema;

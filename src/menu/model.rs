@@ -242,7 +242,7 @@ pub struct Waiver {
 
 impl Menu {
     /// Plan assets: the declared total, or the sum of the options' assets.
-    pub fn total_assets_usd(&self) -> u64 {
+    pub(crate) fn total_assets_usd(&self) -> u64 {
         self.plan.total_assets_usd.unwrap_or_else(|| {
             self.options
                 .iter()
@@ -255,7 +255,7 @@ impl Menu {
 /// The six factors of a selection record (proposed 29 CFR 2550.404a-6), in the
 /// proposal's order: each is a table of `[options.selection]`, with the words
 /// documents head it with.
-pub const FACTORS: [(&str, &str); 6] = [
+pub(crate) const FACTORS: [(&str, &str); 6] = [
     ("performance", "Performance"),
     ("fees", "Fees"),
     ("liquidity", "Liquidity"),

@@ -11,14 +11,14 @@ pub const MENU_SCHEMA: &str = include_str!("../../schemas/menu.schema.json");
 
 /// The menu schema, parsed once, for what the validator does not say: rule packs
 /// read its field names, and a finding on an unknown key lists the known ones.
-pub fn schema_json() -> &'static Value {
+pub(crate) fn schema_json() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     // the schema is ours and tested; failing here is a build defect, not user input
     SCHEMA.get_or_init(|| serde_json::from_str(MENU_SCHEMA).expect("embedded schema is JSON"))
 }
 
 /// A schema node with its `$ref`s (to `#/$defs/…`) followed.
-pub fn resolve(mut node: &Value) -> &Value {
+pub(crate) fn resolve(mut node: &Value) -> &Value {
     let defs = &schema_json()["$defs"];
     while let Some(r) = node.get("$ref").and_then(Value::as_str) {
         node = &defs[r.trim_start_matches("#/$defs/")];

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 pub const FORMAT: u32 = 1;
 
 /// Largest baseline read, in bytes: a few hundred bytes per finding recorded.
-pub const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
 
 /// The baseline file: fingerprints with enough context for a person to read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ impl Baseline {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s

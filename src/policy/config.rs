@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// The file name looked for when discovering a config.
-pub const CONFIG_FILE: &str = "menulint.toml";
+pub(crate) const CONFIG_FILE: &str = "menulint.toml";
 
 /// The names a config may have, in the order discovery tries them in a directory
 /// (the hidden one keeps a repository's root tidy, as `.ruff.toml` does).
-pub const CONFIG_FILES: [&str; 2] = [CONFIG_FILE, ".menulint.toml"];
+pub(crate) const CONFIG_FILES: [&str; 2] = [CONFIG_FILE, ".menulint.toml"];
 const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 const MAX_EXTENDS: usize = 16;
 
@@ -176,7 +176,7 @@ impl Incomplete {
 /// repository root (the first directory with `.git`): a config planted above the
 /// project (`/tmp/menulint.toml`) must not govern it, nor one that a symbolic link
 /// brings in from outside the repository.
-pub fn discover(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(dir: &Path) -> Option<PathBuf> {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -471,7 +471,7 @@ fn is_builtin_name(name: &str) -> bool {
 
 /// Resolves a path written in a config relative to that config's directory, refusing
 /// anything that leaves the directory tree (`../../etc/passwd`, absolute paths).
-pub fn resolve_within(config_path: &Path, written: &str) -> Result<PathBuf, String> {
+pub(crate) fn resolve_within(config_path: &Path, written: &str) -> Result<PathBuf, String> {
     let dir = config_path.parent().unwrap_or(Path::new("."));
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")

@@ -165,7 +165,7 @@ impl Policy {
     }
 
     /// Every file this policy was read from: configs and rule packs.
-    pub fn input_files(&self) -> Vec<PathBuf> {
+    pub(crate) fn input_files(&self) -> Vec<PathBuf> {
         self.config
             .files
             .iter()

@@ -8,10 +8,10 @@ use crate::menu::load::Document;
 use serde::Serialize;
 
 /// Waivers expiring within this many days are reported as info.
-pub const EXPIRING_SOON_DAYS: i64 = 30;
+pub(crate) const EXPIRING_SOON_DAYS: i64 = 30;
 
 /// The menu's own `[[waivers]]`, with the spans of their `rule` and `expires`.
-pub fn menu_waivers(doc: &Document) -> Vec<WaiverSpec> {
+pub(crate) fn menu_waivers(doc: &Document) -> Vec<WaiverSpec> {
     let Some(list) = doc.value.get("waivers").and_then(|w| w.as_array()) else {
         return Vec::new();
     };
@@ -124,7 +124,7 @@ impl WaiverStatus {
     }
 
     /// Words for listings.
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             WaiverStatus::Applied => "applied".to_owned(),
             WaiverStatus::Expiring { .. } => "applied, expiring soon".to_owned(),

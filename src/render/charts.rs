@@ -5,7 +5,7 @@ use crate::rules::format_number;
 use super::escape::xml as esc;
 
 /// One bar: a label, a value, and an optional cap drawn as a marker.
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub value: f64,
     pub cap: Option<f64>,
@@ -14,7 +14,7 @@ pub struct Bar {
 /// A horizontal bar chart; bars over their cap are drawn in the warning colour. Each
 /// value and its cap are written in a column of their own, right of the bars, so no
 /// label can sit on a bar, a cap line or another label.
-pub fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
+pub(crate) fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
     let (label_w, chart_w, row_h, top) = (190.0, 330.0, 26.0, 34.0);
     let values_x = label_w + chart_w + 14.0;
     let width = values_x + 146.0;
@@ -81,7 +81,7 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// One line of a trend chart: a name, a colour, a dash pattern, and a value per quarter
 /// (a gap where the figure is missing).
-pub struct Series<'a> {
+pub(crate) struct Series<'a> {
     pub name: &'a str,
     pub color: &'a str,
     pub dash: Option<&'a str>,
@@ -89,7 +89,7 @@ pub struct Series<'a> {
 }
 
 /// `2026-09-30` → `Q3 2026`.
-pub fn quarter_label(date: &str) -> String {
+pub(crate) fn quarter_label(date: &str) -> String {
     let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
     format!(
         "Q{} {}",
@@ -100,7 +100,12 @@ pub fn quarter_label(date: &str) -> String {
 
 /// A line chart over quarters, for an option's return against its benchmark. Text is
 /// 14–15 px in a 660-px-wide drawing, about 10 pt once scaled to a printed column.
-pub fn trend_chart(title: &str, unit: &str, quarters: &[String], series: &[Series]) -> String {
+pub(crate) fn trend_chart(
+    title: &str,
+    unit: &str,
+    quarters: &[String],
+    series: &[Series],
+) -> String {
     let (left, right, top, plot_h) = (56.0, 16.0, 58.0, 150.0);
     let width = 660.0;
     let plot_w = width - left - right;

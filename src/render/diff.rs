@@ -34,7 +34,7 @@ fn finding_line(path: &str, f: &Finding) -> String {
 }
 
 /// Plain text for the terminal.
-pub fn diff_human(d: &MenuDiff) -> String {
+pub(crate) fn diff_human(d: &MenuDiff) -> String {
     let mut out = format!(
         "menulint diff: {} → {}\n\nOptions:\n",
         terminal(&d.current),
@@ -121,14 +121,14 @@ pub fn diff_human(d: &MenuDiff) -> String {
 }
 
 /// One JSON document.
-pub fn diff_json(d: &MenuDiff) -> String {
+pub(crate) fn diff_json(d: &MenuDiff) -> String {
     let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// A pull-request comment.
-pub fn diff_markdown(d: &MenuDiff) -> String {
+pub(crate) fn diff_markdown(d: &MenuDiff) -> String {
     let verdict = if d.introduces_error() {
         "❌ introduces errors"
     } else {

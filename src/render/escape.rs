@@ -25,7 +25,7 @@ pub fn markdown(s: &str) -> String {
 /// A complete Markdown code span showing `s` literally (backslash escapes do not
 /// work inside one): fenced with more backticks than `s` contains in a row, line
 /// breaks as spaces, `|` escaped so a table cell cannot be split.
-pub fn markdown_code(s: &str) -> String {
+pub(crate) fn markdown_code(s: &str) -> String {
     let flat: String = s
         .chars()
         .map(|c| match c {
@@ -80,7 +80,7 @@ pub fn terminal(s: &str) -> String {
 /// A file's text for quoting in a terminal, with every control character other
 /// than tab and line ends replaced by `?` bytes: byte offsets (and so spans) stay
 /// valid. A CR that does not end a line is replaced too.
-pub fn terminal_source(text: &str) -> Option<String> {
+pub(crate) fn terminal_source(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let needs = text.char_indices().any(|(i, c)| {
         is_terminal_control(c)
@@ -108,7 +108,7 @@ pub fn terminal_source(text: &str) -> Option<String> {
 
 /// Rendered terminal text in which no line starts a CI workflow command
 /// (`::error …`, `::add-mask::`): such a line gets a `\` before its `::`.
-pub fn no_workflow_commands(text: String) -> String {
+pub(crate) fn no_workflow_commands(text: String) -> String {
     if !text.contains("::") {
         return text;
     }
@@ -128,7 +128,7 @@ pub fn no_workflow_commands(text: String) -> String {
 
 /// Text for XML 1.0: characters XML cannot carry at all (NUL and other controls,
 /// U+FFFE, U+FFFF) become U+FFFD; the XML writer escapes `<`, `&` and quotes.
-pub fn xml_chars(s: &str) -> String {
+pub(crate) fn xml_chars(s: &str) -> String {
     let ok = |c: char| {
         matches!(c, '\t' | '\n' | '\r')
             || ('\u{20}'..='\u{d7ff}').contains(&c)
@@ -221,7 +221,7 @@ fn is_invisible_control(c: char) -> bool {
 
 /// Text for a document (HTML, SVG, a report): invisible controls become U+FFFD, so
 /// a name cannot reorder or hide what is printed around it.
-pub fn document_text(s: &str) -> String {
+pub(crate) fn document_text(s: &str) -> String {
     if !s.chars().any(is_invisible_control) {
         return s.to_owned();
     }
@@ -240,7 +240,7 @@ pub fn document_text(s: &str) -> String {
 /// `+`, `-`, `@`, a tab or a carriage return would run as a formula, so it gets a
 /// leading `'`, which spreadsheets show as text; invisible controls as in
 /// [`document_text`]. (Quoting is the CSV writer's.)
-pub fn csv_cell(s: &str) -> String {
+pub(crate) fn csv_cell(s: &str) -> String {
     let s = document_text(s);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
@@ -266,14 +266,14 @@ pub fn xml(s: &str) -> String {
 }
 
 /// A GitHub Actions workflow command's message (`%`, CR, LF).
-pub fn github_data(s: &str) -> String {
+pub(crate) fn github_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// A GitHub Actions workflow command's property value (also `:` and `,`).
-pub fn github_property(s: &str) -> String {
+pub(crate) fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -16,7 +16,7 @@ const KINDS: [(&str, Figure); 4] = [
 ];
 
 /// A plain-text derivation of every non-zero effective exposure, per menu.
-pub fn explain_exposure(reports: &[FileReport]) -> String {
+pub(crate) fn explain_exposure(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
         let (Some(menu), Some(lt)) = (&r.menu, &r.exposure) else {

@@ -9,7 +9,7 @@ use std::fmt;
 
 /// How to draw the output.
 #[derive(Debug, Clone, Copy)]
-pub struct HumanStyle {
+pub(crate) struct HumanStyle {
     pub color: bool,
     pub width: usize,
 }
@@ -89,7 +89,7 @@ impl Diagnostic for Diag<'_> {
 }
 
 /// Renders every finding of every report, then a summary line.
-pub fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
+pub(crate) fn render_human(reports: &[FileReport], style: HumanStyle) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {

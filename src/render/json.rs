@@ -24,7 +24,7 @@ struct File<'a> {
 }
 
 /// Pretty-printed JSON with a trailing newline.
-pub fn render_json(reports: &[FileReport], as_of: &str) -> String {
+pub(crate) fn render_json(reports: &[FileReport], as_of: &str) -> String {
     let mut out = Vec::new();
     // writing into memory cannot fail, and plain data always serializes
     let _ = render_json_to(&mut out, reports, as_of);
@@ -32,7 +32,7 @@ pub fn render_json(reports: &[FileReport], as_of: &str) -> String {
 }
 
 /// The same, written as it is produced (a run over many menus is hundreds of MB).
-pub fn render_json_to(
+pub(crate) fn render_json_to(
     w: &mut dyn std::io::Write,
     reports: &[FileReport],
     as_of: &str,

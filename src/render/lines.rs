@@ -98,7 +98,7 @@ pub fn gitlab(reports: &[FileReport]) -> String {
 
 /// One JSON object per finding, each the finding as the JSON format gives it with
 /// the file it is in (`filename`).
-pub fn json_lines(reports: &[FileReport]) -> String {
+pub(crate) fn json_lines(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for (r, f) in open(reports) {
         let mut v = serde_json::to_value(f).unwrap_or_default();

@@ -22,18 +22,22 @@ mod rules;
 mod sarif;
 mod settings;
 
-pub use diff::{diff_human, diff_json, diff_markdown};
-pub use disclose::{disclose, DiscloseFormat};
+pub(crate) use diff::{diff_human, diff_json, diff_markdown};
+pub use disclose::disclose;
+pub use disclose::DiscloseFormat;
 pub use document::ReportFormat;
 pub use dossier::dossier;
 pub use explain::explain;
-pub use exposure::explain_exposure;
-pub use human::{render_human, HumanStyle};
-pub use json::{render_json, render_json_to};
-pub use monitor::{monitor, watch_chart, MonitorFormat, Watched};
+pub(crate) use exposure::explain_exposure;
+pub(crate) use human::{render_human, HumanStyle};
+pub(crate) use json::render_json;
+pub(crate) use json::render_json_to;
+pub use monitor::monitor;
+pub use monitor::{MonitorFormat, Watched};
 pub use report::report;
 pub use rule_page::{rule_index, rule_page, rule_page_path};
-pub use rules::{rules_json, rules_markdown, rules_table, rules_table_all};
+pub use rules::rules_markdown;
+pub(crate) use rules::{rules_json, rules_table, rules_table_all};
 pub use settings::settings;
 
 use crate::diag::{Finding, Severity};
@@ -146,7 +150,7 @@ pub fn statistics(reports: &[FileReport]) -> String {
 
 /// Counts over a whole run, for summary lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub menus: usize,
     pub not_checked: usize,
     pub errors: usize,

@@ -86,7 +86,7 @@ fn figures(o: &OptionStatus) -> Figures {
 
 /// The 3-year return against the benchmark over the quarters, for an option on the
 /// watch list (or recommended for replacement) whose history has the figures.
-pub fn watch_chart(o: &OptionStatus) -> Option<String> {
+pub(crate) fn watch_chart(o: &OptionStatus) -> Option<String> {
     let watched = matches!(o.status, Status::OnWatch | Status::ReplacementRecommended)
         || o.quarters_on_watch > 0;
     let fund: Vec<Option<f64>> = o.history.iter().map(|q| q.return_3y_pct).collect();

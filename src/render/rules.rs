@@ -18,7 +18,7 @@ fn rule_line(r: &crate::rules::Rule, last: &str) -> String {
 }
 
 /// A fixed-width table for the terminal.
-pub fn rules_table(rules: &RuleSet) -> String {
+pub(crate) fn rules_table(rules: &RuleSet) -> String {
     let mut out = table_line(["ID", "NAME", "SEVERITY", "BASIS", "PACK"], "SUMMARY");
     for r in rules.rules() {
         out.push_str(&rule_line(r, &r.summary));
@@ -38,7 +38,7 @@ fn state(r: &crate::rules::Rule, loaded: bool) -> String {
 
 /// Every rule menulint has, in force or not (`rules --all`): those of the packs the
 /// policy loaded, then the built-in packs it did not, each with its state.
-pub fn rules_table_all(loaded: &RuleSet, builtin: &RuleSet) -> String {
+pub(crate) fn rules_table_all(loaded: &RuleSet, builtin: &RuleSet) -> String {
     let mut out = table_line(["ID", "NAME", "SEVERITY", "BASIS", "PACK"], "STATE");
     let absent = builtin
         .all_rules()
@@ -99,7 +99,7 @@ struct RuleRow<'a> {
 }
 
 /// JSON array of rules with their basis, authorities and effective parameters.
-pub fn rules_json(rules: &RuleSet) -> String {
+pub(crate) fn rules_json(rules: &RuleSet) -> String {
     let rows: Vec<RuleRow> = rules
         .rules()
         .map(|r| RuleRow {

@@ -7,7 +7,7 @@ use serde::de::{self, IntoDeserializer, Visitor};
 
 /// A value of a built-in pack and where it is in the pack's text.
 #[derive(Debug)]
-pub struct Node {
+pub(crate) struct Node {
     pub start: u32,
     pub end: u32,
     pub value: Value,
@@ -36,7 +36,7 @@ pub fn digest(name: &str) -> Option<&'static Node> {
 }
 
 /// Where each line of the built-in pack of that name starts.
-pub fn line_starts(name: &str) -> Option<&'static [usize]> {
+pub(crate) fn line_starts(name: &str) -> Option<&'static [usize]> {
     DIGESTS
         .iter()
         .find(|(n, ..)| *n == name)

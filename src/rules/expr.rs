@@ -178,12 +178,15 @@ impl Expr {
 
     /// Evaluates to CEL's internal form, for binding to a variable without a round trip
     /// through [`Value`] (which would copy shared lists and maps).
-    pub fn eval_val<'v>(&self, ctx: &Context<'_, 'v>) -> Result<Box<dyn Val + 'v>, ExecutionError> {
+    pub(crate) fn eval_val<'v>(
+        &self,
+        ctx: &Context<'_, 'v>,
+    ) -> Result<Box<dyn Val + 'v>, ExecutionError> {
         Value::resolve_val(&self.tree, ctx).map(|v| v.into_owned())
     }
 
     /// Evaluates to a boolean, or says what the expression gave instead.
-    pub fn eval_bool(&self, ctx: &Context) -> Result<bool, ExecutionError> {
+    pub(crate) fn eval_bool(&self, ctx: &Context) -> Result<bool, ExecutionError> {
         match self.eval(ctx)? {
             Value::Bool(b) => Ok(b),
             other => Err(ExecutionError::UnexpectedType {
@@ -196,7 +199,7 @@ impl Expr {
 
 impl Expr {
     /// Evaluates to a number (an int or a double), or says what it gave instead.
-    pub fn eval_f64(&self, ctx: &Context) -> Result<f64, ExecutionError> {
+    pub(crate) fn eval_f64(&self, ctx: &Context) -> Result<f64, ExecutionError> {
         match self.eval(ctx)? {
             Value::Float(f) => Ok(f),
             Value::Int(i) => Ok(i as f64),
@@ -262,7 +265,7 @@ impl Shape {
 }
 
 /// Formats a value for a message: numbers without noise, lists joined by commas.
-pub fn format_value(v: &Value) -> String {
+pub(crate) fn format_value(v: &Value) -> String {
     match v {
         Value::Float(f) => format_number(*f),
         Value::Int(i) => i.to_string(),
@@ -295,7 +298,7 @@ pub fn format_value(v: &Value) -> String {
 }
 
 /// At most four decimals, trailing zeros dropped: `5`, `6.5`, `0.015`.
-pub fn format_number(f: f64) -> String {
+pub(crate) fn format_number(f: f64) -> String {
     if !f.is_finite() {
         return f.to_string();
     }

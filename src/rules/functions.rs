@@ -28,16 +28,16 @@ fn numbers(name: &str, list: &[Value]) -> Result<Vec<f64>, ExecutionError> {
 
 /// The name `double(x)` is called by once the compiler renames it (`cel`'s own
 /// gives infinity for `double('1e400')`): no expression can write it.
-pub const FINITE_DOUBLE: &str = "double#finite";
+pub(crate) const FINITE_DOUBLE: &str = "double#finite";
 
 /// The helper every macro's range goes through once the compiler wraps it
 /// ([`add_ordered_keys`]): no expression can write it.
-pub const ORDERED_KEYS: &str = "keys#ordered";
+pub(crate) const ORDERED_KEYS: &str = "keys#ordered";
 
 /// Declares [`ORDERED_KEYS`]: a map becomes the list of its keys in order,
 /// anything else is passed on untouched (an overload on the environment takes
 /// its argument by reference, so a menu's list is not copied).
-pub fn add_ordered_keys(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
+pub(crate) fn add_ordered_keys(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
     use cel::common::types::{CelList, DYN_TYPE};
     use cel::common::value::{BuiltinRef, CowVal};
     fn ordered_keys<'b, 'v>(
@@ -64,7 +64,7 @@ pub fn add_ordered_keys(env: &mut cel::Env) -> Result<(), cel::DeclarationError>
 /// Registers `sum`, `argmax`, `first_true`, `valid_cusip`, `valid_isin`, `age_years`,
 /// `days_until`, `years_between`, `label`, `grouped`, `usd`, and for monitoring `consecutive`,
 /// `in_last` and `last_quarter_end`.
-pub fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
+pub(crate) fn register(ctx: &mut Context) -> Result<(), cel::DeclarationError> {
     ctx.add_function(
         "sum",
         |Arguments(args): Arguments| -> Result<f64, ExecutionError> {
@@ -250,7 +250,7 @@ fn to_double(s: &str) -> Option<f64> {
 }
 
 /// Whole US dollars as a committee reads them: `usd(1234567.4)` is "$1,234,567".
-pub fn usd(amount: f64) -> Option<String> {
+pub(crate) fn usd(amount: f64) -> Option<String> {
     if !amount.is_finite() || amount.abs() >= 1e18 {
         return None;
     }
@@ -260,7 +260,7 @@ pub fn usd(amount: f64) -> Option<String> {
 }
 
 /// A count with its thousands grouped: `grouped(1234567)` is "1,234,567".
-pub fn grouped(n: u64) -> String {
+pub(crate) fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -274,7 +274,7 @@ pub fn grouped(n: u64) -> String {
 
 /// The last quarter end at least `grace_days` before `date`: the quarter whose
 /// figures a committee can expect to have (data vendors publish weeks after it ends).
-pub fn last_quarter_end(date: &str, grace_days: i64) -> Option<String> {
+pub(crate) fn last_quarter_end(date: &str, grace_days: i64) -> Option<String> {
     use chrono::{Datelike, Months, NaiveDate};
     // a grace of more days than a date can span has no quarter end (never a panic)
     let d = parse_iso(date)?.checked_sub_signed(chrono::Duration::try_days(grace_days.max(0))?)?;
@@ -297,7 +297,7 @@ pub fn last_quarter_end(date: &str, grace_days: i64) -> Option<String> {
 /// `s.matches(re)` and `matches(s, re)`, as the CEL standard library defines them,
 /// but with each pattern compiled once (not once per option) and bounded in size:
 /// a pattern of thousands of alternatives is refused, not compiled for minutes.
-pub fn add_matches(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
+pub(crate) fn add_matches(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
     use cel::common::types::{CelBool, CelString};
     fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
         cached_regex(re.inner()).map(|r| CelBool::from(r.is_match(this.inner())))
@@ -371,7 +371,7 @@ pub(super) fn days_until(from: &str, to: &str) -> Option<i64> {
 }
 
 /// `years_between`: whole years from one ISO date to another.
-pub fn years_between(from: &str, to: &str) -> Option<i64> {
+pub(crate) fn years_between(from: &str, to: &str) -> Option<i64> {
     Some(whole_years(parse_iso(from)?, parse_iso(to)?))
 }
 

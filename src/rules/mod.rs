@@ -9,17 +9,19 @@ mod pack;
 mod refs;
 mod template;
 pub mod values;
-pub mod view;
+pub(crate) mod view;
 
 pub use crate::diag::Scope;
-pub use expr::{format_number, format_value, Expr};
-pub use functions::{
-    grouped, label, last_quarter_end, register as register_functions, usd, years_between,
+pub(crate) use expr::format_number;
+pub use expr::Expr;
+pub use functions::label;
+pub(crate) use functions::{
+    grouped, last_quarter_end, register as register_functions, usd, years_between,
 };
-pub use pack::{
-    cel_env, load_pack, reads, toml_to_json, Also, Compiled, Example, Logic, Measure, Pack,
-    PackHeader, Rule, BUILTIN_PACKS,
-};
+pub(crate) use pack::toml_to_json;
+pub use pack::Also;
+pub use pack::{cel_env, load_pack, reads, Example, Rule, BUILTIN_PACKS};
+pub use pack::{Compiled, Logic, Measure, Pack, PackHeader};
 pub use template::Template;
 
 use crate::diag::{Code, FileErrors, Finding, SourceFile};
@@ -29,10 +31,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Largest rule pack accepted, in bytes.
-pub const MAX_PACK_SIZE: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_PACK_SIZE: u64 = 4 * 1024 * 1024;
 
 /// The packs shipped in the binary, named as in the repository.
-pub fn builtin_sources() -> Vec<SourceFile> {
+pub(crate) fn builtin_sources() -> Vec<SourceFile> {
     BUILTIN_PACKS
         .iter()
         .map(|(name, text)| builtin_source(name, text))
@@ -48,7 +50,7 @@ fn builtin_source(name: &str, text: &'static str) -> SourceFile {
 }
 
 /// The built-in pack of that name.
-pub fn builtin_pack(name: &str) -> Option<SourceFile> {
+pub(crate) fn builtin_pack(name: &str) -> Option<SourceFile> {
     BUILTIN_PACKS
         .iter()
         .find(|(n, _)| *n == name)
@@ -132,7 +134,7 @@ impl RuleSet {
     /// Compiles every rule in force, so evaluation never waits on the CEL parser and
     /// rules that are off never compile. One after the other: the 33 built-in rules
     /// compile in about 0.15 ms, less than starting a thread pool costs a one-menu run.
-    pub fn prepare(&self) {
+    pub(crate) fn prepare(&self) {
         for r in self.rules() {
             let _ = r.compiled();
         }
@@ -145,7 +147,7 @@ impl RuleSet {
 
     /// The packs with at least one rule in force (an opt-in pack no config named
     /// has none and played no part in a run).
-    pub fn packs_in_force(&self) -> impl Iterator<Item = &Pack> {
+    pub(crate) fn packs_in_force(&self) -> impl Iterator<Item = &Pack> {
         self.packs
             .iter()
             .filter(|p| p.rules.iter().any(|r| r.enabled))

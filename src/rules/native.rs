@@ -46,7 +46,7 @@ pub enum V<'a> {
 
 impl<'a> V<'a> {
     /// A JSON value as the interpreter sees it: numbers classed by [`values::number`].
-    pub fn from_json(j: &'a Json) -> V<'a> {
+    pub(crate) fn from_json(j: &'a Json) -> V<'a> {
         match j {
             Json::Null => V::Null,
             Json::Bool(b) => V::Bool(*b),
@@ -145,7 +145,7 @@ impl<'a> V<'a> {
     }
 
     /// The value as a condition: only a boolean is one.
-    pub fn truth(&self) -> Result<bool, GiveUp> {
+    pub(crate) fn truth(&self) -> Result<bool, GiveUp> {
         match self {
             V::Bool(b) => Ok(*b),
             _ => Err(GiveUp),
@@ -297,7 +297,7 @@ impl Program {
 
     /// Runs the program with `lets` bound, each seeing those before it. `spent`
     /// carries the steps of one rule's evaluations, which share one budget.
-    pub fn eval_with<'a>(
+    pub(crate) fn eval_with<'a>(
         &'a self,
         vars: &dyn Vars<'a>,
         lets: &[(&'a str, V<'a>)],

@@ -443,7 +443,10 @@ pub fn load_pack(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding
 /// Loads a built-in pack (a source whose text is one of [`BUILTIN_PACKS`]) from its
 /// build-time digest (see `build.rs`); its CEL is known good and compiles on first use.
 /// `None` for any other source.
-pub fn load_builtin(env: &Arc<Env>, source: &SourceFile) -> Option<Result<Pack, Vec<Finding>>> {
+pub(crate) fn load_builtin(
+    env: &Arc<Env>,
+    source: &SourceFile,
+) -> Option<Result<Pack, Vec<Finding>>> {
     let node = super::digest::digest(builtin_name(source)?)?;
     Some(match super::digest::read::<PackToml>(node) {
         Ok(parsed) => build(env, source.clone(), parsed, true),
@@ -457,7 +460,7 @@ pub fn load_builtin(env: &Arc<Env>, source: &SourceFile) -> Option<Result<Pack, 
 }
 
 /// The name of the built-in pack whose text `source` has.
-pub fn builtin_name(source: &SourceFile) -> Option<&'static str> {
+pub(crate) fn builtin_name(source: &SourceFile) -> Option<&'static str> {
     BUILTIN_PACKS
         .iter()
         .find(|(_, text)| *text == source.text())
@@ -835,7 +838,7 @@ fn locate(source: &SourceFile, s: &Spanned<String>, within: Span) -> Span {
 }
 
 /// TOML to JSON, with dates as ISO strings (as in menus).
-pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+pub(crate) fn toml_to_json(v: &toml::Value) -> serde_json::Value {
     use serde_json::Value as J;
     match v {
         toml::Value::String(s) => J::String(s.clone()),

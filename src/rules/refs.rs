@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// A name an expression reads that does not exist; `span` is within the expression.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub span: Span,
     pub message: String,
     pub help: &'static str,
@@ -41,7 +41,7 @@ const TYPE_NAMES: [&str; 11] = [
 
 /// Functions a pack can call, as `cel` resolves them: a name is known exactly when
 /// the interpreter would find it, so the check can never disagree with evaluation.
-pub struct Functions {
+pub(crate) struct Functions {
     env: Arc<Env>,
     known: HashMap<(String, bool), bool>,
 }
@@ -57,7 +57,7 @@ impl Functions {
     /// Whether a call to `name` (on a target when `member`) reaches a function: the
     /// interpreter is asked with no arguments, and answers "undeclared" only when no
     /// function has that name.
-    pub fn declared(&mut self, name: &str, member: bool) -> bool {
+    pub(crate) fn declared(&mut self, name: &str, member: bool) -> bool {
         let env = &self.env;
         *self
             .known
@@ -92,7 +92,7 @@ impl Functions {
 /// The names suggested for a misspelt function: the helpers and the standard and
 /// extension functions packs use. Only a hint list — whether a name exists is the
 /// interpreter's answer ([`Functions::declared`]); a test keeps every entry declared.
-pub const FUNCTION_HINTS: &[&str] = &[
+pub(crate) const FUNCTION_HINTS: &[&str] = &[
     "size",
     "contains",
     "startsWith",
@@ -183,7 +183,7 @@ fn param_ty(j: &Json) -> Ty {
 }
 
 /// What checking one expression found.
-pub struct Checked {
+pub(crate) struct Checked {
     /// Its type, for a `let`.
     pub ty: Ty,
     pub problems: Vec<Problem>,

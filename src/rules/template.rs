@@ -38,7 +38,7 @@ impl Template {
 
     /// A template that compiles on first use (its source is a built-in pack's, known to
     /// be valid), with the Pratt parser.
-    pub fn deferred(env: std::sync::Arc<Env>, source: &str, span: Span) -> Template {
+    pub(crate) fn deferred(env: std::sync::Arc<Env>, source: &str, span: Span) -> Template {
         Template {
             source: source.to_owned(),
             parts: std::sync::OnceLock::new(),

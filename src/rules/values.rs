@@ -26,14 +26,14 @@ pub struct Shared<'v>(Arc<dyn Val + 'v>);
 
 impl<'v> Shared<'v> {
     /// The value, boxed for binding to a variable.
-    pub fn boxed(&self) -> Box<dyn Val + 'v> {
+    pub(crate) fn boxed(&self) -> Box<dyn Val + 'v> {
         Box::new(self.clone())
     }
 }
 
 /// Converts JSON into CEL: containers become [`Shared`], integers `int` (`uint` only
 /// past `i64::MAX`), other numbers `double`. Strings borrow from `v`.
-pub fn from_json(v: &Json) -> Box<dyn Val + '_> {
+pub(crate) fn from_json(v: &Json) -> Box<dyn Val + '_> {
     convert(v, CelString::from)
 }
 
@@ -43,7 +43,7 @@ pub fn shared(v: &Json) -> Shared<'_> {
 }
 
 /// As [`shared`], with strings of its own, for values kept longer than the JSON.
-pub fn shared_owned(v: &Json) -> Shared<'static> {
+pub(crate) fn shared_owned(v: &Json) -> Shared<'static> {
     shared_with(v, |s| CelString::from(s.to_owned()))
 }
 

@@ -34,7 +34,7 @@ impl Ty {
     }
 
     /// In words, for a message.
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Ty::Any => "a value",
             Ty::Bool => "a boolean",
@@ -69,12 +69,16 @@ impl Ty {
 }
 
 /// A variable every rule sees.
-pub struct Variable {
+pub(crate) struct Variable {
     pub name: &'static str,
     pub ty: Ty,
+    /// Its words in the README's table (written by a test).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub doc: &'static str,
     /// What serves its value; both evaluators match on it exhaustively, so a new
-    /// variable cannot be served by one and missing from the other.
+    /// variable cannot be served by one and missing from the other. A test keeps it
+    /// equal to `Source::named`, which the evaluators use.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub source: Source,
 }
 
@@ -118,9 +122,11 @@ impl Source {
 }
 
 /// A field evaluation adds to every option or to the menu (not in the menu format).
-pub struct Derived {
+pub(crate) struct Derived {
     pub name: &'static str,
     pub ty: Ty,
+    /// Its words in the README's table (written by a test).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub doc: &'static str,
 }
 
@@ -135,7 +141,7 @@ fn figures() -> [(&'static str, Ty); 5] {
 }
 
 /// The fields evaluation adds to every option.
-pub fn option_derived() -> &'static [Derived] {
+pub(crate) fn option_derived() -> &'static [Derived] {
     static DERIVED: OnceLock<Vec<Derived>> = OnceLock::new();
     DERIVED.get_or_init(|| {
         vec![
@@ -207,7 +213,7 @@ pub fn option_derived() -> &'static [Derived] {
 }
 
 /// The fields evaluation adds to the menu.
-pub fn menu_derived() -> &'static [Derived] {
+pub(crate) fn menu_derived() -> &'static [Derived] {
     static DERIVED: OnceLock<Vec<Derived>> = OnceLock::new();
     DERIVED.get_or_init(|| {
         let mut effective: Vec<(&str, Ty)> = figures().into();
@@ -298,7 +304,7 @@ pub fn variables() -> &'static [Variable] {
 }
 
 /// Whether `name` is a variable every rule sees (a `let` may not take it).
-pub fn is_variable(name: &str) -> bool {
+pub(crate) fn is_variable(name: &str) -> bool {
     Source::named(name).is_some()
 }
 
@@ -356,7 +362,7 @@ fn of_schema_depth(root: &Json, node: &Json, depth: usize) -> Ty {
 }
 
 /// Field names with the value a menu that leaves them out reads as.
-pub type Defaults = Vec<(String, Json)>;
+pub(crate) type Defaults = Vec<(String, Json)>;
 
 /// What the rule view gives an option's fields (`[]`) or a table's (`["exposure"]`)
 /// when the menu leaves them out: the `default`s the menu schema declares, the one
@@ -380,7 +386,8 @@ pub fn defaults(table: &[&str]) -> Defaults {
 }
 
 /// README "Writing rules": the variables table and the derived fields, as Markdown.
-pub fn markdown() -> String {
+#[cfg(test)]
+pub(crate) fn markdown() -> String {
     let mut out = String::from("| name | what |\n|---|---|\n");
     for v in variables() {
         out.push_str(&format!("| `{}` | {} |\n", v.name, v.doc));
