@@ -1,12 +1,14 @@
 # Shared by the bench scripts: builds menulint and times commands.
-# Sets root (the repository), work (scratch space under target/) and bin.
+# Sets root (the repository), work (scratch space under target/), bin and gen
+# (the menu generator, `examples/generate.rs`).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=${WORK:-$root/target/bench}
 mkdir -p "$work"
 cd "$root"
 
-cargo build --release --quiet
+cargo build --release --quiet --bin menulint --example generate
 bin=$root/target/release/menulint
+gen=$root/target/release/examples/generate
 
 # runs a command RUNS times; prints "median_wall_s max_rss_kb worst_exit_code"
 measure() {

@@ -30,7 +30,7 @@ py=$work/venv/bin/python
 
 # the same menus for everyone
 menus=$work/menus-$N
-[ -d "$menus" ] || "$bin" generate --count "$N" --out "$menus"
+[ -d "$menus" ] || "$gen" --count "$N" --out "$menus"
 # scale.sh makes the same menus without the JSON copies Spectral reads
 if [ "$(find "$menus" -name '*.json' | wc -l)" -ne "$(find "$menus" -name '*.toml' | wc -l)" ]; then
   "$py" benches/peers/toml2json.py "$menus"/*.toml

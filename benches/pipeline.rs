@@ -1,5 +1,8 @@
 //! In-process cost of each stage on one realistic synthetic menu (`cargo bench`).
 
+#[path = "support/synth.rs"]
+mod synth;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use menulint::diag::SourceFile;
 use menulint::engine::check::check_source;
@@ -12,7 +15,7 @@ use std::hint::black_box;
 use toml_parser::decoder::Encoding;
 
 fn stages(c: &mut Criterion) {
-    let text = menulint::menu::synth::menu(42);
+    let text = synth::menu(42);
     let source = SourceFile::new("bench.toml", text.as_str());
     let rules = RuleSet::builtin().expect("packs load");
     let ev = Evaluation::new(&rules, "2026-11-25", &[]);
@@ -106,7 +109,7 @@ impl toml_parser::parser::EventReceiver for Decoded<'_> {
 /// A 10,000-row history (250 options × 40 quarters): read the CSV, then check the
 /// menu with the monitoring rules (watch states dated quarter by quarter).
 fn monitoring(c: &mut Criterion) {
-    let (menu, csv) = menulint::menu::synth::monitored(250, 40, 7);
+    let (menu, csv) = synth::monitored(250, 40, 7);
     let rules = RuleSet::builtin().expect("packs load");
     let ev = Evaluation::new(&rules, "2026-11-25", &[]);
     let history = SourceFile::new("history.csv", csv.as_str());
@@ -123,7 +126,7 @@ fn monitoring(c: &mut Criterion) {
 /// A 5,000-row lineup export through the recordkeeper preset, to the menu TOML.
 fn import(c: &mut Criterion) {
     use menulint::import::lineup;
-    let csv = menulint::menu::synth::lineup_csv(5_000, 3);
+    let csv = synth::lineup_csv(5_000, 3);
     let preset = lineup::preset("recordkeeper").expect("preset");
     let mapping = lineup::parse_mapping(preset).expect("preset parses");
     let mut plan = toml::Table::new();

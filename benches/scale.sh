@@ -18,7 +18,7 @@ printf '| %8s | %10s | %10s | %13s | %16s |\n' menus "wall s" menus/s "peak RSS 
 printf '|%s|%s|%s|%s|%s|\n' ---------- ------------ ------------ --------------- ------------------
 for n in $SIZES; do
   menus=$work/menus-$n
-  [ -d "$menus" ] || "$bin" generate --count "$n" --out "$menus" >/dev/null
+  [ -d "$menus" ] || "$gen" --count "$n" --out "$menus" >/dev/null
   read -r wall rss worst < <(measure "$bin" check --as-of 2026-11-25 --format json "$menus")
   # exit 1 (findings) is the expected outcome on generated menus
   [ "$worst" -le 1 ] || { echo "menulint exited $worst on $menus" >&2; exit 1; }

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! menulint: lint 401(k) investment menus (TOML) against policy rules written as data.
 //!
 //! The data flows one way, one module per stage, each using only the stages before it:

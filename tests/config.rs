@@ -370,7 +370,7 @@ fn explain_runs_every_examples_and_reports_what_they_do() {
     let rules = menulint::rules::RuleSet::builtin().unwrap();
     for rule in rules.rules() {
         let examples = menulint::engine::examples::run_examples(&rules, rule, AS_OF);
-        let reads = menulint::rules::reads(&rules.env, rule);
+        let reads = rules.reads(rule);
         // every rule reads the menu, and says what it reads
         assert!(!reads.is_empty(), "{}", rule.id);
         let text = menulint::render::explain(rule, &examples, &reads);

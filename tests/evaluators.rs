@@ -4,11 +4,11 @@
 
 use crate::common;
 
+use crate::common::synth::{self, Rng};
 use common::exprgen;
 use menulint::diag::SourceFile;
 use menulint::engine::check::check_source;
 use menulint::engine::evaluate::Evaluation;
-use menulint::menu::synth::{self, Rng};
 use menulint::rules::RuleSet;
 
 /// Menus with the corners: the samples (crypto, history, selection records) and

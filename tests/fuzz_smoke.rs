@@ -1,12 +1,12 @@
 //! A short, deterministic mutation fuzz of the whole pipeline (the long runs use
 //! cargo-fuzz, see fuzz/), plus every input the fuzzers ever found, kept as regressions.
 
+use crate::common::synth::Rng;
 use menulint::diag::SourceFile;
 use menulint::engine::check::check_source;
 use menulint::engine::evaluate::Evaluation;
-use menulint::menu::synth::Rng;
 use menulint::render::{render, Catalog, Format, RenderOptions};
-use menulint::rules::{cel_env, load_pack, RuleSet};
+use menulint::rules::{load_pack, RuleSet};
 
 #[path = "common/readers.rs"]
 mod readers;
@@ -134,7 +134,6 @@ fn mutated_menus_never_panic_or_break_a_rule() {
 
 #[test]
 fn mutated_rule_packs_never_panic() {
-    let env = std::sync::Arc::new(cel_env());
     let seeds: Vec<String> = menulint::rules::BUILTIN_PACKS
         .iter()
         .map(|(_, t)| t.to_string())
@@ -143,7 +142,7 @@ fn mutated_rule_packs_never_panic() {
     for i in 0..300 {
         let input = mutate(&mut rng, seeds[i % seeds.len()].as_bytes());
         if let Ok(text) = std::str::from_utf8(&input) {
-            let _ = load_pack(&env, SourceFile::new("pack.toml", text));
+            let _ = load_pack(SourceFile::new("pack.toml", text));
         }
     }
 }

@@ -77,7 +77,7 @@ fn the_human_diff_says_by_how_much() {
 #[test]
 fn random_raises_of_capped_figures_never_pass() {
     let rules = menulint::rules::RuleSet::builtin().unwrap();
-    let mut rng = menulint::menu::synth::Rng::new(7);
+    let mut rng = crate::common::synth::Rng::new(7);
     let mut tried = 0;
     for base in [PROBLEMS, include_str!("../sample-menus/bitcoin.toml")] {
         for _ in 0..150 {

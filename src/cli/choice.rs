@@ -1,12 +1,12 @@
 //! A command-line value that is one of a library enum's variants. The library's
-//! enums (the output formats) know their names and descriptions through strum;
-//! clap stays in this layer.
+//! enums (the output formats) know their names through strum; clap stays in this
+//! layer.
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use std::marker::PhantomData;
 
 /// Parses one of `T`'s variants by its name, as clap's `ValueEnum` would: the
-/// names listed in `--help` and completions, each with its doc comment.
+/// names listed in `--help` and completions.
 #[derive(Clone)]
 pub(crate) struct Choice<T>(PhantomData<T>);
 
@@ -17,25 +17,18 @@ pub(crate) fn choice<T>() -> Choice<T> {
 
 impl<T> Choice<T>
 where
-    T: strum::VariantArray + strum::EnumMessage + AsRef<str>,
+    T: strum::VariantArray + AsRef<str>,
 {
     fn values() -> impl Iterator<Item = (PossibleValue, &'static T)> {
-        T::VARIANTS.iter().map(|v| {
-            let value = PossibleValue::new(v.as_ref());
-            (
-                match v.get_documentation() {
-                    Some(doc) => value.help(doc),
-                    None => value,
-                },
-                v,
-            )
-        })
+        T::VARIANTS
+            .iter()
+            .map(|v| (PossibleValue::new(v.as_ref()), v))
     }
 }
 
 impl<T> TypedValueParser for Choice<T>
 where
-    T: strum::VariantArray + strum::EnumMessage + AsRef<str> + Clone + Send + Sync + 'static,
+    T: strum::VariantArray + AsRef<str> + Clone + Send + Sync + 'static,
 {
     type Value = T;
 

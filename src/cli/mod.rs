@@ -5,7 +5,6 @@ mod check;
 mod choice;
 mod diff;
 mod disclose;
-mod generate;
 mod import;
 mod init;
 mod monitor;
@@ -42,9 +41,6 @@ enum Command {
     Monitor(monitor::MonitorArgs),
     /// List the rules in force.
     Rules(rules::RulesArgs),
-    /// Write synthetic menus (for benchmarks).
-    #[command(hide = true)]
-    Generate(generate::GenerateArgs),
     /// Explain one rule: what it checks, why, its parameters and examples.
     Explain(rules::ExplainArgs),
     /// Write a commented starter `menulint.toml` and an example menu.
@@ -245,7 +241,6 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
     match cli.command {
         Command::Check(args) => check::run(*args, matches.subcommand_matches("check")),
         Command::Diff(args) => diff::run(args),
-        Command::Generate(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Dossier(args) => report::dossier(args),
         Command::Disclose(args) => disclose::run(args),

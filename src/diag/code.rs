@@ -21,40 +21,57 @@ use strum::{EnumMessage, IntoEnumIterator};
 )]
 #[strum(serialize_all = "kebab-case", prefix = "menulint::")]
 pub enum Code {
+    /// A file or directory could not be read.
     #[strum(message = "a file or directory could not be read")]
     Io,
+    /// A file is not valid UTF-8.
     #[strum(message = "a file is not valid UTF-8")]
     Encoding,
+    /// A file is over the size limit.
     #[strum(message = "a file is over the size limit")]
     TooLarge,
+    /// A file is not valid TOML.
     #[strum(message = "a file is not valid TOML")]
     Syntax,
+    /// Values nest deeper than any menu needs.
     #[strum(message = "values nest deeper than any menu needs")]
     TooDeep,
+    /// A menu does not match the menu format's JSON Schema.
     #[strum(message = "a menu does not match the menu format (JSON Schema)")]
     Schema,
+    /// Look-through holdings lead back to where they started.
     #[strum(message = "look-through holdings lead back to where they started")]
     HoldingsCycle,
+    /// A monitoring history row is wrong: a bad value, an unknown option, or a quarter
+    /// repeated or out of order.
     #[strum(
         message = "a monitoring history row is wrong: a bad value, an unknown option, or a quarter repeated or out of order"
     )]
     History,
+    /// A lineup export or its mapping cannot be read as a menu.
     #[strum(
         message = "a lineup export or its mapping cannot be read as a menu: a missing column, an unknown value, a bad figure, a duplicate fund"
     )]
     Lineup,
+    /// A `menulint.toml` config is wrong.
     #[strum(message = "a menulint.toml config is wrong")]
     Config,
+    /// A rule pack is wrong.
     #[strum(message = "a rule pack is wrong")]
     RulePack,
+    /// A rule cites a rescinded or withdrawn authority.
     #[strum(message = "a rule cites an authority that was rescinded or withdrawn")]
     Authority,
+    /// A rule could not be evaluated on a menu.
     #[strum(message = "a rule could not be evaluated on a menu")]
     RuleEval,
+    /// A waiver's expiry date has passed; it no longer applies.
     #[strum(message = "a waiver's expiry date has passed; it no longer applies")]
     WaiverExpired,
+    /// A waiver matches no finding.
     #[strum(message = "a waiver matches no finding")]
     WaiverUnused,
+    /// A waiver expires within 30 days.
     #[strum(message = "a waiver expires within 30 days")]
     WaiverExpiring,
 }

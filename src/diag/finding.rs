@@ -10,8 +10,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; never fails the run.
     Info,
+    /// Fails the run only with `--deny warnings`.
     Warning,
+    /// Fails the run unless a waiver excuses it.
     Error,
 }
 
@@ -36,7 +39,9 @@ impl std::fmt::Display for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
+    /// The rule runs once per menu.
     Plan,
+    /// The rule runs once per option.
     Option,
 }
 
@@ -115,7 +120,9 @@ impl Basis {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Monitor {
+    /// Failing puts the option on the watch list.
     Watch,
+    /// Failing recommends replacing the option.
     Replace,
 }
 
@@ -123,21 +130,31 @@ pub enum Monitor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthorityKind {
+    /// A statute, such as ERISA.
     Statute,
+    /// A regulation, such as a section of 29 CFR.
     Regulation,
+    /// A regulation proposed but not final.
     ProposedRegulation,
+    /// An agency's guidance: a DOL release, bulletin or information letter.
     AgencyGuidance,
+    /// A presidential executive order.
     ExecutiveOrder,
+    /// A court's decision.
     CourtDecision,
+    /// A published standard, such as ISO 6166 for ISINs.
     Standard,
+    /// The sponsor's investment policy statement.
     InvestmentPolicy,
     /// A consultant's or data vendor's published screens (fi360, RPAG): practice
     /// that informs a policy, never law.
     IndustryPractice,
+    /// menulint's menu format: what it needs to compute figures correctly.
     MenuFormat,
 }
 
 impl AuthorityKind {
+    /// The words outputs print for the kind, e.g. `agency guidance`.
     pub fn as_str(self) -> &'static str {
         match self {
             AuthorityKind::Statute => "statute",
@@ -158,13 +175,18 @@ impl AuthorityKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthorityStatus {
+    /// In force: it can support a rule.
     InForce,
+    /// Proposed, not yet final.
     Proposed,
+    /// Rescinded: it supports nothing.
     Rescinded,
+    /// Withdrawn: it supports nothing.
     Withdrawn,
 }
 
 impl AuthorityStatus {
+    /// The words outputs print for the status, e.g. `in force`.
     pub fn as_str(self) -> &'static str {
         match self {
             AuthorityStatus::InForce => "in force",
@@ -186,15 +208,22 @@ impl AuthorityStatus {
 /// A source a rule relies on, with its status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Authority {
+    /// The citation as outputs print it, e.g. `29 CFR 2550.404c-5(e)(4)`.
     pub cite: String,
+    /// What kind of source it is.
     pub kind: AuthorityKind,
+    /// Whether it is in force, proposed, rescinded or withdrawn.
     pub status: AuthorityStatus,
+    /// When it was issued, `YYYY-MM-DD`; `None` when the pack does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issued: Option<String>,
+    /// When it took or takes effect, `YYYY-MM-DD`; `None` when the pack does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective: Option<String>,
+    /// When it was rescinded, `YYYY-MM-DD`; `None` when the pack does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rescinded: Option<String>,
+    /// Where to read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// What the authority does and does not say, where that matters.
@@ -215,16 +244,25 @@ impl Authority {
 /// A rule's texts, shared by every finding it produces (an `Arc`, never a copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleInfo {
+    /// The rule's id: three capitals and three digits.
     pub id: String,
+    /// The rule's kebab-case name, e.g. `embedded-crypto-cap`.
     pub name: String,
+    /// The name of the pack the rule comes from.
     pub pack: String,
     /// The severity in force (after the config's override).
     pub severity: Severity,
+    /// Whether the rule runs once per menu or once per option.
     pub scope: Scope,
+    /// One line on the rule, for listings.
     pub summary: String,
+    /// What the rule checks and why.
     pub description: String,
+    /// What to do about a finding.
     pub help: String,
+    /// Why the rule must be met: law, a safe harbor, policy or data quality.
     pub basis: Basis,
+    /// The sources the rule relies on, each with its status.
     pub authorities: Vec<Authority>,
     /// The authorities in one line, as outputs print them.
     pub citation: String,
@@ -237,18 +275,24 @@ pub struct RuleInfo {
 /// What produced a finding: a policy rule, or menulint itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin {
+    /// A finding of a policy rule.
     Rule(Arc<RuleInfo>),
+    /// One of menulint's own diagnostics, by its `menulint::…` code.
     Input(Code),
 }
 
 /// A secondary place a finding points at, with its own label.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Label {
+    /// The path of the value the label points at.
     pub path: MenuPath,
+    /// Its byte range in the file (the JSON form gives `location` instead).
     #[serde(skip)]
     pub span: Span,
+    /// Its 1-based line and column range.
     #[serde(flatten)]
     pub location: Location,
+    /// The label's text.
     pub message: String,
 }
 
@@ -256,20 +300,26 @@ pub struct Label {
 /// declare a `measure`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Measured {
+    /// The figure the rule measured, as its `measure` declares it.
     pub value: f64,
+    /// The limit the rule holds it to: the value is to be at most this.
     pub limit: f64,
 }
 
 /// One diagnostic about one file: a policy finding or an input error.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// What produced it: a rule, or menulint itself.
     pub origin: Origin,
+    /// How much it matters; with any waiver, it decides if the finding fails the run.
     pub severity: Severity,
+    /// What the finding says, as every output prints it.
     pub message: String,
     /// The path in the file the finding is about.
     pub path: MenuPath,
     /// The option's `id`, when the finding is about one option.
     pub option: Option<String>,
+    /// The byte range the primary label points at; `None` for a finding with no place.
     pub span: Option<Span>,
     /// Where the primary label points; absent for errors with no place (an unreadable file).
     pub location: Option<Location>,
@@ -282,6 +332,7 @@ pub struct Finding {
     pub label: Option<String>,
     /// What to do; input errors only (a rule's help is in its [`RuleInfo`]).
     pub help: Option<String>,
+    /// Further places the finding points at, each with its own label.
     pub labels: Vec<Label>,
     /// Identifies the finding across edits that move lines: rule, plan, option id, field.
     pub fingerprint: String,
@@ -298,8 +349,11 @@ pub struct Finding {
 /// The committee's exception that excuses a finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppliedWaiver {
+    /// Why the committee accepted the finding, as the waiver says.
     pub reason: String,
+    /// Who approved the waiver.
     pub approved_by: String,
+    /// The waiver's expiry date, `YYYY-MM-DD`.
     pub expires: String,
     /// Where the waiver is written, `file:line`.
     pub at: String,
@@ -409,10 +463,12 @@ impl Finding {
         }
     }
 
+    /// The rule's authorities in one line; `None` for menulint's own diagnostics.
     pub fn citation(&self) -> Option<&str> {
         self.rule().map(|r| r.citation.as_str())
     }
 
+    /// Why the rule must be met; `None` for menulint's own diagnostics.
     pub fn basis(&self) -> Option<Basis> {
         self.rule().map(|r| r.basis)
     }

@@ -76,7 +76,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub struct AuditedFile {
     /// What the file is to the run, in words: "history", "lineup", "mapping".
     pub role: &'static str,
+    /// The file's path, as displayed.
     pub name: String,
+    /// The SHA-256 of its bytes, in lower-case hex.
     pub sha256: String,
 }
 
@@ -101,12 +103,16 @@ pub(crate) const COMMAND_LINE: &str = "command line";
 /// that did not load): what every stage returns when it cannot go on.
 #[derive(Debug, Clone)]
 pub struct FileErrors {
+    /// The file's name as outputs print it, or "command line" for the run itself.
     pub path: String,
+    /// The file's text, when it was read (the findings' spans point into it).
     pub source: Option<SourceFile>,
+    /// What is wrong with the file.
     pub findings: Vec<Finding>,
 }
 
 impl FileErrors {
+    /// Findings about the file named `path`, with its text when it was read.
     pub fn new(
         path: impl Into<String>,
         source: Option<SourceFile>,

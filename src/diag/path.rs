@@ -10,7 +10,9 @@ use std::sync::Arc;
 /// One step of a [`MenuPath`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Segment {
+    /// A table key.
     Key(Arc<str>),
+    /// An array index, from 0.
     Index(usize),
 }
 
@@ -19,6 +21,7 @@ pub enum Segment {
 pub struct MenuPath(Vec<Segment>);
 
 impl MenuPath {
+    /// The path of the document root itself.
     pub fn root() -> MenuPath {
         MenuPath(Vec::new())
     }
@@ -28,10 +31,12 @@ impl MenuPath {
         MenuPath(vec![Segment::Key("options".into()), Segment::Index(i)])
     }
 
+    /// The path's steps, from the root.
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }
 
+    /// True for the root path.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
@@ -44,15 +49,18 @@ impl MenuPath {
         self.0.push(Segment::Index(i));
     }
 
+    /// Drops the last segment; the root stays the root.
     pub fn pop(&mut self) {
         self.0.pop();
     }
 
+    /// This path followed by a table key.
     pub fn key(mut self, key: &str) -> MenuPath {
         self.push_key(key);
         self
     }
 
+    /// This path followed by an array index.
     pub fn index(mut self, i: usize) -> MenuPath {
         self.push_index(i);
         self

@@ -27,9 +27,13 @@ impl PartialEq for SourceFile {
 /// A 1-based start and end position; columns count characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {
+    /// Line of the start, from 1.
     pub line: usize,
+    /// Column of the start, from 1, in characters.
     pub column: usize,
+    /// Line of the end, from 1.
     pub end_line: usize,
+    /// Column just past the end, from 1, in characters (the end is exclusive).
     pub end_column: usize,
 }
 
@@ -62,6 +66,7 @@ impl<T: ?Sized> std::ops::Deref for Held<T> {
 }
 
 impl SourceFile {
+    /// A file read at run time, named `name`; its line index is computed here.
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let line_starts: Arc<[usize]> = std::iter::once(0)
@@ -94,6 +99,7 @@ impl SourceFile {
         }
     }
 
+    /// The file's name as findings print it.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -106,6 +112,7 @@ impl SourceFile {
         }
     }
 
+    /// The file's whole text.
     pub fn text(&self) -> &str {
         &self.text
     }

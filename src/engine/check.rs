@@ -17,6 +17,8 @@ use std::sync::Arc;
 /// Settings for reading menus.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
+    /// Largest menu, lineup or history file accepted, in bytes (`--max-file-size`;
+    /// 16 MiB by default).
     pub max_file_size: u64,
     /// Monitoring history from a CSV file, joined to the menu's options.
     pub history: Option<Arc<HistoryFile>>,
@@ -27,7 +29,10 @@ pub struct CheckOptions {
 /// A lineup's mapping, the sheet to read and the plan the menu gets.
 #[derive(Debug, Clone)]
 pub struct LineupOptions {
+    /// The mapping the export is read through: a preset's or a file's.
     pub mapping: Mapping,
+    /// The workbook sheet to read (`--sheet`); `None` takes the mapping's, else the
+    /// sheet whose header names the mapped columns.
     pub sheet: Option<String>,
     /// The generated menu's top level besides its options: `[plan]`, `[[waivers]]`.
     pub plan: toml::Table,

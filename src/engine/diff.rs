@@ -13,62 +13,95 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum OptionChange {
+    /// An option of the proposed menu that pairs with none of the current menu.
     Added {
+        /// Its id in the proposed menu.
         id: String,
+        /// Its name in the proposed menu.
         name: String,
     },
+    /// An option of the current menu that pairs with none of the proposed menu.
     Removed {
+        /// Its id in the current menu.
         id: String,
+        /// Its name in the current menu.
         name: String,
     },
+    /// An option of both menus whose fields differ.
     Changed {
+        /// Its id in the proposed menu.
         id: String,
+        /// Its name in the proposed menu.
         name: String,
         /// The current id, when the option was matched by another identifier.
         #[serde(skip_serializing_if = "Option::is_none")]
         renamed_from: Option<String>,
+        /// The identifier it was paired by when not by id: `ticker`, `cusip` or `isin`.
         #[serde(skip_serializing_if = "Option::is_none")]
         matched_by: Option<&'static str>,
+        /// Each field that differs, and for a changed expense ratio its cost in dollars
+        /// a year.
         fields: Vec<FieldChange>,
     },
 }
 
+/// A field whose value differs between the current and the proposed menu, or a cost
+/// derived from one.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FieldChange {
+    /// The field's dotted path below the option or `[plan]`
+    /// (`performance.return_1y_pct`), or the derived cost's name.
     pub field: String,
+    /// Its value in the current menu; `None` when that menu does not state it.
     pub before: Option<Value>,
+    /// Its value in the proposed menu; `None` when that menu does not state it.
     pub after: Option<Value>,
 }
 
 /// A plan-level figure before and after.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FigureChange {
+    /// What the figure is, with its unit: `crypto exposure, % of plan assets`.
     pub figure: &'static str,
     /// `None` when the figure cannot be computed (options without asset figures).
     pub before: Option<f64>,
+    /// The figure in the proposed menu; `None` when it cannot be computed.
     pub after: Option<f64>,
 }
 
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct MenuDiff {
+    /// The current menu's path, as the run names it.
     pub current: String,
+    /// The proposed menu's path, as the run names it.
     pub proposed: String,
+    /// The options added, removed or changed, in the proposed menu's order with the
+    /// removed ones last; options that did not change are left out.
     pub options: Vec<OptionChange>,
+    /// The `[plan]` fields that differ.
     pub plan: Vec<FieldChange>,
+    /// The plan-level figures before and after (exposures, options, plan assets,
+    /// expense ratio and, once either menu states its recordkeeping, costs).
     pub figures: Vec<FigureChange>,
+    /// Policy findings of the proposed menu that the current one does not have (same
+    /// rule, option and field).
     pub introduced: Vec<Finding>,
     /// Findings of both menus whose measured figure moved further past its limit:
     /// the gate treats them as introduced.
     pub worsened: Vec<Worsened>,
+    /// Policy findings of the current menu that the proposed one no longer has.
     pub resolved: Vec<Finding>,
+    /// Policy findings both menus have, not made worse by the proposal.
     pub unchanged: Vec<Finding>,
 }
 
 /// A finding the proposal makes worse, with the figure before.
 #[derive(Debug, Clone, Serialize)]
 pub struct Worsened {
+    /// The proposed menu's finding.
     pub finding: Finding,
+    /// The measured figure and its limit in the current menu.
     pub before: Measured,
 }
 

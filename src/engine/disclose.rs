@@ -10,8 +10,13 @@ use crate::menu::{InvestmentOption, Menu};
 /// lacks it), or not applicable (a period longer than the option has existed).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell<T> {
+    /// The figure as the menu states it.
     Given(T),
+    /// The chart needs it and the menu does not state it: shown as such, never blank or
+    /// guessed.
     NotProvided,
+    /// The chart does not call for it, as for a period longer than the option has
+    /// existed.
     NotApplicable,
 }
 
@@ -28,9 +33,13 @@ impl<T> Cell<T> {
 /// Average annual total returns over the chart's periods.
 #[derive(Debug, Clone)]
 pub struct Returns {
+    /// Over the last year, percent (5.0 is 5 %).
     pub one_year: Cell<f64>,
+    /// Over the last 5 years, percent a year.
     pub five_years: Cell<f64>,
+    /// Over the last 10 years, percent a year.
     pub ten_years: Cell<f64>,
+    /// Since inception, percent a year; needed while the option is under ten years old.
     pub since_inception: Cell<f64>,
 }
 
@@ -50,13 +59,18 @@ impl Returns {
 pub enum Performance {
     /// Returns that vary, beside its benchmark's over the same periods.
     Variable {
+        /// The option's own returns.
         returns: Returns,
+        /// The name of its benchmark.
         benchmark: Cell<String>,
+        /// The benchmark's returns over the same periods.
         benchmark_returns: Returns,
     },
     /// A fixed or stated annual rate, and its term.
     Fixed {
+        /// The fixed or stated annual rate, percent.
         rate_pct: Cell<f64>,
+        /// The term of the rate, as participants read it (`3 years`).
         term: Cell<String>,
     },
 }
@@ -64,17 +78,22 @@ pub enum Performance {
 /// One designated investment alternative's row: Part I and Part II.
 #[derive(Debug, Clone)]
 pub struct OptionRow {
+    /// The option's name.
     pub name: String,
     /// Its asset class in words.
     pub kind: String,
+    /// Part I: its returns beside its benchmark's, or its fixed rate and term.
     pub performance: Performance,
+    /// Total annual operating expenses, percent of assets (0.25 is 0.25 %).
     pub expense_ratio_pct: Cell<f64>,
     /// Derived from the expense ratio, never typed: 0.25 % is $2.50 per $1,000.
     pub per_1000_usd: Cell<f64>,
     /// Each shareholder-type fee in words with its text; given and empty when the
     /// menu states there are none.
     pub shareholder_fees: Cell<Vec<(String, String)>>,
+    /// Restrictions on purchases, transfers or withdrawals, as the menu words them.
     pub restrictions: Cell<String>,
+    /// The option's web page (its `url`), where participants find more about it.
     pub website: Cell<String>,
 }
 
@@ -111,7 +130,9 @@ impl OptionRow {
 /// The comparative chart of one menu as of a check date.
 #[derive(Debug, Clone)]
 pub struct Chart {
+    /// The plan's name.
     pub plan: String,
+    /// The plan sponsor's name.
     pub sponsor: String,
     /// The check date, ISO.
     pub as_of: String,

@@ -20,6 +20,8 @@ use std::sync::Arc;
 
 /// Effective rule settings for one run (sponsor overrides come on top of the packs).
 pub struct Evaluation<'a> {
+    /// The packs to run, with the config's overrides applied; only the rules in force
+    /// run.
     pub rules: &'a RuleSet,
     /// "Today" for date-dependent rules, as `YYYY-MM-DD`.
     pub as_of: &'a str,
@@ -73,6 +75,10 @@ impl NativeMode {
 }
 
 impl<'a> Evaluation<'a> {
+    /// Settings to run `rules` as of `as_of` (`YYYY-MM-DD`) with the config's
+    /// `waivers`; the rest at its default: no figures recorded, brokerage windows not
+    /// options, undecided rules failing, the native evaluator as the environment sets
+    /// it.
     pub fn new(
         rules: &'a RuleSet,
         as_of: &'a str,
@@ -137,18 +143,25 @@ impl<'a> Evaluation<'a> {
 /// A figure a rule caps, as measured on one option (or the plan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
+    /// The rule that caps it.
     pub rule: Arc<RuleInfo>,
+    /// What the figure is, in the words of the rule's `measure`, with its unit.
     pub figure: String,
     /// The option's index; `None` for a plan-scope rule.
     pub option: Option<usize>,
+    /// The figure measured, in its unit (a percent figure of 5.0 is 5 %).
     pub value: f64,
+    /// The rule's cap on it, in the same unit: the rule holds while the value does not
+    /// exceed it.
     pub limit: f64,
 }
 
 /// What evaluating a menu gives.
 #[derive(Debug, Default)]
 pub struct Evaluated {
+    /// The findings of the rules on the menu, before any waiver is applied.
     pub findings: Vec<Finding>,
+    /// The capped figures, recorded only when the evaluation `measures`.
     pub measurements: Vec<Measurement>,
     /// Each option's watch-list state, when watch rules are in force (else empty).
     pub watch: Vec<WatchState>,
@@ -890,13 +903,18 @@ fn resolve_path(base: &MenuPath, at: &str) -> Result<MenuPath, String> {
     Ok(root.join(&rel))
 }
 
+/// The benchmarks' menu generator, for the evaluators' comparison.
+#[cfg(test)]
+#[path = "../../benches/support/synth.rs"]
+mod synth;
+
 #[cfg(test)]
 mod tests {
+    use super::synth;
     use super::*;
     use crate::engine::check::load_document;
     use crate::import::history::parse_csv;
     use crate::menu::exposure::look_through;
-    use crate::menu::synth;
     use crate::rules::native::tests::{show, show_cel_as};
     use std::path::Path;
 
@@ -1210,7 +1228,7 @@ at = "plan"
                     let mut ctx = root.new_inner_scope();
                     ctx.set_variable_resolver(pair.resolver());
                     let mut lets: Vec<(&str, V)> = Vec::new();
-                    let mut exprs: Vec<(Option<&str>, &crate::rules::Expr)> =
+                    let mut exprs: Vec<(Option<&str>, &crate::rules::expr::Expr)> =
                         c.when.iter().map(|e| (None, e)).collect();
                     exprs.extend(c.lets.iter().map(|(n, e)| (Some(n.as_str()), e)));
                     exprs.push((None, &c.check));

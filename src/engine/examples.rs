@@ -7,7 +7,10 @@ use crate::rules::{Rule, RuleSet};
 /// What one example did.
 #[derive(Debug, Clone)]
 pub struct ExampleRun {
+    /// The example's title, as the pack gives it.
     pub title: String,
+    /// The example's menu text as the pack gives it; the run puts a plan header above
+    /// it.
     pub menu: String,
     /// What the example says it does.
     pub claims_to_fail: bool,
@@ -21,6 +24,7 @@ pub struct ExampleRun {
 }
 
 impl ExampleRun {
+    /// Whether the rule fired on the example (to compare with `claims_to_fail`).
     pub fn fails(&self) -> bool {
         self.hit.is_some()
     }

@@ -41,7 +41,9 @@ pub enum Refused {
 /// the policy it was judged by, and each option's monitoring status. The engine
 /// computes all of it, so a document's renderer only lays it out.
 pub struct Judged<'a> {
+    /// The menu's report from the run.
     pub report: &'a FileReport,
+    /// The policy it was judged by.
     pub policy: &'a crate::policy::Policy,
     /// The date it was judged as of, `YYYY-MM-DD`.
     pub as_of: &'a str,
@@ -50,6 +52,8 @@ pub struct Judged<'a> {
 }
 
 impl<'a> Judged<'a> {
+    /// Gathers what the documents show of `report`, working out each option's
+    /// monitoring status when the menu has watch states.
     pub fn new(
         report: &'a FileReport,
         policy: &'a crate::policy::Policy,
@@ -72,8 +76,12 @@ impl<'a> Judged<'a> {
 /// Everything said about one file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// The file's path as findings and outputs name it.
     pub path: String,
+    /// The file's text, when it was read and an output may quote it.
     pub source: Option<SourceFile>,
+    /// What was found in it: input errors, policy findings (waived ones marked) and
+    /// notes.
     pub findings: Vec<Finding>,
     /// False when the file could not be checked (its findings are input errors).
     pub checked: bool,

@@ -13,14 +13,20 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Every monitoring rule passes on current figures.
     Ok,
+    /// On the watch list: a watch rule failed, and the option has not yet passed enough
+    /// quarters in a row to come off.
     OnWatch,
     /// Its figures are missing or out of date: it cannot be judged, so it does not pass.
     NoData,
+    /// A rule marked `monitor = "replace"` fails (one on watch too long, say): the
+    /// committee is advised to replace the option.
     ReplacementRecommended,
 }
 
 impl Status {
+    /// The status in words, as the watch list shows it.
     pub fn label(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -39,9 +45,13 @@ impl Status {
 /// A monitoring finding on an option, as the watch list states it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reason {
+    /// The rule's id.
     pub rule: String,
+    /// The rule's kebab-case name.
     pub name: String,
+    /// The finding's severity, after the config's overrides.
     pub severity: Severity,
+    /// The finding's message.
     pub message: String,
     /// The committee's recorded reason to keep the option, when a waiver covers it.
     pub waived: Option<String>,
@@ -50,11 +60,15 @@ pub struct Reason {
 /// One option's line on the watch list.
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionStatus {
+    /// The option's id in the menu.
     pub id: String,
+    /// The option's name.
     pub name: String,
+    /// Where it stands on the check date.
     pub status: Status,
     /// The quarter end it went on watch.
     pub since: Option<String>,
+    /// Consecutive quarters on watch up to the latest (0: not on watch).
     pub quarters_on_watch: usize,
     /// Passing quarters in a row while still on watch, and how many take it off.
     pub recovering: Option<(usize, usize)>,
@@ -62,6 +76,8 @@ pub struct OptionStatus {
     /// option is under three years old, so only the rules on the periods it has (its
     /// 1-year figures) could judge it.
     pub short_record: bool,
+    /// The findings of the monitoring packs' rules on it, waived ones included with the
+    /// committee's reason.
     pub reasons: Vec<Reason>,
     /// The latest quarter's figures.
     pub latest: Option<Quarter>,

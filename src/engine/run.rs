@@ -23,9 +23,12 @@ pub type Catalog = BTreeMap<String, Arc<RuleInfo>>;
 pub struct RunOptions {
     /// The config for every menu, instead of the nearest `menulint.toml`.
     pub config: Option<PathBuf>,
+    /// The command line's choice of rules (`--select`, `--ignore`, `--pack`), on top of
+    /// each config.
     pub selection: Selection,
     /// The check date, `YYYY-MM-DD`.
     pub as_of: String,
+    /// How each file is read: the size limit, a monitoring history, a lineup's mapping.
     pub check: CheckOptions,
     /// Keep each menu's source text (for outputs that quote it).
     pub keep_source: bool,
@@ -61,6 +64,8 @@ pub(crate) const STDIN: &str = "-";
 pub struct RunOutcome {
     /// One report per file, sorted by path: menus, and configs or packs with problems.
     pub reports: Vec<FileReport>,
+    /// The rules in force in the run, by id, from every config that governs one of its
+    /// menus.
     pub catalog: Catalog,
     /// Every file the run read: menus, configs, rule packs (outputs must not be one).
     pub inputs: Vec<PathBuf>,

@@ -13,9 +13,14 @@ use std::path::Path;
 pub struct Lineup {
     /// The lineup as text, each sheet row on the line of its number (findings quote it).
     pub source: SourceFile,
+    /// The workbook sheet read; `None` for a CSV file.
     pub sheet: Option<String>,
+    /// What the export was decoded from when it was not UTF-8 (`windows-1252`,
+    /// `UTF-16LE`); `None` for UTF-8 and for workbooks.
     pub encoding: Option<&'static str>,
+    /// The row of column headers, 1-based as the spreadsheet numbers it.
     pub header_row: u32,
+    /// The rows read as options, in sheet order.
     pub options: Vec<LineupOption>,
     /// Rows left out as not funds (total rows, footnotes), with their first cell and
     /// why.
@@ -39,6 +44,7 @@ pub struct Lineup {
 /// One row of the lineup as an option.
 #[derive(Debug, Clone)]
 pub struct LineupOption {
+    /// The option's row, 1-based as the spreadsheet numbers it.
     pub row: u32,
     /// The row's first cell, where findings about the row (not one value) point.
     pub row_span: Span,
@@ -60,7 +66,9 @@ pub struct LineupOption {
 pub struct Fact {
     /// The field below the option: `custody.provider`.
     pub field: String,
+    /// The overlay's index in [`Lineup::overlays`].
     pub overlay: usize,
+    /// The span of the value in that overlay's text.
     pub span: Span,
 }
 

@@ -18,6 +18,7 @@ pub(crate) fn is_lineup(path: &Path) -> bool {
 /// A spreadsheet position: `Funds!D14` in a workbook, `14:4` (row, column) in a CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellRef {
+    /// The sheet's name in a workbook; `None` in a CSV file.
     pub sheet: Option<String>,
     /// 1-based row, as the spreadsheet numbers it.
     pub row: u32,

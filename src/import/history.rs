@@ -19,6 +19,7 @@ pub(crate) const OPTION_COLUMN: &str = "option";
 /// A history CSV, parsed and checked, not yet joined to a menu.
 #[derive(Debug, Clone)]
 pub struct HistoryFile {
+    /// The file's text as decoded; findings at its cells quote it.
     pub source: SourceFile,
     /// The file it was read from (outputs must never overwrite it).
     pub path: Option<std::path::PathBuf>,

@@ -80,6 +80,8 @@ pub(super) struct MappingToml {
 /// A lineup mapping, read and checked against the menu format.
 #[derive(Debug, Clone)]
 pub struct Mapping {
+    /// The mapping's text, a file's or a preset's built-in one: findings on the mapping
+    /// quote it.
     pub source: SourceFile,
     pub(super) sheet: Option<String>,
     pub(super) header_row: Option<u32>,

@@ -24,9 +24,9 @@ pub mod lineup {
     pub(crate) use super::convert::Place;
     pub use super::convert::{read, read_csv_text, Lineup};
     pub use super::convert::{Fact, LineupOption};
+    pub(crate) use super::grid::is_lineup;
     pub use super::grid::CellRef;
     pub(crate) use super::grid::ReadError;
-    pub(crate) use super::grid::{column_letters, is_lineup};
     pub(crate) use super::mapping::parse_plan;
     pub use super::mapping::Mapping;
     pub use super::mapping::{parse_mapping, preset, PRESETS};

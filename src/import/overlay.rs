@@ -173,6 +173,7 @@ impl Overlay {
         }
     }
 
+    /// The file the facts were read from: a plan file or an `--overlay` file.
     pub fn source(&self) -> &SourceFile {
         &self.doc.source
     }

@@ -10,11 +10,15 @@ use std::collections::HashMap;
 /// printed as "5" is compared as 5 (1.3 % + 3.7 % is 5 %, not 5.000000000000001 %).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Figures {
+    /// Share in crypto assets.
     pub crypto_pct: f64,
+    /// Share in private equity.
     pub private_equity_pct: f64,
+    /// Share in private credit.
     pub private_credit_pct: f64,
     /// Private equity and private credit together.
     pub private_markets_pct: f64,
+    /// Share in real estate.
     pub real_estate_pct: f64,
 }
 
@@ -109,6 +113,7 @@ impl Figures {
 /// Effective exposure of every option (same order as the menu) and of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LookThrough {
+    /// Each option's effective figures, in the menu's order.
     pub options: Vec<Figures>,
     /// The plan's asset-weighted figures; `None` when missing asset figures make
     /// them unknowable (never a zero that would pass a cap).
@@ -126,6 +131,7 @@ pub struct LookThrough {
 pub struct Assumed {
     /// The option's index in the menu, and its id.
     pub option: usize,
+    /// The option's `id`.
     pub id: String,
     /// The figure (`crypto_pct`, …), counted at 100 %.
     pub figure: &'static str,
@@ -136,6 +142,7 @@ pub struct Assumed {
 pub struct Cycle {
     /// Index of the option whose holding closes the cycle, and of that holding.
     pub option: usize,
+    /// Index, in that option's `holdings`, of the holding that closes the cycle.
     pub holding: usize,
     /// The option ids around the cycle, first repeated at the end.
     pub ids: Vec<String>,

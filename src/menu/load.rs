@@ -53,6 +53,7 @@ impl SpanNode {
 }
 
 impl SpanIndex {
+    /// The spans of the value at `path`; `None` when the file does not write it.
     pub fn get(&self, path: &MenuPath) -> Option<&NodeSpan> {
         let mut node = &self.root;
         for seg in path.segments() {
@@ -83,8 +84,11 @@ impl SpanIndex {
 /// A parsed menu: its source, its data as JSON, and where every value is.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The file as read.
     pub source: SourceFile,
+    /// Its data as JSON (TOML dates as `YYYY-MM-DD` strings) for the schema and model.
     pub value: Value,
+    /// Where every key and value is in the file.
     pub spans: SpanIndex,
 }
 

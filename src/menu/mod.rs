@@ -8,6 +8,5 @@ pub(crate) mod identifiers;
 pub mod load;
 pub mod model;
 pub mod schema;
-pub mod synth;
 
 pub use model::*;

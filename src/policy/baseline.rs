@@ -14,18 +14,26 @@ pub(crate) const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
+    /// The baseline format ([`FORMAT`]); a file in another is refused.
     pub menulint_baseline: u32,
+    /// The findings recorded, sorted, one per fingerprint.
     pub findings: Vec<Entry>,
 }
 
+/// One finding recorded: its fingerprint, and what a person needs to recognise it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    /// The finding's fingerprint: a later finding with the same one is left out.
     pub fingerprint: String,
+    /// The rule's id.
     pub rule: String,
+    /// The menu file it was found in, as the run named it.
     pub file: String,
+    /// The option's id, when the finding is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
+    /// The finding's message when it was recorded.
     pub message: String,
 }
 

@@ -30,9 +30,13 @@ pub const CONFIG_TEMPLATE: &str = include_str!("../../menulint.template.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// A breach fails the run.
     Error,
+    /// A breach is reported; it fails the run only with `--deny warnings`.
     Warning,
+    /// A breach is reported and never fails the run.
     Info,
+    /// The rule is switched off: it does not run.
     Off,
 }
 
@@ -86,35 +90,52 @@ struct WaiverToml {
 /// A pack the config puts in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PackRef {
+    /// A pack built into menulint, by name (`crypto`, `fees`).
     Builtin(String),
+    /// A pack file, its path resolved against the config's directory (never outside
+    /// it).
     File(PathBuf),
 }
 
 /// Where in which config file something was written, for diagnostics.
 #[derive(Debug, Clone)]
 pub struct Origin {
+    /// The config file.
     pub source: SourceFile,
+    /// The span of what was written there.
     pub span: Span,
 }
 
 /// A config's change to one rule.
 #[derive(Debug, Clone, Default)]
 pub struct RuleOverride {
+    /// The severity the config sets (`off` switches the rule off); `None` keeps the
+    /// pack's.
     pub level: Option<Level>,
+    /// The parameters the config sets, by name, each with where it is written; the
+    /// others keep the pack's values.
     pub params: BTreeMap<String, (serde_json::Value, Option<Origin>)>,
+    /// Where its `[rules.ID]` table is written (the extending config's, when several
+    /// configs have one).
     pub origin: Option<Origin>,
 }
 
 /// A committee's exception, from a menu or a config.
 #[derive(Debug, Clone)]
 pub struct WaiverSpec {
+    /// The rule it excuses: its id (in any case) or its name.
     pub rule: String,
+    /// The id of the one option it excuses; `None` excuses the rule on every option.
     pub option: Option<String>,
+    /// Why the committee granted it.
     pub reason: String,
+    /// Who approved it.
     pub approved_by: String,
+    /// The last day it applies, `YYYY-MM-DD`.
     pub expires: String,
     /// Where the waiver's `rule` and `expires` are written.
     pub rule_span: Span,
+    /// Where its `expires` date is written.
     pub expires_span: Span,
 }
 
@@ -125,6 +146,7 @@ pub struct Config {
     pub files: Vec<SourceFile>,
     /// `None` means every built-in pack.
     pub packs: Option<Vec<(PackRef, Option<Origin>)>>,
+    /// Each rule's override, by rule id in capitals (`[rules.ID]`).
     pub rules: BTreeMap<String, RuleOverride>,
     /// Config waivers with the file each is written in.
     pub waivers: Vec<(SourceFile, WaiverSpec)>,
@@ -146,8 +168,10 @@ pub struct Config {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Incomplete {
+    /// An undecided rule's finding is an error: it fails the run.
     #[default]
     Fail,
+    /// An undecided rule's finding is at most a warning.
     Warn,
 }
 

@@ -14,7 +14,10 @@ use std::sync::Arc;
 
 /// A resolved config plus the rules it puts in force.
 pub struct Policy {
+    /// The config as resolved; the built-in defaults when no config file governs.
     pub config: Config,
+    /// The packs the config names (every built-in one when it names none), with its
+    /// overrides and the command line's selection applied.
     pub rules: RuleSet,
     /// The rule pack files read (not the built-in packs).
     pub pack_files: Vec<PathBuf>,

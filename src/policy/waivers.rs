@@ -81,7 +81,10 @@ pub enum WaiverStatus {
     /// It excuses at least one finding.
     Applied,
     /// It excuses findings and expires within [`EXPIRING_SOON_DAYS`].
-    Expiring { days: i64 },
+    Expiring {
+        /// Days from the check date to its `expires` date (0: the check date is its last day).
+        days: i64,
+    },
     /// Its expiry date has passed; it excuses nothing.
     Expired,
     /// It matches no finding.
@@ -95,8 +98,12 @@ pub enum WaiverStatus {
 /// What a run knows of a waiver's rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleState {
+    /// The rule was in force and ran.
     Ran,
+    /// A pack of the run defines it, but it was not in force (switched off, or left out
+    /// by the selection).
     NotRun,
+    /// No pack of the run defines it.
     Unknown,
 }
 
@@ -139,7 +146,9 @@ impl WaiverStatus {
 /// A waiver with its status, as every output reports it.
 #[derive(Debug, Clone)]
 pub struct WaiverState {
+    /// The waiver as written, in the menu or a config.
     pub spec: WaiverSpec,
+    /// Where it stands on the check date.
     pub status: WaiverStatus,
 }
 

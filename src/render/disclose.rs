@@ -9,20 +9,15 @@ use serde::Serialize;
 
 /// Which output the chart takes.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::AsRefStr,
-    strum::EnumMessage,
-    strum::EnumString,
-    strum::VariantArray,
+    Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumString, strum::VariantArray,
 )]
 #[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum DiscloseFormat {
+    /// Print-ready HTML, on A4 or Letter.
     Html,
+    /// The chart in Markdown.
     Markdown,
+    /// CSV, one row per option, for recordkeepers' systems.
     Csv,
 }
 

@@ -9,19 +9,13 @@ use serde::Serialize;
 
 /// Which output a document takes.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::AsRefStr,
-    strum::EnumMessage,
-    strum::EnumString,
-    strum::VariantArray,
+    Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumString, strum::VariantArray,
 )]
 #[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum ReportFormat {
+    /// One self-contained HTML file that prints on A4 and Letter.
     Html,
+    /// The same content, in the same order, in Markdown.
     Markdown,
 }
 

@@ -48,15 +48,7 @@ pub use crate::engine::run::Catalog;
 
 /// Output formats of `menulint check`.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::AsRefStr,
-    strum::EnumMessage,
-    strum::EnumString,
-    strum::VariantArray,
+    Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumString, strum::VariantArray,
 )]
 #[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum Format {
@@ -83,9 +75,13 @@ pub enum Format {
 /// Settings shared by the emitters.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions<'a> {
+    /// The check date, `YYYY-MM-DD`, that outputs state.
     pub as_of: &'a str,
+    /// The rules in force, by id: SARIF and JUnit list each, whether it fired or not.
     pub catalog: &'a Catalog,
+    /// Colour the human format.
     pub color: bool,
+    /// The human format's line width, in characters.
     pub width: usize,
     /// Human format: leave out the summary line (and say nothing when all is clean).
     pub quiet: bool,

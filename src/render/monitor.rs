@@ -10,21 +10,18 @@ use serde::Serialize;
 
 /// Output formats of `menulint monitor`.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::AsRefStr,
-    strum::EnumMessage,
-    strum::EnumString,
-    strum::VariantArray,
+    Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumString, strum::VariantArray,
 )]
 #[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum MonitorFormat {
+    /// Text for the terminal.
     Human,
+    /// One JSON document, for machines.
     Json,
+    /// The watch list in Markdown.
     Markdown,
+    /// An HTML document with a trend chart of each watched option's 3-year return
+    /// against its benchmark.
     Html,
 }
 
@@ -33,9 +30,13 @@ const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/monitor.md");
 
 /// What the watch list is about.
 pub struct Watched<'a> {
+    /// The plan's name.
     pub plan: &'a str,
+    /// The menu file, as the run names it.
     pub menu_path: &'a str,
+    /// The date it is monitored as of, `YYYY-MM-DD`.
     pub as_of: &'a str,
+    /// Each designated option's status, in menu order.
     pub options: &'a [OptionStatus],
 }
 

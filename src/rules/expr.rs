@@ -2,7 +2,6 @@
 
 use super::limits::{MAX_NESTED_GROWTH, MAX_NESTED_LOOPS};
 use super::native::{GiveUp, Program};
-use crate::diag::Span;
 use cel::common::ast::{Expr as Node, IdedExpr};
 use cel::common::value::Val;
 use cel::parser::PrattParser;
@@ -26,11 +25,12 @@ pub enum Parser {
 /// plain calls, so an expression that calls one is compiled by the reference parser.
 const EXTENSION_MACROS: [&str; 3] = ["sortBy", "greatest", "least"];
 
-/// A compiled CEL expression and where it is written in its rule pack.
+/// A compiled CEL expression.
 #[derive(Debug)]
 pub struct Expr {
+    /// As written, for the evaluators' comparison to name what they disagree on.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub source: String,
-    pub span: Span,
     tree: IdedExpr,
     /// The native form, when the expression has one.
     native: Option<Program>,
@@ -131,7 +131,7 @@ fn walk(e: &mut IdedExpr, visit: &mut dyn FnMut(&mut IdedExpr)) {
 }
 
 impl Expr {
-    pub fn compile(env: &Env, parser: Parser, source: &str, span: Span) -> Result<Expr, String> {
+    pub fn compile(env: &Env, parser: Parser, source: &str) -> Result<Expr, String> {
         if source.trim().is_empty() {
             return Err("the expression is empty".to_owned());
         }
@@ -156,7 +156,6 @@ impl Expr {
         follow_spec(&mut tree);
         Ok(Expr {
             source: source.to_owned(),
-            span,
             native,
             tree,
         })

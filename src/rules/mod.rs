@@ -3,26 +3,26 @@
 mod digest;
 pub(crate) mod expr;
 mod functions;
-pub mod limits;
-pub mod native;
+pub(crate) mod limits;
+pub(crate) mod native;
 mod pack;
 mod refs;
 mod template;
-pub mod values;
+pub(crate) mod values;
 pub(crate) mod view;
 
 pub use crate::diag::Scope;
 pub(crate) use expr::format_number;
-pub use expr::Expr;
 pub use functions::label;
 pub(crate) use functions::{
     grouped, last_quarter_end, register as register_functions, usd, years_between,
 };
 pub(crate) use pack::toml_to_json;
-pub use pack::Also;
-pub use pack::{cel_env, load_pack, reads, Example, Rule, BUILTIN_PACKS};
-pub use pack::{Compiled, Logic, Measure, Pack, PackHeader};
-pub use template::Template;
+
+pub(crate) use pack::Compiled;
+pub(crate) use pack::{cel_env, load_pack_in, reads};
+pub use pack::{load_pack, Example, Rule, BUILTIN_PACKS};
+pub use pack::{Logic, Pack, PackHeader};
 
 use crate::diag::{Code, FileErrors, Finding, SourceFile};
 use cel::Env;
@@ -59,7 +59,8 @@ pub(crate) fn builtin_pack(name: &str) -> Option<SourceFile> {
 
 /// Every pack in force for a run, compiled against one CEL environment.
 pub struct RuleSet {
-    pub env: Arc<Env>,
+    pub(crate) env: Arc<Env>,
+    /// The packs loaded for the run, in the order they were loaded.
     pub packs: Vec<Pack>,
 }
 
@@ -80,7 +81,7 @@ impl RuleSet {
         // it saves)
         let load = |source: SourceFile| {
             let pack = pack::load_builtin(&env, &source)
-                .unwrap_or_else(|| load_pack(&env, source.clone()));
+                .unwrap_or_else(|| load_pack_in(&env, source.clone()));
             (source, pack)
         };
         let sponsor = sources
@@ -158,6 +159,7 @@ impl RuleSet {
         self.packs.iter().flat_map(|p| p.rules.iter())
     }
 
+    /// Every loaded rule, to switch off or re-parameterise as a config says.
     pub fn all_rules_mut(&mut self) -> impl Iterator<Item = &mut Rule> {
         self.packs.iter_mut().flat_map(|p| p.rules.iter_mut())
     }
@@ -166,5 +168,11 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.all_rules()
             .find(|r| r.id.eq_ignore_ascii_case(id) || r.name == id)
+    }
+
+    /// The fields `rule` reads, each a path from a rule variable with its type
+    /// (`[]` is each element of a list), as `explain` lists them.
+    pub fn reads(&self, rule: &Rule) -> std::collections::BTreeMap<String, view::Ty> {
+        reads(&self.env, rule)
     }
 }

@@ -291,6 +291,7 @@ impl Program {
     }
 
     /// Runs the program; `Err` means "ask the interpreter".
+    #[cfg(test)]
     pub fn eval<'a>(&'a self, vars: &dyn Vars<'a>) -> R<'a> {
         self.eval_with(vars, &[], &mut 0)
     }

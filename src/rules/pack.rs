@@ -37,8 +37,11 @@ struct PackToml {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackHeader {
+    /// How configs, `--select` and listings name the pack (`crypto`).
     pub name: String,
+    /// Its title, for listings and documents.
     pub title: String,
+    /// What the pack is for, in a sentence or two.
     pub description: String,
     /// In force when a config names no packs; `false` makes a pack opt-in.
     #[serde(default = "in_force")]
@@ -134,7 +137,7 @@ struct ExampleToml {
 
 /// A secondary label: where, and what it says.
 #[derive(Debug)]
-pub struct Also {
+pub(crate) struct Also {
     pub at: Template,
     pub label: Template,
 }
@@ -142,9 +145,7 @@ pub struct Also {
 /// The figure a rule caps, so that reports chart it and the diff can tell a
 /// finding that got worse: `check` holds `value <= limit`.
 #[derive(Debug)]
-pub struct Measure {
-    /// What is measured, in words; rules measuring the same figure share a chart.
-    pub figure: String,
+pub(crate) struct Measure {
     pub value: Expr,
     pub limit: Expr,
 }
@@ -152,8 +153,11 @@ pub struct Measure {
 /// A menu shipped with a rule to show (and test) when it passes or fails.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Example {
+    /// What the example shows, in words.
     pub title: String,
+    /// Whether the rule fails on it (the tests hold it to this).
     pub fails: bool,
+    /// Its `[[options]]` (and any tables they need), as TOML; the plan header is added.
     pub menu: String,
 }
 
@@ -173,6 +177,7 @@ impl Example {
 /// reported at load), on first use for a built-in pack (tested here, and most of a
 /// one-menu run would otherwise go to compiling rules that are off or never fire).
 pub struct Rule {
+    /// Its id, name, texts, severity and authority, which its findings share.
     pub info: Arc<RuleInfo>,
     /// Parameters with their effective values.
     pub params: BTreeMap<String, serde_json::Value>,
@@ -184,6 +189,7 @@ pub struct Rule {
     pub measure_figure: Option<String>,
     compiled: OnceLock<Result<Compiled, String>>,
     env: Arc<Env>,
+    /// Menus it passes and fails, shown by `explain` and run by the tests.
     pub examples: Vec<Example>,
     /// False when the config or the command line switched the rule off.
     pub enabled: bool,
@@ -192,6 +198,7 @@ pub struct Rule {
     pub opt_in: bool,
     /// Where the rule is defined: the pack file's name and the `[[rules]]` header.
     pub file: String,
+    /// The `[[rules]]` header's bytes in the pack file.
     pub span: Span,
     /// `file:line` of the `[[rules]]` header, for messages.
     pub location: String,
@@ -206,16 +213,24 @@ impl std::fmt::Debug for Rule {
 /// A rule's CEL as written, with where each piece is in its pack.
 #[derive(Debug, Clone)]
 pub struct Logic {
+    /// Named values, `let = { name = "expr" }`, bound in name order.
     pub lets: Vec<(String, Spanned<String>)>,
+    /// The guard: the rule applies only where it holds.
     pub when: Option<Spanned<String>>,
     /// `requires`: its check, the message when it does not hold, what to add, and
     /// where it points.
     pub requires: Option<Requires>,
+    /// True when compliant.
     pub check: Spanned<String>,
+    /// The figure `check` caps and its limit (`value <= limit`).
     pub measure: Option<(Spanned<String>, Spanned<String>)>,
+    /// The finding's message (a template).
     pub message: Spanned<String>,
+    /// The field the finding points at (a template, relative to the option).
     pub at: Spanned<String>,
+    /// The text under the pointed-at field (a template).
     pub label: Option<Spanned<String>>,
+    /// Further places to label: where and what (templates).
     pub also: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
@@ -230,7 +245,7 @@ pub struct Requires {
 
 /// A rule's `requires`, compiled.
 #[derive(Debug)]
-pub struct CompiledRequires {
+pub(crate) struct CompiledRequires {
     pub check: Expr,
     pub message: Template,
     pub help: String,
@@ -239,7 +254,7 @@ pub struct CompiledRequires {
 
 /// A rule's CEL, compiled.
 #[derive(Debug)]
-pub struct Compiled {
+pub(crate) struct Compiled {
     pub lets: Vec<(String, Expr)>,
     /// Whether `check` reads a `let`; when not, the lets wait until the check fails, as
     /// only the message needs them.
@@ -256,19 +271,31 @@ pub struct Compiled {
 }
 
 impl Rule {
+    /// Compiles the rule's CEL and its templates (a built-in rule's compile on first
+    /// use): the first problem, if any, in words.
+    pub fn compile_all(&self) -> Result<(), String> {
+        let c = self.compiled()?;
+        [&c.message, &c.at]
+            .into_iter()
+            .chain(c.label.iter())
+            .chain(c.also.iter().flat_map(|a| [&a.at, &a.label]))
+            .try_for_each(|t| {
+                t.force()
+                    .map_err(|e| format!("template {:?}: {e}", t.source()))
+            })
+    }
+
     /// The rule's compiled CEL; compiles it on first use.
-    pub fn compiled(&self) -> Result<&Compiled, String> {
+    pub(crate) fn compiled(&self) -> Result<&Compiled, String> {
         self.compiled
             .get_or_init(|| {
-                compile_logic(&self.env, &self.logic, self.measure_figure.as_deref()).map_err(
-                    |errors| {
-                        errors
-                            .into_iter()
-                            .map(|(_, m)| m)
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    },
-                )
+                compile_logic(&self.env, &self.logic).map_err(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|(_, m)| m)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -277,12 +304,8 @@ impl Rule {
 
 /// Compiles a rule's CEL (templates too, unless `defer_templates`); every error with
 /// its span.
-fn compile_logic(
-    env: &Arc<Env>,
-    logic: &Logic,
-    figure: Option<&str>,
-) -> Result<Compiled, Vec<(Span, String)>> {
-    compile_with(env, logic, figure, true)
+fn compile_logic(env: &Arc<Env>, logic: &Logic) -> Result<Compiled, Vec<(Span, String)>> {
+    compile_with(env, logic, true)
 }
 
 /// A built-in rule (`builtin`) compiles with the Pratt parser and defers its
@@ -290,7 +313,6 @@ fn compile_logic(
 fn compile_with(
     env: &Arc<Env>,
     logic: &Logic,
-    figure: Option<&str>,
     builtin: bool,
 ) -> Result<Compiled, Vec<(Span, String)>> {
     let parser = if builtin {
@@ -299,7 +321,7 @@ fn compile_with(
         Parser::Reference
     };
     let mut errors = Vec::new();
-    let mut expr = |s: &Spanned<String>| match Expr::compile(env, parser, s.get_ref(), s.span()) {
+    let mut expr = |s: &Spanned<String>| match Expr::compile(env, parser, s.get_ref()) {
         Ok(e) => Some(e),
         Err(msg) => {
             errors.push((s.span(), format!("invalid CEL expression: {msg}")));
@@ -317,9 +339,9 @@ fn compile_with(
     let measure = logic.measure.as_ref().map(|(v, l)| (expr(v), expr(l)));
     let mut template = |s: &Spanned<String>| -> Option<Template> {
         if builtin {
-            return Some(Template::deferred(env.clone(), s.get_ref(), s.span()));
+            return Some(Template::deferred(env.clone(), s.get_ref()));
         }
-        match Template::compile(env, s.get_ref(), s.span()) {
+        match Template::compile(env, s.get_ref()) {
             Ok(t) => Some(t),
             Err(msg) => {
                 errors.push((s.span(), format!("invalid template: {msg}")));
@@ -383,11 +405,7 @@ fn compile_with(
         .ok_or_else(missing)?;
     let measure = match measure {
         None => None,
-        Some((Some(value), Some(limit))) => Some(Measure {
-            figure: figure.unwrap_or_default().to_owned(),
-            value,
-            limit,
-        }),
+        Some((Some(value), Some(limit))) => Some(Measure { value, limit }),
         Some(_) => return Err(missing()),
     };
     Ok(Compiled {
@@ -415,15 +433,18 @@ impl std::ops::Deref for Rule {
 /// A loaded pack: its header, source and rules.
 #[derive(Debug)]
 pub struct Pack {
+    /// Its `[pack]` table.
     pub header: PackHeader,
+    /// The pack file, for findings about it.
     pub source: SourceFile,
+    /// Its rules, in the file's order.
     pub rules: Vec<Rule>,
     /// What is wrong but does not stop the pack from loading (a rescinded authority).
     pub warnings: Vec<Finding>,
 }
 
 /// The CEL environment every rule is compiled against.
-pub fn cel_env() -> Env {
+pub(crate) fn cel_env() -> Env {
     let mut env = Env::stdlib();
     // the extensions only add functions; failing here is a build defect
     env.add_extension(cel::extensions::strings)
@@ -435,8 +456,15 @@ pub fn cel_env() -> Env {
     env
 }
 
-/// Parses and compiles one pack. Every problem is a finding in the pack file.
-pub fn load_pack(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding>> {
+/// Parses and compiles one pack, with every check a sponsor's pack gets. Every
+/// problem is a finding in the pack file.
+pub fn load_pack(source: SourceFile) -> Result<Pack, Vec<Finding>> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    load_pack_in(ENV.get_or_init(|| Arc::new(cel_env())), source)
+}
+
+/// As [`load_pack`], in the environment of the rule set the pack joins.
+pub(crate) fn load_pack_in(env: &Arc<Env>, source: SourceFile) -> Result<Pack, Vec<Finding>> {
     load(env, source, false)
 }
 
@@ -625,7 +653,7 @@ fn build(
         // a sponsor's pack compiles now, templates too, so its mistakes show at load
         let compiled = OnceLock::new();
         if !deferred {
-            match compile_with(env, &logic, measure_figure.as_deref(), false) {
+            match compile_with(env, &logic, false) {
                 Ok(c) => {
                     // a built-in pack passes this in tests
                     let names = check_names(
@@ -735,7 +763,7 @@ pub(crate) fn check_names(
 
 /// The variables and fields a rule reads, each by its path from a rule variable
 /// (see [`refs::Checked::reads`]), deepest paths only, with their types.
-pub fn reads(env: &Arc<Env>, rule: &Rule) -> BTreeMap<String, Ty> {
+pub(crate) fn reads(env: &Arc<Env>, rule: &Rule) -> BTreeMap<String, Ty> {
     let mut functions = refs::Functions::new(env.clone());
     let mut all = BTreeMap::new();
     walk_names(

@@ -1,7 +1,6 @@
 //! Message and path templates: literal text with `{cel expression}` placeholders.
 
 use super::expr::{format_value, Expr, Parser};
-use crate::diag::Span;
 use cel::{Context, Env, ExecutionError};
 
 #[derive(Debug)]
@@ -15,7 +14,7 @@ enum Part {
 pub struct Template {
     source: String,
     parts: std::sync::OnceLock<Result<Vec<Part>, String>>,
-    deferred: Option<(std::sync::Arc<Env>, Span)>,
+    deferred: Option<std::sync::Arc<Env>>,
 }
 
 impl std::fmt::Debug for Template {
@@ -26,9 +25,9 @@ impl std::fmt::Debug for Template {
 
 impl Template {
     /// Compiles every placeholder; the error names the placeholder and what is wrong.
-    pub fn compile(env: &Env, source: &str, span: Span) -> Result<Template, String> {
+    pub fn compile(env: &Env, source: &str) -> Result<Template, String> {
         let parts = std::sync::OnceLock::new();
-        let _ = parts.set(Ok(Self::parts_of(env, Parser::Reference, source, span)?));
+        let _ = parts.set(Ok(Self::parts_of(env, Parser::Reference, source)?));
         Ok(Template {
             source: source.to_owned(),
             parts,
@@ -38,32 +37,32 @@ impl Template {
 
     /// A template that compiles on first use (its source is a built-in pack's, known to
     /// be valid), with the Pratt parser.
-    pub(crate) fn deferred(env: std::sync::Arc<Env>, source: &str, span: Span) -> Template {
+    pub(crate) fn deferred(env: std::sync::Arc<Env>, source: &str) -> Template {
         Template {
             source: source.to_owned(),
             parts: std::sync::OnceLock::new(),
-            deferred: Some((env, span)),
+            deferred: Some(env),
         }
     }
 
     fn parts(&self) -> Result<&[Part], ExecutionError> {
         self.parts
             .get_or_init(|| match &self.deferred {
-                Some((env, span)) => Self::parts_of(env, Parser::Pratt, &self.source, span.clone()),
+                Some(env) => Self::parts_of(env, Parser::Pratt, &self.source),
                 None => Err("the template was not compiled".to_owned()),
             })
             .as_deref()
             .map_err(|e| ExecutionError::function_error("template", e.clone()))
     }
 
-    fn parts_of(env: &Env, parser: Parser, source: &str, span: Span) -> Result<Vec<Part>, String> {
+    fn parts_of(env: &Env, parser: Parser, source: &str) -> Result<Vec<Part>, String> {
         // the first mistake in reading order is the one reported
         let (pieces, malformed) = split(source);
         let parts = pieces
             .into_iter()
             .map(|piece| match piece {
                 Piece::Text(text) => Ok(Part::Text(text)),
-                Piece::Placeholder(expr) => Expr::compile(env, parser, expr, span.clone())
+                Piece::Placeholder(expr) => Expr::compile(env, parser, expr)
                     .map(Part::Expr)
                     .map_err(|e| format!("in placeholder `{{{expr}}}`: {e}")),
             })
@@ -185,18 +184,18 @@ mod tests {
     #[test]
     fn renders_placeholders_and_literal_braces() {
         let env = Env::stdlib();
-        let t = Template::compile(&env, "{{x}} {1 + 2}% of {'a}b'} {[1.5, 2.0]}", 0..1).unwrap();
+        let t = Template::compile(&env, "{{x}} {1 + 2}% of {'a}b'} {[1.5, 2.0]}").unwrap();
         assert_eq!(
             t.render(&Context::default()).unwrap(),
             "{x} 3% of a}b 1.5, 2"
         );
-        assert!(Template::compile(&env, "oops {1 +", 0..1).is_err());
-        assert!(Template::compile(&env, "oops }", 0..1).is_err());
-        assert!(Template::compile(&env, "{1 +}", 0..1).is_err());
+        assert!(Template::compile(&env, "oops {1 +").is_err());
+        assert!(Template::compile(&env, "oops }").is_err());
+        assert!(Template::compile(&env, "{1 +}").is_err());
         // the first mistake in reading order is reported
-        let e = Template::compile(&env, "{1 +} }", 0..1).unwrap_err();
+        let e = Template::compile(&env, "{1 +} }").unwrap_err();
         assert!(e.starts_with("in placeholder `{1 +}`"), "{e}");
-        let e = Template::compile(&env, "{1} } {1 +}", 0..1).unwrap_err();
+        let e = Template::compile(&env, "{1} } {1 +}").unwrap_err();
         assert!(e.starts_with("unmatched `}` at character 5"), "{e}");
     }
 }

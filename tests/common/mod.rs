@@ -3,6 +3,9 @@
 
 pub mod exprgen;
 pub mod gate;
+/// The benchmarks' menu generator.
+#[path = "../../benches/support/synth.rs"]
+pub mod synth;
 
 use assert_cmd::Command;
 use serde_json::Value;

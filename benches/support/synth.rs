@@ -1,4 +1,7 @@
-//! Synthetic menus for benchmarks: realistic size and content, deterministic per seed.
+//! Synthetic menus for benchmarks and tests: realistic size and content,
+//! deterministic per seed. Not part of the library: the benchmarks, the `generate`
+//! example and the tests include this file.
+#![allow(dead_code)] // each includer uses part of it
 
 use std::fmt::Write;
 
@@ -275,7 +278,7 @@ pub fn lineup_csv(rows: usize, seed: u64) -> String {
         let (vehicle, class) = kinds[i % kinds.len()];
         s.push_str(&format!(
             "Example {class} Fund {i},X{},,{vehicle},{class},{},{:.2},\"{}\",{},{:.1},{:.1},{:.1},,Example Index {i},{}/{}/20{:02},https://example.com/funds/{i}\n",
-            crate::import::lineup::column_letters(i as u32 + 1),
+            letters(i as u32 + 1),
             if rng.chance(0.5) { "Index" } else { "Active" },
             0.02 + rng.below(90) as f64 / 100.0,
             (1 + rng.below(900)) * 100_000,
@@ -291,13 +294,20 @@ pub fn lineup_csv(rows: usize, seed: u64) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_seed_same_menu() {
-        assert_eq!(menu(7), menu(7));
-        assert_ne!(menu(7), menu(8));
+/// A ticker's letters: `1` → `A`, `27` → `AA` (as spreadsheet columns).
+fn letters(mut n: u32) -> String {
+    let mut s = String::new();
+    while n > 0 {
+        s.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
     }
+    s
+}
+
+/// A seed always means the same menu (the benchmarks compare runs across versions).
+#[cfg(test)]
+#[test]
+fn same_seed_same_menu() {
+    assert_eq!(menu(7), menu(7));
+    assert_ne!(menu(7), menu(8));
 }
