@@ -237,6 +237,24 @@ fn header_mistakes_are_located_too() {
     let (code, json) = check_csv("");
     assert_eq!(code, 2);
     assert!(located(&json)[0].0.contains("has no header row"));
+    // after comment lines, blank lines and CR LF line ends, a cell is still found
+    // where it is (a header after a comment was once located inside the comment)
+    for lead in [
+        "# figures from the recordkeeper\n",
+        "# one\r\n\r\n# two\r\n",
+        "\u{feff}# a BOM, then a note\n",
+    ] {
+        let (code, json) = check_csv(&format!(
+            "{lead}option,\"quartr\",return_3y_pct\ncore,2026-09-30,1\n"
+        ));
+        assert_eq!(code, 2, "{lead:?}");
+        let line = lead.matches('\n').count() as u64 + 1;
+        let found = located(&json);
+        assert!(
+            found.contains(&("unknown history column `quartr`".to_owned(), line, 8)),
+            "{lead:?}: {found:?}"
+        );
+    }
 }
 
 #[test]

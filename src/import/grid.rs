@@ -1,7 +1,7 @@
 //! The grids users bring: CSV files and workbook sheets as rows of cells, each cell
 //! with its text, its typed value and where it is.
 
-use crate::diag::{Code, Finding, SourceFile, Span};
+use crate::diag::{Code, Finding, Location, SourceFile, Span};
 use std::fmt;
 use std::path::Path;
 
@@ -28,6 +28,18 @@ pub struct CellRef {
 
 pub(crate) use super::a1::column_letters;
 pub(super) use super::a1::{cell_position, column_number};
+
+impl CellRef {
+    /// A location for JSON and SARIF: the row as the line, the column number.
+    pub fn location(&self) -> Location {
+        Location {
+            line: self.row as usize,
+            column: self.column as usize,
+            end_line: self.row as usize,
+            end_column: self.column as usize + 1,
+        }
+    }
+}
 
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,26 +128,9 @@ pub(super) fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
     let (text, encoding) = crate::menu::encoding::decode(bytes);
     let source = SourceFile::new(name.to_owned(), text);
     let text = source.text();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for rec in reader.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                let f = lineup_error(
-                    &source,
-                    Some(at..at),
-                    format!("{name} cannot be read as CSV: {e}"),
-                );
-                return Err((Some(source.clone()), vec![f]));
-            }
-        };
-        let at =
-            super::history::record_start(text, rec.position().map_or(0, |p| p.byte() as usize));
+    for rec in super::records::records(text, 0, None) {
+        let at = rec.start;
         if rows.len() >= MAX_ROWS {
             let f = lineup_error(&source, Some(at..at + 1), too_many_rows(name, ""))
                 .with_label("one row too many");
@@ -143,18 +138,17 @@ pub(super) fn read_csv(name: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
         }
         // the row number from the text itself: CR LF and LF count the same
         let line = source.position(at).0;
-        let spans = super::history::field_spans(text, at, rec.len());
-        let values: Vec<&str> = rec.iter().collect();
+        let values: Vec<&str> = rec.fields.iter().map(String::as_str).collect();
         if let Some(b) = super::history::broken_quote(&values, None) {
-            let s = spans.get(b.cell).map_or(at, |s| s.start);
+            let s = rec.spans.get(b.cell).map_or(at, |s| s.start);
             let f = lineup_error(&source, Some(s..s + 1), b.message)
                 .with_label(b.label)
                 .with_help(b.help);
             return Err((Some(source.clone()), vec![f]));
         }
-        let cells = rec
+        let cells = values
             .iter()
-            .zip(spans)
+            .zip(rec.spans.iter().cloned())
             .enumerate()
             .map(|(j, (v, span))| Cell {
                 value: if v.trim().is_empty() {

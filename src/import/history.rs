@@ -131,54 +131,6 @@ pub(crate) fn broken_quote(values: &[&str], header_len: Option<usize>) -> Option
     })
 }
 
-/// Where a record really starts: with CR LF line ends the csv crate places a record at
-/// the LF that ends the line before it.
-pub(crate) fn record_start(text: &str, mut at: usize) -> usize {
-    let b = text.as_bytes();
-    while matches!(b.get(at), Some(b'\r' | b'\n')) {
-        at += 1;
-    }
-    at
-}
-
-/// Where each field of each record starts and ends in the text: the csv crate gives
-/// a record's position, not its fields', and findings point at the cell.
-pub(crate) fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::with_capacity(count);
-    let mut i = start;
-    while spans.len() < count && i <= bytes.len() {
-        let from = i;
-        if bytes.get(i) == Some(&b'"') {
-            i += 1;
-            while i < bytes.len() {
-                if bytes[i] == b'"' {
-                    if bytes.get(i + 1) == Some(&b'"') {
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                i += 1;
-            }
-        }
-        while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
-            i += 1;
-        }
-        spans.push(from..i.max(from + 1).min(bytes.len().max(from)));
-        if bytes.get(i) == Some(&b',') {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    while spans.len() < count {
-        spans.push(i..i);
-    }
-    spans
-}
-
 /// Parses and checks a history CSV: known columns, one value type per column, the
 /// schema's ranges, quarter-end dates, and each option's quarters unique and in order.
 pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
@@ -186,15 +138,9 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let cols = columns();
     let mut errors = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(&text.as_bytes()[bom..]);
-    let mut records = reader.records();
+    let mut records = super::records::records(text, bom, Some(b'#'));
     let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(vec![csv_error(&source, bom, &e)]),
+        Some(h) => h,
         None => {
             return Err(vec![error(
                 &source,
@@ -208,13 +154,9 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
             ))])
         }
     };
-    let header_start = record_start(
-        text,
-        bom + header.position().map_or(0, |p| p.byte() as usize),
-    );
-    let header_spans = field_spans(text, header_start, header.len());
-    let mut names: Vec<Option<String>> = Vec::with_capacity(header.len());
-    for (i, name) in header.iter().enumerate() {
+    let header_spans = &header.spans;
+    let mut names: Vec<Option<String>> = Vec::with_capacity(header.fields.len());
+    for (i, name) in header.fields.iter().enumerate() {
         let name = name.trim();
         let span = header_spans[i].clone();
         if name.is_empty() {
@@ -264,33 +206,25 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
     }
     let mut rows = Vec::new();
     for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(csv_error(&source, bom, &e));
-                continue;
-            }
-        };
         // a blank line between blocks of rows is not a row
-        if rec.iter().all(|c| c.trim().is_empty()) {
+        if rec.fields.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let start = record_start(text, bom + rec.position().map_or(0, |p| p.byte() as usize));
-        let spans = field_spans(text, start, rec.len().max(names.len()));
-        if rec.len() > names.len() {
+        let spans = rec.spans_for(names.len());
+        if rec.fields.len() > names.len() {
             errors.push(error(
                 &source,
                 spans[names.len()].clone(),
                 format!(
                     "this row has {} cells; the header names {} columns",
-                    rec.len(),
+                    rec.fields.len(),
                     names.len()
                 ),
                 "extra cell",
             ));
             continue;
         }
-        let values: Vec<&str> = rec.iter().collect();
+        let values: Vec<&str> = rec.fields.iter().map(String::as_str).collect();
         if let Some(b) = broken_quote(&values, Some(names.len())) {
             let s = spans[b.cell].start;
             errors.push(error(&source, s..s + 1, b.message, b.label).with_help(b.help));
@@ -303,7 +237,7 @@ pub fn parse_csv(source: SourceFile) -> Result<HistoryFile, Vec<Finding>> {
         let mut record = Map::new();
         let mut option = None;
         let mut row_ok = true;
-        for (i, cell) in rec.iter().enumerate() {
+        for (i, cell) in values.iter().enumerate() {
             let cell = cell.trim();
             if cell.is_empty() {
                 continue;
@@ -457,19 +391,6 @@ pub(crate) fn capped(mut errors: Vec<Finding>, code: Code) -> Vec<Finding> {
         ));
     }
     errors
-}
-
-fn csv_error(source: &SourceFile, bom: usize, e: &csv::Error) -> Finding {
-    let at = e.position().map_or(0, |p| bom + p.byte() as usize);
-    let end = source.text()[at..]
-        .find('\n')
-        .map_or(source.text().len(), |n| at + n);
-    error(
-        source,
-        at..end.max(at),
-        format!("this row cannot be read as CSV: {e}"),
-        "this row",
-    )
 }
 
 /// Whether an ISO date is the last day of a calendar quarter.
@@ -674,15 +595,6 @@ pub fn join(file: &HistoryFile, doc: &mut Document, menu: &mut Menu) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn field_spans_follow_quotes() {
-        let text = "a,\"b,c\",d\n";
-        let s = field_spans(text, 0, 3);
-        assert_eq!(&text[s[0].clone()], "a");
-        assert_eq!(&text[s[1].clone()], "\"b,c\"");
-        assert_eq!(&text[s[2].clone()], "d");
-    }
 
     #[test]
     fn quarter_ends() {

@@ -9,12 +9,15 @@
 //! cells; [`history`] reads quarterly histories.
 
 mod a1;
+mod cells;
 mod convert;
 mod grid;
+mod header;
 pub mod history;
 mod mapping;
 pub use mapping::MAPPING_SCHEMA;
 mod overlay;
+mod records;
 mod starter;
 mod styles;
 mod write;
@@ -38,7 +41,7 @@ pub mod lineup {
 
 #[cfg(test)]
 mod tests {
-    use super::{convert::*, grid::*, starter::*};
+    use super::{cells::*, grid::*, starter::*};
 
     /// A date cell is read in its workbook's date system: serial 45000 is
     /// 2023-03-15 in the 1900 system and 1,462 days later in the 1904 one.

@@ -1,7 +1,8 @@
 //! A starter mapping guessed from a lineup's header row.
 
-use super::convert::*;
+use super::cells::*;
 use super::grid::*;
+use super::header::*;
 use super::mapping::*;
 use super::write::*;
 use crate::diag::{Code, Finding, SourceFile};
