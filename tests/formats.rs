@@ -519,12 +519,16 @@ fn sarif_tells_the_run_from_its_files_and_links_each_rules_page() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    let prefix = "https://github.com/menulint/menulint/blob/main/";
+    // the page as of this version's tag: the rule as this version runs it
+    let prefix = format!(
+        "https://github.com/menulint/menulint/blob/v{}/",
+        env!("CARGO_PKG_VERSION")
+    );
     for r in rules {
         let id = r["id"].as_str().unwrap();
         match r["helpUri"].as_str() {
             Some(uri) => {
-                let page = uri.strip_prefix(prefix).expect("a page in the repository");
+                let page = uri.strip_prefix(&prefix).expect("a page in the repository");
                 assert_eq!(page, format!("docs/rules/{id}.md"));
                 assert!(Path::new(page).is_file(), "{page} is missing");
             }

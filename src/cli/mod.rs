@@ -1,5 +1,5 @@
 //! The command line: the arguments (clap is used only here), one module per
-//! subcommand, and the one error type a command stops with ([`Failure`]).
+//! subcommand, and the one error type a command stops with (`Failure`).
 
 mod check;
 mod choice;

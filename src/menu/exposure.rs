@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// Effective shares of one option's (or the plan's) assets, percent, rounded to
-/// [`DECIMALS`] places: the precision every output prints them with, so a figure
+/// `DECIMALS` places: the precision every output prints them with, so a figure
 /// printed as "5" is compared as 5 (1.3 % + 3.7 % is 5 %, not 5.000000000000001 %).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Figures {

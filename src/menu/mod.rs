@@ -1,6 +1,6 @@
 //! Stage 1 and 2: the menu — read with spans ([`load`]), checked against the JSON
 //! Schema ([`schema`]), typed ([`model`]), with look-through [`exposure`] and
-//! security [`identifiers`].
+//! security identifiers.
 
 pub mod encoding;
 pub mod exposure;

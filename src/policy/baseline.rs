@@ -66,7 +66,7 @@ impl Baseline {
     }
 
     /// Reads a baseline file: a regular file (never a FIFO or a device, which would
-    /// block or never end), within [`MAX_BASELINE_SIZE`], in a format this menulint
+    /// block or never end), within 256 MiB, in a format this menulint
     /// writes. `Err` says why not.
     pub fn read(path: &std::path::Path) -> Result<Baseline, String> {
         let source = crate::menu::load::read_source(path, MAX_BASELINE_SIZE)

@@ -80,7 +80,7 @@ pub fn apply(
 pub enum WaiverStatus {
     /// It excuses at least one finding.
     Applied,
-    /// It excuses findings and expires within [`EXPIRING_SOON_DAYS`].
+    /// It excuses findings and expires within `EXPIRING_SOON_DAYS`.
     Expiring {
         /// Days from the check date to its `expires` date (0: the check date is its last day).
         days: i64,

@@ -119,11 +119,14 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
                         .build(),
                 )
                 .build();
-            // a sponsor's own rule has no page in menulint's repository
+            // a sponsor's own rule has no page in menulint's repository; a built-in
+            // rule's page is the one of this version's tag, which describes the rule as
+            // this version runs it (main's may have moved on)
             if r.builtin {
                 descriptor.help_uri = Some(format!(
-                    "{}/blob/main/{}",
+                    "{}/blob/v{}/{}",
                     env!("CARGO_PKG_REPOSITORY"),
+                    env!("CARGO_PKG_VERSION"),
                     super::rule_page::rule_page_path(&r.id)
                 ));
             }
