@@ -841,6 +841,30 @@ fn show_files_and_show_settings_say_what_a_run_would_do() {
         listed,
         [plans.join("a.toml"), plans.join("b.toml")].map(|p| p.display().to_string())
     );
+    // a menu named twice, and inside a directory also named, is one menu: listed
+    // once and checked once, under the name first given
+    let a = plans.join("a.toml").display().to_string();
+    let dotted = format!("{}/./a.toml", plans.display());
+    let dir = plans.display().to_string();
+    let out = menulint()
+        .args(["check", "--show-files", &a, &dotted, &dir])
+        .output()
+        .unwrap();
+    let listed: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        listed,
+        [a.clone(), plans.join("b.toml").display().to_string()]
+    );
+    let out = menulint()
+        .args(["check", "--as-of", AS_OF, "--format", "json", &a, &dotted])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["menus"], 1, "{json}");
 
     let menu = plans.join("a.toml").display().to_string();
     // -v says which config governs each menu
@@ -921,4 +945,61 @@ fn explain_takes_a_code_with_or_without_its_prefix() {
     }
     let out = menulint().args(["explain", "authorty"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Shell completion offers `check --format`'s format names (the value is parsed
+/// by hand, as `FORMAT=FILE`, so clap does not know them unless told).
+#[test]
+fn completions_offer_the_check_formats() {
+    let out = menulint().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let start = text
+        .find("menulint__subcmd__check)")
+        .expect("the check command's completions");
+    let check = &text[start..];
+    let at = check.find("--format)").expect("--format's completions");
+    let line = check[at..].lines().nth(1).unwrap_or_default();
+    for format in ["human", "concise", "json-lines", "sarif", "junit", "gitlab"] {
+        assert!(
+            line.split(['"', ' ']).any(|w| w == format),
+            "{format} missing from {line}"
+        );
+    }
+}
+
+/// `--show-settings` refuses the exclude patterns `check` refuses, from the
+/// command line and from a config, instead of showing them as settings.
+#[test]
+fn show_settings_refuses_a_bad_exclude_pattern() {
+    let out = menulint()
+        .args([
+            "check",
+            "--show-settings",
+            "--exclude",
+            "[",
+            "sample-menus/bitcoin.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exclude pattern `[`"));
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join(".git")).unwrap();
+    write_in(d.path(), "menulint.toml", "exclude = [\"a/[x\"]\n");
+    let menu = write_in(d.path(), "plan.toml", BITCOIN);
+    for extra in [&["--show-settings"][..], &[]] {
+        let out = menulint()
+            .arg("check")
+            .args(extra)
+            .arg(&menu)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("exclude pattern `a/[x`")
+                || String::from_utf8_lossy(&out.stdout).contains("exclude pattern `a/[x`"),
+            "{extra:?}"
+        );
+    }
 }

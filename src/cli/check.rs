@@ -38,7 +38,12 @@ pub(crate) struct CheckArgs {
     /// Output format: human, concise, json, json-lines, sarif, junit, github, gitlab,
     /// markdown. Repeat it to write
     /// several at once; `FORMAT=FILE` (or an --output right after it) sends it to a file.
-    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format)]
+    #[arg(
+        long,
+        value_name = "FORMAT[=FILE]",
+        value_parser = FormatTarget,
+        hide_possible_values = true
+    )]
     format: Vec<(Format, Option<PathBuf>)>,
     /// Write the --format just before it to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -87,6 +92,36 @@ pub(crate) struct CheckArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+}
+
+/// `--format`'s values, `FORMAT` or `FORMAT=FILE`, with the format names offered
+/// to shell completion (the help lists them in its own words).
+#[derive(Clone)]
+struct FormatTarget;
+
+impl clap::builder::TypedValueParser for FormatTarget {
+    type Value = (Format, Option<PathBuf>);
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let parse: fn(&str) -> Result<Self::Value, String> = parse_format;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        use strum::VariantArray;
+        Some(Box::new(
+            Format::VARIANTS
+                .iter()
+                .map(|f| clap::builder::PossibleValue::new(f.as_ref())),
+        ))
+    }
 }
 
 /// `json` or `json=FILE`.
@@ -405,6 +440,10 @@ fn show_settings(path: &Path, opts: &RunOptions) -> Outcome {
         .or_else(|| crate::policy::config::discover(near.parent().unwrap_or(Path::new("."))));
     match crate::policy::Policy::load(config.as_deref(), &opts.selection) {
         Ok(policy) => {
+            let problems = crate::engine::run::exclude_problems(opts, config.as_deref(), &policy);
+            if !problems.is_empty() {
+                return Err(Failure::inputs(problems, false));
+            }
             let config = config.as_deref().map(crate::diag::display_path);
             let text = crate::render::settings(
                 &crate::diag::display_path(path),

@@ -78,18 +78,10 @@ pub struct RunOutcome {
 pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
     let (found, mut reports) = collect_menus(paths);
     let explicit: std::collections::BTreeSet<PathBuf> = paths.iter().cloned().collect();
-    let cli_excludes = match Excludes::new(Path::new("."), &opts.exclude) {
-        Ok(e) => e,
-        Err(msg) => {
-            let f = Finding::input_error(Code::Config, msg, None, None);
-            reports.push(FileReport::from_errors(crate::diag::FileErrors::new(
-                crate::diag::COMMAND_LINE,
-                None,
-                vec![f],
-            )));
-            Excludes::default()
-        }
-    };
+    let cli_excludes = command_line_excludes(opts).unwrap_or_else(|report| {
+        reports.push(*report);
+        Excludes::default()
+    });
     let excluded =
         |f: &Path, ex: &Excludes| (opts.force_exclude || !explicit.contains(f)) && ex.matches(f);
     // with --force-exclude, files named explicitly (a pre-commit hook names every
@@ -187,20 +179,10 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
             }
         };
         // the config's own excludes, and the files it is made of (its packs)
-        let config_dir = config_path
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let config_excludes = match Excludes::new(config_dir, &policy.config.exclude) {
+        let config_excludes = match config_excludes(config_path.as_deref(), &policy) {
             Ok(e) => e,
-            Err(msg) => {
-                let f = Finding::input_error(Code::Config, msg, None, None);
-                reports.push(FileReport::not_checked(
-                    &config_path.as_deref().map(display_path).unwrap_or_default(),
-                    None,
-                    vec![f],
-                ));
+            Err(report) => {
+                reports.push(*report);
                 continue;
             }
         };
@@ -450,7 +432,69 @@ pub(crate) fn collect_menus(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport
             Err(e) => errors.push(io_report(&name, format!("cannot read {name}: {e}"))),
         }
     }
+    // a menu named twice (`a.toml ./a.toml`, or a file inside a directory also named)
+    // is one menu, checked and listed once, under the name it was first found by. The
+    // names are compared as written, `.` aside: a link is a name of its own, which
+    // its own config and excludes may govern
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| {
+        let key: PathBuf = f
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        f.as_os_str() == STDIN || seen.insert(key)
+    });
     (files, errors)
+}
+
+/// `--exclude`'s patterns, relative to the current directory; a bad one is a
+/// problem with the run itself.
+fn command_line_excludes(opts: &RunOptions) -> Result<Excludes, Box<FileReport>> {
+    Excludes::new(Path::new("."), &opts.exclude).map_err(|msg| {
+        let f = Finding::input_error(Code::Config, msg, None, None);
+        Box::new(FileReport::from_errors(crate::diag::FileErrors::new(
+            crate::diag::COMMAND_LINE,
+            None,
+            vec![f],
+        )))
+    })
+}
+
+/// A config's `exclude` patterns, relative to its directory; a bad one leaves
+/// the config's menus unchecked.
+fn config_excludes(
+    config_path: Option<&Path>,
+    policy: &Policy,
+) -> Result<Excludes, Box<FileReport>> {
+    let config_dir = config_path
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Excludes::new(config_dir, &policy.config.exclude).map_err(|msg| {
+        let f = Finding::input_error(Code::Config, msg, None, None);
+        Box::new(FileReport::not_checked(
+            &config_path.map(display_path).unwrap_or_default(),
+            None,
+            vec![f],
+        ))
+    })
+}
+
+/// What is wrong with the exclude patterns a run under `policy` (from
+/// `config_path`) would use: `--show-settings` refuses what `check` refuses.
+pub(crate) fn exclude_problems(
+    opts: &RunOptions,
+    config_path: Option<&Path>,
+    policy: &Policy,
+) -> Vec<FileReport> {
+    [
+        command_line_excludes(opts).err(),
+        config_excludes(config_path, policy).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|r| *r)
+    .collect()
 }
 
 /// Globs of files to leave out, relative to a directory (a config's, or the
