@@ -374,11 +374,14 @@ fn an_output_named_for_another_format_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let at = |name: &str| dir.path().join(name).display().to_string();
     for args in [
-        vec!["report", "--output", &at("r.pdf")],
+        vec!["report", "--format", "html", "--output", &at("r.pdf")],
         vec!["report", "--format", "markdown", "--output", &at("r.html")],
-        vec!["disclose", "--output", &at("c.csv")],
+        vec!["dossier", "--format", "pdf", "--output", &at("d.md")],
+        vec!["disclose", "--format", "html", "--output", &at("c.csv")],
         vec!["check", "--format", "human", "--output", &at("x.sarif")],
-        vec!["monitor", "--output", &at("w.json")],
+        vec!["monitor", "--format", "human", "--output", &at("w.json")],
+        // a name no document format has is refused, not written as the default
+        vec!["report", "--output", &at("r.sarif")],
     ] {
         let out = menulint()
             .args(&args)
@@ -405,6 +408,41 @@ fn an_output_named_for_another_format_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// Without --format, a document takes the format its --output name says.
+#[test]
+fn a_documents_format_follows_its_outputs_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (command, name, starts) in [
+        ("report", "r.md", &b"# Investment menu"[..]),
+        ("report", "r.pdf", b"%PDF-"),
+        ("report", "r.htm", b"<!DOCTYPE html>"),
+        ("dossier", "d.pdf", b"%PDF-"),
+        ("disclose", "c.csv", b"option,"),
+        ("disclose", "c.pdf", b"%PDF-"),
+        ("monitor", "w.json", b"{"),
+        ("monitor", "w.pdf", b"%PDF-"),
+    ] {
+        let path = dir.path().join(name);
+        let out = menulint()
+            .args([command, "--as-of", AS_OF, "--output"])
+            .arg(&path)
+            .arg("sample-menus/bitcoin.toml")
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{command} {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.starts_with(starts),
+            "{command} {name}: {:?}",
+            String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+        );
+    }
 }
 
 /// Kills a run while it writes its SARIF output: the target always holds a complete

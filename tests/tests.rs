@@ -20,6 +20,7 @@ mod lookthrough;
 mod monitoring;
 mod outputs;
 mod packs;
+mod pdf;
 mod readme;
 mod report;
 mod rule_examples;

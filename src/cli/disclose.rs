@@ -10,9 +10,12 @@ use std::path::PathBuf;
 pub(crate) struct DiscloseArgs {
     /// The menu (or, with --map, the lineup export) to chart.
     menu: PathBuf,
-    /// Chart format.
-    #[arg(long, value_parser = super::choice::choice::<DiscloseFormat>(), default_value = "html")]
-    format: DiscloseFormat,
+    /// Chart format [default: html, or what the --output file's name says].
+    #[arg(long, value_parser = super::choice::choice::<DiscloseFormat>())]
+    format: Option<DiscloseFormat>,
+    /// The paper a PDF is set on.
+    #[arg(long, value_parser = super::choice::choice::<crate::render::pdf::Paper>(), default_value = "letter")]
+    paper: crate::render::pdf::Paper,
     /// Write the chart to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -30,7 +33,7 @@ pub(crate) struct DiscloseArgs {
 }
 
 pub(crate) fn run(args: DiscloseArgs) -> Outcome {
-    super::output_matches(args.format.as_ref(), args.output.as_deref())?;
+    let format = super::document_format(args.format, args.output.as_deref(), DiscloseFormat::Html)?;
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let lineup = args.lineup.options()?;
     let mut opts = RunOptions {
@@ -72,8 +75,12 @@ pub(crate) fn run(args: DiscloseArgs) -> Outcome {
             }
         );
     }
-    let text = crate::render::disclose(&chart, args.format).map_err(Failure::usage)?;
-    super::emit(&text, args.output.as_deref(), false)?;
+    let bytes = crate::render::disclose(&chart, format, args.paper).map_err(Failure::usage)?;
+    super::emit_document(
+        &bytes,
+        format == DiscloseFormat::Pdf,
+        args.output.as_deref(),
+    )?;
     Ok(if chart.complete() {
         exit::CLEAN
     } else {

@@ -375,18 +375,10 @@ pub(crate) fn load_history(
     }
 }
 
-/// Refuses an `--output` whose name says another format than the one written: a
-/// `report.pdf` that holds HTML, or an `out.sarif` that holds human text, would be
-/// opened by the wrong program or trusted as what it is not. A name without a known
-/// extension is the user's choice.
-pub(crate) fn output_matches(format: &str, path: Option<&std::path::Path>) -> Result<(), Failure> {
-    let Some(path) = path else { return Ok(()) };
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let named = match ext.as_str() {
+/// The format an `--output` file's name says, if its extension names one.
+fn named_format(path: &std::path::Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
         "html" | "htm" => "html",
         "md" | "markdown" => "markdown",
         "csv" => "csv",
@@ -395,20 +387,63 @@ pub(crate) fn output_matches(format: &str, path: Option<&std::path::Path>) -> Re
         "sarif" => "sarif",
         "xml" => "junit",
         "pdf" => "pdf",
-        _ => return Ok(()),
+        _ => return None,
+    })
+}
+
+/// Refuses an `--output` whose name says another format than the one written: a
+/// `report.pdf` that holds HTML, or an `out.sarif` that holds human text, would be
+/// opened by the wrong program or trusted as what it is not. A name without a known
+/// extension is the user's choice.
+pub(crate) fn output_matches(format: &str, path: Option<&std::path::Path>) -> Result<(), Failure> {
+    let Some(path) = path else { return Ok(()) };
+    let Some(named) = named_format(path) else {
+        return Ok(());
     };
     if named == format || (named == "json" && matches!(format, "sarif" | "gitlab")) {
         return Ok(());
     }
-    let hint = if named == "pdf" {
-        " (menulint does not write PDF yet: write HTML and print it to PDF)"
-    } else {
-        ""
-    };
     Err(Failure::usage(format!(
-        "--output {} names a {named} file, but the output is {format}; name the file for its format, or choose the format with --format{hint}",
+        "--output {} names a {named} file, but the output is {format}; name the file for its format, or choose the format with --format",
         path.display()
     )))
+}
+
+/// A document's format: the one `--format` gives (which the output's name may not
+/// contradict), else the one the output's name says (`report.pdf` is a PDF), else
+/// `default`.
+pub(crate) fn document_format<F>(
+    given: Option<F>,
+    output: Option<&std::path::Path>,
+    default: F,
+) -> Result<F, Failure>
+where
+    F: strum::VariantArray + AsRef<str> + Copy,
+{
+    let format = given.unwrap_or_else(|| {
+        output
+            .and_then(named_format)
+            .and_then(|n| F::VARIANTS.iter().copied().find(|v| v.as_ref() == n))
+            .unwrap_or(default)
+    });
+    output_matches(format.as_ref(), output)?;
+    Ok(format)
+}
+
+/// Writes a document's bytes. A PDF is no text for a terminal: without `--output`
+/// it goes only to a file or a pipe.
+pub(crate) fn emit_document(
+    bytes: &[u8],
+    pdf: bool,
+    file: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    if pdf && file.is_none() && std::io::stdout().is_terminal() {
+        return Err(Failure::usage(
+            "a PDF is not text for a terminal: name a file with --output FILE.pdf, or redirect standard output",
+        ));
+    }
+    emit_with(file, false, |w| w.write_all(bytes))
 }
 
 /// Which rules judge a menu and which findings count, as `check` decides it: every

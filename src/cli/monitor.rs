@@ -15,9 +15,12 @@ pub(crate) struct MonitorArgs {
     /// Quarterly monitoring figures (CSV), when the menu does not hold them.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_parser = super::choice::choice::<MonitorFormat>(), default_value = "human")]
-    format: MonitorFormat,
+    /// Output format [default: human, or what the --output file's name says].
+    #[arg(long, value_parser = super::choice::choice::<MonitorFormat>())]
+    format: Option<MonitorFormat>,
+    /// The paper a PDF is set on.
+    #[arg(long, value_parser = super::choice::choice::<crate::render::pdf::Paper>(), default_value = "letter")]
+    paper: crate::render::pdf::Paper,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -35,7 +38,7 @@ pub(crate) struct MonitorArgs {
 }
 
 pub(crate) fn run(args: MonitorArgs) -> Outcome {
-    super::output_matches(args.format.as_ref(), args.output.as_deref())?;
+    let format = super::document_format(args.format, args.output.as_deref(), MonitorFormat::Human)?;
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let history = super::load_history(args.history.as_deref(), args.max_file_size, false)?;
     let mut opts = RunOptions {
@@ -65,7 +68,7 @@ pub(crate) fn run(args: MonitorArgs) -> Outcome {
         as_of: &as_of,
         options: &list,
     };
-    let text = monitor(&watched, args.format).map_err(Failure::usage)?;
-    super::emit(&text, args.output.as_deref(), false)?;
+    let bytes = monitor(&watched, format, args.paper).map_err(Failure::usage)?;
+    super::emit_document(&bytes, format == MonitorFormat::Pdf, args.output.as_deref())?;
     Ok(exit_code(&list))
 }

@@ -10,9 +10,12 @@ use std::path::PathBuf;
 pub(crate) struct ReportArgs {
     /// The menu to report on.
     menu: PathBuf,
-    /// Report format.
-    #[arg(long, value_parser = super::choice::choice::<ReportFormat>(), default_value = "html")]
-    format: ReportFormat,
+    /// Report format [default: html, or what the --output file's name says].
+    #[arg(long, value_parser = super::choice::choice::<ReportFormat>())]
+    format: Option<ReportFormat>,
+    /// The paper a PDF is set on.
+    #[arg(long, value_parser = super::choice::choice::<crate::render::pdf::Paper>(), default_value = "letter")]
+    paper: crate::render::pdf::Paper,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -73,10 +76,15 @@ pub(crate) fn dossier(args: ReportArgs) -> Outcome {
     document(args, crate::render::dossier)
 }
 
-type Document = fn(&crate::engine::Judged, Option<String>, ReportFormat) -> Result<String, String>;
+type Document = fn(
+    &crate::engine::Judged,
+    Option<String>,
+    ReportFormat,
+    crate::render::pdf::Paper,
+) -> Result<Vec<u8>, String>;
 
 fn document(args: ReportArgs, build: Document) -> Outcome {
-    super::output_matches(args.format.as_ref(), args.output.as_deref())?;
+    let format = super::document_format(args.format, args.output.as_deref(), ReportFormat::Html)?;
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let history = super::load_history(
         args.history.as_deref(),
@@ -108,8 +116,8 @@ fn document(args: ReportArgs, build: Document) -> Outcome {
         .transpose()
         .map_err(Failure::usage)?;
     let judged = crate::engine::Judged::new(checked, &policy, &as_of);
-    let text = build(&judged, stamp, args.format).map_err(Failure::usage)?;
-    super::emit(&text, args.output.as_deref(), false)?;
+    let bytes = build(&judged, stamp, format, args.paper).map_err(Failure::usage)?;
+    super::emit_document(&bytes, format == ReportFormat::Pdf, args.output.as_deref())?;
     // the document is the gate's judgement written out: it gates as `check` does
     Ok(if args.exit_zero {
         exit::CLEAN

@@ -2,8 +2,9 @@
 //! CSV for recordkeepers' systems. The chart's data comes from `engine::disclose`;
 //! this module formats numbers for people and escapes every menu text for its output.
 
-use super::document::render_template;
+use super::document::{finish, render_template};
 use super::escape;
+use super::pdf::Paper;
 use crate::engine::disclose::{Cell, Chart, Performance, Returns};
 use serde::Serialize;
 
@@ -19,6 +20,8 @@ pub enum DiscloseFormat {
     Markdown,
     /// CSV, one row per option, for recordkeepers' systems.
     Csv,
+    /// A PDF typeset from the Markdown, on the paper asked for.
+    Pdf,
 }
 
 /// What a figure the menu lacks shows: never blank, never a guess.
@@ -192,9 +195,9 @@ fn view(chart: &Chart) -> View {
 }
 
 /// The chart in `format`: the same content, byte for byte the same for the same menu.
-pub fn disclose(chart: &Chart, format: DiscloseFormat) -> Result<String, String> {
+pub fn disclose(chart: &Chart, format: DiscloseFormat, paper: Paper) -> Result<Vec<u8>, String> {
     let v = view(chart);
-    match format {
+    let text = match format {
         DiscloseFormat::Html => render_template(
             "disclose.html",
             include_str!("../../templates/disclose.html"),
@@ -202,7 +205,9 @@ pub fn disclose(chart: &Chart, format: DiscloseFormat) -> Result<String, String>
         ),
         DiscloseFormat::Markdown => Ok(markdown(&v)),
         DiscloseFormat::Csv => csv(&v),
-    }
+        DiscloseFormat::Pdf => Ok(markdown(&v)),
+    }?;
+    finish(text, format == DiscloseFormat::Pdf, paper)
 }
 
 fn markdown(v: &View) -> String {

@@ -17,6 +17,18 @@ pub enum ReportFormat {
     Html,
     /// The same content, in the same order, in Markdown.
     Markdown,
+    /// A PDF typeset from the Markdown, fonts embedded, on the paper asked for.
+    Pdf,
+}
+
+/// A document's text as its output's bytes: the text itself, or for a PDF the
+/// Markdown `text` typeset on `paper`.
+pub(crate) fn finish(text: String, pdf: bool, paper: super::pdf::Paper) -> Result<Vec<u8>, String> {
+    if pdf {
+        super::pdf::typeset(&text, paper)
+    } else {
+        Ok(text.into_bytes())
+    }
 }
 
 /// What a committee needs to reproduce a document: the hashes of every input and

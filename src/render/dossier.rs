@@ -1,7 +1,8 @@
 //! `menulint dossier`: the committee's evidence file for selecting each option, on
 //! the six factors of the DOL's proposed safe harbor (proposed 29 CFR 2550.404a-6).
 
-use super::document::{audit, render_template, Audit, ReportFormat};
+use super::document::{audit, finish, render_template, Audit, ReportFormat};
+use super::pdf::Paper;
 use crate::diag::Finding;
 use crate::engine::Judged;
 use crate::menu::FACTORS;
@@ -72,7 +73,8 @@ pub fn dossier(
     judged: &Judged,
     generated: Option<String>,
     format: ReportFormat,
-) -> Result<String, String> {
+    paper: Paper,
+) -> Result<Vec<u8>, String> {
     let (r, policy, as_of) = (judged.report, judged.policy, judged.as_of);
     let (Some(menu), Some(source)) = (&r.menu, &r.source) else {
         return Err(format!(
@@ -138,8 +140,11 @@ pub fn dossier(
         options,
         audit: audit(policy, source, &r.audited),
     };
-    match format {
-        ReportFormat::Html => render_template("dossier.html", HTML_TEMPLATE, &data),
-        ReportFormat::Markdown => render_template("dossier.md", MARKDOWN_TEMPLATE, &data),
-    }
+    let text = match format {
+        ReportFormat::Html => render_template("dossier.html", HTML_TEMPLATE, &data)?,
+        ReportFormat::Markdown | ReportFormat::Pdf => {
+            render_template("dossier.md", MARKDOWN_TEMPLATE, &data)?
+        }
+    };
+    finish(text, format == ReportFormat::Pdf, paper)
 }

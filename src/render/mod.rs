@@ -16,6 +16,7 @@ mod junit;
 mod lines;
 mod markdown;
 mod monitor;
+pub mod pdf;
 mod report;
 mod rule_page;
 mod rules;

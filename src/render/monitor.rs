@@ -2,8 +2,9 @@
 //! (JSON).
 
 use super::charts::{quarter_label, trend_chart, Series};
-use super::document::render_template;
+use super::document::{finish, render_template};
 use super::escape::{no_workflow_commands, terminal};
+use super::pdf::Paper;
 use crate::engine::monitor::{OptionStatus, Status};
 use crate::rules::format_number;
 use serde::Serialize;
@@ -23,6 +24,8 @@ pub enum MonitorFormat {
     /// An HTML document with a trend chart of each watched option's 3-year return
     /// against its benchmark.
     Html,
+    /// A PDF typeset from the Markdown.
+    Pdf,
 }
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/monitor.html");
@@ -172,9 +175,9 @@ struct Data<'a> {
     options: Vec<Row>,
 }
 
-/// Renders the watch list in one format.
-pub fn monitor(w: &Watched, format: MonitorFormat) -> Result<String, String> {
-    match format {
+/// Renders the watch list in one format (`paper` is a PDF's).
+pub fn monitor(w: &Watched, format: MonitorFormat, paper: Paper) -> Result<Vec<u8>, String> {
+    let text = match format {
         MonitorFormat::Human => Ok(human(w)),
         MonitorFormat::Json => {
             #[derive(Serialize)]
@@ -198,7 +201,7 @@ pub fn monitor(w: &Watched, format: MonitorFormat) -> Result<String, String> {
                 .map(|s| s + "\n")
                 .map_err(|e| e.to_string())
         }
-        MonitorFormat::Markdown | MonitorFormat::Html => {
+        MonitorFormat::Markdown | MonitorFormat::Html | MonitorFormat::Pdf => {
             let data = Data {
                 version: env!("CARGO_PKG_VERSION"),
                 plan: w.plan,
@@ -213,7 +216,8 @@ pub fn monitor(w: &Watched, format: MonitorFormat) -> Result<String, String> {
                 render_template("monitor.md", MARKDOWN_TEMPLATE, &data)
             }
         }
-    }
+    }?;
+    finish(text, format == MonitorFormat::Pdf, paper)
 }
 
 fn human(w: &Watched) -> String {

@@ -2,7 +2,8 @@
 
 use super::charts::{bar_chart, Bar};
 use super::document::ReportFormat;
-use super::document::{audit, render_template, Audit};
+use super::document::{audit, finish, render_template, Audit};
+use super::pdf::Paper;
 use crate::diag::{Basis, Finding, Severity};
 use crate::engine::Judged;
 use crate::rules::format_number;
@@ -433,12 +434,14 @@ fn plan_figures(
     }
 }
 
-/// Builds the report of one checked menu. `generated` is a timestamp to print, if any.
+/// Builds the report of one checked menu. `generated` is a timestamp to print, if
+/// any; `paper` is a PDF's.
 pub fn report(
     judged: &Judged,
     generated: Option<String>,
     format: ReportFormat,
-) -> Result<String, String> {
+    paper: Paper,
+) -> Result<Vec<u8>, String> {
     let (r, policy, as_of) = (judged.report, judged.policy, judged.as_of);
     let (Some(menu), Some(lt), Some(source)) = (&r.menu, &r.exposure, &r.source) else {
         return Err(format!(
@@ -813,7 +816,11 @@ pub fn report(
     };
     let (name, source) = match format {
         ReportFormat::Html => ("report.html", HTML_TEMPLATE),
-        ReportFormat::Markdown => ("report.md", MARKDOWN_TEMPLATE),
+        ReportFormat::Markdown | ReportFormat::Pdf => ("report.md", MARKDOWN_TEMPLATE),
     };
-    render_template(name, source, &data)
+    finish(
+        render_template(name, source, &data)?,
+        format == ReportFormat::Pdf,
+        paper,
+    )
 }
