@@ -49,6 +49,7 @@ fn problem_menu_has_exactly_these_findings() {
     let (code, json) = check_json(&["sample-menus/problems.toml"]);
     assert_eq!(code, 1);
     let expected = [
+        ("DIS011", 5, 1),
         ("DIS005", 11, 1),
         ("DIS006", 11, 1),
         ("STR001", 11, 1),
@@ -73,7 +74,7 @@ fn problem_menu_has_exactly_these_findings() {
     let summary = &json["summary"];
     assert_eq!(
         (summary["errors"].as_u64(), summary["warnings"].as_u64()),
-        (Some(11), Some(4))
+        (Some(12), Some(4))
     );
 }
 
@@ -501,7 +502,7 @@ fn a_menu_on_standard_input() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["files"][0]["path"], "<stdin>");
-    assert_eq!(json["summary"]["errors"], 11);
+    assert_eq!(json["summary"]["errors"], 12);
 
     // --stdin-filename: the buffer stands for that file, named so and governed by
     // the config found from it (here one that switches the crypto plan cap to error)

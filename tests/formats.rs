@@ -38,7 +38,7 @@ fn sarif_snapshot_and_schema() {
 
     // what GitHub code scanning requires beyond the schema
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 15);
+    assert_eq!(results.len(), 16);
     for r in results {
         let region = &r["locations"][0]["physicalLocation"]["region"];
         assert!(
@@ -67,7 +67,7 @@ fn sarif_snapshot_and_schema() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), 46);
+    assert_eq!(rules.len(), 47);
     assert!(rules.iter().all(|r| r["properties"]["citation"].is_string()
         && r["help"]["text"].is_string()
         && ["law", "safe-harbor", "policy", "data-quality"]
@@ -83,9 +83,9 @@ fn junit_snapshot_and_xsd() {
     let (code, text) = run("junit", &[WAIVED]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("waived_junit", text);
-    // 5 options × 37 option rules + 9 plan rules; the 11 errors fail, as the exit code
+    // 5 options × 37 option rules + 10 plan rules; the 12 errors fail, as the exit code
     // says, and the 3 warnings pass
-    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="194" skipped="1" errors="0" failures="11">"#), "{text}");
+    assert!(text.contains(r#"<testsuite name="tests/menus/waived.toml" tests="195" skipped="1" errors="0" failures="12">"#), "{text}");
     assert!(text.contains(
         r#"<testcase name="FEE001 expense-ratio-cap [gbtc]" classname="menulint.fees">
             <skipped>waived: Committee minutes"#
@@ -114,7 +114,7 @@ fn junit_snapshot_and_xsd() {
 fn github_and_markdown_snapshots() {
     let (_, gh) = run("github", &[WAIVED]);
     insta::assert_snapshot!("waived_github", gh);
-    assert_eq!(gh.lines().count(), 14, "waived findings are not annotated");
+    assert_eq!(gh.lines().count(), 15, "waived findings are not annotated");
     let (_, md) = run("markdown", &[WAIVED]);
     insta::assert_snapshot!("waived_markdown", md);
 }
@@ -179,7 +179,7 @@ fn a_broken_file_does_not_stop_the_others() {
     assert_eq!(
         files,
         [
-            ("a.toml".into(), true, 15),
+            ("a.toml".into(), true, 16),
             ("b.toml".into(), false, 1),
             ("sub-c.toml".into(), true, 0)
         ]
@@ -226,7 +226,7 @@ fn several_formats_to_files_in_one_run() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stdout)
         .unwrap()
-        .starts_with("## ❌ menulint: 1 menu, 11 errors, 3 warnings"));
+        .starts_with("## ❌ menulint: 1 menu, 12 errors, 3 warnings"));
     assert_eq!(
         std::fs::read_to_string(&sarif).unwrap(),
         run("sarif", &[WAIVED]).1
@@ -291,7 +291,7 @@ fn quiet_prints_nothing_for_a_clean_menu() {
 fn summary_line_counts_waived() {
     let (_, text) = run("human", &[WAIVED]);
     assert!(
-        text.ends_with("1 menu, 11 errors, 3 warnings, 0 infos, 1 waived\n"),
+        text.ends_with("1 menu, 12 errors, 3 warnings, 0 infos, 1 waived\n"),
         "{text}"
     );
 }

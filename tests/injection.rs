@@ -111,7 +111,7 @@ fn github_annotations_escape_every_field() {
         // a `::` inside the message is data: only a line start is a command
         assert!(!line.contains('\r'), "{line}");
     }
-    assert_eq!(text.lines().count(), 15, "one line per finding");
+    assert_eq!(text.lines().count(), 16, "one line per finding");
     no_terminal_controls(text.replace("::", "").as_bytes(), "github");
 }
 

@@ -68,7 +68,7 @@ fn a_ten_megabyte_string_is_handled() {
     let path = write_in(dir.path(), "long.toml", text.as_bytes());
     let (code, json) = check_json(&[&path]);
     assert_eq!(code, 1);
-    assert_eq!(json["files"][0]["findings"].as_array().unwrap().len(), 15);
+    assert_eq!(json["files"][0]["findings"].as_array().unwrap().len(), 16);
 }
 
 fn pack_with_check(check: &str) -> String {

@@ -257,7 +257,7 @@ fn diff_reports_introduced_resolved_and_unchanged_and_gates_only_on_new_errors()
         [("SCO003".to_owned(), "nasdaq-3x".to_owned())]
     );
     assert_eq!(d["introduced"], Value::Array(vec![]));
-    assert_eq!(d["unchanged"].as_array().unwrap().len(), 14);
+    assert_eq!(d["unchanged"].as_array().unwrap().len(), 15);
 
     let (_, md) = diff(PROBLEMS, &fixed, "markdown");
     insta::assert_snapshot!("diff_fix_markdown", md);

@@ -83,7 +83,7 @@ fn html_report_has_every_section_and_the_right_numbers() {
         );
     }
     assert!(html.contains(r#"<span class="verdict fail" id="verdict">FAIL</span>"#));
-    assert!(html.contains(r#"<th class="num" id="total-errors">11</th>"#));
+    assert!(html.contains(r#"<th class="num" id="total-errors">12</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-warnings">3</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-waived">1</th>"#));
     // asset classes and one per figure a rule measures, except those that would
@@ -111,9 +111,9 @@ fn html_report_has_every_section_and_the_right_numbers() {
     ));
     // (the template engine escapes `/` too)
     assert!(html.contains(
-        "<tr id=\"where-F9\"><td>F9</td><td>SCO003</td><td class=\"mono\">tests&#x2f;menus&#x2f;waived.toml:137</td><td><span class=\"excerpt mono\">leverage = 3.0</span></td></tr>"
+        "<tr id=\"where-F10\"><td>F10</td><td>SCO003</td><td class=\"mono\">tests&#x2f;menus&#x2f;waived.toml:137</td><td><span class=\"excerpt mono\">leverage = 3.0</span></td></tr>"
     ));
-    assert!(html.contains(r##"<td><a href="#where-F9">F9</a></td><td class="sev-error">error</td><td>ProShares UltraPro QQQ</td>"##));
+    assert!(html.contains(r##"<td><a href="#where-F10">F10</a></td><td class="sev-error">error</td><td>ProShares UltraPro QQQ</td>"##));
     // the waiver, with status
     assert!(html.contains("<td>Investment Committee</td><td>2027-06-30</td><td>applied</td>"));
     // audit: the menu's SHA-256 and every pack's
@@ -373,8 +373,8 @@ fn page_one_lists_the_decisions_and_options_tell_severities_apart() {
     let policy = list.find("Investment policy").unwrap();
     assert!(law < policy);
     assert!(list.contains("add a diversified core option"));
-    // 11 unwaived errors, no expiring waiver on this menu
-    assert_eq!(list.matches("<tr><td>").count(), 11);
+    // 12 unwaived errors, no expiring waiver on this menu
+    assert_eq!(list.matches("<tr><td>").count(), 12);
     // option statuses: an error and a warning are told apart
     assert!(html.contains("✖ error"));
     let warned = report("tests/menus/trust/private-markets-tdf.toml", "html");
@@ -430,7 +430,7 @@ fn findings_come_by_severity_then_option_with_locations_in_the_appendix() {
         );
     }
     let count: usize = sections.iter().map(|(_, r)| r.len()).sum();
-    assert_eq!(count, 15);
+    assert_eq!(count, 16);
     // the 404(c) broad range is a condition of relief, not a legal requirement
     assert_eq!(sections[1].1, [("error".to_owned(), "The plan".to_owned())]);
     let policy = &sections[2].1;
@@ -444,10 +444,10 @@ fn findings_come_by_severity_then_option_with_locations_in_the_appendix() {
     // the body speaks plainly; the file and line are in the appendix only
     assert!(!findings.contains("waived.toml:"));
     let appendix = &html[html.find(r#"<section id="where">"#).unwrap()..];
-    assert_eq!(appendix.matches("<tr id=\"where-F").count(), 15);
+    assert_eq!(appendix.matches("<tr id=\"where-F").count(), 16);
     // page one counts by severity
     assert!(html.contains(
-        r#"<span class="sev-error">11 errors</span> · <span class="sev-warning">3 warnings</span>"#
+        r#"<span class="sev-error">12 errors</span> · <span class="sev-warning">3 warnings</span>"#
     ));
 }
 

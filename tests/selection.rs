@@ -22,11 +22,11 @@ fn a_complete_selection_record_passes_and_gaps_fail_at_their_lines() {
         })
         .collect();
     let expected = [
-        ("SEL003", 168),
-        ("SEL009", 169),
-        ("SEL004", 218),
-        ("SEL006", 242),
-        ("SEL007", 277),
+        ("SEL003", 169),
+        ("SEL009", 170),
+        ("SEL004", 219),
+        ("SEL006", 243),
+        ("SEL007", 278),
     ];
     let expected: Vec<(String, u64)> = expected.iter().map(|(r, l)| (r.to_string(), *l)).collect();
     assert_eq!(got, expected);

@@ -44,12 +44,12 @@ fn ordinary_menus_raise_no_false_alarm() {
     let cases: &[(&str, &[Pin])] = &[
         ("tdf-series-all-qdia.toml", &[]),
         ("qdia-first-120-days.toml", &[]),
-        ("young-funds.toml", &[("STR002", 'w', 10)]),
-        ("blockchain-equity.toml", &[("STR002", 'w', 9)]),
-        ("brokerage-window.toml", &[("STR002", 'w', 10)]),
-        ("no-qdia.toml", &[("STR002", 'w', 9)]),
+        ("young-funds.toml", &[("STR002", 'w', 11)]),
+        ("blockchain-equity.toml", &[("STR002", 'w', 10)]),
+        ("brokerage-window.toml", &[("STR002", 'w', 11)]),
+        ("no-qdia.toml", &[("STR002", 'w', 10)]),
         // a committee's preference is a warning its config can raise
-        ("private-markets-tdf.toml", &[("SCO005", 'w', 88)]),
+        ("private-markets-tdf.toml", &[("SCO005", 'w', 89)]),
     ];
     for (name, expected) in cases {
         let (code, got, _) = check(name);
@@ -64,29 +64,41 @@ fn missing_or_mis_entered_data_is_a_finding_at_its_line() {
         (
             "crypto-without-coins.toml",
             1,
-            &[("STR002", 'w', 9), ("CRY006", 'e', 72), ("CRY005", 'e', 86)],
+            &[
+                ("STR002", 'w', 10),
+                ("CRY006", 'e', 73),
+                ("CRY005", 'e', 87),
+            ],
         ),
         // an illiquid QDIA also cannot be left freely in the first 90 days
         (
             "illiquid-qdia.toml",
             1,
-            &[("STR010", 'e', 83), ("STR015", 'e', 83)],
+            &[("STR010", 'e', 84), ("STR015", 'e', 84)],
         ),
         // the plan crypto figure cannot be computed: the cap is undecided, an error
         (
             "missing-assets.toml",
             1,
-            &[("STR002", 'w', 9), ("STR011", 'w', 72), ("CRY004", 'e', 73)],
+            &[
+                ("STR002", 'w', 10),
+                ("STR011", 'w', 73),
+                ("CRY004", 'e', 74),
+            ],
         ),
         (
             "total-mismatch.toml",
             0,
-            &[("STR012", 'w', 7), ("STR002", 'w', 9)],
+            &[("STR012", 'w', 8), ("STR002", 'w', 10)],
         ),
         (
             "mis-entered.toml",
             0,
-            &[("STR002", 'w', 9), ("STR013", 'w', 77), ("STR014", 'w', 80)],
+            &[
+                ("STR002", 'w', 10),
+                ("STR013", 'w', 78),
+                ("STR014", 'w', 81),
+            ],
         ),
     ];
     for (name, code, expected) in cases {

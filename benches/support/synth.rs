@@ -143,7 +143,7 @@ pub fn menu(seed: u64) -> String {
     let mut s = String::with_capacity(n * 700);
     let _ = write!(
         s,
-        "schema_version = 1\n\n[plan]\nname = \"Synthetic Plan {seed}\"\nsponsor = \"Sponsor {seed} Inc.\"\nein = \"{:02}-{:07}\"\nplan_number = \"001\"\nrecordkeeper = \"Example Recordkeeping\"\neffective_date = 2026-01-01\n",
+        "schema_version = 1\n\n[plan]\nname = \"Synthetic Plan {seed}\"\nsponsor = \"Sponsor {seed} Inc.\"\nein = \"{:02}-{:07}\"\nplan_number = \"001\"\nrecordkeeper = \"Example Recordkeeping\"\neffective_date = 2026-01-01\nglossary_url = \"https://example.com/plan/glossary\"\n",
         10 + r.below(89),
         r.below(10_000_000)
     );
@@ -228,7 +228,7 @@ pub fn menu(seed: u64) -> String {
 pub fn monitored(options: usize, quarters: usize, seed: u64) -> (String, String) {
     let mut rng = Rng::new(seed);
     let mut menu = String::from(
-        "schema_version = 1\n\n[plan]\nname = \"Monitored Plan\"\nsponsor = \"Example Sponsor\"\n",
+        "schema_version = 1\n\n[plan]\nname = \"Monitored Plan\"\nsponsor = \"Example Sponsor\"\nglossary_url = \"https://example.com/plan/glossary\"\n",
     );
     let mut csv = String::from(
         "option,quarter,return_1y_pct,benchmark_1y_pct,return_3y_pct,benchmark_3y_pct,return_5y_pct,benchmark_5y_pct,peer_rank_pct,sharpe_3y,peer_median_sharpe_3y,expense_ratio_pct\n",
