@@ -120,6 +120,58 @@ impl Setter<'_> {
         Piece { style, text, width }
     }
 
+    /// A long word (an address, an identifier) may break after `/`, `-`, `_`, `?`, `&`
+    /// or `=`: it is cut into pieces set without a space between them, so a narrow
+    /// column wraps it where a reader expects, not at any letter.
+    fn split_long(&self, word: Word, size: f32) -> Vec<Word> {
+        const LONG: usize = 16;
+        let chars: usize = word.parts.iter().map(|p| p.text.chars().count()).sum();
+        if chars <= LONG {
+            return vec![word];
+        }
+        let mut out = Vec::new();
+        let mut cur = Word {
+            space: word.space,
+            broken: word.broken,
+            ..Word::default()
+        };
+        let mut seen = 0;
+        for part in word.parts {
+            let mut piece = Piece {
+                style: part.style,
+                text: String::new(),
+                width: 0.0,
+            };
+            for c in part.text.chars() {
+                seen += 1;
+                piece.text.push(c);
+                piece.width += self
+                    .face(part.style)
+                    .width(c.encode_utf8(&mut [0; 4]), size);
+                if matches!(c, '/' | '-' | '_' | '?' | '&' | '=') && seen < chars {
+                    cur.width += piece.width;
+                    cur.parts.push(std::mem::replace(
+                        &mut piece,
+                        Piece {
+                            style: part.style,
+                            text: String::new(),
+                            width: 0.0,
+                        },
+                    ));
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            if !piece.text.is_empty() {
+                cur.width += piece.width;
+                cur.parts.push(piece);
+            }
+        }
+        if !cur.parts.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
     fn words(&self, spans: &[Span], size: f32) -> Vec<Word> {
         let mut words = Vec::new();
         let mut word = Word::default();
@@ -166,6 +218,9 @@ impl Setter<'_> {
         }
         finish(&mut word, &mut words);
         words
+            .into_iter()
+            .flat_map(|w| self.split_long(w, size))
+            .collect()
     }
 
     /// Breaks spans into lines no wider than `measure`; a word wider than the
