@@ -367,14 +367,41 @@ fn page_one_lists_the_decisions_and_options_tell_severities_apart() {
         decisions < summary,
         "decisions come on page one, before the summary"
     );
-    // the legal requirements first, each with what to do
-    let list = &html[decisions..summary];
-    let law = list.find("Legal requirements").unwrap();
-    let policy = list.find("Investment policy").unwrap();
-    assert!(law < policy);
+    // the committee's decisions, grouped by option: the plan's own first, then the
+    // options by their assets, largest first, each with its weight in the plan
+    let end = html.find("</header>").unwrap();
+    let list = &html[decisions..end];
+    assert!(list.contains(r#"<h2 id="decisions">Decisions for the committee (6)</h2>"#));
+    let groups: Vec<&str> = list
+        .split(r#"<tr class="group"><th colspan="3">"#)
+        .skip(1)
+        .map(|g| &g[..g.find("</th>").unwrap()])
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            "The plan",
+            r#"Globex Target Date 2050 CIT <span class="meta">· $20,000,000 · 50% of plan assets</span>"#,
+            r#"Fidelity Wise Origin Bitcoin Fund <span class="meta">· $3,000,000 · 7.5% of plan assets</span>"#,
+            r#"ProShares UltraPro QQQ <span class="meta">· $2,000,000 · 5% of plan assets</span>"#,
+        ]
+    );
+    assert_eq!(list.matches("<tr><td>").count(), 6);
     assert!(list.contains("add a diversified core option"));
-    // 12 unwaived errors, no expiring waiver on this menu
-    assert_eq!(list.matches("<tr><td>").count(), 12);
+    // data to correct or obtain is the administrator's, listed apart and counted
+    // on page one: no check digit or missing link among the decisions
+    assert!(!list.contains("check digit") && !list.contains("links no"));
+    assert!(list.contains("6 data corrections for the plan's administrator follow"));
+    let corrections = &html[html.find(r#"<section id="corrections">"#).unwrap()..summary];
+    assert_eq!(corrections.matches("<tr><td>").count(), 6);
+    for fact in [
+        "fails its check digit",
+        "links no valuation policy",
+        "names no benchmark index",
+        "glossary of investment terms",
+    ] {
+        assert!(corrections.contains(fact), "{fact}");
+    }
     // option statuses: an error and a warning are told apart
     assert!(html.contains("✖ error"));
     let warned = report("tests/menus/trust/private-markets-tdf.toml", "html");

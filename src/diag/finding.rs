@@ -115,6 +115,30 @@ impl Basis {
     }
 }
 
+/// Who acts on a rule's finding. The committee decides (a cap breached, an option to
+/// replace, a process step not taken); the plan's administrator corrects or supplies
+/// facts (a check digit, a missing link or figure from the recordkeeper). The
+/// committee's documents list the two apart, so page one holds only decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Acts {
+    /// The fiduciary committee decides.
+    Committee,
+    /// The plan's administrator corrects or supplies the data.
+    Administrator,
+}
+
+impl Acts {
+    /// Who acts when a rule does not say: data quality is the administrator's, every
+    /// other basis the committee's.
+    pub fn default_for(basis: Basis) -> Acts {
+        match basis {
+            Basis::DataQuality => Acts::Administrator,
+            _ => Acts::Committee,
+        }
+    }
+}
+
 /// A rule's part in monitoring: it puts an option on the watch list, or it
 /// recommends replacing an option that stayed there too long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -262,6 +286,8 @@ pub struct RuleInfo {
     pub help: String,
     /// Why the rule must be met: law, a safe harbor, policy or data quality.
     pub basis: Basis,
+    /// Who acts on its findings.
+    pub acts: Acts,
     /// The sources the rule relies on, each with its status.
     pub authorities: Vec<Authority>,
     /// The authorities in one line, as outputs print them.

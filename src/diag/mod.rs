@@ -8,10 +8,10 @@ pub(crate) mod suggest;
 
 pub use code::Code;
 pub use finding::Monitor;
+pub use finding::{Acts, Authority, Basis, Finding, Severity};
 pub use finding::{
     AppliedWaiver, AuthorityKind, AuthorityStatus, Label, Measured, Origin, RuleInfo, Scope,
 };
-pub use finding::{Authority, Basis, Finding, Severity};
 pub use path::MenuPath;
 pub use path::Segment;
 pub use source::Location;

@@ -25,7 +25,10 @@ struct Data {
     /// Asset-weighted plan figures, or `not computed` with the reason.
     plan_figures: Vec<(String, String)>,
     /// What the committee must decide: each unwaived error, each waiver about to expire.
-    decisions: Vec<Decision>,
+    decisions: Vec<DecisionGroup>,
+    /// How many decisions the groups hold, for page one's heading.
+    decision_count: usize,
+    corrections: Vec<Correction>,
     counts: Counts,
     packs: Vec<PackRow>,
     charts: Vec<Chart>,
@@ -46,8 +49,29 @@ struct Data {
 #[derive(Serialize)]
 struct Decision {
     what: String,
-    option: String,
     basis: String,
+    todo: String,
+}
+
+/// One option's decisions (or the plan's), with its weight in the plan.
+#[derive(Serialize)]
+struct DecisionGroup {
+    option: String,
+    /// Its assets and share of the plan's, where the menu states them.
+    weight: String,
+    #[serde(serialize_with = "second")]
+    items: Vec<(usize, Decision)>,
+}
+
+fn second<S: serde::Serializer>(items: &[(usize, Decision)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(items.iter().map(|(_, d)| d))
+}
+
+/// A fact the plan's administrator corrects or supplies.
+#[derive(Serialize)]
+struct Correction {
+    option: String,
+    what: String,
     todo: String,
 }
 
@@ -336,35 +360,98 @@ fn sections(items: Vec<(Option<Basis>, Item)>) -> Vec<BasisSection> {
     out
 }
 
-/// Page one's list of decisions: every error no waiver excuses, and every waiver
-/// that expires within 30 days, with the basis and what to do.
-fn decisions(all: &[&Finding], menu: &crate::menu::Menu) -> Vec<Decision> {
-    let option_name = |id: Option<&str>| {
-        id.and_then(|id| menu.options.iter().find(|o| o.id == id))
-            .map_or_else(|| "the plan".to_owned(), |o| o.name.clone())
+/// Page one's decisions and the administrator's corrections. A decision is an error
+/// no waiver excuses, of a rule the committee acts on, or a waiver that expires
+/// within 30 days; decisions come grouped by option, the plan's own first, then the
+/// options by their assets, largest first. A correction is an error of a rule the
+/// administrator acts on (a check digit, a missing link or figure).
+fn decisions(all: &[&Finding], menu: &crate::menu::Menu) -> (Vec<DecisionGroup>, Vec<Correction>) {
+    let index_of =
+        |id: Option<&str>| id.and_then(|id| menu.options.iter().position(|o| o.id == id));
+    let name_of = |i: Option<usize>| {
+        i.and_then(|i| menu.options.get(i))
+            .map_or_else(|| "The plan".to_owned(), |o| o.name.clone())
     };
-    let mut out: Vec<(usize, Decision)> = all
+    // a share of the plan only where the plan's assets are known: stated, or the sum
+    // of every option's
+    let total = menu
+        .plan
+        .total_assets_usd
+        .or_else(|| {
+            menu.options
+                .iter()
+                .try_fold(0u64, |sum, o| sum.checked_add(o.assets_usd?))
+        })
+        .filter(|t| *t > 0);
+    let mut groups: BTreeMap<(u8, std::cmp::Reverse<u64>, usize), DecisionGroup> = BTreeMap::new();
+    let mut corrections: Vec<(usize, Option<usize>, Correction)> = Vec::new();
+    for f in all
         .iter()
         .filter(|f| f.is_failing(false) || f.code() == Some(crate::diag::Code::WaiverExpiring))
-        .map(|f| {
-            let rank = f.basis().map_or(Basis::ALL.len(), |b| b as usize);
-            let basis = match f.basis() {
-                Some(b) => b.heading().to_owned(),
-                None => "Waivers and data".to_owned(),
-            };
-            (
+    {
+        let at = index_of(f.option.as_deref());
+        let rank = f.basis().map_or(Basis::ALL.len(), |b| b as usize);
+        let todo = f.help_text().unwrap_or_default().to_owned();
+        if f.rule()
+            .is_some_and(|r| r.acts == crate::diag::Acts::Administrator)
+        {
+            corrections.push((
                 rank,
-                Decision {
+                at,
+                Correction {
+                    option: name_of(at),
                     what: f.message.clone(),
-                    option: option_name(f.option.as_deref()),
-                    basis,
-                    todo: f.help_text().unwrap_or_default().to_owned(),
+                    todo,
                 },
-            )
+            ));
+            continue;
+        }
+        let assets = at
+            .and_then(|i| menu.options.get(i))
+            .and_then(|o| o.assets_usd);
+        // the plan's own decisions first, then the options by weight, unknown last
+        let key = match at {
+            None => (0, std::cmp::Reverse(0), 0),
+            Some(i) => (
+                1 + u8::from(assets.is_none()),
+                std::cmp::Reverse(assets.unwrap_or(0)),
+                i,
+            ),
+        };
+        let group = groups.entry(key).or_insert_with(|| DecisionGroup {
+            option: name_of(at),
+            weight: match (assets, total) {
+                (Some(a), Some(t)) => format!(
+                    "{} · {}% of plan assets",
+                    dollars(a),
+                    format_number(a as f64 / t as f64 * 100.0)
+                ),
+                (Some(a), None) => dollars(a),
+                _ => String::new(),
+            },
+            items: Vec::new(),
+        });
+        group.items.push((
+            rank,
+            Decision {
+                what: f.message.clone(),
+                basis: f
+                    .basis()
+                    .map_or("Waivers and data", |b| b.heading())
+                    .to_owned(),
+                todo,
+            },
+        ));
+    }
+    let groups = groups
+        .into_values()
+        .map(|mut g| {
+            g.items.sort_by_key(|(rank, _)| *rank);
+            g
         })
         .collect();
-    out.sort_by_key(|(rank, _)| *rank);
-    out.into_iter().map(|(_, d)| d).collect()
+    corrections.sort_by_key(|(rank, at, _)| (*at, *rank));
+    (groups, corrections.into_iter().map(|(_, _, c)| c).collect())
 }
 
 /// The plan's asset-weighted exposure, or why it could not be computed.
@@ -763,6 +850,7 @@ pub fn report(
         super::monitor::rows(&judged.statuses)
     };
 
+    let (decisions, corrections) = decisions(&all, menu);
     let data = Data {
         version: env!("CARGO_PKG_VERSION"),
         as_of: as_of.to_owned(),
@@ -801,7 +889,9 @@ pub fn report(
             }
             figures
         },
-        decisions: decisions(&all, menu),
+        decision_count: decisions.iter().map(|g| g.items.len()).sum(),
+        decisions,
+        corrections,
         counts,
         packs,
         charts,

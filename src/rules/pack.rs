@@ -5,8 +5,8 @@ use super::refs;
 use super::template::Template;
 use super::view::Ty;
 use crate::diag::{
-    Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, Monitor, RuleInfo, Scope,
-    Severity, SourceFile, Span,
+    Acts, Authority, AuthorityKind, AuthorityStatus, Basis, Code, Finding, Monitor, RuleInfo,
+    Scope, Severity, SourceFile, Span,
 };
 use cel::Env;
 use serde::Deserialize;
@@ -62,6 +62,8 @@ struct RuleToml {
     summary: String,
     description: String,
     basis: Basis,
+    /// Who acts on a finding; by default the basis decides (`Acts::default_for`).
+    acts: Option<Acts>,
     #[serde(rename = "authority")]
     authorities: Vec<Spanned<AuthorityToml>>,
     help: String,
@@ -692,6 +694,7 @@ fn build(
                 description: r.description,
                 help: r.help,
                 basis: r.basis,
+                acts: r.acts.unwrap_or(Acts::default_for(r.basis)),
                 authorities,
                 citation,
                 monitor: r.monitor,
