@@ -140,5 +140,68 @@ fn import(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, stages, monitoring, import);
+/// The language server: from a change to a 100-option menu in the editor to its
+/// diagnostics published (the in-memory connection an editor's stdio stands for).
+fn server(c: &mut Criterion) {
+    use lsp_server::{Connection, Message, Notification, Request, RequestId};
+    use serde_json::json;
+    let text = synth::menu_with(100, 7);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let uri = format!("file://{}/menu.toml", dir.path().display());
+    let (server, client) = Connection::memory();
+    let handle = std::thread::spawn(move || menulint::server::serve(server));
+    let send_request = |id: i32, method: &str, params: serde_json::Value| {
+        client
+            .sender
+            .send(Message::Request(Request::new(
+                RequestId::from(id),
+                method.into(),
+                params,
+            )))
+            .expect("send");
+    };
+    let notify = |method: &str, params: serde_json::Value| {
+        client
+            .sender
+            .send(Message::Notification(Notification::new(
+                method.into(),
+                params,
+            )))
+            .expect("send");
+    };
+    let published = || loop {
+        if let Ok(Message::Notification(n)) = client.receiver.recv() {
+            if n.method == "textDocument/publishDiagnostics" {
+                return n.params["diagnostics"].as_array().map_or(0, Vec::len);
+            }
+        }
+    };
+    send_request(1, "initialize", json!({ "capabilities": {} }));
+    let _ = client.receiver.recv();
+    notify("initialized", json!({}));
+    notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": text } }),
+    );
+    published();
+    let mut version = 1;
+    c.bench_function("server: a change to a 100-option menu, to its diagnostics", |b| {
+        b.iter(|| {
+            version += 1;
+            // an edit a user makes: one more character in a fund's name
+            let edited = text.replacen("name = \"", &format!("name = \"{}", version % 10), 1);
+            notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": edited }] }),
+            );
+            published()
+        })
+    });
+    send_request(2, "shutdown", serde_json::Value::Null);
+    let _ = client.receiver.recv();
+    notify("exit", serde_json::Value::Null);
+    let _ = handle.join();
+}
+
+criterion_group!(benches, stages, monitoring, import, server);
 criterion_main!(benches);

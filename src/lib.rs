@@ -6,7 +6,8 @@
 //! typed model, look-through) → [`rules`] (packs compiled from TOML) → [`policy`]
 //! (config, overrides, waivers, baseline) → [`engine`] (evaluate, check a file, run
 //! many, diff) → [`render`] (text for people and machines) → [`cli`] (the command
-//! line the binary runs). See docs/architecture.md.
+//! line the binary runs, and [`server`], the language server editors run). See
+//! docs/architecture.md.
 
 pub mod cli;
 pub mod date;
@@ -18,3 +19,4 @@ pub mod output;
 pub mod policy;
 pub mod render;
 pub mod rules;
+pub mod server;

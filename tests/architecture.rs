@@ -15,6 +15,7 @@ const RANKS: &[(&str, u8)] = &[
     ("engine", 4),
     ("render", 5),
     ("cli", 6),
+    ("server", 6),
 ];
 
 fn rank(module: &str) -> Option<u8> {

@@ -25,6 +25,7 @@ mod readme;
 mod report;
 mod rule_examples;
 mod selection;
+mod server;
 mod toml_conformance;
 mod values;
 mod verdicts;

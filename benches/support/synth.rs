@@ -138,8 +138,21 @@ const IDS: &[(&str, &str, &str)] = &[
 /// disclosures, and (by chance) a bitcoin option, look-through holdings and a few
 /// violations, as real proposals have.
 pub fn menu(seed: u64) -> String {
+    menu_of(seed, None)
+}
+
+/// As [`menu`], with exactly `options` options (the language server's benchmark
+/// edits a 100-option menu).
+#[allow(dead_code)]
+pub fn menu_with(options: usize, seed: u64) -> String {
+    menu_of(seed, Some(options))
+}
+
+fn menu_of(seed: u64, options: Option<usize>) -> String {
     let mut r = Rng::new(seed);
-    let n = 15 + r.below(26) as usize;
+    // drawn either way, so a seed gives the same menu as it always has
+    let drawn = 15 + r.below(26) as usize;
+    let n = options.unwrap_or(drawn);
     let mut s = String::with_capacity(n * 700);
     let _ = write!(
         s,

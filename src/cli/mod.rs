@@ -28,12 +28,12 @@ enum Command {
     Check(Box<check::CheckArgs>),
     /// Compare a proposed menu with the current one: options, plan figures, findings.
     Diff(diff::DiffArgs),
-    /// Write the compliance report for the fiduciary committee (HTML or Markdown).
+    /// Write the compliance report for the fiduciary committee (HTML, Markdown or PDF).
     Report(report::ReportArgs),
     /// Write the committee's selection dossier: each option's six-factor record.
     Dossier(report::ReportArgs),
     /// Write the participants' comparative chart of the options' performance and fees
-    /// (29 CFR 2550.404a-5(d)): HTML, Markdown or CSV.
+    /// (29 CFR 2550.404a-5(d)): HTML, Markdown, PDF or CSV.
     Disclose(disclose::DiscloseArgs),
     /// Convert a recordkeeper or data-vendor lineup export (CSV, XLSX, XLS, ODS) to a menu.
     Import(import::ImportArgs),
@@ -49,6 +49,9 @@ enum Command {
     Schema(SchemaArgs),
     /// Print a shell's completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
+    /// Run the language server (LSP over standard input and output) for editors:
+    /// findings as you type, hover, completion and quick fixes.
+    Server,
     /// Print the man page (roff): `menulint man > menulint.1`, or a command's own,
     /// `menulint man check > menulint-check.1`.
     Man(ManArgs),
@@ -276,6 +279,9 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
             }
             emit(&String::from_utf8_lossy(&page), None, true).map(|()| exit::CLEAN)
         }
+        Command::Server => crate::server::run()
+            .map(|()| exit::CLEAN)
+            .map_err(Failure::usage),
         Command::Schema(args) => emit(args.kind.text(), None, true).map(|()| exit::CLEAN),
     }
 }

@@ -370,6 +370,10 @@ pub struct Finding {
     /// `requires` does not hold). Never a pass; it fails the run unless the config
     /// says `incomplete = "warn"`.
     pub incomplete: bool,
+    /// The text that replaces `span` to fix the finding, where the fix is certain: a
+    /// misspelt key or value renamed to the one accepted name it is closest to (an
+    /// editor offers it as a quick fix).
+    pub replacement: Option<String>,
 }
 
 /// The committee's exception that excuses a finding.
@@ -414,6 +418,7 @@ impl Finding {
             measured: None,
             waiver: None,
             incomplete: false,
+            replacement: None,
         }
     }
 

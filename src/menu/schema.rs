@@ -49,21 +49,31 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                         .get(&key_path)
                         .map(|s| s.key.clone().unwrap_or(s.value.clone()));
                     let within = describe(&path);
-                    let help = match crate::diag::suggest(key, &allowed) {
+                    let suggestion = crate::diag::suggest(key, &allowed);
+                    let help = match suggestion {
                         Some(s) => format!("did you mean `{s}`? A misspelt key would otherwise be silently ignored"),
                         None => format!("allowed keys here: {}", allowed.join(", ")),
                     };
-                    findings.push(
-                        Finding::input_error(
-                            Code::Schema,
-                            format!("unknown key `{key}` in {within}"),
-                            Some(&doc.source),
-                            span,
-                        )
-                        .with_path(key_path)
-                        .with_label("unknown key")
-                        .with_help(help),
-                    );
+                    // a bare key is renamed as it is written; a quoted one keeps quotes
+                    let written = span.as_ref().and_then(|s| doc.source.text().get(s.clone()));
+                    let replacement = suggestion.zip(written).map(|(s, w)| {
+                        if w.starts_with('"') || w.starts_with('\'') {
+                            format!("\"{s}\"")
+                        } else {
+                            s.to_owned()
+                        }
+                    });
+                    let mut f = Finding::input_error(
+                        Code::Schema,
+                        format!("unknown key `{key}` in {within}"),
+                        Some(&doc.source),
+                        span,
+                    )
+                    .with_path(key_path)
+                    .with_label("unknown key")
+                    .with_help(help);
+                    f.replacement = replacement;
+                    findings.push(f);
                 }
             }
             ValidationErrorKind::Required { property } => {
@@ -86,6 +96,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                 let span = doc.spans.get(&path).map(|s| s.value.clone()).or(Some(0..0));
                 let what = describe(&path);
                 let value = err.instance();
+                let mut replacement = None;
                 let (message, help) = match err.kind() {
                     // the accepted values, the closest first: `"ETF"` → `etf`
                     ValidationErrorKind::Enum { options } => {
@@ -104,6 +115,11 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                             .or_else(|| allowed.iter().find(|a| **a == lower).map(String::as_str))
                             .or_else(|| crate::diag::suggest(&lower, &allowed));
                         let message = format!("{what}: {value} is not one of the accepted values");
+                        // a string value is replaced by the accepted one, quoted
+                        let written = span.as_ref().and_then(|s| doc.source.text().get(s.clone()));
+                        if written.is_some_and(|w| w.starts_with('"') || w.starts_with('\'')) {
+                            replacement = best.map(|b| format!("\"{b}\""));
+                        }
                         let help = match best {
                             Some(b) => {
                                 format!("did you mean `{b}`? Accepted: {}", allowed.join(", "))
@@ -122,12 +138,12 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                     }
                     _ => (format!("{what}: {err}"), help_for(err.kind()).to_owned()),
                 };
-                findings.push(
-                    Finding::input_error(Code::Schema, message, Some(&doc.source), span)
-                        .with_path(path)
-                        .with_label(label_for(err.kind()))
-                        .with_help(help),
-                );
+                let mut f = Finding::input_error(Code::Schema, message, Some(&doc.source), span)
+                    .with_path(path)
+                    .with_label(label_for(err.kind()))
+                    .with_help(help);
+                f.replacement = replacement;
+                findings.push(f);
             }
         }
     }

@@ -1,0 +1,490 @@
+//! `menulint server`: a Language Server Protocol server over standard input and
+//! output, so an editor shows the findings `check` would report while the file is
+//! being written. Built on rust-analyzer's `lsp-server` (the message loop, no async
+//! runtime) and `lsp-types`.
+//!
+//! Each menu is checked as `check --stdin-filename FILE` would check the editor's
+//! buffer: the config is found from the file's place and read again on every check,
+//! so an edited config applies at once. A rule pack is loaded as `check --pack`
+//! would load it. Diagnostics carry the rule as their code, its page as the code's
+//! address, and the help; hover explains a finding's rule or a key of the menu
+//! format; completion offers the keys and values the menu format accepts; code
+//! actions rename a misspelt key or value to its one suggestion, and add a waiver
+//! stub for a rule's finding.
+
+mod text;
+
+use crate::diag::{Finding, Severity, SourceFile};
+use crate::engine::run::{run as check_run, RunOptions};
+use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, CodeDescription, CompletionItem, CompletionItemKind,
+    CompletionOptions, CompletionParams, CompletionResponse, Diagnostic, DiagnosticSeverity,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    MarkupContent, MarkupKind, NumberOrString, PublishDiagnosticsParams, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceEdit,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// Serves one editor over standard input and output until it shuts the server down.
+pub fn run() -> Result<(), String> {
+    let (connection, threads) = Connection::stdio();
+    serve(connection)?;
+    threads.join().map_err(|e| e.to_string())
+}
+
+/// What an open document last showed.
+struct Doc {
+    text: String,
+    /// The findings of its last check, in its own text.
+    findings: Vec<Finding>,
+}
+
+/// The server's state: the open documents, and the date menus are checked as of.
+struct State {
+    docs: HashMap<Url, Doc>,
+    as_of: String,
+    /// Files of other kinds (configs, packs) that hold diagnostics now, so clearing
+    /// them is published once they are fixed.
+    published: BTreeMap<Url, usize>,
+}
+
+/// The capabilities menulint offers.
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".into(), "[".into(), ".".into()]),
+            ..CompletionOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Serves one connection (standard input and output, or an in-memory one in tests)
+/// until the client shuts the server down.
+pub fn serve(connection: Connection) -> Result<(), String> {
+    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
+    connection.initialize(caps).map_err(|e| e.to_string())?;
+    let mut state = State {
+        docs: HashMap::new(),
+        as_of: crate::date::today(),
+        published: BTreeMap::new(),
+    };
+    for msg in &connection.receiver {
+        match msg {
+            Message::Request(req) => {
+                if connection
+                    .handle_shutdown(&req)
+                    .map_err(|e| e.to_string())?
+                {
+                    return Ok(());
+                }
+                let resp = state.request(req);
+                send(&connection, Message::Response(resp))?;
+            }
+            Message::Notification(n) => {
+                for out in state.notification(n) {
+                    send(&connection, Message::Notification(out))?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn send(connection: &Connection, msg: Message) -> Result<(), String> {
+    connection
+        .sender
+        .send(msg)
+        .map_err(|e| format!("the editor closed the connection: {e}"))
+}
+
+fn params<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Option<T> {
+    serde_json::from_value(value).ok()
+}
+
+impl State {
+    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+        use lsp_types::notification::{
+            DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+        };
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Some(p) = params::<DidOpenTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                self.check(p.text_document.uri, p.text_document.text)
+            }
+            DidChangeTextDocument::METHOD => {
+                let Some(mut p) = params::<DidChangeTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                // full sync: the last change holds the whole text
+                match p.content_changes.pop() {
+                    Some(change) => self.check(p.text_document.uri, change.text),
+                    None => Vec::new(),
+                }
+            }
+            DidSaveTextDocument::METHOD => {
+                let Some(p) = params::<DidSaveTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                // a saved config or pack changes what every open menu is checked
+                // against: check them all again
+                let uris: Vec<Url> = self.docs.keys().cloned().collect();
+                let mut out = Vec::new();
+                for uri in uris {
+                    if let Some(text) = self.docs.get(&uri).map(|d| d.text.clone()) {
+                        out.extend(self.check(uri, text));
+                    }
+                }
+                if !self.docs.contains_key(&p.text_document.uri) {
+                    if let Some(text) = p.text {
+                        out.extend(self.check(p.text_document.uri, text));
+                    }
+                }
+                out
+            }
+            DidCloseTextDocument::METHOD => {
+                let Some(p) = params::<DidCloseTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                self.docs.remove(&p.text_document.uri);
+                vec![publish(p.text_document.uri, Vec::new())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        use lsp_types::request::{CodeActionRequest, Completion, HoverRequest};
+        let id = req.id.clone();
+        let result = match req.method.as_str() {
+            HoverRequest::METHOD => params::<HoverParams>(req.params)
+                .map(|p| serde_json::to_value(self.hover(&p)).unwrap_or_default()),
+            CodeActionRequest::METHOD => params::<CodeActionParams>(req.params)
+                .map(|p| serde_json::to_value(self.code_actions(&p)).unwrap_or_default()),
+            Completion::METHOD => params::<CompletionParams>(req.params)
+                .map(|p| serde_json::to_value(self.completion(&p)).unwrap_or_default()),
+            _ => {
+                return Response::new_err(
+                    id,
+                    lsp_server::ErrorCode::MethodNotFound as i32,
+                    format!("menulint does not answer {}", req.method),
+                )
+            }
+        };
+        match result {
+            Some(value) => Response::new_ok(id, value),
+            None => Response::new_err(
+                id,
+                lsp_server::ErrorCode::InvalidParams as i32,
+                "the request's parameters are not what the protocol says".into(),
+            ),
+        }
+    }
+
+    /// Checks one document and returns the diagnostics to publish: its own, and those
+    /// of the configs and packs its check read.
+    fn check(&mut self, uri: Url, text: String) -> Vec<Notification> {
+        let (own, others) = diagnose(&uri, &text, &self.as_of);
+        let mut out = vec![publish(
+            uri.clone(),
+            own.iter().map(|f| diagnostic(f, &text)).collect(),
+        )];
+        // a config or pack that had diagnostics and has none now is cleared
+        let mut now: BTreeMap<Url, usize> = BTreeMap::new();
+        for (other, findings, other_text) in others {
+            now.insert(other.clone(), findings.len());
+            out.push(publish(
+                other,
+                findings
+                    .iter()
+                    .map(|f| diagnostic(f, &other_text))
+                    .collect(),
+            ));
+        }
+        for gone in self.published.keys().filter(|u| !now.contains_key(*u)) {
+            if !self.docs.contains_key(gone) && *gone != uri {
+                out.push(publish(gone.clone(), Vec::new()));
+            }
+        }
+        self.published = now;
+        self.docs.insert(
+            uri,
+            Doc {
+                text,
+                findings: own,
+            },
+        );
+        out
+    }
+
+    fn hover(&self, p: &HoverParams) -> Option<Hover> {
+        let pos = &p.text_document_position_params;
+        let doc = self.docs.get(&pos.text_document.uri)?;
+        let offset = text::offset(&doc.text, pos.position);
+        let markdown = doc
+            .findings
+            .iter()
+            .find(|f| {
+                f.span
+                    .as_ref()
+                    .is_some_and(|s| s.start <= offset && offset <= s.end)
+            })
+            .map(explain)
+            .or_else(|| text::key_description(&doc.text, offset))?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: None,
+        })
+    }
+
+    fn code_actions(&self, p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+        let Some(doc) = self.docs.get(&p.text_document.uri) else {
+            return Vec::new();
+        };
+        let (from, to) = (
+            text::offset(&doc.text, p.range.start),
+            text::offset(&doc.text, p.range.end),
+        );
+        let mut out = Vec::new();
+        for f in &doc.findings {
+            let Some(span) = &f.span else { continue };
+            if span.end < from || span.start > to {
+                continue;
+            }
+            let edit = |range, new_text: String| {
+                let mut changes = HashMap::new();
+                changes.insert(
+                    p.text_document.uri.clone(),
+                    vec![TextEdit { range, new_text }],
+                );
+                WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }
+            };
+            if let Some(new) = &f.replacement {
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Change to {new}"),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic(f, &doc.text)]),
+                    edit: Some(edit(text::range(&doc.text, span.clone()), new.clone())),
+                    is_preferred: Some(true),
+                    ..CodeAction::default()
+                }));
+            }
+            if let (Some(rule), None) = (f.rule(), &f.waiver) {
+                let end = text::range(&doc.text, doc.text.len()..doc.text.len());
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!(
+                        "Add a waiver of {}{} (the committee's reason and approval to fill in)",
+                        rule.id,
+                        f.option
+                            .as_deref()
+                            .map(|o| format!(" for {o}"))
+                            .unwrap_or_default()
+                    ),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic(f, &doc.text)]),
+                    edit: Some(edit(
+                        end,
+                        waiver_stub(&doc.text, &rule.id, f.option.as_deref(), &self.as_of),
+                    )),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+        out
+    }
+
+    fn completion(&self, p: &CompletionParams) -> Option<CompletionResponse> {
+        let pos = &p.text_document_position;
+        let doc = self.docs.get(&pos.text_document.uri)?;
+        let offset = text::offset(&doc.text, pos.position);
+        let items = text::completions(&doc.text, offset)
+            .into_iter()
+            .map(|c| CompletionItem {
+                label: c.label,
+                kind: Some(if c.value {
+                    CompletionItemKind::ENUM_MEMBER
+                } else {
+                    CompletionItemKind::PROPERTY
+                }),
+                detail: c.detail,
+                insert_text: c.insert,
+                ..CompletionItem::default()
+            })
+            .collect();
+        Some(CompletionResponse::Array(items))
+    }
+}
+
+fn publish(uri: Url, diagnostics: Vec<Diagnostic>) -> Notification {
+    use lsp_types::notification::PublishDiagnostics;
+    Notification::new(
+        PublishDiagnostics::METHOD.to_owned(),
+        PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        },
+    )
+}
+
+/// What kind of file a document is, from its name and its text.
+fn is_pack(text: &str) -> bool {
+    text.lines().any(|l| l.trim() == "[pack]")
+}
+
+/// Checks a document as `check` would: its own findings, and those of each other
+/// file (config, pack) the check read, with that file's text.
+#[allow(clippy::type_complexity)]
+fn diagnose(
+    uri: &Url,
+    text: &str,
+    as_of: &str,
+) -> (Vec<Finding>, Vec<(Url, Vec<Finding>, String)>) {
+    let path = uri
+        .to_file_path()
+        .unwrap_or_else(|()| PathBuf::from(uri.path()));
+    if is_pack(text) {
+        let source = SourceFile::new(path.display().to_string(), text.to_owned());
+        return match crate::rules::load_pack(source) {
+            Ok(_) => (Vec::new(), Vec::new()),
+            Err(findings) => (findings, Vec::new()),
+        };
+    }
+    let opts = RunOptions {
+        as_of: as_of.to_owned(),
+        keep_source: true,
+        stdin: Some(text.to_owned()),
+        stdin_name: Some(path.clone()),
+        ..RunOptions::default()
+    };
+    let outcome = check_run(&[PathBuf::from(crate::engine::run::STDIN)], &opts);
+    let mut own = Vec::new();
+    let mut others = Vec::new();
+    for report in outcome.reports {
+        if report.is_menu {
+            // a finding that points into another file (an overlay) is not the buffer's
+            own.extend(report.findings.into_iter().filter(|f| f.file.is_none()));
+            continue;
+        }
+        let file = PathBuf::from(&report.path);
+        let file = if file.is_absolute() {
+            file
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(&file))
+                .unwrap_or(file)
+        };
+        if let (Ok(u), Some(source)) = (Url::from_file_path(&file), &report.source) {
+            others.push((u, report.findings, source.text().to_owned()));
+        }
+    }
+    (own, others)
+}
+
+fn diagnostic(f: &Finding, text: &str) -> Diagnostic {
+    let range = f
+        .span
+        .clone()
+        .map_or_else(lsp_types::Range::default, |s| text::range(text, s));
+    let severity = if f.waiver.is_some() {
+        DiagnosticSeverity::HINT
+    } else {
+        match f.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }
+    };
+    let mut message = f.message.clone();
+    if let Some(w) = &f.waiver {
+        message.push_str(&format!(" (waived until {}: {})", w.expires, w.reason));
+    } else if let Some(help) = f.help_text() {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let href = f.rule().filter(|r| r.builtin).and_then(|r| {
+        Url::parse(&format!(
+            "{}/blob/v{}/{}",
+            env!("CARGO_PKG_REPOSITORY"),
+            env!("CARGO_PKG_VERSION"),
+            crate::render::rule_page_path(&r.id)
+        ))
+        .ok()
+    });
+    Diagnostic {
+        range,
+        severity: Some(severity),
+        code: Some(NumberOrString::String(f.id().to_owned())),
+        code_description: href.map(|href| CodeDescription { href }),
+        source: Some("menulint".into()),
+        message,
+        ..Diagnostic::default()
+    }
+}
+
+/// A finding's rule explained, as hover shows it.
+fn explain(f: &Finding) -> String {
+    match f.rule() {
+        Some(r) => format!(
+            "**{} {}** — {}\n\n{}\n\n*{}*: {}\n\n**What to do:** {}",
+            r.id,
+            r.name,
+            r.summary,
+            r.description.trim(),
+            r.basis.heading(),
+            r.citation,
+            r.help
+        ),
+        None => match f.help_text() {
+            Some(h) => format!("**{}** — {}\n\n**What to do:** {h}", f.id(), f.message),
+            None => format!("**{}** — {}", f.id(), f.message),
+        },
+    }
+}
+
+/// A `[[waivers]]` table for a rule's finding, to append to the menu: the reason and
+/// approval are the committee's to write; it expires a year after the check date.
+fn waiver_stub(text: &str, rule: &str, option: Option<&str>, as_of: &str) -> String {
+    let expires = crate::date::days_from_iso(as_of)
+        .map(|d| crate::date::iso_from_days(d + 365))
+        .unwrap_or_else(|| as_of.to_owned());
+    let lead = if text.ends_with("\n\n") || text.is_empty() {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    let option = option
+        .map(|o| format!("option = {}\n", crate::render::escape::toml_string(o)))
+        .unwrap_or_default();
+    format!(
+        "{lead}[[waivers]]\nrule = \"{rule}\"\n{option}reason = \"TODO: the committee's reason, with its minutes\"\napproved_by = \"TODO: who approved it\"\nexpires = {expires}\n"
+    )
+}
