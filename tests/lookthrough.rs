@@ -66,12 +66,12 @@ fn nested_holdings_add_up_through_every_level() {
         .filter(|f| f["rule"] == "CRY001")
         .collect::<Vec<_>>();
     assert_eq!(a.len(), 2);
-    assert_eq!(a[0]["message"], "A Balanced Fund holds 8% crypto (look-through via b); the policy caps an option that is not a digital-asset option at 5%.");
+    assert_eq!(a[0]["message"], "A Balanced Fund holds 8% crypto (through its holding of B Multi-Asset Fund); the policy caps an option that is not a digital-asset option at 5%.");
     assert_eq!(
         (a[0]["line"].as_u64(), a[0]["path"].as_str()),
         (Some(12), Some("options[0].holdings[0].option"))
     );
-    assert_eq!(a[1]["message"], "B Multi-Asset Fund holds 20% crypto (look-through via c); the policy caps an option that is not a digital-asset option at 5%.");
+    assert_eq!(a[1]["message"], "B Multi-Asset Fund holds 20% crypto (through its holding of C Bitcoin Fund); the policy caps an option that is not a digital-asset option at 5%.");
     assert_eq!(a[1]["line"].as_u64(), Some(21));
 }
 
@@ -84,7 +84,7 @@ fn qdia_holding_the_menus_bitcoin_fund_breaks_the_qdia_cap() {
     let (code, json) = check(&menu);
     assert_eq!(code, 1);
     let f = finding(&json, "CRY002");
-    assert_eq!(f["message"], "The QDIA Vanguard Target Retirement 2045 Fund holds 6% crypto (look-through via btc); the policy caps the QDIA at 0%.");
+    assert_eq!(f["message"], "The QDIA Vanguard Target Retirement 2045 Fund holds 6% crypto (through its holding of iShares Bitcoin Trust ETF); the policy caps the QDIA at 0%.");
     assert_eq!(
         (f["line"].as_u64(), f["column"].as_u64()),
         (
@@ -322,7 +322,7 @@ fn a_capped_figure_that_cannot_be_computed_is_incomplete_and_fails_the_gate() {
     assert_eq!(f["severity"], "error");
     assert_eq!(
         f["message"],
-        "Plan-level crypto exposure is not computed: btc state(s) no assets_usd, so the 5% cap cannot be checked."
+        "Plan-level crypto exposure is not computed: the menu does not state the assets of BTC Fund, so the 5% cap cannot be checked."
     );
     let line = menu.lines().position(|l| l == "id = \"btc\"").unwrap() + 1;
     assert_eq!(f["line"], line);

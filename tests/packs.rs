@@ -256,3 +256,51 @@ fn every_built_in_rule_has_its_page() {
     wanted.sort();
     assert_eq!(listed, wanted, "docs/rules holds a page of no rule");
 }
+
+/// The committee's documents say what to do in a person's words: a built-in rule
+/// whose help names the menu's fields or tables (`expense_ratio_pct`,
+/// `[options.custody]`, `key = …`, another rule's id) carries an `advice` that does
+/// not, and no advice does.
+#[test]
+fn every_rule_tells_the_committee_what_to_do_without_field_names() {
+    let technical = regex::Regex::new(
+        r"[a-z0-9]+_[a-z0-9_]+|\[[a-z_.]+\]|\b[a-z_.]+ = |`|\b[A-Z]{3}\d{3}\b|--[a-z]",
+    )
+    .unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir("rules").unwrap() {
+        let path = entry.unwrap().path();
+        let pack: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        for rule in pack["rules"].as_array().unwrap() {
+            let id = rule["id"].as_str().unwrap();
+            if let Some(req) = rule.get("requires").and_then(|r| r.as_table()) {
+                let help = req["help"].as_str().unwrap();
+                match req.get("advice").and_then(|a| a.as_str()) {
+                    Some(advice) => assert!(
+                        !technical.is_match(advice),
+                        "{id}'s requires.advice names a field: {advice}"
+                    ),
+                    None => assert!(
+                        !technical.is_match(help),
+                        "{id}'s requires.help names a field, and it has no advice: {help}"
+                    ),
+                }
+            }
+            let help = rule["help"].as_str().unwrap();
+            match rule.get("advice").and_then(|a| a.as_str()) {
+                Some(advice) => {
+                    assert!(
+                        !technical.is_match(advice),
+                        "{id}'s advice names a field: {advice}"
+                    );
+                    checked += 1;
+                }
+                None => assert!(
+                    !technical.is_match(help),
+                    "{id}'s help names a field, and the rule has no advice for the committee: {help}"
+                ),
+            }
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}

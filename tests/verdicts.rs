@@ -118,7 +118,10 @@ fn missing_or_mis_entered_data_is_a_finding_at_its_line() {
 fn plan_figures_that_cannot_be_computed_say_so_everywhere() {
     let (_, _, json) = check("missing-assets.toml");
     let msg = json["files"][0]["findings"][1]["message"].as_str().unwrap();
-    assert!(msg.contains("cannot be computed: btc"), "{msg}");
+    assert!(
+        msg.contains("cannot be computed: the menu does not state the assets of Spot Bitcoin ETF"),
+        "{msg}"
+    );
     // the report never shows 0 % or PASS for a figure it could not compute
     for format in ["markdown", "html"] {
         let out = menulint()

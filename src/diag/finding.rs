@@ -284,6 +284,11 @@ pub struct RuleInfo {
     pub description: String,
     /// What to do about a finding.
     pub help: String,
+    /// What to do, in the words of the committee's documents: the help without the
+    /// menu's field names, for rules whose help needs them.
+    pub advice: Option<String>,
+    /// What data to obtain when the rule cannot be decided, in the same words.
+    pub undecided_advice: Option<String>,
     /// Why the rule must be met: law, a safe harbor, policy or data quality.
     pub basis: Basis,
     /// Who acts on its findings.
@@ -483,6 +488,24 @@ impl Finding {
         match self.origin {
             Origin::Input(c) => Some(c),
             Origin::Rule(_) => None,
+        }
+    }
+
+    /// What to do, as the committee's documents say it: a rule's advice where it has
+    /// one, else its help (an undecided rule's says what data to obtain).
+    pub(crate) fn advice_text(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Rule(r) if self.incomplete => r
+                .undecided_advice
+                .as_deref()
+                .or(self.help.as_deref())
+                .or(Some(&r.help)),
+            Origin::Rule(r) => self
+                .help
+                .as_deref()
+                .or(r.advice.as_deref())
+                .or(Some(&r.help)),
+            Origin::Input(_) => self.help.as_deref(),
         }
     }
 

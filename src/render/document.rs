@@ -89,7 +89,7 @@ pub(crate) fn audit(
             .flat_map(|r| {
                 r.params
                     .iter()
-                    .map(move |(k, v)| (r.id.clone(), k.clone(), v.to_string()))
+                    .map(move |(k, v)| (r.id.clone(), k.clone(), setting(v)))
             })
             .collect(),
     }
@@ -124,4 +124,20 @@ pub(crate) fn render_template(
 
 fn sha256(text: &str) -> String {
     crate::diag::sha256_hex(text.as_bytes())
+}
+
+/// A rule's parameter as a person reads it: a list as its items, a table as its
+/// entries, a number as written — never JSON.
+fn setting(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => crate::rules::label(s),
+        Value::Array(items) => items.iter().map(setting).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{}: {}", crate::rules::label(k), setting(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }

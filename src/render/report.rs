@@ -391,7 +391,7 @@ fn decisions(all: &[&Finding], menu: &crate::menu::Menu) -> (Vec<DecisionGroup>,
     {
         let at = index_of(f.option.as_deref());
         let rank = f.basis().map_or(Basis::ALL.len(), |b| b as usize);
-        let todo = f.help_text().unwrap_or_default().to_owned();
+        let todo = f.advice_text().unwrap_or_default().to_owned();
         if f.rule()
             .is_some_and(|r| r.acts == crate::diag::Acts::Administrator)
         {
@@ -509,12 +509,16 @@ fn plan_figures(
             let ids: Vec<&str> = lt
                 .missing_assets
                 .iter()
-                .filter_map(|&i| menu.options.get(i).map(|o| o.id.as_str()))
+                .filter_map(|&i| menu.options.get(i).map(|o| o.name.as_str()))
                 .collect();
             let why = if ids.is_empty() {
-                "not computed: no plan total and no option assets".to_owned()
+                "not computed: the menu states neither the plan's assets nor the options'"
+                    .to_owned()
             } else {
-                format!("not computed: no assets_usd for {}", ids.join(", "))
+                format!(
+                    "not computed: the menu does not state the assets of {}",
+                    ids.join(", ")
+                )
             };
             names.iter().map(|n| (n.to_string(), why.clone())).collect()
         }
@@ -621,7 +625,7 @@ pub fn report(
         .iter()
         .zip(&lt.options)
         .map(|(o, f)| Bar {
-            label: o.id.clone(),
+            label: o.name.clone(),
             value: f.real_estate_pct,
             cap: None,
         })
@@ -633,7 +637,7 @@ pub fn report(
         let label = m
             .option
             .and_then(|i| menu.options.get(i))
-            .map_or("plan".to_owned(), |o| o.id.clone());
+            .map_or("The plan".to_owned(), |o| o.name.clone());
         let bar = capped
             .entry(m.figure.as_str())
             .or_default()
@@ -778,7 +782,7 @@ pub fn report(
                 },
                 option: option_name(f),
                 message: f.message.clone(),
-                todo: f.help_text().unwrap_or_default().to_owned(),
+                todo: f.advice_text().unwrap_or_default().to_owned(),
                 rule: if f.name().is_empty() {
                     f.id().to_owned()
                 } else {
@@ -834,8 +838,21 @@ pub fn report(
         .waivers
         .iter()
         .map(|w| WaiverRow {
-            rule: w.spec.rule.clone(),
-            option: w.spec.option.clone().unwrap_or_else(|| "whole plan".into()),
+            // in words: the rule's summary, and the option's name
+            rule: policy
+                .rules
+                .rules()
+                .find(|r| r.id == w.spec.rule)
+                .map_or_else(|| w.spec.rule.clone(), |r| r.summary.clone()),
+            option: w.spec.option.as_deref().map_or_else(
+                || "The whole plan".into(),
+                |id| {
+                    menu.options
+                        .iter()
+                        .find(|o| o.id == id)
+                        .map_or_else(|| id.to_owned(), |o| o.name.clone())
+                },
+            ),
             reason: w.spec.reason.clone(),
             approved_by: w.spec.approved_by.clone(),
             expires: w.spec.expires.clone(),

@@ -67,6 +67,7 @@ struct RuleToml {
     #[serde(rename = "authority")]
     authorities: Vec<Spanned<AuthorityToml>>,
     help: String,
+    advice: Option<String>,
     #[serde(default)]
     params: BTreeMap<String, toml::Value>,
     #[serde(default, rename = "let")]
@@ -117,6 +118,8 @@ struct RequiresToml {
     message: Spanned<String>,
     /// What to add so the rule can be decided.
     help: String,
+    /// The same, in the committee's documents' words (no field names).
+    advice: Option<String>,
     /// Where the finding points (a template, as the rule's `at`); the option or the
     /// plan without it.
     at: Option<Spanned<String>>,
@@ -636,6 +639,7 @@ fn build(
             .map(|(k, v)| (k.clone(), toml_to_json(v)))
             .collect();
         let measure_figure = r.measure.as_ref().map(|m| m.figure.clone());
+        let undecided_advice = r.requires.as_ref().and_then(|q| q.advice.clone());
         let logic = Logic {
             lets: r.lets.into_iter().collect(),
             when: r.when,
@@ -693,6 +697,8 @@ fn build(
                 summary: r.summary,
                 description: r.description,
                 help: r.help,
+                advice: r.advice,
+                undecided_advice,
                 basis: r.basis,
                 acts: r.acts.unwrap_or(Acts::default_for(r.basis)),
                 authorities,
