@@ -21,8 +21,37 @@ struct Data {
     menu_path: String,
     plan: String,
     sponsor: String,
+    /// The options with a section: a record, or a finding that asks for one.
     options: Vec<OptionSection>,
+    /// The options with no record that no rule asks one of, named once.
+    unrecorded: Vec<String>,
+    summary: Summary,
     audit: Audit,
+}
+
+/// The dossier's first page: how complete the committee's record is.
+#[derive(Serialize)]
+struct Summary {
+    /// The options reviewed: with a record, or asked for one.
+    options: usize,
+    /// Recorded, with no finding on the record.
+    complete: usize,
+    /// Recorded or asked for, with findings.
+    with_gaps: usize,
+    /// The findings in all.
+    gaps: usize,
+    verdict: &'static str,
+}
+
+/// One alternative the committee compared an option with (or the option itself).
+#[derive(Serialize)]
+struct Alternative {
+    name: String,
+    net_return: String,
+    risk_adjusted: String,
+    expense_ratio: String,
+    /// The option under review, not an alternative.
+    own: bool,
 }
 
 #[derive(Serialize)]
@@ -37,7 +66,7 @@ struct OptionSection {
     minutes: String,
     factors: Vec<Factor>,
     /// The findings on this option: the gaps in its record, and any other.
-    gaps: Vec<(String, String)>,
+    gaps: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -45,18 +74,72 @@ struct Factor {
     title: &'static str,
     determination: Option<String>,
     evidence: Vec<(String, String)>,
+    /// The performance comparison as a table: the option, then each alternative.
+    alternatives: Vec<Alternative>,
+}
+
+/// A record's key as a heading: `net_return_pct` is "Net return (%)".
+fn key_label(key: &str) -> String {
+    let (stem, unit) = match key {
+        k if k.ends_with("_pct") => (&k[..k.len() - 4], " (%)"),
+        k if k.ends_with("_usd") => (&k[..k.len() - 4], " ($)"),
+        k => (k, ""),
+    };
+    let words = stem.replace('_', " ");
+    let mut c = words.chars();
+    let first = c
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    format!("{first}{}{unit}", c.as_str())
+}
+
+/// The alternatives of a performance record as rows, the option's own first.
+fn alternatives(name: &str, fee: Option<f64>, perf: Option<&Value>) -> Vec<Alternative> {
+    let Some(list) = perf
+        .and_then(|p| p.get("alternatives"))
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    let cell = |v: Option<&Value>, unit: &str| {
+        v.and_then(Value::as_f64)
+            .map_or_else(|| "—".to_owned(), |n| format!("{}{unit}", format_number(n)))
+    };
+    let row = |name: String, v: Option<&Value>, own: bool| Alternative {
+        name,
+        net_return: cell(v.and_then(|v| v.get("net_return_pct")), "%"),
+        risk_adjusted: cell(v.and_then(|v| v.get("risk_adjusted")), ""),
+        expense_ratio: cell(v.and_then(|v| v.get("expense_ratio_pct")), "%"),
+        own,
+    };
+    let mut own = row(format!("{name} (this option)"), perf, true);
+    if let Some(fee) = fee {
+        own.expense_ratio = format!("{}%", format_number(fee));
+    }
+    std::iter::once(own)
+        .chain(list.iter().map(|a| {
+            let name = a.get("name").and_then(Value::as_str).unwrap_or("—");
+            let name = match a.get("ticker").and_then(Value::as_str) {
+                Some(t) => format!("{name} ({t})"),
+                None => name.to_owned(),
+            };
+            row(name, Some(a), false)
+        }))
+        .collect()
 }
 
 /// A value of the selection record as text: numbers without noise, a list of
 /// alternatives one per line.
 fn text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        // a vocabulary value in words: `us_equity` is "US equity"
+        Value::String(s) => crate::rules::label(s),
         Value::Number(n) => n.as_f64().map_or(n.to_string(), format_number),
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("\n"),
         Value::Object(m) => m
             .iter()
-            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), text(v)))
+            .map(|(k, v)| format!("{}: {}", key_label(k), text(v)))
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),
@@ -85,7 +168,7 @@ pub fn dossier(
     // every policy finding on the option is a gap the committee must see beside the
     // record; the selection pack's name the missing evidence
     let gap = |f: &&Finding| f.rule().is_some();
-    let options = menu
+    let all: Vec<OptionSection> = menu
         .options
         .iter()
         .map(|o| {
@@ -101,11 +184,17 @@ pub fn dossier(
                             .and_then(Value::as_object)
                             .map(|m| {
                                 m.iter()
-                                    .filter(|(k, _)| *k != "determination")
-                                    .map(|(k, v)| (k.replace('_', " "), text(v)))
+                                    // the comparison is a table of its own
+                                    .filter(|(k, _)| *k != "determination" && *k != "alternatives")
+                                    .map(|(k, v)| (key_label(k), text(v)))
                                     .collect()
                             })
                             .unwrap_or_default(),
+                        alternatives: if *key == "performance" {
+                            alternatives(&o.name, o.expense_ratio_pct, f)
+                        } else {
+                            Vec::new()
+                        },
                     }
                 })
                 .collect();
@@ -114,7 +203,7 @@ pub fn dossier(
                 .iter()
                 .filter(gap)
                 .filter(|f| f.option.as_deref() == Some(&o.id))
-                .map(|f| (f.id().to_owned(), f.message.clone()))
+                .map(|f| f.message.clone())
                 .collect();
             OptionSection {
                 anchor: format!("option-{}", o.id),
@@ -130,7 +219,32 @@ pub fn dossier(
             }
         })
         .collect();
+    let summary = Summary {
+        options: all
+            .iter()
+            .filter(|o| o.recorded || !o.gaps.is_empty())
+            .count(),
+        complete: all
+            .iter()
+            .filter(|o| o.recorded && o.gaps.is_empty())
+            .count(),
+        with_gaps: all.iter().filter(|o| !o.gaps.is_empty()).count(),
+        gaps: all.iter().map(|o| o.gaps.len()).sum(),
+        verdict: if all.iter().all(|o| o.gaps.is_empty()) {
+            "COMPLETE"
+        } else {
+            "GAPS"
+        },
+    };
+    // an option with no record that no rule asks one of is named once, not given six
+    // empty determinations
+    let (options, unrecorded): (Vec<OptionSection>, Vec<OptionSection>) = all
+        .into_iter()
+        .partition(|o| o.recorded || !o.gaps.is_empty());
+    let unrecorded = unrecorded.into_iter().map(|o| o.name).collect();
     let data = Data {
+        unrecorded,
+        summary,
         version: env!("CARGO_PKG_VERSION"),
         as_of: as_of.to_owned(),
         generated,
