@@ -28,6 +28,12 @@ pub(crate) fn parse_iso(date: &str) -> Option<NaiveDate> {
 }
 
 /// Days since 1970-01-01 of an ISO date.
+/// A date as the committee's documents print it: `30 Sep 2026` from `2026-09-30`;
+/// a text that is no date is given back as it is.
+pub(crate) fn words(iso: &str) -> String {
+    parse_iso(iso).map_or_else(|| iso.to_owned(), |d| d.format("%-d %b %Y").to_string())
+}
+
 pub(crate) fn days_from_iso(date: &str) -> Option<i64> {
     parse_iso(date).map(|d| (d - epoch()).num_days())
 }

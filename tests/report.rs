@@ -117,7 +117,7 @@ fn html_report_has_every_section_and_the_right_numbers() {
     ));
     assert!(html.contains(r##"<td><a href="#where-F10">F10</a></td><td class="sev-error">error</td><td>ProShares UltraPro QQQ</td>"##));
     // the waiver, with status
-    assert!(html.contains("<td>Investment Committee</td><td>2027-06-30</td><td>applied</td>"));
+    assert!(html.contains("<td>Investment Committee</td><td>30 Jun 2027</td><td>applied</td>"));
     // audit: the menu's SHA-256 and every pack's
     use sha2::Digest;
     let sha: String = sha2::Sha256::digest(std::fs::read(WAIVED).unwrap())

@@ -39,12 +39,6 @@ const FEES_NOTE: &str = "Total annual operating expenses are what an option cost
     is the same figure in dollars. Shareholder-type fees are charged to your own account \
     when you buy, sell or move money; restrictions limit when you can.";
 
-/// `31 Dec 2025` from `2025-12-31`.
-fn date_words(iso: &str) -> String {
-    crate::date::parse_iso(iso)
-        .map_or_else(|| iso.to_owned(), |d| d.format("%-d %b %Y").to_string())
-}
-
 /// A percentage to two decimals, or three when the third is not 0: 0.015 % is a
 /// real fee, and two decimals would print it as 0.01 %.
 fn percent_text(v: f64) -> String {
@@ -179,8 +173,8 @@ fn view(chart: &Chart) -> View {
     View {
         plan: chart.plan.clone(),
         sponsor: chart.sponsor.clone(),
-        as_of: date_words(&chart.as_of),
-        period_end: date_words(&chart.period_end),
+        as_of: crate::date::words(&chart.as_of),
+        period_end: crate::date::words(&chart.period_end),
         period_end_iso: chart.period_end.clone(),
         intro: INTRO,
         performance_note: PERFORMANCE_NOTE,

@@ -115,6 +115,8 @@ pub(crate) fn render_template(
     env.add_filter("md", |s: String| escape::markdown(&s));
     env.add_filter("code", |s: String| escape::markdown_code(&s));
     env.add_filter("safe_svg", |s: String| Value::from_safe_string(s));
+    // a date in words (`30 Sep 2026`); anything else as it is
+    env.add_filter("date", |s: String| crate::date::words(&s));
     env.add_template(name, source)
         .map_err(|e| format!("{name}: {e}"))?;
     let tpl = env.get_template(name).map_err(|e| format!("{name}: {e}"))?;

@@ -792,7 +792,9 @@ pub fn report(
                 waiver: f.waiver.as_ref().map(|w| {
                     format!(
                         "waived: {} — {}, expires {}",
-                        w.reason, w.approved_by, w.expires
+                        w.reason,
+                        w.approved_by,
+                        crate::date::words(&w.expires)
                     )
                 }),
             },
