@@ -6,18 +6,51 @@ use crate::engine::diff::{MenuDiff, OptionChange};
 use crate::rules::format_number;
 use serde_json::Value;
 
-fn value(v: &Option<Value>) -> String {
+/// A field's value with its unit, as the menu's key says it: `assets_usd` in
+/// dollars with separators, `…_pct` as a percentage.
+fn value(key: &str, v: &Option<Value>) -> String {
     match v {
         None => "(none)".to_owned(),
         Some(Value::String(s)) => format!("{s:?}"),
-        Some(Value::Number(n)) => n.as_f64().map_or(n.to_string(), format_number),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(x) if key.ends_with("_usd") => dollars(x),
+            Some(x) if key.ends_with("_pct") => percent(x),
+            Some(x) => format_number(x),
+            None => n.to_string(),
+        },
         Some(other) => other.to_string(),
     }
 }
 
-/// A plan figure, or `not computed` — never a zero standing in for missing data.
-fn figure(v: Option<f64>) -> String {
-    v.map_or_else(|| "not computed".to_owned(), format_number)
+fn dollars(x: f64) -> String {
+    crate::rules::usd(x).unwrap_or_else(|| format_number(x))
+}
+
+/// A percentage to a precision people read: two decimals, three below 1 % (an
+/// expense ratio of 0.015 % stays that).
+fn percent(x: f64) -> String {
+    let places = if x.abs() < 1.0 { 3 } else { 2 };
+    let k = 10f64.powi(places);
+    format!("{}%", format_number((x * k).round() / k))
+}
+
+/// A plan figure with its unit (the figure's name says it), or `not computed` —
+/// never a zero standing in for missing data.
+fn figure(name: &str, v: Option<f64>) -> String {
+    match v {
+        None => "not computed".to_owned(),
+        Some(x) if name.contains("USD") => dollars(x),
+        Some(x) if name.contains('%') => percent(x),
+        Some(x) => format_number(x),
+    }
+}
+
+/// A figure's name as people read it: the unit is in its values.
+fn figure_name(name: &str) -> String {
+    name.replace(", USD a year", ", a year")
+        .replace(", USD", "")
+        .trim_end_matches(", %")
+        .to_owned()
 }
 
 fn finding_line(path: &str, f: &Finding) -> String {
@@ -67,8 +100,8 @@ pub(crate) fn diff_human(d: &MenuDiff) -> String {
                     out.push_str(&format!(
                         "      {}: {} → {}\n",
                         f.field,
-                        value(&f.before),
-                        value(&f.after)
+                        value(&f.field, &f.before),
+                        value(&f.field, &f.after)
                     ));
                 }
             }
@@ -78,8 +111,8 @@ pub(crate) fn diff_human(d: &MenuDiff) -> String {
         out.push_str(&format!(
             "  ~ plan.{}: {} → {}\n",
             f.field,
-            value(&f.before),
-            value(&f.after)
+            value(&f.field, &f.before),
+            value(&f.field, &f.after)
         ));
     }
     out.push_str("\nPlan figures:\n");
@@ -87,9 +120,9 @@ pub(crate) fn diff_human(d: &MenuDiff) -> String {
         let mark = if f.before == f.after { " " } else { "*" };
         out.push_str(&format!(
             "  {mark} {:<44} {} → {}\n",
-            f.figure,
-            figure(f.before),
-            figure(f.after)
+            figure_name(f.figure),
+            figure(f.figure, f.before),
+            figure(f.figure, f.after)
         ));
     }
     for (title, list, path) in [
@@ -143,9 +176,9 @@ pub(crate) fn diff_markdown(d: &MenuDiff) -> String {
     for f in &d.figures {
         out.push_str(&format!(
             "| {} | {} | {} |\n",
-            f.figure,
-            figure(f.before),
-            figure(f.after)
+            figure_name(f.figure),
+            figure(f.figure, f.before),
+            figure(f.figure, f.after)
         ));
     }
     if !d.options.is_empty() {
@@ -165,7 +198,12 @@ pub(crate) fn diff_markdown(d: &MenuDiff) -> String {
                         &fields
                             .iter()
                             .map(|f| {
-                                format!("{}: {} → {}", f.field, value(&f.before), value(&f.after))
+                                format!(
+                                    "{}: {} → {}",
+                                    f.field,
+                                    value(&f.field, &f.before),
+                                    value(&f.field, &f.after)
+                                )
                             })
                             .chain(renamed_from.iter().map(|o| format!("renamed from {o}")))
                             .collect::<Vec<_>>()
