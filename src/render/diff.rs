@@ -1,5 +1,6 @@
 //! Renderings of a [`MenuDiff`].
 
+use super::document::percent;
 use super::escape::{markdown, markdown_code, no_workflow_commands, terminal};
 use crate::diag::Finding;
 use crate::engine::diff::{MenuDiff, OptionChange};
@@ -24,14 +25,6 @@ fn value(key: &str, v: &Option<Value>) -> String {
 
 fn dollars(x: f64) -> String {
     crate::rules::usd(x).unwrap_or_else(|| format_number(x))
-}
-
-/// A percentage to a precision people read: two decimals, three below 1 % (an
-/// expense ratio of 0.015 % stays that).
-fn percent(x: f64) -> String {
-    let places = if x.abs() < 1.0 { 3 } else { 2 };
-    let k = 10f64.powi(places);
-    format!("{}%", format_number((x * k).round() / k))
 }
 
 /// A plan figure with its unit (the figure's name says it), or `not computed` —

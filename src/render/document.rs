@@ -128,6 +128,15 @@ fn sha256(text: &str) -> String {
     crate::diag::sha256_hex(text.as_bytes())
 }
 
+/// A percentage as the committee's documents print it: two decimals, three below
+/// 1 % (an expense ratio of 0.015 % stays that), trailing zeros dropped, no space
+/// before the sign.
+pub(crate) fn percent(x: f64) -> String {
+    let places = if x.abs() < 1.0 { 3 } else { 2 };
+    let k = 10f64.powi(places);
+    format!("{}%", crate::rules::format_number((x * k).round() / k))
+}
+
 /// A rule's parameter as a person reads it: a list as its items, a table as its
 /// entries, a number as written — never JSON.
 fn setting(v: &serde_json::Value) -> String {

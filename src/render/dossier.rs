@@ -115,7 +115,7 @@ fn alternatives(name: &str, fee: Option<f64>, perf: Option<&Value>) -> Vec<Alter
     };
     let mut own = row(format!("{name} (this option)"), perf, true);
     if let Some(fee) = fee {
-        own.expense_ratio = format!("{}%", format_number(fee));
+        own.expense_ratio = super::document::percent(fee);
     }
     std::iter::once(own)
         .chain(list.iter().map(|a| {

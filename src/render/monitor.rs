@@ -75,7 +75,7 @@ struct Figures {
 }
 
 fn figures(o: &OptionStatus) -> Figures {
-    let pct = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{}%", format_number(v)));
+    let pct = |v: Option<f64>| v.map_or("—".to_owned(), super::document::percent);
     let q = o.latest.as_ref();
     Figures {
         quarter: q.map_or("—".to_owned(), |q| q.quarter.clone()),

@@ -2,7 +2,7 @@
 
 use super::charts::{bar_chart, Bar};
 use super::document::ReportFormat;
-use super::document::{audit, finish, render_template, Audit};
+use super::document::{audit, finish, percent, render_template, Audit};
 use super::pdf::Paper;
 use crate::diag::{Basis, Finding, Severity};
 use crate::engine::Judged;
@@ -258,7 +258,7 @@ fn fees(menu: &crate::menu::Menu) -> Option<Fees> {
                     format!("not known: the cheaper class needs {}, and the plan's assets in the option are not stated", dollars_f(minimum.unwrap_or_default()))
                 }
                 (Some(a), Some(b)) if a > b => {
-                    let pct = format!("{}% a year", format_number(a - b));
+                    let pct = format!("{} a year", percent(a - b));
                     match o.assets_usd {
                         Some(assets) => format!(
                             "{pct} ({} a year on the plan's assets)",
@@ -287,12 +287,12 @@ fn fees(menu: &crate::menu::Menu) -> Option<Fees> {
                 class: o.share_class.clone().unwrap_or_else(|| "—".into()),
                 expense_ratio: o
                     .expense_ratio_pct
-                    .map_or("—".into(), |e| format!("{}%", format_number(e))),
+                    .map_or("—".into(), percent),
                 cheapest: cheap
                     .and_then(|c| c.get("name"))
                     .and_then(|n| n.as_str())
                     .map_or("—".into(), str::to_owned),
-                cheapest_ratio: cheap_er.map_or("—".into(), |e| format!("{}%", format_number(e))),
+                cheapest_ratio: cheap_er.map_or("—".into(), percent),
                 difference,
                 revenue_sharing: if rs.is_some() {
                     format!("{} bp", format_number(bp))
@@ -422,9 +422,9 @@ fn decisions(all: &[&Finding], menu: &crate::menu::Menu) -> (Vec<DecisionGroup>,
             option: name_of(at),
             weight: match (assets, total) {
                 (Some(a), Some(t)) => format!(
-                    "{} · {}% of plan assets",
+                    "{} · {} of plan assets",
                     dollars(a),
-                    format_number(a as f64 / t as f64 * 100.0)
+                    percent(a as f64 / t as f64 * 100.0)
                 ),
                 (Some(a), None) => dollars(a),
                 _ => String::new(),
@@ -498,12 +498,7 @@ fn plan_figures(
                 p.private_credit_pct,
                 p.real_estate_pct,
             ])
-            .map(|((n, k), v)| {
-                (
-                    n.to_string(),
-                    format!("{}%{}", format_number(v), assumed(k)),
-                )
-            })
+            .map(|((n, k), v)| (n.to_string(), format!("{}{}", percent(v), assumed(k))))
             .collect(),
         None => {
             let ids: Vec<&str> = lt
@@ -657,9 +652,8 @@ pub fn report(
             .map(|b| {
                 (
                     b.label.clone(),
-                    format!("{}%", format_number(b.value)),
-                    b.cap
-                        .map_or("—".to_owned(), |c| format!("{}%", format_number(c))),
+                    percent(b.value),
+                    b.cap.map_or("—".to_owned(), percent),
                 )
             })
             .collect(),
@@ -702,14 +696,12 @@ pub fn report(
                 ticker: o.ticker.clone().unwrap_or_default(),
                 asset_class: crate::rules::label(&o.asset_class),
                 vehicle: crate::rules::label(&o.vehicle),
-                expense_ratio: o
-                    .expense_ratio_pct
-                    .map_or("—".into(), |e| format!("{}%", format_number(e))),
+                expense_ratio: o.expense_ratio_pct.map_or("—".into(), percent),
                 qdia: o.qdia,
                 assets: o.assets_usd.map_or("—".into(), dollars),
-                crypto: format!("{}%", format_number(f.crypto_pct)),
-                private: format!("{}%", format_number(f.private_markets_pct)),
-                real_estate: format!("{}%", format_number(f.real_estate_pct)),
+                crypto: percent(f.crypto_pct),
+                private: percent(f.private_markets_pct),
+                real_estate: percent(f.real_estate_pct),
                 // the worst that applies: an error is not a missing benchmark warning
                 status: if c.errors > 0 {
                     "error"
@@ -892,7 +884,7 @@ pub fn report(
                     if m.figure.contains('$') {
                         dollars_f(v)
                     } else if m.figure.contains('%') {
-                        format!("{}%", format_number(v))
+                        percent(v)
                     } else {
                         format_number(v)
                     }
