@@ -98,15 +98,27 @@ pub(crate) fn quarter_label(date: &str) -> String {
     )
 }
 
-/// A line chart over quarters, for an option's return against its benchmark. Text is
-/// 14–15 px in a 660-px-wide drawing, about 10 pt once scaled to a printed column.
+/// The quarters a chart labels: the latest always, then every `every`-th one before
+/// it, so no two labels are closer than `every` quarters and none is cut off.
+fn labelled(n: usize, every: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..n).rev().step_by(every.max(1)).collect();
+    out.reverse();
+    out
+}
+
+/// A line chart over quarters, for an option's return against its benchmark, with
+/// the quarter it went on the watch list marked (`watch_from`, an index into
+/// `quarters`). Text is 14–15 px in a 660-px-wide drawing, about 10 pt once scaled to
+/// a printed column.
 pub(crate) fn trend_chart(
     title: &str,
     unit: &str,
     quarters: &[String],
     series: &[Series],
+    watch_from: Option<usize>,
 ) -> String {
-    let (left, right, top, plot_h) = (56.0, 16.0, 58.0, 150.0);
+    // the right margin holds half the latest quarter's label
+    let (left, right, top, plot_h) = (56.0, 40.0, 58.0, 150.0);
     let width = 660.0;
     let plot_w = width - left - right;
     let height = top + plot_h + 40.0;
@@ -155,17 +167,28 @@ pub(crate) fn trend_chart(
         ));
         tick += step;
     }
-    // at most six quarter labels, so they never overlap
+    // at most six quarter labels, evenly spaced back from the latest, so they never
+    // overlap (a label is about 64 px wide, six fit 564 px with room between)
     let every = n.div_ceil(6).max(1);
-    for (i, q) in quarters.iter().enumerate() {
-        if i % every == 0 || i == n - 1 {
-            svg.push_str(&format!(
-                r#"<text x="{xx:.1}" y="{yy}" text-anchor="middle">{label}</text>"#,
-                xx = x(i),
-                yy = top + plot_h + 22.0,
-                label = esc(&quarter_label(q)),
-            ));
-        }
+    for i in labelled(n, every) {
+        svg.push_str(&format!(
+            r#"<text x="{xx:.1}" y="{yy}" text-anchor="middle">{label}</text>"#,
+            xx = x(i),
+            yy = top + plot_h + 22.0,
+            label = esc(&quarter_label(&quarters[i])),
+        ));
+    }
+    // the quarter the option went on the watch list
+    if let Some(w) = watch_from.filter(|w| *w < n) {
+        svg.push_str(&format!(
+            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{top}" y2="{bottom}" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="3,3"/><text x="{tx:.1}" y="{ty}" fill="#c0392b" text-anchor="{anchor}">on watch from {q}</text>"##,
+            xx = x(w),
+            bottom = top + plot_h,
+            tx = x(w) + if x(w) > left + plot_w / 2.0 { -4.0 } else { 4.0 },
+            ty = top + 14.0,
+            anchor = if x(w) > left + plot_w / 2.0 { "end" } else { "start" },
+            q = esc(&quarter_label(&quarters[w])),
+        ));
     }
     for (k, s) in series.iter().enumerate() {
         // a missing figure breaks the line: nothing is drawn through a gap
@@ -229,12 +252,62 @@ mod tests {
                 dash: None,
                 values: vec![Some(1.0), None, Some(2.0)],
             }],
+            Some(1),
         );
+        assert!(svg.contains("on watch from Q2 2026"), "{svg}");
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("Q3 2026"));
-        let empty = trend_chart("t", "%", &quarters, &[]);
+        let empty = trend_chart("t", "%", &quarters, &[], None);
         assert!(empty.contains("no figures to show"));
+    }
+
+    /// Quarter labels, about 64 px wide, never come closer than that, whatever the
+    /// number of quarters, and the latest is always labelled and inside the drawing.
+    #[test]
+    fn quarter_labels_never_collide_or_leave_the_drawing() {
+        let label_w = 64.0;
+        for n in 1..=60 {
+            let quarters: Vec<String> = (0..n)
+                .map(|i| format!("{}-{:02}-30", 2000 + i / 4, [3, 6, 9, 12][i % 4]))
+                .collect();
+            let svg = trend_chart(
+                "t",
+                "%",
+                &quarters,
+                &[Series {
+                    name: "f",
+                    color: "#000",
+                    dash: None,
+                    values: vec![Some(1.0); n],
+                }],
+                None,
+            );
+            let xs: Vec<f64> = svg
+                .split(r#"<text x=""#)
+                .skip(1)
+                .filter(|t| t.contains(r#"text-anchor="middle">Q"#))
+                .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert!(!xs.is_empty(), "{n}");
+            for w in xs.windows(2) {
+                assert!(
+                    w[1] - w[0] >= label_w,
+                    "{n} quarters: labels at {w:?} collide"
+                );
+            }
+            let last = *xs.last().unwrap();
+            assert!(
+                last + label_w / 2.0 <= 660.0,
+                "{n}: the latest label is cut off at {last}"
+            );
+            assert!(xs[0] - label_w / 2.0 >= 0.0, "{n}");
+            let latest = quarter_label(quarters.last().unwrap());
+            assert!(
+                svg.contains(&format!(">{latest}</text>")),
+                "{n}: {latest} unlabelled"
+            );
+        }
     }
 
     #[test]

@@ -116,6 +116,10 @@ pub(crate) fn watch_chart(o: &OptionStatus) -> Option<String> {
                 values: o.history.iter().map(|q| q.benchmark_3y_pct).collect(),
             },
         ],
+        // the quarter it went on watch, as the history lists it
+        o.since
+            .as_deref()
+            .and_then(|s| o.history.iter().position(|q| q.quarter == s)),
     ))
 }
 
