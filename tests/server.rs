@@ -396,3 +396,42 @@ vim.cmd("qall!")
     // the editor applied the fix and wrote the file: it is the clean sample again
     assert_eq!(std::fs::read_to_string(&menu).unwrap(), BITCOIN);
 }
+
+/// A rule pack and a lineup mapping get their own load errors, at their lines.
+#[test]
+fn packs_and_mappings_get_their_load_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::start();
+    let pack = include_str!("packs/custom.toml");
+    let pack_uri = uri_of(&dir.path().join("acme.toml"));
+    assert!(client.open(&pack_uri, pack).is_empty(), "the pack loads");
+    let broken = pack.replacen("check = \"", "check = \"option.no_such_field && ", 1);
+    assert_ne!(broken, pack);
+    let diags = client.change(&pack_uri, &broken);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(diags[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no_such_field"));
+    let line = broken
+        .lines()
+        .position(|l| l.contains("no_such_field"))
+        .unwrap();
+    assert_eq!(diags[0]["range"]["start"]["line"], line as u64);
+
+    let mapping = include_str!("../templates/mappings/recordkeeper.toml");
+    let map_uri = uri_of(&dir.path().join("map.toml"));
+    assert!(
+        client.open(&map_uri, mapping).is_empty(),
+        "the preset reads"
+    );
+    let diags = client.change(
+        &map_uri,
+        &mapping.replacen("[lineup]", "[lineup]\nskipp = 1", 1),
+    );
+    assert!(!diags.is_empty());
+    assert!(
+        diags[0]["message"].as_str().unwrap().contains("skipp"),
+        "{diags:#?}"
+    );
+}

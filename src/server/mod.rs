@@ -6,7 +6,8 @@
 //! Each menu is checked as `check --stdin-filename FILE` would check the editor's
 //! buffer: the config is found from the file's place and read again on every check,
 //! so an edited config applies at once. A rule pack is loaded as `check --pack`
-//! would load it. Diagnostics carry the rule as their code, its page as the code's
+//! would load it, and a lineup mapping (a file with `[columns]`) as `--map` would
+//! read it. Diagnostics carry the rule as their code, its page as the code's
 //! address, and the help; hover explains a finding's rule or a key of the menu
 //! format; completion offers the keys and values the menu format accepts; code
 //! actions rename a misspelt key or value to its one suggestion, and add a waiver
@@ -353,9 +354,10 @@ fn publish(uri: Url, diagnostics: Vec<Diagnostic>) -> Notification {
     )
 }
 
-/// What kind of file a document is, from its name and its text.
-fn is_pack(text: &str) -> bool {
-    text.lines().any(|l| l.trim() == "[pack]")
+/// Whether a document is a rule pack or a lineup mapping (by the table only such a
+/// file has); every other TOML document is checked as a menu.
+fn has_table(text: &str, table: &str) -> bool {
+    text.lines().any(|l| l.trim() == table)
 }
 
 /// Checks a document as `check` would: its own findings, and those of each other
@@ -369,9 +371,15 @@ fn diagnose(
     let path = uri
         .to_file_path()
         .unwrap_or_else(|()| PathBuf::from(uri.path()));
-    if is_pack(text) {
-        let source = SourceFile::new(path.display().to_string(), text.to_owned());
-        return match crate::rules::load_pack(source) {
+    let source = || SourceFile::new(path.display().to_string(), text.to_owned());
+    if has_table(text, "[pack]") {
+        return match crate::rules::load_pack(source()) {
+            Ok(_) => (Vec::new(), Vec::new()),
+            Err(findings) => (findings, Vec::new()),
+        };
+    }
+    if has_table(text, "[columns]") {
+        return match crate::import::lineup::parse_mapping(source()) {
             Ok(_) => (Vec::new(), Vec::new()),
             Err(findings) => (findings, Vec::new()),
         };
