@@ -604,10 +604,18 @@ fn the_fee_sample_is_judged_and_reported_fee_by_fee() {
     assert!(messages.contains(&"The plan pays about $104 per participant a year for recordkeeping and administration (25 bp of assets included); the policy caps a plan of 1,150 participants at $75."), "{messages:#?}");
 
     let md = report(FEES, "markdown");
-    // a plan figure past its cap is on page one
+    // every capped plan figure is on page one, beside its cap; a breach says so
     let page_one = &md[..md.find("### Decisions").unwrap()];
+    for row in [
+        "| Recordkeeping and administration, $ per participant a year | $104, above the cap | $75 |",
+        "| All-in plan cost, % of assets a year | 0.575% | 0.75% |",
+        "| Plan-level crypto exposure, % of plan assets | 0% | 5% |",
+    ] {
+        assert!(page_one.contains(row), "{row}\n{page_one}");
+    }
+    // an exposure a capped figure shows is not listed twice
     assert!(
-        page_one.contains("| Recordkeeping and administration, $ per participant a year | $104, above the policy's cap of $75 |"),
+        !page_one.contains("| Crypto, % of plan assets |"),
         "{page_one}"
     );
     let section = &md[md.find("## Fees").expect("a Fees section")..];

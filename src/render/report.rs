@@ -23,7 +23,8 @@ struct Data {
     verdict: &'static str,
     verdict_class: &'static str,
     /// Asset-weighted plan figures, or `not computed` with the reason.
-    plan_figures: Vec<(String, String)>,
+    /// (figure, value, the policy's cap or —): the capped figures first.
+    plan_figures: Vec<(String, String, String)>,
     /// What the committee must decide: each unwaived error, each waiver about to expire.
     decisions: Vec<DecisionGroup>,
     /// How many decisions the groups hold, for page one's heading.
@@ -871,34 +872,47 @@ pub fn report(
         verdict: verdict.0,
         verdict_class: verdict.1,
         plan_figures: {
-            let mut figures = plan_figures(menu, lt);
-            // a plan figure past the policy's cap belongs on page one, whatever it is
-            // (the all-in cost, the cost per participant); the packs name it
-            for m in r
+            // every plan figure a rule caps, beside its cap (the all-in cost, the cost
+            // per participant, crypto: the packs name them); a breach says so
+            let capped: Vec<(String, String, String, f64)> = r
                 .measurements
                 .iter()
-                .filter(|m| m.option.is_none() && m.value > m.limit)
-            {
-                // in the unit the figure's name gives
-                let amount = |v: f64| {
-                    if m.figure.contains('$') {
-                        dollars_f(v)
-                    } else if m.figure.contains('%') {
-                        percent(v)
+                .filter(|m| m.option.is_none())
+                .map(|m| {
+                    // in the unit the figure's name gives
+                    let amount = |v: f64| {
+                        if m.figure.contains('$') {
+                            dollars_f(v)
+                        } else if m.figure.contains('%') {
+                            percent(v)
+                        } else {
+                            format_number(v)
+                        }
+                    };
+                    let value = if m.value > m.limit {
+                        format!("{}, above the cap", amount(m.value))
                     } else {
-                        format_number(v)
-                    }
-                };
-                figures.push((
-                    m.figure.clone(),
-                    format!(
-                        "{}, above the policy's cap of {}",
-                        amount(m.value),
-                        amount(m.limit)
-                    ),
-                ));
-            }
-            figures
+                        amount(m.value)
+                    };
+                    (m.figure.clone(), value, amount(m.limit), m.value)
+                })
+                .collect();
+            // an exposure a capped figure already shows is not listed twice
+            let shown = |name: &str, value: &str| {
+                let word = name.split(',').next().unwrap_or(name).to_lowercase();
+                capped.iter().any(|(f, _, _, v)| {
+                    f.to_lowercase().contains(&word) && value.starts_with(&percent(*v))
+                })
+            };
+            let mut figures: Vec<(String, String, String)> = plan_figures(menu, lt)
+                .into_iter()
+                .filter(|(name, value)| !shown(name, value))
+                .map(|(name, value)| (name, value, "—".to_owned()))
+                .collect();
+            let mut capped: Vec<(String, String, String)> =
+                capped.into_iter().map(|(f, v, c, _)| (f, v, c)).collect();
+            capped.append(&mut figures);
+            capped
         },
         decision_count: decisions.iter().map(|g| g.items.len()).sum(),
         decisions,
