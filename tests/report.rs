@@ -763,3 +763,118 @@ fn the_committees_pages_name_no_identifier() {
         }
     }
 }
+
+/// Printed from Chromium on A4 and on Letter, page one decides: the verdict, the
+/// capped figures and every decision of the sample menu (the administrator's list
+/// starts page two), and no page ends with a heading or a section's note cut off
+/// from what it introduces.
+#[test]
+fn printed_page_one_decides_on_a4_and_letter() {
+    let Some(chromium) = chromium() else {
+        return tool_missing("printing the report needs Chromium (Debian package `chromium`)");
+    };
+    if !have("pdftotext")
+        && std::process::Command::new("pdftotext")
+            .arg("-v")
+            .output()
+            .is_err()
+    {
+        return tool_missing("reading the printed report needs pdftotext (`poppler-utils`)");
+    }
+    let html = report("sample-menus/problems.toml", "html");
+    let headings = [
+        "Decisions for the committee",
+        "For the plan's administrator",
+        "Summary",
+        "Options",
+        "Findings",
+        "Legal requirements",
+        "Conditions for fiduciary relief",
+        "Investment policy",
+        "Data quality",
+        "Exposure",
+        "Waivers",
+        "Committee sign-off",
+    ];
+    for (paper, pages) in [("A4", 8), ("letter", 9)] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.html");
+        let sized = html.replace("@page { size: auto;", &format!("@page {{ size: {paper};"));
+        assert_ne!(sized, html);
+        std::fs::write(&file, sized).unwrap();
+        let pdf = dir.path().join("report.pdf");
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let page = |n: usize| {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-layout", "-f", &n.to_string(), "-l", &n.to_string()])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let info = String::from_utf8(info.stdout).unwrap();
+        assert!(
+            info.contains(&format!("Pages:           {pages}\n")),
+            "{paper}: {info}"
+        );
+        let one = page(1);
+        for said in [
+            "FAIL",
+            "Plan-level crypto exposure, % of plan assets",
+            "18%, above the cap",
+            "Decisions for the committee (6)",
+            "The plan",
+            "Globex Target Date 2050 CIT · $20,000,000 · 50% of plan assets",
+            "Fidelity Wise Origin Bitcoin Fund · $3,000,000 · 7.5% of plan assets",
+            "ProShares UltraPro QQQ · $2,000,000 · 5% of plan assets",
+            "replace the product with its unlevered",
+            "6 data corrections for the plan's administrator follow the decisions.",
+        ] {
+            assert!(
+                one.contains(said),
+                "{paper}: page one lacks {said:?}:\n{one}"
+            );
+        }
+        assert!(!one.contains("What is wrong or missing"), "{paper}: {one}");
+        for n in 1..=pages {
+            let text = page(n);
+            let last = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            assert!(
+                !headings.contains(&last.trim()),
+                "{paper}: page {n} ends with the heading {last:?}"
+            );
+        }
+    }
+}
