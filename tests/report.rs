@@ -86,10 +86,21 @@ fn html_report_has_every_section_and_the_right_numbers() {
     assert!(html.contains(r#"<th class="num" id="total-errors">12</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-warnings">3</th>"#));
     assert!(html.contains(r#"<th class="num" id="total-waived">1</th>"#));
-    // asset classes and one per figure a rule measures, except those that would
-    // show only zeros (private markets and real estate here)
-    assert_eq!(html.matches("<svg ").count(), 5, "five inline charts");
+    // a chart carries a decision: one per capped figure some option or the plan
+    // exceeds (crypto per option, expense ratios, plan crypto); nothing informative
+    // only (assets by class), nothing of zeros (real estate)
+    assert_eq!(html.matches("<svg ").count(), 3, "three inline charts");
+    for title in [
+        "Effective crypto exposure per option, % of its assets, against its cap",
+        "Expense ratio, % a year, against its cap",
+        "Plan-level crypto exposure, % of plan assets, against its cap",
+    ] {
+        assert!(html.contains(&format!("<title>{title}</title>")), "{title}");
+    }
+    assert!(!html.contains("Menu assets by asset class"));
     assert!(!html.contains("Effective real-estate exposure per option"));
+    // the QDIA's bar says why its cap is its own
+    assert!(html.contains("6% (QDIA cap 0%)"), "the QDIA's cap is named");
     // self-contained: no script, no external resource
     assert!(!html.contains("<script"));
     assert!(!html.contains("src=\"http") && !html.contains("<link"));

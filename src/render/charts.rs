@@ -9,6 +9,9 @@ pub(crate) struct Bar {
     pub label: String,
     pub value: f64,
     pub cap: Option<f64>,
+    /// What the cap is called beside the value: `cap`, or `QDIA cap` for the
+    /// default option, whose cap is its own.
+    pub cap_name: &'static str,
 }
 
 /// A horizontal bar chart; bars over their cap are drawn in the warning colour. Each
@@ -17,7 +20,7 @@ pub(crate) struct Bar {
 pub(crate) fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
     let (label_w, chart_w, row_h, top) = (190.0, 330.0, 26.0, 34.0);
     let values_x = label_w + chart_w + 14.0;
-    let width = values_x + 146.0;
+    let width = values_x + 180.0;
     let height = top + row_h * bars.len().max(1) as f64 + 12.0;
     let max = bars
         .iter()
@@ -48,7 +51,8 @@ pub(crate) fn bar_chart(title: &str, unit: &str, bars: &[Bar]) -> String {
             value = format_number(b.value),
             unit = esc(unit),
             cap = b.cap.map_or(String::new(), |c| format!(
-                " (cap {}{})",
+                " ({} {}{})",
+                b.cap_name,
                 format_number(c),
                 esc(unit)
             )),
@@ -320,11 +324,13 @@ mod tests {
                     label: "<script>".into(),
                     value: 6.0,
                     cap: Some(5.0),
+                    cap_name: "cap",
                 },
                 Bar {
                     label: "ok".into(),
                     value: 1.0,
                     cap: Some(5.0),
+                    cap_name: "cap",
                 },
             ],
         );

@@ -598,42 +598,19 @@ pub fn report(
         .collect();
 
     // charts
-    let mut by_class: BTreeMap<&str, u64> = BTreeMap::new();
-    for o in &menu.options {
-        *by_class.entry(o.asset_class.as_str()).or_default() += o.assets_usd.unwrap_or(0);
-    }
-    let total = menu
-        .options
-        .iter()
-        .map(|o| o.assets_usd.unwrap_or(0))
-        .sum::<u64>()
-        .max(1) as f64;
-    let class_bars: Vec<Bar> = by_class
-        .iter()
-        .map(|(c, a)| Bar {
-            label: crate::rules::label(c),
-            value: *a as f64 / total * 100.0,
-            cap: None,
-        })
-        .collect();
-    let re_bars: Vec<Bar> = menu
-        .options
-        .iter()
-        .zip(&lt.options)
-        .map(|(o, f)| Bar {
-            label: o.name.clone(),
-            value: f.real_estate_pct,
-            cap: None,
-        })
-        .collect();
     // every figure a rule caps, from the evaluation: per option (or the plan), the
-    // measured value against the tightest limit of the rules that apply to it
+    // measured value against the tightest limit of the rules that apply to it (the
+    // QDIA's own cap is tighter than other options': its bar says it is the QDIA)
     let mut capped: BTreeMap<&str, BTreeMap<Option<usize>, Bar>> = BTreeMap::new();
     for m in &r.measurements {
         let label = m
             .option
             .and_then(|i| menu.options.get(i))
             .map_or("The plan".to_owned(), |o| o.name.clone());
+        let qdia = m
+            .option
+            .and_then(|i| menu.options.get(i))
+            .is_some_and(|o| o.qdia);
         let bar = capped
             .entry(m.figure.as_str())
             .or_default()
@@ -642,6 +619,7 @@ pub fn report(
                 label,
                 value: m.value,
                 cap: Some(m.limit),
+                cap_name: if qdia { "QDIA cap" } else { "cap" },
             });
         bar.cap = Some(bar.cap.map_or(m.limit, |c| c.min(m.limit)));
     }
@@ -654,29 +632,28 @@ pub fn report(
                 (
                     b.label.clone(),
                     percent(b.value),
-                    b.cap.map_or("—".to_owned(), percent),
+                    b.cap.map_or("—".to_owned(), |c| {
+                        if b.cap_name == "cap" {
+                            percent(c)
+                        } else {
+                            format!("{} ({})", percent(c), b.cap_name)
+                        }
+                    }),
                 )
             })
             .collect(),
     };
-    let mut drawn: Vec<(String, Vec<Bar>)> = vec![(
-        "Menu assets by asset class (% of plan assets)".to_owned(),
-        class_bars,
-    )];
-    drawn.extend(capped.into_iter().map(|(figure, bars)| {
-        (
-            format!("{figure}, against its cap"),
-            bars.into_values().collect(),
-        )
-    }));
-    drawn.push((
-        "Effective real-estate exposure per option".to_owned(),
-        re_bars,
-    ));
-    // a chart of nothing but zeros shows nothing: leave it out
-    let charts: Vec<Chart> = drawn
+    // a chart carries a decision: only a capped figure some option (or the plan)
+    // exceeds is drawn
+    let charts: Vec<Chart> = capped
         .into_iter()
-        .filter(|(_, bars)| bars.iter().any(|b| b.value != 0.0))
+        .map(|(figure, bars)| {
+            (
+                format!("{figure}, against its cap"),
+                bars.into_values().collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, bars)| bars.iter().any(|b| b.cap.is_some_and(|c| b.value > c)))
         .map(|(title, bars)| chart(&title, bars))
         .collect();
 
