@@ -101,6 +101,9 @@ fn html_report_has_every_section_and_the_right_numbers() {
     assert!(!html.contains("Effective real-estate exposure per option"));
     // the QDIA's bar says why its cap is its own
     assert!(html.contains("6% (QDIA cap 0%)"), "the QDIA's cap is named");
+    // where the QDIA's cap is the same kind as the others' (its asset class's
+    // expense-ratio cap), it is just a cap
+    assert!(html.contains("0.42% (cap 0.75%)"), "an ordinary cap");
     // self-contained: no script, no external resource
     assert!(!html.contains("<script"));
     assert!(!html.contains("src=\"http") && !html.contains("<link"));

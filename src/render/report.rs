@@ -654,7 +654,22 @@ pub fn report(
             )
         })
         .filter(|(_, bars)| bars.iter().any(|b| b.cap.is_some_and(|c| b.value > c)))
-        .map(|(title, bars)| chart(&title, bars))
+        .map(|(title, mut bars)| {
+            // the QDIA's cap is named its own only where it is: tighter than every
+            // other option's (the QDIA crypto cap), not where the QDIA merely falls
+            // under the same kind of cap as the rest (an expense ratio's)
+            let others = bars
+                .iter()
+                .filter(|b| b.cap_name == "cap")
+                .filter_map(|b| b.cap)
+                .fold(f64::INFINITY, f64::min);
+            for b in &mut bars {
+                if b.cap.is_some_and(|c| c >= others) {
+                    b.cap_name = "cap";
+                }
+            }
+            chart(&title, bars)
+        })
         .collect();
 
     let options = menu
