@@ -810,3 +810,80 @@ fn performance_rules_count_n_of_the_last_m_quarters() {
     let (_, json) = monitor_json(&["--config", &cfg, &menu, "--select", "MON001"]);
     assert_eq!(json["options"][0]["status"], "no-data", "{json}");
 }
+
+/// The trend charts' quarter labels, measured in Chromium: for histories of 5 to 40
+/// quarters, no two labels of a chart overlap and none leaves its drawing.
+#[test]
+fn trend_chart_labels_never_collide_in_chromium() {
+    let Some(chromium) = common::chromium() else {
+        return common::tool_missing(
+            "measuring the charts needs Chromium (Debian package `chromium`)",
+        );
+    };
+    const MEASURE: &str = r#"<script>
+(() => {
+  const bad = [];
+  let labels = 0;
+  for (const svg of document.querySelectorAll('svg')) {
+    const frame = svg.getBoundingClientRect();
+    const boxes = [...svg.querySelectorAll('text[text-anchor="middle"]')]
+      .filter(t => /^Q[1-4] \d{4}$/.test(t.textContent))
+      .map(t => ({ t: t.textContent, r: t.getBoundingClientRect() }));
+    labels += boxes.length;
+    boxes.sort((a, b) => a.r.left - b.r.left);
+    for (let i = 0; i < boxes.length; i++) {
+      const r = boxes[i].r;
+      if (r.left < frame.left - 0.5 || r.right > frame.right + 0.5) bad.push('out:' + boxes[i].t);
+      if (i > 0 && boxes[i - 1].r.right > r.left - 2) bad.push(boxes[i - 1].t + '/' + boxes[i].t);
+    }
+  }
+  document.body.setAttribute('data-labels', labels);
+  document.body.setAttribute('data-bad', bad.join(' '));
+})();
+</script></body>"#;
+    let dir = tempfile::tempdir().unwrap();
+    for quarters in [5, 7, 12, 13, 19, 25, 40] {
+        let (menu, csv) = common::synth::monitored(10, quarters, 3);
+        let m = write_in(dir.path(), &format!("m{quarters}.toml"), menu);
+        let h = write_in(dir.path(), &format!("h{quarters}.csv"), csv);
+        let (_, html) = monitor(&["--format", "html", "--history", &h, &m]);
+        let page = dir.path().join(format!("w{quarters}.html"));
+        std::fs::write(&page, html.replace("</body>", MEASURE)).unwrap();
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=900,1200",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let body = &dom[dom.find("<body").expect("body")..];
+        let body = &body[..body.find('>').unwrap()];
+        let attr = |name: &str| {
+            let at = body
+                .find(&format!("{name}=\""))
+                .unwrap_or_else(|| panic!("{body}"));
+            let rest = &body[at + name.len() + 2..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        let labels: usize = attr("data-labels").parse().unwrap();
+        assert!(labels > 0, "{quarters} quarters: no chart drawn");
+        assert_eq!(
+            attr("data-bad"),
+            "",
+            "{quarters} quarters: labels collide or leave the chart"
+        );
+    }
+}
