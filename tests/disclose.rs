@@ -175,14 +175,7 @@ fn chromium_lays_the_chart_out_within_the_page() {
     // A4 and Letter widths at 96 dpi, less the page margins
     for width in ["703", "725"] {
         let profile = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+        let out = headless_chromium(chromium, profile.path())
             .arg(format!("--window-size={width},1000"))
             .arg("--dump-dom")
             .arg(format!("file://{}", page.display()))

@@ -92,14 +92,7 @@ fn chromium_prints_one_page_per_option() {
     .unwrap();
     let pdf = dir.path().join("dossier.pdf");
     let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let out = headless_chromium(chromium, profile.path())
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg("--no-pdf-header-footer")
         .arg(format!("file://{}", html.display()))

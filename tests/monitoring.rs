@@ -849,35 +849,13 @@ fn trend_chart_labels_never_collide_in_chromium() {
         let (_, html) = monitor(&["--format", "html", "--history", &h, &m]);
         let page = dir.path().join(format!("w{quarters}.html"));
         std::fs::write(&page, html.replace("</body>", MEASURE)).unwrap();
-        let out = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=900,1200",
-                "--dump-dom",
-            ])
-            .arg(format!(
-                "--user-data-dir={}",
-                dir.path().join("profile").display()
-            ))
+        let out = common::headless_chromium(chromium, &dir.path().join("profile"))
+            .args(["--window-size=900,1200", "--dump-dom"])
             .arg(format!("file://{}", page.display()))
             .output()
             .unwrap();
         let dom = String::from_utf8_lossy(&out.stdout);
-        let body = &dom[dom.find("<body").expect("body")..];
-        let body = &body[..body.find('>').unwrap()];
-        let attr = |name: &str| {
-            let at = body
-                .find(&format!("{name}=\""))
-                .unwrap_or_else(|| panic!("{body}"));
-            let rest = &body[at + name.len() + 2..];
-            rest[..rest.find('"').unwrap()].to_owned()
-        };
+        let attr = |name: &str| common::body_attribute(&dom, name);
         let labels: usize = attr("data-labels").parse().unwrap();
         assert!(labels > 0, "{quarters} quarters: no chart drawn");
         assert_eq!(

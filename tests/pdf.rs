@@ -12,35 +12,12 @@ fn pdf_text(pdf: &Path) -> Option<String> {
         tool_missing("reading PDF text needs pdftotext (Debian package `poppler-utils`)");
         return None;
     }
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    assert!(
-        out.status.success(),
-        "pdftotext: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).expect("UTF-8 text"))
-}
-
-fn have_poppler() -> bool {
-    std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_ok()
+    Some(poppler("pdftotext", &["-raw"], pdf))
 }
 
 /// `pdfinfo`'s fields.
 fn pdf_info(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .expect("pdfinfo runs");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).expect("UTF-8")
+    poppler("pdfinfo", &[], pdf)
 }
 
 /// The words of a Markdown document as a reader sees them: markup dropped,
@@ -148,11 +125,7 @@ fn every_document_in_pdf_says_what_its_markdown_says() {
         assert_says_the_same(&md, &pdf_text(&a4).unwrap(), name);
         assert!(pdf_info(&pdf).contains("(letter)"), "{name}");
         assert!(pdf_info(&a4).contains("(A4)"), "{name}");
-        let fonts = std::process::Command::new("pdffonts")
-            .arg(&pdf)
-            .output()
-            .unwrap();
-        let fonts = String::from_utf8(fonts.stdout).unwrap();
+        let fonts = poppler("pdffonts", &[], &pdf);
         // every face embedded (emb), subset (sub), with a Unicode map (uni)
         for line in fonts.lines().skip(2) {
             assert!(line.contains("yes yes yes"), "{name}: {line}");
@@ -201,13 +174,7 @@ fn the_sample_reports_pages() {
         );
         assert!(info
             .contains("Title:           Investment menu compliance report — Globex 401(k) Plan"));
-        let first = std::process::Command::new("pdftotext")
-            .args(["-f", "1", "-l", "1"])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        let first = String::from_utf8(first.stdout).unwrap();
+        let first = poppler("pdftotext", &["-f", "1", "-l", "1"], &pdf);
         for said in [
             "Verdict: FAIL",
             "Decisions for the committee",

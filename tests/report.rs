@@ -259,22 +259,11 @@ fn chromium_renders_the_report() {
     let html = dir.path().join("report.html");
     std::fs::write(&html, report("sample-menus/problems.toml", "html")).unwrap();
     let url = format!("file://{}", html.display());
-    let flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-logging=stderr",
-        "--v=0",
-    ];
+    let logging = ["--enable-logging=stderr", "--v=0"];
     let run = |extra: &[String]| {
         let profile = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(chromium)
-            .args(flags)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+        let out = headless_chromium(chromium, profile.path())
+            .args(logging)
             .args(extra)
             .arg(&url)
             .output()
@@ -332,9 +321,8 @@ fn chromium_renders_the_report() {
             .replace("</body>", MEASURE);
         std::fs::write(&measured, page).unwrap();
         let profile = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(chromium)
-            .args(flags)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+        let out = headless_chromium(chromium, profile.path())
+            .args(logging)
             .args([
                 format!("--window-size={width},1200"),
                 "--hide-scrollbars".into(),
@@ -344,15 +332,7 @@ fn chromium_renders_the_report() {
             .output()
             .unwrap();
         let dom = String::from_utf8_lossy(&out.stdout);
-        let body = &dom[dom.find("<body").expect("body")..];
-        let body = &body[..body.find('>').unwrap()];
-        let attr = |name: &str| {
-            let at = body
-                .find(&format!("{name}=\""))
-                .unwrap_or_else(|| panic!("{name}: {body}"));
-            let rest = &body[at + name.len() + 2..];
-            rest[..rest.find('"').unwrap()].to_owned()
-        };
+        let attr = |name: &str| body_attribute(&dom, name);
         assert_eq!(attr("data-width"), width.to_string(), "{paper}");
         assert_eq!(attr("data-wide"), "", "{paper}: wider than the page");
         let min: f64 = attr("data-min-font")
@@ -787,12 +767,7 @@ fn printed_page_one_decides_on_a4_and_letter() {
     let Some(chromium) = chromium() else {
         return tool_missing("printing the report needs Chromium (Debian package `chromium`)");
     };
-    if !have("pdftotext")
-        && std::process::Command::new("pdftotext")
-            .arg("-v")
-            .output()
-            .is_err()
-    {
+    if !have_poppler() {
         return tool_missing("reading the printed report needs pdftotext (`poppler-utils`)");
     }
     let html = report("sample-menus/problems.toml", "html");
@@ -817,21 +792,8 @@ fn printed_page_one_decides_on_a4_and_letter() {
         assert_ne!(sized, html);
         std::fs::write(&file, sized).unwrap();
         let pdf = dir.path().join("report.pdf");
-        let out = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-pdf-header-footer",
-            ])
-            .arg(format!(
-                "--user-data-dir={}",
-                dir.path().join("profile").display()
-            ))
+        let out = headless_chromium(chromium, &dir.path().join("profile"))
+            .arg("--no-pdf-header-footer")
             .arg(format!("--print-to-pdf={}", pdf.display()))
             .arg(format!("file://{}", file.display()))
             .output()
@@ -842,19 +804,10 @@ fn printed_page_one_decides_on_a4_and_letter() {
             String::from_utf8_lossy(&out.stderr)
         );
         let page = |n: usize| {
-            let out = std::process::Command::new("pdftotext")
-                .args(["-layout", "-f", &n.to_string(), "-l", &n.to_string()])
-                .arg(&pdf)
-                .arg("-")
-                .output()
-                .unwrap();
-            String::from_utf8(out.stdout).unwrap()
+            let n = n.to_string();
+            poppler("pdftotext", &["-layout", "-f", &n, "-l", &n], &pdf)
         };
-        let info = std::process::Command::new("pdfinfo")
-            .arg(&pdf)
-            .output()
-            .unwrap();
-        let info = String::from_utf8(info.stdout).unwrap();
+        let info = poppler("pdfinfo", &[], &pdf);
         assert!(
             info.contains(&format!("Pages:           {pages}\n")),
             "{paper}: {info}"

@@ -36,7 +36,7 @@ pub(crate) use json::render_json_to;
 pub use monitor::monitor;
 pub use monitor::{MonitorFormat, Watched};
 pub use report::report;
-pub use rule_page::{rule_index, rule_page, rule_page_path};
+pub use rule_page::{rule_index, rule_page, rule_page_path, rule_page_url};
 pub use rules::rules_markdown;
 pub(crate) use rules::{rules_json, rules_table, rules_table_all};
 pub use settings::settings;

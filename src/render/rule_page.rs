@@ -11,6 +11,18 @@ pub fn rule_page_path(id: &str) -> String {
     format!("docs/rules/{id}.md")
 }
 
+/// A built-in rule's page on the web, as of this version's tag: the page describes
+/// the rule as this version runs it (main's may have moved on). SARIF's `helpUri`
+/// and the language server's diagnostics link it.
+pub fn rule_page_url(id: &str) -> String {
+    format!(
+        "{}/blob/v{}/{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        env!("CARGO_PKG_VERSION"),
+        rule_page_path(id)
+    )
+}
+
 /// A pack's prose as Markdown: its `code spans` kept as code, the rest escaped
 /// (an unpaired backtick escapes the whole text).
 fn prose(text: &str) -> String {

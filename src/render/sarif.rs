@@ -123,12 +123,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
             // rule's page is the one of this version's tag, which describes the rule as
             // this version runs it (main's may have moved on)
             if r.builtin {
-                descriptor.help_uri = Some(format!(
-                    "{}/blob/v{}/{}",
-                    env!("CARGO_PKG_REPOSITORY"),
-                    env!("CARGO_PKG_VERSION"),
-                    super::rule_page::rule_page_path(&r.id)
-                ));
+                descriptor.help_uri = Some(super::rule_page::rule_page_url(&r.id));
             }
             descriptor
         })

@@ -436,15 +436,10 @@ fn diagnostic(f: &Finding, text: &str) -> Diagnostic {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
-    let href = f.rule().filter(|r| r.builtin).and_then(|r| {
-        Url::parse(&format!(
-            "{}/blob/v{}/{}",
-            env!("CARGO_PKG_REPOSITORY"),
-            env!("CARGO_PKG_VERSION"),
-            crate::render::rule_page_path(&r.id)
-        ))
-        .ok()
-    });
+    let href = f
+        .rule()
+        .filter(|r| r.builtin)
+        .and_then(|r| Url::parse(&crate::render::rule_page_url(&r.id)).ok());
     Diagnostic {
         range,
         severity: Some(severity),

@@ -82,6 +82,60 @@ pub fn chromium() -> Option<&'static str> {
         .find(|c| have(c))
 }
 
+/// Headless Chromium with its own profile: no network of its own (the machine's
+/// closed network refuses the browser's background connections), no GPU, no
+/// first-run screens. The caller adds what to do and the page.
+pub fn headless_chromium(chromium: &str, profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// An attribute of `<body>` in a page Chromium dumped (`--dump-dom`): the measuring
+/// scripts the tests inject leave their results there.
+pub fn body_attribute(dom: &str, name: &str) -> String {
+    let body = &dom[dom.find("<body").expect("a body")..];
+    let body = &body[..body.find('>').expect("the body tag's end")];
+    let at = body
+        .find(&format!("{name}=\""))
+        .unwrap_or_else(|| panic!("{name}: {body}"));
+    let rest = &body[at + name.len() + 2..];
+    rest[..rest.find('"').expect("the attribute's end")].to_owned()
+}
+
+/// Whether poppler's PDF tools (pdftotext, pdfinfo, pdffonts) run here.
+pub fn have_poppler() -> bool {
+    std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok()
+}
+
+/// What a poppler tool prints for a PDF (`pdftotext ARGS PDF -`, or `pdfinfo PDF`).
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let mut c = std::process::Command::new(tool);
+    c.args(args).arg(pdf);
+    if tool == "pdftotext" {
+        c.arg("-");
+    }
+    let out = c.output().unwrap_or_else(|e| panic!("{tool} runs: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
 /// Whether a command runs here.
 pub fn have(tool: &str) -> bool {
     std::process::Command::new(tool)
