@@ -3,7 +3,7 @@
 use crate::common;
 use common::*;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::Path;
 
 const WAIVED: &str = "tests/menus/waived.toml";
@@ -507,6 +507,59 @@ fn sarif_tells_the_run_from_its_files_and_links_each_rules_page() {
         "{line}"
     );
     assert!(!line.contains("file="), "{line}");
+
+    // inputs the run cannot use before any menu is checked: a baseline that is
+    // missing or of another format is the run's notification; a menu in force that
+    // does not parse is a result at that file, as a broken menu is; both in SARIF,
+    // never as text in place of the report a CI job uploads
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json").display().to_string();
+    let future = write_in(
+        dir.path(),
+        "future.json",
+        "{\"menulint_baseline\": 2, \"findings\": []}\n",
+    );
+    for (baseline, words) in [
+        (missing.as_str(), "cannot use the baseline"),
+        (future.as_str(), "format 2"),
+    ] {
+        let (code, text) = run("sarif", &["--baseline", baseline, WAIVED]);
+        assert_eq!(code, 2, "{text}");
+        let sarif: Value = serde_json::from_str(&text).unwrap();
+        assert!(validator.is_valid(&sarif));
+        let run0 = &sarif["runs"][0];
+        assert_eq!(run0["results"], json!([]), "{text}");
+        let notes = &run0["invocations"][0]["toolExecutionNotifications"];
+        assert_eq!(notes.as_array().unwrap().len(), 1, "{notes:#}");
+        assert_eq!(notes[0]["descriptor"]["id"], "menulint::baseline");
+        assert!(
+            notes[0]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(words),
+            "{notes:#}"
+        );
+        let (code, text) = run("github", &["--baseline", baseline, WAIVED]);
+        assert_eq!(code, 2);
+        assert!(
+            text.starts_with("::error title=menulint%3A%3Abaseline::"),
+            "{text}"
+        );
+    }
+    let bad = write_in(dir.path(), "in-force.toml", "schema_version = [");
+    let (code, text) = run("sarif", &["--since", &bad, WAIVED]);
+    assert_eq!(code, 2, "{text}");
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "menulint::syntax", "{text}");
+    let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(uri.ends_with("in-force.toml"), "{uri}");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
 
     // a clean run: one successful invocation, every rule of a built-in pack with its
     // page in the repository, a sponsor's own rule with none

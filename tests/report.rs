@@ -671,6 +671,22 @@ fn the_audit_hashes_every_input() {
         audit.contains(&format!("- history SHA-256: `{}` {history}", sha(history))),
         "{audit}"
     );
+    // an export in another encoding is hashed as its bytes, not as the text read
+    let dir = tempfile::tempdir().unwrap();
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(
+        std::fs::read_to_string(history)
+            .unwrap()
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let wide = write_in(dir.path(), "history.csv", &utf16);
+    let text = run(&[menu, "--history", &wide]);
+    let audit = &text[text.find("Audit").expect("an audit")..];
+    assert!(
+        audit.contains(&format!("- history SHA-256: `{}` {wide}", sha(&wide))),
+        "{audit}"
+    );
 }
 
 /// The committee's pages (everything before the appendices) speak of funds by name

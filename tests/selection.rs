@@ -90,12 +90,14 @@ fn since_the_current_menu_only_new_options_are_in_scope() {
     // without --since every option is new
     let got = sel001(&["--config", &cfg, &m]);
     assert_eq!(got.len(), 6, "{got:?}");
-    // a broken current menu is an input error
+    // a broken current menu is an input error, reported at its line as a broken
+    // menu is, and nothing is checked against it
     let bad = write_in(dir.path(), "bad.toml", "schema_version = [");
-    let out = menulint()
-        .args(["check", "--config", &cfg, "--since", &bad, &m])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("menulint::syntax"));
+    let (code, json) = check_json(&["--config", &cfg, "--since", &bad, &m]);
+    assert_eq!(code, 2);
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{json:#}");
+    assert_eq!(files[0]["path"], bad);
+    assert_eq!(rules_of(&json), ["menulint::syntax"]);
+    assert_eq!(first(&json)["line"], 1);
 }

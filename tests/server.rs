@@ -435,3 +435,136 @@ fn packs_and_mappings_get_their_load_errors() {
         "{diags:#?}"
     );
 }
+
+/// The labels of a completion answer.
+fn labels(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A config, a rule pack and a mapping are each read as their own format: the
+/// config's own mistakes (not a menu's) as its diagnostics, and each format's keys
+/// described on hover and offered on completion, from its schema.
+#[test]
+fn configs_packs_and_mappings_are_read_as_their_own_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start();
+    let at = |text: &str, needle: &str| {
+        let line = text.lines().position(|l| l.contains(needle)).unwrap();
+        let character = text.lines().nth(line).unwrap().find(needle).unwrap();
+        json!({ "line": line, "character": character + 1 })
+    };
+
+    // a config: a clean one has no diagnostics (it is not a menu missing its plan)
+    let config = "[rules.CRY001]\nseverity = \"warning\"\n";
+    let uri = uri_of(&dir.path().join("menulint.toml"));
+    assert_eq!(client.open(&uri, config), Vec::<Value>::new());
+    // its mistakes where they are written: a misspelt key, a rule no pack has
+    let diags = client.change(&uri, "[rules.CRY001]\nseverty = \"off\"\n");
+    assert_eq!(located(&diags), [("menulint::config".to_owned(), 2)]);
+    let diags = client.change(&uri, "[rules.CRY999]\nseverity = \"off\"\n");
+    assert_eq!(
+        located(&diags),
+        [("menulint::config".to_owned(), 1)],
+        "{diags:#?}"
+    );
+    assert!(diags[0]["message"].as_str().unwrap().contains("CRY999"));
+    let typing = format!("{config}\n[[waivers]]\n\n");
+    client.change(&uri, &typing);
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": at(config, "severity") }),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**rules.CRY001.severity**: The rule's severity"),
+        "{shown}"
+    );
+    assert!(shown.contains("`off`"), "{shown}");
+    let keys = labels(&client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 0 } }),
+    ));
+    for key in ["rule", "option", "reason", "approved_by", "expires"] {
+        assert!(keys.contains(&key.to_owned()), "{keys:?}");
+    }
+    let typing = "[rules.CRY001]\nseverity = \n";
+    client.change(&uri, typing);
+    let values = labels(&client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 11 } }),
+    ));
+    assert_eq!(values, ["error", "warning", "info", "off"]);
+
+    // a rule pack
+    let pack = include_str!("packs/custom.toml");
+    let uri = uri_of(&dir.path().join("acme.toml"));
+    assert!(client.open(&uri, pack).is_empty());
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": at(pack, "basis = ") }),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.starts_with("**rules.basis**: law:"), "{shown}");
+    assert!(shown.contains("`safe-harbor`"), "{shown}");
+    let typing = format!("{pack}\n[[rules]]\nbasis = \"");
+    client.change(&uri, &typing);
+    let last = typing.lines().count() - 1;
+    let values = labels(&client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": last, "character": 9 } }),
+    ));
+    assert_eq!(values, ["law", "safe-harbor", "policy", "data-quality"]);
+    let typing = format!("{pack}\n[[rules]]\nad");
+    client.change(&uri, &typing);
+    let keys = labels(&client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": last, "character": 2 } }),
+    ));
+    for key in ["advice", "authority", "measure", "requires", "examples"] {
+        assert!(keys.contains(&key.to_owned()), "{keys:?}");
+    }
+
+    // a mapping: its columns name the menu's option fields, described as the menu
+    // format describes them
+    let mapping = include_str!("../templates/mappings/recordkeeper.toml");
+    let uri = uri_of(&dir.path().join("map.toml"));
+    assert!(client.open(&uri, mapping).is_empty());
+    let line = mapping
+        .lines()
+        .position(|l| l.trim() == "[columns]")
+        .unwrap()
+        + 1;
+    let keys = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 0 } }),
+    );
+    let crypto = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["label"] == "exposure.crypto_pct")
+        .unwrap_or_else(|| panic!("{keys:#}"));
+    assert!(crypto["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    assert!(labels(&keys).contains(&"expense_ratio_pct".to_owned()));
+    let key = mapping
+        .lines()
+        .nth(line)
+        .unwrap()
+        .split(" = ")
+        .next()
+        .unwrap();
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 1 } }),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with(&format!("**columns.{key}**: ")),
+        "{shown}"
+    );
+}

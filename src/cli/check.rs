@@ -206,15 +206,27 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
     let selection = args.judgement.selection(args.history.is_some());
-    // a broken history file is reported in every format asked for, like a broken menu
-    let (history, history_error) = match &args.history {
-        None => (None, None),
+    // a history, mapping, baseline or menu in force that cannot be used is reported
+    // in every format asked for, like a broken menu, and nothing is checked
+    let mut unusable = Vec::new();
+    let history = match &args.history {
+        None => None,
         Some(p) => match crate::engine::check::load_history(p, args.max_file_size) {
-            Ok(h) => (Some(std::sync::Arc::new(h)), None),
-            Err(report) => (None, Some(*report)),
+            Ok(h) => Some(std::sync::Arc::new(h)),
+            Err(report) => {
+                unusable.push(*report);
+                None
+            }
         },
     };
-    let lineup = args.lineup.options()?;
+    let lineup = match args.lineup.options() {
+        Ok(lineup) => lineup,
+        Err(Failure::Inputs { reports, .. }) => {
+            unusable.extend(reports);
+            None
+        }
+        Err(usage) => return Err(usage),
+    };
     let opts = RunOptions {
         config: args.config.clone(),
         selection,
@@ -238,7 +250,11 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
         list_only: args.show_files,
     };
     let mut opts = opts;
-    args.judgement.apply(&mut opts, color)?;
+    if unusable.is_empty() {
+        if let Err(report) = args.judgement.apply(&mut opts) {
+            unusable.push(*report);
+        }
+    }
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from(if args.stdin_filename.is_some() {
@@ -289,14 +305,21 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
         opts.stdin = Some(text);
     }
     let started = std::time::Instant::now();
-    let outcome = match history_error {
-        Some(report) => crate::engine::run::RunOutcome {
-            reports: vec![report],
+    let outcome = if unusable.is_empty() {
+        run_checks(&paths, &opts)
+    } else {
+        crate::engine::run::RunOutcome {
+            reports: unusable,
             catalog: Default::default(),
-            inputs: args.history.iter().cloned().collect(),
+            inputs: args
+                .history
+                .iter()
+                .chain(&args.judgement.baseline)
+                .chain(&args.judgement.since)
+                .cloned()
+                .collect(),
             governed: Vec::new(),
-        },
-        None => run_checks(&paths, &opts),
+        }
     };
     if args.verbose {
         for (menu, config) in &outcome.governed {

@@ -48,7 +48,9 @@ pub(crate) fn run(args: DiscloseArgs) -> Outcome {
         keep_menu: true,
         ..RunOptions::default()
     };
-    args.judgement.apply(&mut opts, false)?;
+    args.judgement
+        .apply(&mut opts)
+        .map_err(|r| Failure::inputs(vec![*r], false))?;
     let (_, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let chart = crate::engine::disclose::chart(&checked, &as_of).map_err(Failure::usage)?;
     // what the chart lacks is said first, each at its line in the menu

@@ -83,6 +83,7 @@ pub(crate) enum SchemaKind {
     Menu,
     Config,
     Mapping,
+    Pack,
 }
 
 impl SchemaKind {
@@ -92,6 +93,7 @@ impl SchemaKind {
             SchemaKind::Menu => crate::menu::schema::MENU_SCHEMA,
             SchemaKind::Config => crate::policy::config::CONFIG_SCHEMA,
             SchemaKind::Mapping => crate::import::MAPPING_SCHEMA,
+            SchemaKind::Pack => crate::rules::PACK_SCHEMA,
         }
     }
 
@@ -102,6 +104,7 @@ impl SchemaKind {
             SchemaKind::Menu => "menu",
             SchemaKind::Config => "config",
             SchemaKind::Mapping => "mapping",
+            SchemaKind::Pack => "pack",
         };
         let raw = env!("CARGO_PKG_REPOSITORY").replacen(
             "https://github.com/",
@@ -486,23 +489,37 @@ impl Judgement {
         }
     }
 
-    /// Reads the baseline and the menu in force into `opts` (exit code 2 when one
-    /// cannot be read), and names them as inputs no output may overwrite.
+    /// Reads the baseline and the menu in force into `opts`, and names them as inputs
+    /// no output may overwrite. One that cannot be read is a report (exit code 2),
+    /// which `check` gives in every format asked for: a baseline's problem is the
+    /// run's, not a file's, so SARIF makes it a notification of the run.
     pub(crate) fn apply(
         &self,
         opts: &mut crate::engine::run::RunOptions,
-        color: bool,
-    ) -> Result<(), Failure> {
+    ) -> Result<(), Box<crate::engine::FileReport>> {
         if let Some(p) = &self.baseline {
-            opts.baseline =
-                Some(crate::policy::baseline::Baseline::read(p).map_err(Failure::usage)?);
+            match crate::policy::baseline::Baseline::read(p) {
+                Ok(b) => opts.baseline = Some(b),
+                Err(msg) => {
+                    let f = crate::diag::Finding::input_error(
+                        crate::diag::Code::Baseline,
+                        msg,
+                        None,
+                        None,
+                    )
+                    .with_help("record the baseline again with `check --write-baseline FILE`");
+                    return Err(Box::new(crate::engine::FileReport::from_errors(
+                        crate::diag::FileErrors::new(crate::diag::COMMAND_LINE, None, vec![f]),
+                    )));
+                }
+            }
             opts.inputs.push(p.clone());
         }
         if let Some(current) = &self.since {
-            match crate::engine::check::load_menu(&opts.check, current) {
-                Ok(menu) => opts.since = Some(std::sync::Arc::new(menu)),
-                Err(report) => return Err(Failure::inputs(vec![*report], color)),
-            }
+            opts.since = Some(std::sync::Arc::new(crate::engine::check::load_menu(
+                &opts.check,
+                current,
+            )?));
             opts.inputs.push(current.clone());
         }
         Ok(())

@@ -55,7 +55,9 @@ pub(crate) fn run(args: MonitorArgs) -> Outcome {
         keep_source: true,
         ..RunOptions::default()
     };
-    args.judgement.apply(&mut opts, false)?;
+    args.judgement
+        .apply(&mut opts)
+        .map_err(|r| Failure::inputs(vec![*r], false))?;
     let (policy, report) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let report = &report;
     let Some(menu) = &report.menu else {

@@ -107,7 +107,9 @@ fn document(args: ReportArgs, build: Document) -> Outcome {
         ..RunOptions::default()
     };
     let mut opts = opts;
-    args.judgement.apply(&mut opts, false)?;
+    args.judgement
+        .apply(&mut opts)
+        .map_err(|r| Failure::inputs(vec![*r], false))?;
     let (policy, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let checked = &checked;
     let stamp = args

@@ -53,6 +53,11 @@ pub enum Code {
         message = "a lineup export or its mapping cannot be read as a menu: a missing column, an unknown value, a bad figure, a duplicate fund"
     )]
     Lineup,
+    /// A baseline file (`--baseline`) cannot be used.
+    #[strum(
+        message = "a baseline file cannot be used: unreadable, not JSON, or of another format"
+    )]
+    Baseline,
     /// A `menulint.toml` config is wrong.
     #[strum(message = "a menulint.toml config is wrong")]
     Config,

@@ -83,14 +83,13 @@ pub struct AuditedFile {
 }
 
 impl AuditedFile {
-    /// The file at `path` as read: its bytes hashed where they can be read again,
-    /// else `text` (what was decoded from them).
-    pub fn read(role: &'static str, path: &std::path::Path, text: &str) -> AuditedFile {
-        let bytes = std::fs::read(path).unwrap_or_else(|_| text.as_bytes().to_vec());
+    /// The file at `path` with the bytes the run read from it: the hash is of what
+    /// was judged, never of a later read of a file that may have changed since.
+    pub fn of(role: &'static str, path: &std::path::Path, bytes: &[u8]) -> AuditedFile {
         AuditedFile {
             role,
             name: display_path(path),
-            sha256: sha256_hex(&bytes),
+            sha256: sha256_hex(bytes),
         }
     }
 }

@@ -100,7 +100,7 @@ impl LineupOptions {
                 sha256: crate::diag::sha256_hex(source.text().as_bytes()),
             }
         } else {
-            AuditedFile::read("mapping", Path::new(map), source.text())
+            AuditedFile::of("mapping", Path::new(map), source.text().as_bytes())
         }];
         let plan_path = plan;
         let mut facts = Vec::new();
@@ -111,7 +111,7 @@ impl LineupOptions {
                 .map_err(|f| fail(&crate::diag::display_path(p), None, vec![*f]))?;
             let table = lineup::parse_plan(&src)
                 .map_err(|f| fail(src.name(), Some(src.clone()), vec![*f]))?;
-            audited.push(AuditedFile::read("plan file", p, src.text()));
+            audited.push(AuditedFile::of("plan file", p, src.text().as_bytes()));
             // parse_plan has read it: its spans read too
             plan_file = crate::menu::load::parse(src.clone()).ok();
             facts.extend(
@@ -146,7 +146,7 @@ impl LineupOptions {
                 lineup::Overlay::parse_file(src.clone())
                     .map_err(|e| fail(src.name(), Some(src.clone()), e))?,
             );
-            audited.push(AuditedFile::read("overlay", p, src.text()));
+            audited.push(AuditedFile::of("overlay", p, src.text().as_bytes()));
         }
         let mut files: Vec<std::path::PathBuf> =
             plan_path.iter().map(|p| p.to_path_buf()).collect();
@@ -194,11 +194,11 @@ pub(crate) fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> F
         return match lineup::read(path, &lo.mapping, lo.sheet.as_deref(), opts.max_file_size) {
             Ok(l) => {
                 let mut report = check_lineup(ev, &l, lo);
-                report.audited.push(crate::diag::AuditedFile::read(
-                    "lineup",
-                    path,
-                    l.source.text(),
-                ));
+                report.audited.push(crate::diag::AuditedFile {
+                    role: "lineup",
+                    name: crate::diag::display_path(path),
+                    sha256: l.sha256.clone(),
+                });
                 report.audited.extend(lo.audited.iter().cloned());
                 report
             }
@@ -365,7 +365,7 @@ pub(crate) fn load_history(
 ) -> Result<HistoryFile, Box<FileReport>> {
     let name = crate::diag::display_path(path);
     // a history is a spreadsheet's export: in whatever encoding it wrote
-    let source = crate::menu::load::read_export(path, max_file_size).map_err(|f| {
+    let (source, sha256) = crate::menu::load::read_export(path, max_file_size).map_err(|f| {
         Box::new(FileReport::from_errors(crate::diag::FileErrors::new(
             &name,
             None,
@@ -380,11 +380,11 @@ pub(crate) fn load_history(
         )))
     })?;
     file.path = Some(path.to_owned());
-    file.audited = Some(crate::diag::AuditedFile::read(
-        "history",
-        path,
-        file.source.text(),
-    ));
+    file.audited = Some(crate::diag::AuditedFile {
+        role: "history",
+        name,
+        sha256,
+    });
     Ok(file)
 }
 

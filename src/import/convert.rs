@@ -41,6 +41,8 @@ pub struct Lineup {
     /// figures are a unit off (fractions read as percent). The lineup still cannot
     /// pass (exit 2), nor become a menu or a document, while any is here.
     pub refused: Vec<Finding>,
+    /// The SHA-256 of the file's bytes as read, for the documents' audit of inputs.
+    pub sha256: String,
 }
 
 /// One row of the lineup as an option.
@@ -246,37 +248,21 @@ pub fn read(
     max_size: u64,
 ) -> Result<Lineup, ReadError> {
     let name = crate::diag::display_path(path);
-    let unplaced = |msg: String| {
-        (
-            None,
-            vec![Finding::input_error(Code::Lineup, msg, None, None)],
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
-    if !meta.is_file() {
-        return Err(unplaced(format!("{name} is not a regular file")));
-    }
-    if meta.len() > max_size {
-        return Err(unplaced(format!(
-            "{name} is {} bytes, over the limit of {max_size} bytes",
-            meta.len()
-        )));
-    }
+    let bytes = read_file(path, &name, max_size)?;
     let is_csv = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let (grid, note) = if is_csv {
-        let bytes =
-            std::fs::read(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
         (read_csv(&name, &bytes)?, None)
     } else {
-        let grids = read_workbook(path, &name, sheet.or(mapping.sheet.as_deref()))?;
+        let grids = read_workbook(path, &bytes, &name, sheet.or(mapping.sheet.as_deref()))?;
         pick_sheet(grids, mapping, &name)?
     };
     let source = grid.source.clone();
     let mut lineup = convert(grid, mapping).map_err(|e| (Some(source), e))?;
     lineup.notes.splice(0..0, note);
+    lineup.sha256 = crate::diag::sha256_hex(&bytes);
     Ok(lineup)
 }
 
@@ -601,6 +587,7 @@ pub(super) fn convert(grid: Grid, mapping: &Mapping) -> Result<Lineup, Vec<Findi
         overlays: Vec::new(),
         mapping: mapping.source.clone(),
         refused_keys,
+        sha256: String::new(),
     })
 }
 

@@ -215,12 +215,9 @@ fn too_many_rows(name: &str, what: &str) -> String {
 /// entries say they unpack to, and the cells each sheet claims (`<dimension
 /// ref="A1:XFD1048576"/>`), which the reader would allocate up front. A file that is
 /// not a zip is left to the reader.
-pub(super) fn archive_within_limits(path: &Path) -> Result<(), String> {
+pub(super) fn archive_within_limits(bytes: &[u8]) -> Result<(), String> {
     use std::io::Read;
-    let Ok(file) = std::fs::File::open(path) else {
-        return Ok(());
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return Ok(());
     };
     let mut total: u64 = 0;
@@ -316,20 +313,21 @@ pub(super) fn dimension_cells(range: &str) -> u64 {
 /// caller picks the one that holds the lineup).
 pub(super) fn read_workbook(
     path: &Path,
+    bytes: &[u8],
     name: &str,
     sheet: Option<&str>,
 ) -> Result<Vec<Grid>, ReadError> {
-    use calamine::{open_workbook_auto, Reader};
+    use calamine::Reader;
     let unplaced = |msg: String| {
         (
             None,
             vec![Finding::input_error(Code::Lineup, msg, None, None)],
         )
     };
-    if let Err(msg) = archive_within_limits(path) {
+    if let Err(msg) = archive_within_limits(bytes) {
         return Err(unplaced(format!("{name} {msg}")));
     }
-    let mut book = open_workbook_auto(path).map_err(|e| {
+    let mut book = open_book(path, bytes).map_err(|e| {
         let why = match e.to_string() {
             s if s.to_ascii_lowercase().contains("password") => {
                 "it is password-protected; save an unprotected copy (or export it as CSV)"
@@ -371,10 +369,66 @@ pub(super) fn read_workbook(
         if range.height() > MAX_ROWS {
             return Err(unplaced(too_many_rows(name, &format!(" (sheet {sheet})"))));
         }
-        let percent = super::styles::percent_cells(path, &sheet);
+        let percent = super::styles::percent_cells(bytes, &sheet);
         grids.push(sheet_grid(name, sheet, &range, &percent));
     }
     Ok(grids)
+}
+
+/// A workbook from the bytes read (so what is judged is what was hashed), in the
+/// format its extension names, as calamine's `open_workbook_auto` opens a path; any
+/// other extension is told by its content.
+fn open_book<'b>(
+    path: &Path,
+    bytes: &'b [u8],
+) -> Result<calamine::Sheets<std::io::Cursor<&'b [u8]>>, calamine::Error> {
+    use calamine::{open_workbook_from_rs, Error, Sheets};
+    let data = std::io::Cursor::new(bytes);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(match extension.as_deref() {
+        Some("xls" | "xla") => Sheets::Xls(open_workbook_from_rs(data).map_err(Error::Xls)?),
+        Some("xlsx" | "xlsm" | "xlam") => {
+            Sheets::Xlsx(open_workbook_from_rs(data).map_err(Error::Xlsx)?)
+        }
+        Some("xlsb") => Sheets::Xlsb(open_workbook_from_rs(data).map_err(Error::Xlsb)?),
+        Some("ods") => Sheets::Ods(open_workbook_from_rs(data).map_err(Error::Ods)?),
+        _ => calamine::open_workbook_auto_from_rs(data)?,
+    })
+}
+
+/// A lineup file's bytes, read once: size-limited, from a regular file only.
+pub(super) fn read_file(path: &Path, name: &str, max_size: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let unplaced = |msg: String| {
+        (
+            None,
+            vec![Finding::input_error(Code::Lineup, msg, None, None)],
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
+    if !meta.is_file() {
+        return Err(unplaced(format!("{name} is not a regular file")));
+    }
+    let over = |len: u64| {
+        unplaced(format!(
+            "{name} is {len} bytes, over the limit of {max_size} bytes"
+        ))
+    };
+    if meta.len() > max_size {
+        return Err(over(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
+    // a file that grew since it was measured is held to the limit too
+    if bytes.len() as u64 > max_size {
+        return Err(over(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// One sheet as a grid: each sheet row on the line of its number, cells as a CSV row.
@@ -487,7 +541,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.xlsx");
         std::fs::write(&big, archive_stating(600 * 1024 * 1024)).unwrap();
-        let refused = super::archive_within_limits(&big).unwrap_err();
+        let refused = super::archive_within_limits(&std::fs::read(&big).unwrap()).unwrap_err();
         assert!(
             refused.starts_with("unpacks to 629145600 bytes, over the limit"),
             "{refused}"

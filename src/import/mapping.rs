@@ -166,6 +166,12 @@ pub(super) fn option_fields() -> BTreeMap<String, Kind> {
     fields
 }
 
+/// The option fields a mapping's `[columns]` and `[defaults]` may name (dotted for a
+/// table's, `exposure.crypto_pct`), for editors' completion.
+pub(crate) fn column_names() -> Vec<String> {
+    option_fields().into_keys().collect()
+}
+
 /// Reads a mapping: a preset's name (`recordkeeper`, `vendor`) or a file's text.
 pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
     let err = |span: Option<Span>, msg: String| {

@@ -30,8 +30,8 @@ pub mod lineup {
     pub(crate) use super::grid::is_lineup;
     pub use super::grid::CellRef;
     pub(crate) use super::grid::ReadError;
-    pub(crate) use super::mapping::parse_plan;
     pub use super::mapping::Mapping;
+    pub(crate) use super::mapping::{column_names, parse_plan};
     pub use super::mapping::{parse_mapping, preset, PRESETS};
     pub use super::overlay::apply as apply_overlays;
     pub use super::overlay::Overlay;

@@ -65,25 +65,15 @@ pub(crate) fn starter_mapping(
         defaults: Vec::new(),
         plan: None,
     };
-    let unplaced = |msg: String| {
-        (
-            None,
-            vec![Finding::input_error(Code::Lineup, msg, None, None)],
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
-    if meta.len() > max_size {
-        return Err(unplaced(format!("{name} is over the size limit")));
-    }
+    // read as `check` reads a lineup: one size-limited read of a regular file
+    let bytes = read_file(path, &name, max_size)?;
     let grids = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     {
-        let bytes =
-            std::fs::read(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
         vec![read_csv(&name, &bytes)?]
     } else {
-        read_workbook(path, &name, sheet)?
+        read_workbook(path, &bytes, &name, sheet)?
     };
     // every sheet is looked at: the lineup's is the one whose header row reads as the
     // most menu fields (a cover page reads as none)
@@ -100,7 +90,8 @@ pub(crate) fn starter_mapping(
         .max_by_key(|&i| (guessed(&grids[i]), std::cmp::Reverse(i)))
         .unwrap_or(0);
     let Some(grid) = grids.into_iter().nth(best) else {
-        return Err(unplaced(format!("{name} has no sheets")));
+        let f = Finding::input_error(Code::Lineup, format!("{name} has no sheets"), None, None);
+        return Err((None, vec![f]));
     };
     let h = header_of(&grid, &empty).map_err(|e| (Some(grid.source.clone()), e))?;
     let (header_row, header) = &grid.rows[h];

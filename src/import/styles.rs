@@ -10,7 +10,6 @@
 use quick_xml::events::{BytesStart, Event};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Seek};
-use std::path::Path;
 
 /// The cells, as 1-based (row, column), whose number format shows a percentage.
 pub(super) type PercentCells = HashSet<(u32, u32)>;
@@ -21,11 +20,8 @@ const MAX_KEPT: usize = 1_000_000;
 
 /// The percent-formatted cells of `sheet`; empty when the file is no archive we know
 /// (the caller then judges figures by their size).
-pub(super) fn percent_cells(path: &Path, sheet: &str) -> PercentCells {
-    let Ok(file) = std::fs::File::open(path) else {
-        return PercentCells::new();
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+pub(super) fn percent_cells(bytes: &[u8], sheet: &str) -> PercentCells {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return PercentCells::new();
     };
     if zip.index_for_name("content.xml").is_some() {

@@ -102,13 +102,21 @@ pub(crate) fn read_source(path: &Path, max_size: u64) -> Result<SourceFile, Box<
 /// Reads a file a spreadsheet exported (a history CSV) within a size limit: UTF-8,
 /// UTF-16 with its byte-order mark, or Windows-1252 when no byte of it is UTF-8. A
 /// UTF-8 file with one byte that is not is refused at that byte, never garbled.
-pub(crate) fn read_export(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
+/// Returns the text and the SHA-256 of the bytes read, which the text may not be.
+pub(crate) fn read_export(
+    path: &Path,
+    max_size: u64,
+) -> Result<(SourceFile, String), Box<Finding>> {
     let (name, bytes) = read_bytes(path, max_size)?;
+    let sha256 = crate::diag::sha256_hex(&bytes);
     if super::encoding::stray_byte(&bytes).is_some() {
         // UTF-8 but for a byte: the UTF-8 reading says where
-        return utf8_source(name, bytes);
+        return utf8_source(name, bytes).map(|source| (source, sha256));
     }
-    Ok(SourceFile::new(name, super::encoding::decode(&bytes).0))
+    Ok((
+        SourceFile::new(name, super::encoding::decode(&bytes).0),
+        sha256,
+    ))
 }
 
 /// A file's bytes within a size limit, read from a regular file only.

@@ -321,16 +321,30 @@ fn error(source: &SourceFile, span: Option<Span>, msg: impl Into<String>) -> Vec
 
 /// Loads a config file and everything it extends.
 pub fn load(path: &Path) -> Result<Config, Vec<FileErrors>> {
+    load_chain(path, None)
+}
+
+/// A config as an editor holds it: `text` in place of the file at `path`; the
+/// configs it extends are read from disk.
+pub(crate) fn load_text(path: &Path, text: String) -> Result<Config, Vec<FileErrors>> {
+    let source = SourceFile::new(crate::diag::display_path(path), text);
+    load_chain(path, Some(source))
+}
+
+fn load_chain(path: &Path, mut first: Option<SourceFile>) -> Result<Config, Vec<FileErrors>> {
     let mut chain: Vec<(PathBuf, SourceFile, ConfigToml)> = Vec::new();
     let mut next = Some(path.to_path_buf());
     while let Some(p) = next.take() {
-        let source = read_source(&p, MAX_CONFIG_SIZE).map_err(|f| {
-            vec![FileErrors::new(
-                crate::diag::display_path(&p),
-                None,
-                vec![*f],
-            )]
-        })?;
+        let source = match first.take() {
+            Some(source) => source,
+            None => read_source(&p, MAX_CONFIG_SIZE).map_err(|f| {
+                vec![FileErrors::new(
+                    crate::diag::display_path(&p),
+                    None,
+                    vec![*f],
+                )]
+            })?,
+        };
         // every misspelt key at once, rather than one per run
         let unknown = unknown_keys(&source);
         if !unknown.is_empty() {

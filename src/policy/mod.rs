@@ -134,6 +134,19 @@ impl Policy {
             Some(p) => config::load(p)?,
             None => Config::default(),
         };
+        Self::from_config(config, selection)
+    }
+
+    /// The policy of a config an editor holds: `text` in place of the file at `path`.
+    pub(crate) fn load_text(
+        path: &Path,
+        text: String,
+        selection: &Selection,
+    ) -> Result<Policy, Vec<FileErrors>> {
+        Self::from_config(config::load_text(path, text)?, selection)
+    }
+
+    fn from_config(config: Config, selection: &Selection) -> Result<Policy, Vec<FileErrors>> {
         let rules = rules_for(&config, selection)?;
         if rules.rules().next().is_none() && !config.allow_no_rules {
             // a run that checks nothing must not look like a clean one

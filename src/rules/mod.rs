@@ -21,7 +21,7 @@ pub(crate) use pack::toml_to_json;
 
 pub(crate) use pack::Compiled;
 pub(crate) use pack::{cel_env, load_pack_in, reads};
-pub use pack::{load_pack, Example, Rule, BUILTIN_PACKS};
+pub use pack::{load_pack, Example, Rule, BUILTIN_PACKS, PACK_SCHEMA};
 pub use pack::{Logic, Pack, PackHeader};
 
 use crate::diag::{Code, FileErrors, Finding, SourceFile};

@@ -25,6 +25,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("monitoring", include_str!("../../rules/monitoring.toml")),
 ];
 
+/// The pack format's JSON Schema, for editors (a pack's `#:schema` line, the language
+/// server's hover and completion) and `menulint schema pack`.
+pub const PACK_SCHEMA: &str = include_str!("../../schemas/pack.schema.json");
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PackToml {
@@ -894,6 +898,117 @@ pub(crate) fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+
+    /// The keys (or values) serde says a table (or an enum) takes, from its error on
+    /// one it does not: the schema is held to the reader itself, not to a copy.
+    fn expected_by_reader(pack: &str) -> Vec<String> {
+        let err = match toml::from_str::<PackToml>(pack) {
+            Ok(_) => panic!("{pack} parses"),
+            Err(e) => e.message().to_owned(),
+        };
+        let list = &err[err.find("expected").unwrap_or_else(|| panic!("{err}"))..];
+        let mut keys: Vec<String> = list
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn schema_keys(node: &serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<String> = node["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_pack_schema_is_the_pack_format() {
+        let schema: serde_json::Value = serde_json::from_str(PACK_SCHEMA).unwrap();
+        let defs = &schema["$defs"];
+        let rule = &defs["rule"];
+        let header = "[pack]\nname = \"a\"\ntitle = \"b\"\ndescription = \"c\"\n";
+        let cases = [
+            ("bogus = 1\n".to_owned(), &schema),
+            (
+                "[pack]\nbogus = 1\n".to_owned(),
+                &schema["properties"]["pack"],
+            ),
+            (format!("{header}[[rules]]\nbogus = 1\n"), rule),
+            (
+                format!("{header}[[rules]]\nauthority = [{{ bogus = 1 }}]\n"),
+                &defs["authority"],
+            ),
+            (
+                format!("{header}[[rules]]\nrequires = {{ bogus = 1 }}\n"),
+                &rule["properties"]["requires"],
+            ),
+            (
+                format!("{header}[[rules]]\nmeasure = {{ bogus = 1 }}\n"),
+                &rule["properties"]["measure"],
+            ),
+            (
+                format!("{header}[[rules]]\nalso = [{{ bogus = 1 }}]\n"),
+                &rule["properties"]["also"]["items"],
+            ),
+            (
+                format!("{header}[[rules]]\n[[rules.examples]]\nbogus = 1\n"),
+                &rule["properties"]["examples"]["items"],
+            ),
+        ];
+        for (pack, node) in cases {
+            assert_eq!(expected_by_reader(&pack), schema_keys(node), "{pack}");
+        }
+        // every enum the schema offers is the reader's
+        let enums = [
+            ("severity", &rule["properties"]["severity"]),
+            ("scope", &rule["properties"]["scope"]),
+            ("basis", &rule["properties"]["basis"]),
+            ("acts", &rule["properties"]["acts"]),
+            ("monitor", &rule["properties"]["monitor"]),
+        ];
+        for (key, node) in enums {
+            let pack = format!("{header}[[rules]]\n{key} = \"bogus\"\n");
+            let mut values: Vec<String> = node["enum"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            values.sort();
+            assert_eq!(expected_by_reader(&pack), values, "{key}");
+        }
+        for key in ["kind", "status"] {
+            let pack = format!("{header}[[rules]]\nauthority = [{{ {key} = \"bogus\" }}]\n");
+            let mut values: Vec<String> = defs["authority"]["properties"][key]["enum"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            values.sort();
+            assert_eq!(expected_by_reader(&pack), values, "{key}");
+        }
+        // and every built-in pack is valid against it
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for (name, text) in BUILTIN_PACKS {
+            let value: toml::Value = toml::from_str(text).unwrap();
+            let json = toml_to_json(&value);
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:#?}");
+        }
+        let wrong = serde_json::json!({ "pack": { "name": "a", "title": "b" } });
+        assert!(!validator.is_valid(&wrong));
+    }
     use super::*;
 
     /// Everything a loaded pack holds, spans included, as text to compare.

@@ -5,11 +5,12 @@
 //!
 //! Each menu is checked as `check --stdin-filename FILE` would check the editor's
 //! buffer: the config is found from the file's place and read again on every check,
-//! so an edited config applies at once. A rule pack is loaded as `check --pack`
-//! would load it, and a lineup mapping (a file with `[columns]`) as `--map` would
-//! read it. Diagnostics carry the rule as their code, its page as the code's
-//! address, and the help; hover explains a finding's rule or a key of the menu
-//! format; completion offers the keys and values the menu format accepts; code
+//! so an edited config applies at once. A config is loaded with its packs and rule
+//! changes as every menu under it would be, a rule pack as `check --pack` would load
+//! it, and a lineup mapping (a file with `[columns]`) as `--map` would read it.
+//! Diagnostics carry the rule as their code, its page as the code's address, and the
+//! help; hover explains a finding's rule or a key of the file's format (menu, config,
+//! pack or mapping schema); completion offers the keys and values it accepts; code
 //! actions rename a misspelt key or value to its one suggestion, and add a waiver
 //! stub for a rule's finding.
 
@@ -17,6 +18,7 @@ mod text;
 
 use crate::diag::{Finding, Severity, SourceFile};
 use crate::engine::run::{run as check_run, RunOptions};
+use crate::policy::Policy;
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -31,7 +33,8 @@ use lsp_types::{
     TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceEdit,
 };
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use text::Kind;
 
 /// Serves one editor over standard input and output until it shuts the server down.
 pub fn run() -> Result<(), String> {
@@ -43,6 +46,7 @@ pub fn run() -> Result<(), String> {
 /// What an open document last showed.
 struct Doc {
     text: String,
+    kind: Kind,
     /// The findings of its last check, in its own text.
     findings: Vec<Finding>,
 }
@@ -205,7 +209,11 @@ impl State {
     /// Checks one document and returns the diagnostics to publish: its own, and those
     /// of the configs and packs its check read.
     fn check(&mut self, uri: Url, text: String) -> Vec<Notification> {
-        let (own, others) = diagnose(&uri, &text, &self.as_of);
+        let path = uri
+            .to_file_path()
+            .unwrap_or_else(|()| PathBuf::from(uri.path()));
+        let kind = Kind::of(&path, &text);
+        let (own, others) = diagnose(kind, &path, &text, &self.as_of);
         let mut out = vec![publish(
             uri.clone(),
             own.iter().map(|f| diagnostic(f, &text)).collect(),
@@ -232,6 +240,7 @@ impl State {
             uri,
             Doc {
                 text,
+                kind,
                 findings: own,
             },
         );
@@ -251,7 +260,7 @@ impl State {
                     .is_some_and(|s| s.start <= offset && offset <= s.end)
             })
             .map(explain)
-            .or_else(|| text::key_description(&doc.text, offset))?;
+            .or_else(|| text::key_description(doc.kind, &doc.text, offset))?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -324,7 +333,7 @@ impl State {
         let pos = &p.text_document_position;
         let doc = self.docs.get(&pos.text_document.uri)?;
         let offset = text::offset(&doc.text, pos.position);
-        let items = text::completions(&doc.text, offset)
+        let items = text::completions(doc.kind, &doc.text, offset)
             .into_iter()
             .map(|c| CompletionItem {
                 label: c.label,
@@ -354,65 +363,75 @@ fn publish(uri: Url, diagnostics: Vec<Diagnostic>) -> Notification {
     )
 }
 
-/// Whether a document is a rule pack or a lineup mapping (by the table only such a
-/// file has); every other TOML document is checked as a menu.
-fn has_table(text: &str, table: &str) -> bool {
-    text.lines().any(|l| l.trim() == table)
-}
-
 /// Checks a document as `check` would: its own findings, and those of each other
-/// file (config, pack) the check read, with that file's text.
+/// file (an extended config, a pack) the check read, with that file's text.
 #[allow(clippy::type_complexity)]
 fn diagnose(
-    uri: &Url,
+    kind: Kind,
+    path: &Path,
     text: &str,
     as_of: &str,
 ) -> (Vec<Finding>, Vec<(Url, Vec<Finding>, String)>) {
-    let path = uri
-        .to_file_path()
-        .unwrap_or_else(|()| PathBuf::from(uri.path()));
     let source = || SourceFile::new(path.display().to_string(), text.to_owned());
-    if has_table(text, "[pack]") {
-        return match crate::rules::load_pack(source()) {
-            Ok(_) => (Vec::new(), Vec::new()),
-            Err(findings) => (findings, Vec::new()),
-        };
-    }
-    if has_table(text, "[columns]") {
-        return match crate::import::lineup::parse_mapping(source()) {
-            Ok(_) => (Vec::new(), Vec::new()),
-            Err(findings) => (findings, Vec::new()),
-        };
-    }
-    let opts = RunOptions {
-        as_of: as_of.to_owned(),
-        keep_source: true,
-        stdin: Some(text.to_owned()),
-        stdin_name: Some(path.clone()),
-        ..RunOptions::default()
-    };
-    let outcome = check_run(&[PathBuf::from(crate::engine::run::STDIN)], &opts);
     let mut own = Vec::new();
     let mut others = Vec::new();
-    for report in outcome.reports {
-        if report.is_menu {
-            // a finding that points into another file (an overlay) is not the buffer's
-            own.extend(report.findings.into_iter().filter(|f| f.file.is_none()));
-            continue;
+    match kind {
+        Kind::Pack => {
+            if let Err(findings) = crate::rules::load_pack(source()) {
+                own = findings;
+            }
         }
-        let file = PathBuf::from(&report.path);
-        let file = if file.is_absolute() {
-            file
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(&file))
-                .unwrap_or(file)
-        };
-        if let (Ok(u), Some(source)) = (Url::from_file_path(&file), &report.source) {
-            others.push((u, report.findings, source.text().to_owned()));
+        Kind::Mapping => {
+            if let Err(findings) = crate::import::lineup::parse_mapping(source()) {
+                own = findings;
+            }
+        }
+        Kind::Config => {
+            // the config with its packs and rule changes, as every menu under it sees it
+            let selection = crate::policy::Selection::default();
+            if let Err(errors) = Policy::load_text(path, text.to_owned(), &selection) {
+                let name = crate::diag::display_path(path);
+                for e in errors {
+                    if e.path == name {
+                        own.extend(e.findings);
+                    } else if let (Some(u), Some(source)) = (file_url(&e.path), e.source) {
+                        others.push((u, e.findings, source.text().to_owned()));
+                    }
+                }
+            }
+        }
+        Kind::Menu => {
+            let opts = RunOptions {
+                as_of: as_of.to_owned(),
+                keep_source: true,
+                stdin: Some(text.to_owned()),
+                stdin_name: Some(path.to_path_buf()),
+                ..RunOptions::default()
+            };
+            let outcome = check_run(&[PathBuf::from(crate::engine::run::STDIN)], &opts);
+            for report in outcome.reports {
+                if report.is_menu {
+                    // a finding that points into another file (an overlay) is not the
+                    // buffer's
+                    own.extend(report.findings.into_iter().filter(|f| f.file.is_none()));
+                } else if let (Some(u), Some(source)) = (file_url(&report.path), &report.source) {
+                    others.push((u, report.findings, source.text().to_owned()));
+                }
+            }
         }
     }
     (own, others)
+}
+
+/// The address of a file a report names (relative to the working directory).
+fn file_url(name: &str) -> Option<Url> {
+    let file = PathBuf::from(name);
+    let file = if file.is_absolute() {
+        file
+    } else {
+        std::env::current_dir().map_or(file.clone(), |d| d.join(&file))
+    };
+    Url::from_file_path(&file).ok()
 }
 
 fn diagnostic(f: &Finding, text: &str) -> Diagnostic {
