@@ -436,6 +436,100 @@ fn packs_and_mappings_get_their_load_errors() {
     );
 }
 
+/// Each quick fix offered for a diagnostic: its title, and the text it writes over
+/// which part of the document's text.
+fn fixes(
+    client: &mut Client,
+    uri: &str,
+    text: &str,
+    diag: &Value,
+) -> Vec<(String, String, String)> {
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diag["range"], "context": { "diagnostics": [diag] } }),
+    );
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let edit = &a["edit"]["changes"][uri][0];
+            let (start, end) = (&edit["range"]["start"], &edit["range"]["end"]);
+            assert_eq!(start["line"], end["line"], "{edit}");
+            let line = text
+                .lines()
+                .nth(start["line"].as_u64().unwrap() as usize)
+                .unwrap();
+            let over = &line[start["character"].as_u64().unwrap() as usize
+                ..end["character"].as_u64().unwrap() as usize];
+            (
+                a["title"].as_str().unwrap().to_owned(),
+                over.to_owned(),
+                edit["newText"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A misspelt key or value in a config, a pack or a mapping is renamed to the name
+/// meant, as in a menu: over exactly what is written, keeping its quotes.
+#[test]
+fn misspelt_names_in_every_format_have_their_quick_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start();
+    let pack = include_str!("packs/custom.toml");
+    let mapping = include_str!("../templates/mappings/recordkeeper.toml");
+    let cases = [
+        (
+            "menulint.toml",
+            "[rules.CRY001]\nseverty = \"off\"\n".to_owned(),
+            ("severty", "severity"),
+        ),
+        (
+            "menulint.toml",
+            "[rules.CRY001]\nseverity = \"of\"\n".to_owned(),
+            ("\"of\"", "\"off\""),
+        ),
+        (
+            "menulint.toml",
+            "pakcs = [\"crypto\"]\n".to_owned(),
+            ("pakcs", "packs"),
+        ),
+        (
+            "acme.toml",
+            pack.replacen("basis = ", "basi = ", 1),
+            ("basi", "basis"),
+        ),
+        (
+            "acme.toml",
+            pack.replacen("basis = \"policy\"", "basis = \"polcy\"", 1),
+            ("\"polcy\"", "\"policy\""),
+        ),
+        (
+            "map.toml",
+            mapping.replacen("[lineup]", "[lineup]\nskipp = []", 1),
+            ("skipp", "skip"),
+        ),
+    ];
+    for (i, (name, text, (written, meant))) in cases.into_iter().enumerate() {
+        let sub = dir.path().join(i.to_string());
+        std::fs::create_dir(&sub).unwrap();
+        let uri = uri_of(&sub.join(name));
+        let diags = client.open(&uri, &text);
+        assert_eq!(diags.len(), 1, "{name}: {diags:#?}");
+        let got = fixes(&mut client, &uri, &text, &diags[0]);
+        assert_eq!(
+            got,
+            [(
+                format!("Change to {meant}"),
+                written.to_owned(),
+                meant.to_owned()
+            )],
+            "{name}: {text}"
+        );
+    }
+}
+
 /// The labels of a completion answer.
 fn labels(items: &Value) -> Vec<String> {
     items

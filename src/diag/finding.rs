@@ -459,6 +459,45 @@ impl Finding {
         self
     }
 
+    /// Offers renaming what is written at the finding's span to `to` (the one
+    /// accepted name closest to it) as its fix, keeping the quotes it is written in.
+    pub(crate) fn with_rename(mut self, source: &SourceFile, to: Option<&str>) -> Self {
+        let written = self
+            .span
+            .as_ref()
+            .and_then(|s| source.text().get(s.clone()));
+        self.replacement = to.zip(written).map(|(to, written)| {
+            if written.starts_with('"') || written.starts_with('\'') {
+                format!("\"{to}\"")
+            } else {
+                to.to_owned()
+            }
+        });
+        self
+    }
+
+    /// For a TOML reader's "unknown field `x`, expected one of `a`, `b`" (or
+    /// "unknown variant"), the name meant where one is close enough: said in the
+    /// help, and offered as the fix.
+    pub(crate) fn with_suggested_name(self, source: &SourceFile) -> Self {
+        let message = self.message.clone();
+        let Some((written, expected)) = ["unknown field `", "unknown variant `"]
+            .iter()
+            .find_map(|lead| Some(message.split_once(lead)?.1))
+            .and_then(|rest| rest.split_once('`'))
+            .and_then(|(written, rest)| Some((written, rest.split_once("expected")?.1)))
+        else {
+            return self;
+        };
+        let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        match super::suggest(written, &names) {
+            Some(meant) => self
+                .with_help(format!("did you mean `{meant}`?"))
+                .with_rename(source, Some(meant)),
+            None => self,
+        }
+    }
+
     /// The rule id (`ABC123`) or the code (`menulint::schema`).
     pub fn id(&self) -> &str {
         match &self.origin {

@@ -181,7 +181,8 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         vec![err(
             e.span().or(Some(0..0)),
             format!("{} is not a lineup mapping: {}", source.name(), e.message()),
-        )]
+        )
+        .with_suggested_name(&source)]
     })?;
     // the defaults this text gives itself (a preset's are not at a line of it)
     let own_defaults: Vec<String> = if source.name().starts_with("<preset") {

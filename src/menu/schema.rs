@@ -54,16 +54,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                         Some(s) => format!("did you mean `{s}`? A misspelt key would otherwise be silently ignored"),
                         None => format!("allowed keys here: {}", allowed.join(", ")),
                     };
-                    // a bare key is renamed as it is written; a quoted one keeps quotes
-                    let written = span.as_ref().and_then(|s| doc.source.text().get(s.clone()));
-                    let replacement = suggestion.zip(written).map(|(s, w)| {
-                        if w.starts_with('"') || w.starts_with('\'') {
-                            format!("\"{s}\"")
-                        } else {
-                            s.to_owned()
-                        }
-                    });
-                    let mut f = Finding::input_error(
+                    let f = Finding::input_error(
                         Code::Schema,
                         format!("unknown key `{key}` in {within}"),
                         Some(&doc.source),
@@ -71,8 +62,8 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                     )
                     .with_path(key_path)
                     .with_label("unknown key")
-                    .with_help(help);
-                    f.replacement = replacement;
+                    .with_help(help)
+                    .with_rename(&doc.source, suggestion);
                     findings.push(f);
                 }
             }

@@ -3,7 +3,7 @@
 //! Found from a menu's directory upward (like ruff and cargo-deny), or given with
 //! `--config`. A config may `extends` another; the extending file wins.
 
-use crate::diag::{Code, FileErrors, Severity, SourceFile, Span};
+use crate::diag::{Code, FileErrors, Finding, Severity, SourceFile, Span};
 use crate::menu::load::read_source;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -271,16 +271,20 @@ fn unknown_keys(source: &SourceFile) -> Vec<FileErrors> {
             if allowed.contains(&name) || name == "extend_exclude" {
                 continue;
             }
-            let near = crate::diag::did_you_mean(name, allowed);
+            let near = crate::diag::suggest(name, allowed);
             findings.push(
                 crate::diag::Finding::input_error(
                     Code::Config,
-                    format!("unknown key `{name}` {within}{near}"),
+                    format!(
+                        "unknown key `{name}` {within}{}",
+                        near.map_or(String::new(), |k| format!("; did you mean `{k}`?"))
+                    ),
                     Some(source),
                     Some(k.span()),
                 )
                 .with_label("unknown key")
-                .with_help(format!("the keys here: {}", allowed.join(", "))),
+                .with_help(format!("the keys here: {}", allowed.join(", ")))
+                .with_rename(source, near),
             );
         }
     };
@@ -351,8 +355,14 @@ fn load_chain(path: &Path, mut first: Option<SourceFile>) -> Result<Config, Vec<
             return Err(unknown);
         }
         let parsed: ConfigToml = toml::from_str(source.text()).map_err(|e| {
-            let msg = e.message().trim().to_owned();
-            error(&source, e.span(), msg)
+            let f = Finding::input_error(Code::Config, e.message().trim(), Some(&source), e.span())
+                .with_label("here")
+                .with_suggested_name(&source);
+            vec![FileErrors::new(
+                source.name(),
+                Some(source.clone()),
+                vec![f],
+            )]
         })?;
         if let Some(ext) = &parsed.extends {
             let target = resolve_extends(&p, ext.get_ref())

@@ -509,7 +509,8 @@ fn load(env: &Arc<Env>, source: SourceFile, deferred: bool) -> Result<Pack, Vec<
         vec![
             Finding::input_error(Code::RulePack, e.message().trim(), Some(&source), e.span())
                 .with_label("here")
-                .with_help("see the rule-pack format in README.md (\"Writing rules\")"),
+                .with_help("see the rule-pack format in README.md (\"Writing rules\")")
+                .with_suggested_name(&source),
         ]
     })?;
     build(env, source, parsed, deferred)
