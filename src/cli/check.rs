@@ -205,36 +205,14 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
     let formats: Vec<Format> = targets.iter().map(|t| t.0).collect();
     let color = args.color.enabled();
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
-    let selection = args.judgement.selection(args.history.is_some());
-    // a history, mapping, baseline or menu in force that cannot be used is reported
-    // in every format asked for, like a broken menu, and nothing is checked
-    let mut unusable = Vec::new();
-    let history = match &args.history {
-        None => None,
-        Some(p) => match crate::engine::check::load_history(p, args.max_file_size) {
-            Ok(h) => Some(std::sync::Arc::new(h)),
-            Err(report) => {
-                unusable.push(*report);
-                None
-            }
-        },
-    };
-    let lineup = match args.lineup.options() {
-        Ok(lineup) => lineup,
-        Err(Failure::Inputs { reports, .. }) => {
-            unusable.extend(reports);
-            None
-        }
-        Err(usage) => return Err(usage),
-    };
+    let selection = args.judgement.selection(false);
     let opts = RunOptions {
         config: args.config.clone(),
         selection,
         as_of: as_of.clone(),
         check: CheckOptions {
             max_file_size: args.max_file_size,
-            history,
-            lineup,
+            ..CheckOptions::default()
         },
         // the human and SARIF outputs quote the menu's lines; the others only locate them
         keep_source: formats.contains(&Format::Human) || formats.contains(&Format::Sarif),
@@ -250,11 +228,12 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
         list_only: args.show_files,
     };
     let mut opts = opts;
-    if unusable.is_empty() {
-        if let Err(report) = args.judgement.apply(&mut opts) {
-            unusable.push(*report);
-        }
-    }
+    // a history, mapping, baseline or menu in force that cannot be used is reported
+    // in every format asked for, like a broken menu, and nothing is checked
+    let inputs = args
+        .judgement
+        .inputs(args.history.as_deref(), Some(&args.lineup));
+    let unusable = inputs.read_into(&mut opts).map_err(Failure::usage)?;
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from(if args.stdin_filename.is_some() {

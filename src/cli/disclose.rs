@@ -35,22 +35,16 @@ pub(crate) struct DiscloseArgs {
 pub(crate) fn run(args: DiscloseArgs) -> Outcome {
     let format = super::document_format(args.format, args.output.as_deref(), DiscloseFormat::Html)?;
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
-    let lineup = args.lineup.options()?;
     let mut opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(false),
-        check: crate::engine::check::CheckOptions {
-            lineup,
-            ..Default::default()
-        },
         as_of: as_of.clone(),
         keep_source: true,
         keep_menu: true,
         ..RunOptions::default()
     };
-    args.judgement
-        .apply(&mut opts)
-        .map_err(|r| Failure::inputs(vec![*r], false))?;
+    let inputs = args.judgement.inputs(None, Some(&args.lineup));
+    super::read_inputs(&inputs, &mut opts)?;
     let (_, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let chart = crate::engine::disclose::chart(&checked, &as_of).map_err(Failure::usage)?;
     // what the chart lacks is said first, each at its line in the menu

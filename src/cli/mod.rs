@@ -370,20 +370,6 @@ pub(crate) fn check_named(
     Ok((policy, reports))
 }
 
-/// Reads `--history`, if given; a bad file is reported (exit code 2).
-pub(crate) fn load_history(
-    path: Option<&std::path::Path>,
-    max_file_size: u64,
-    color: bool,
-) -> Result<Option<std::sync::Arc<crate::import::history::HistoryFile>>, Failure> {
-    match path {
-        None => Ok(None),
-        Some(p) => crate::engine::check::load_history(p, max_file_size)
-            .map(|h| Some(std::sync::Arc::new(h)))
-            .map_err(|report| Failure::inputs(vec![*report], color)),
-    }
-}
-
 /// The format an `--output` file's name says, if its extension names one.
 fn named_format(path: &std::path::Path) -> Option<&'static str> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -489,40 +475,21 @@ impl Judgement {
         }
     }
 
-    /// Reads the baseline and the menu in force into `opts`, and names them as inputs
-    /// no output may overwrite. One that cannot be read is a report (exit code 2),
-    /// which `check` gives in every format asked for: a baseline's problem is the
-    /// run's, not a file's, so SARIF makes it a notification of the run.
-    pub(crate) fn apply(
+    /// The files beside the menus these flags name, with a history and a lineup's.
+    pub(crate) fn inputs(
         &self,
-        opts: &mut crate::engine::run::RunOptions,
-    ) -> Result<(), Box<crate::engine::FileReport>> {
-        if let Some(p) = &self.baseline {
-            match crate::policy::baseline::Baseline::read(p) {
-                Ok(b) => opts.baseline = Some(b),
-                Err(msg) => {
-                    let f = crate::diag::Finding::input_error(
-                        crate::diag::Code::Baseline,
-                        msg,
-                        None,
-                        None,
-                    )
-                    .with_help("record the baseline again with `check --write-baseline FILE`");
-                    return Err(Box::new(crate::engine::FileReport::from_errors(
-                        crate::diag::FileErrors::new(crate::diag::COMMAND_LINE, None, vec![f]),
-                    )));
-                }
-            }
-            opts.inputs.push(p.clone());
+        history: Option<&std::path::Path>,
+        lineup: Option<&LineupArgs>,
+    ) -> crate::engine::run::Inputs {
+        crate::engine::run::Inputs {
+            history: history.map(std::path::Path::to_path_buf),
+            map: lineup.and_then(|l| l.map.clone()),
+            sheet: lineup.and_then(|l| l.sheet.clone()),
+            plan: lineup.and_then(|l| l.plan.clone()),
+            overlays: lineup.map(|l| l.overlay.clone()).unwrap_or_default(),
+            since: self.since.clone(),
+            baseline: self.baseline.clone(),
         }
-        if let Some(current) = &self.since {
-            opts.since = Some(std::sync::Arc::new(crate::engine::check::load_menu(
-                &opts.check,
-                current,
-            )?));
-            opts.inputs.push(current.clone());
-        }
-        Ok(())
     }
 }
 
@@ -547,22 +514,17 @@ pub(crate) struct LineupArgs {
     pub overlay: Vec<std::path::PathBuf>,
 }
 
-impl LineupArgs {
-    /// The options these arguments give; a bad mapping or plan is reported (exit 2).
-    pub(crate) fn options(
-        &self,
-    ) -> Result<Option<std::sync::Arc<crate::engine::check::LineupOptions>>, Failure> {
-        let Some(map) = self.map.as_deref() else {
-            return Ok(None);
-        };
-        crate::engine::check::LineupOptions::read(
-            map,
-            self.sheet.as_deref(),
-            self.plan.as_deref(),
-            &self.overlay,
-        )
-        .map(|lo| Some(std::sync::Arc::new(lo)))
-        .map_err(Failure::from)
+/// Reads the files beside the menu a document is about (`report`, `dossier`,
+/// `monitor`, `disclose`); one that cannot be used is reported (exit code 2).
+pub(crate) fn read_inputs(
+    inputs: &crate::engine::run::Inputs,
+    opts: &mut crate::engine::run::RunOptions,
+) -> Result<(), Failure> {
+    let unusable = inputs.read_into(opts).map_err(Failure::usage)?;
+    if unusable.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::inputs(unusable, false))
     }
 }
 

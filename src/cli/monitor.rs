@@ -40,24 +40,21 @@ pub(crate) struct MonitorArgs {
 pub(crate) fn run(args: MonitorArgs) -> Outcome {
     let format = super::document_format(args.format, args.output.as_deref(), MonitorFormat::Human)?;
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
-    let history = super::load_history(args.history.as_deref(), args.max_file_size, false)?;
     let mut opts = RunOptions {
         config: args.config.clone(),
         selection: args.judgement.selection(true),
         as_of: as_of.clone(),
         check: CheckOptions {
             max_file_size: args.max_file_size,
-            history,
-            lineup: None,
+            ..CheckOptions::default()
         },
         keep_menu: true,
         // errors quote the menu or the history file
         keep_source: true,
         ..RunOptions::default()
     };
-    args.judgement
-        .apply(&mut opts)
-        .map_err(|r| Failure::inputs(vec![*r], false))?;
+    let inputs = args.judgement.inputs(args.history.as_deref(), None);
+    super::read_inputs(&inputs, &mut opts)?;
     let (policy, report) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let report = &report;
     let Some(menu) = &report.menu else {

@@ -86,30 +86,19 @@ type Document = fn(
 fn document(args: ReportArgs, build: Document) -> Outcome {
     let format = super::document_format(args.format, args.output.as_deref(), ReportFormat::Html)?;
     let as_of = args.as_of.clone().unwrap_or_else(crate::date::today);
-    let history = super::load_history(
-        args.history.as_deref(),
-        crate::menu::load::DEFAULT_MAX_FILE_SIZE,
-        false,
-    )?;
-    let lineup = args.lineup.options()?;
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         config: args.config.clone(),
-        selection: args.judgement.selection(history.is_some()),
-        check: crate::engine::check::CheckOptions {
-            history,
-            lineup,
-            ..Default::default()
-        },
+        selection: args.judgement.selection(false),
         as_of: as_of.clone(),
         keep_source: true,
         keep_menu: true,
         measures: true,
         ..RunOptions::default()
     };
-    let mut opts = opts;
-    args.judgement
-        .apply(&mut opts)
-        .map_err(|r| Failure::inputs(vec![*r], false))?;
+    let inputs = args
+        .judgement
+        .inputs(args.history.as_deref(), Some(&args.lineup));
+    super::read_inputs(&inputs, &mut opts)?;
     let (policy, checked) = super::check_one(&args.menu, &opts, args.output.as_deref())?;
     let checked = &checked;
     let stamp = args

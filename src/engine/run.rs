@@ -57,6 +57,83 @@ pub struct RunOptions {
     pub list_only: bool,
 }
 
+/// The files a run reads beside its menus, by name: a monitoring history, a lineup
+/// export's mapping (a file or a preset) with its sheet, plan file and overlays, the
+/// menu in force and a baseline. Every command that judges menus reads them here.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The quarterly history (`--history`); with one, the monitoring rules are in force.
+    pub history: Option<PathBuf>,
+    /// The mapping lineup exports are read through (`--map`).
+    pub map: Option<String>,
+    /// The workbook sheet that holds the lineup (`--sheet`).
+    pub sheet: Option<String>,
+    /// The plan file of a lineup (`--plan`).
+    pub plan: Option<PathBuf>,
+    /// Facts a lineup export lacks (`--overlay`).
+    pub overlays: Vec<PathBuf>,
+    /// The menu in force (`--since`).
+    pub since: Option<PathBuf>,
+    /// The findings already known (`--baseline`).
+    pub baseline: Option<PathBuf>,
+}
+
+impl Inputs {
+    /// Reads the files into `opts`, and names the menu in force and the baseline as
+    /// inputs no output may overwrite. Each file that cannot be used is a report
+    /// (a baseline's is the run's own, as it points into no file); with any, no menu
+    /// is to be checked (exit code 2). A lineup mapping without a plan is a usage error.
+    pub fn read_into(&self, opts: &mut RunOptions) -> Result<Vec<FileReport>, String> {
+        let mut unusable = Vec::new();
+        if let Some(p) = &self.history {
+            opts.selection.monitoring = true;
+            match super::check::load_history(p, opts.check.max_file_size) {
+                Ok(h) => opts.check.history = Some(Arc::new(h)),
+                Err(report) => unusable.push(*report),
+            }
+        }
+        if let Some(map) = &self.map {
+            match super::check::LineupOptions::read(
+                map,
+                self.sheet.as_deref(),
+                self.plan.as_deref(),
+                &self.overlays,
+            ) {
+                Ok(lo) => opts.check.lineup = Some(Arc::new(lo)),
+                Err(super::Refused::Files(reports)) => unusable.extend(reports),
+                Err(super::Refused::Usage(msg)) => return Err(msg),
+            }
+        }
+        // the baseline and the menu in force are read against usable inputs only
+        if !unusable.is_empty() {
+            return Ok(unusable);
+        }
+        if let Some(p) = &self.baseline {
+            match Baseline::read(p) {
+                Ok(b) => opts.baseline = Some(b),
+                Err(msg) => {
+                    let f = Finding::input_error(Code::Baseline, msg, None, None)
+                        .with_help("record the baseline again with `check --write-baseline FILE`");
+                    return Ok(vec![FileReport::from_errors(crate::diag::FileErrors::new(
+                        crate::diag::COMMAND_LINE,
+                        None,
+                        vec![f],
+                    ))]);
+                }
+            }
+            opts.inputs.push(p.clone());
+        }
+        if let Some(current) = &self.since {
+            match super::check::load_menu(&opts.check, current) {
+                Ok(menu) => opts.since = Some(Arc::new(menu)),
+                Err(report) => return Ok(vec![*report]),
+            }
+            opts.inputs.push(current.clone());
+        }
+        Ok(unusable)
+    }
+}
+
 /// The path that stands for standard input.
 pub(crate) const STDIN: &str = "-";
 
