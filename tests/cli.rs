@@ -37,7 +37,7 @@ fn clean_sample_menus_exit_zero_with_no_findings() {
         "sample-menus/conventional.toml",
         "sample-menus/bitcoin.toml",
     ] {
-        let (code, json) = check_json(&[menu]);
+        let (code, json) = check_json_binary(&[menu]);
         assert_eq!(code, 0, "{menu}: {json:#}");
         assert_eq!(json["files"][0]["findings"], Value::Array(vec![]), "{menu}");
         assert_eq!(json["files"][0]["checked"], true);
@@ -46,7 +46,7 @@ fn clean_sample_menus_exit_zero_with_no_findings() {
 
 #[test]
 fn problem_menu_has_exactly_these_findings() {
-    let (code, json) = check_json(&["sample-menus/problems.toml"]);
+    let (code, json) = check_json_binary(&["sample-menus/problems.toml"]);
     assert_eq!(code, 1);
     let expected = [
         ("DIS011", 5, 1),
@@ -111,11 +111,11 @@ fn deny_warnings_turns_warnings_into_failures() {
     let menu = include_str!("../sample-menus/conventional.toml")
         .replace("expense_ratio_pct = 0.015", "expense_ratio_pct = 0.35");
     let path = write_in(dir.path(), "fee.toml", &menu);
-    let (code, json) = check_json(&[&path]);
+    let (code, json) = check_json_binary(&[&path]);
     assert_eq!(code, 0);
     let line = line_of(&menu, "expense_ratio_pct = 0.35") as u64;
     assert_eq!(located(&json), vec![("FEE001".to_owned(), line, 21)]);
-    let (code, _) = check_json(&["--deny", "warnings", &path]);
+    let (code, _) = check_json_binary(&["--deny", "warnings", &path]);
     assert_eq!(code, 1);
 }
 
@@ -127,7 +127,7 @@ fn syntax_error_exits_2_at_the_right_line_and_column() {
         "bad.toml",
         MINIMAL.replace("name = \"Fund\"", "name = \"Fund"),
     );
-    let (code, json) = check_json(&[&path]);
+    let (code, json) = check_json_binary(&[&path]);
     assert_eq!(code, 2);
     let found = located(&json);
     assert_eq!(found[0].0, "menulint::syntax");
@@ -159,7 +159,7 @@ fn schema_violations_exit_2_each_at_its_line() {
             format!("{MINIMAL}{extra}")
         };
         let p = write_in(dir.path(), "m.toml", &text);
-        let (code, json) = check_json(&[&p]);
+        let (code, json) = check_json_binary(&[&p]);
         assert_eq!(code, 2, "{extra}");
         let f = &json["files"][0]["findings"][0];
         assert_eq!(f["rule"], "menulint::schema", "{extra}");
@@ -172,7 +172,7 @@ fn schema_violations_exit_2_each_at_its_line() {
         "m.toml",
         MINIMAL.replace("sponsor = \"S\"\n", ""),
     );
-    let (code, json) = check_json(&[&p]);
+    let (code, json) = check_json_binary(&[&p]);
     assert_eq!(code, 2);
     let f = &json["files"][0]["findings"][0];
     assert_eq!(
@@ -185,13 +185,13 @@ fn schema_violations_exit_2_each_at_its_line() {
 fn unreadable_inputs_exit_2_without_panicking() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.toml").display().to_string();
-    let (code, json) = check_json(&[&missing]);
+    let (code, json) = check_json_binary(&[&missing]);
     assert_eq!(code, 2);
     assert_eq!(json["files"][0]["findings"][0]["rule"], "menulint::io");
 
     let bytes = dir.path().join("latin1.toml");
     std::fs::write(&bytes, b"schema_version = 1\nname = \"Caf\xe9\"\n").unwrap();
-    let (code, json) = check_json(&[&bytes.display().to_string()]);
+    let (code, json) = check_json_binary(&[&bytes.display().to_string()]);
     assert_eq!(code, 2);
     let f = &json["files"][0]["findings"][0];
     assert_eq!(
@@ -200,7 +200,7 @@ fn unreadable_inputs_exit_2_without_panicking() {
     );
 
     let empty = tempfile::tempdir().unwrap();
-    let (code, json) = check_json(&[&empty.path().display().to_string()]);
+    let (code, json) = check_json_binary(&[&empty.path().display().to_string()]);
     assert_eq!(code, 2);
     assert!(json["files"][0]["findings"][0]["message"]
         .as_str()
@@ -208,7 +208,7 @@ fn unreadable_inputs_exit_2_without_panicking() {
         .contains("no menus"));
 
     let big = write_in(dir.path(), "big.toml", MINIMAL);
-    let (code, json) = check_json(&["--max-file-size", "10", &big]);
+    let (code, json) = check_json_binary(&["--max-file-size", "10", &big]);
     assert_eq!(code, 2);
     assert_eq!(
         json["files"][0]["findings"][0]["rule"],
@@ -218,7 +218,7 @@ fn unreadable_inputs_exit_2_without_panicking() {
 
 #[test]
 fn directories_are_searched_and_results_sorted() {
-    let (code, json) = check_json(&["sample-menus"]);
+    let (code, json) = check_json_binary(&["sample-menus"]);
     assert_eq!(code, 1);
     let paths: Vec<_> = json["files"]
         .as_array()
@@ -284,7 +284,7 @@ fn output_is_byte_identical_across_runs() {
 
 #[test]
 fn a_custom_pack_adds_rules() {
-    let (code, json) = check_json(&[
+    let (code, json) = check_json_binary(&[
         "--pack",
         "tests/packs/custom.toml",
         "sample-menus/conventional.toml",
@@ -395,7 +395,7 @@ fn selectors_that_name_no_rule_are_errors() {
         .unwrap()
         .contains("did you mean `CRY001`?"));
     // spaces after commas, names and prefixes all select
-    let (code, json) = check_json(&[
+    let (code, json) = check_json_binary(&[
         "--select",
         "CRY, plan-crypto-cap ,STR001",
         "sample-menus/problems.toml",
@@ -642,7 +642,7 @@ fn schema_mistakes_say_what_was_meant_in_words() {
         .replacen("asset_class = \"us_equity\"", "asset_class = \"bonds\"", 1)
         .replacen("ticker = \"FXAIX\"", "ticker = \"fxaix\"", 1);
     let m = write_in(dir.path(), "m.toml", menu);
-    let (code, json) = check_json(&[&m]);
+    let (code, json) = check_json_binary(&[&m]);
     assert_eq!(code, 2);
     let text = json.to_string();
     assert!(text.contains("did you mean `etf`?"), "{json:#}");
@@ -679,10 +679,10 @@ fn schema_mistakes_say_what_was_meant_in_words() {
 
 #[test]
 fn exit_zero_and_an_invalid_source_date_epoch() {
-    let (code, _) = check_json(&["--exit-zero", "sample-menus/problems.toml"]);
+    let (code, _) = check_json_binary(&["--exit-zero", "sample-menus/problems.toml"]);
     assert_eq!(code, 0);
     // input errors still exit 2
-    let (code, _) = check_json(&["--exit-zero", "tests/no-such-menu.toml"]);
+    let (code, _) = check_json_binary(&["--exit-zero", "tests/no-such-menu.toml"]);
     assert_eq!(code, 2);
     let out = menulint()
         .env("SOURCE_DATE_EPOCH", "yesterday")
@@ -1002,5 +1002,106 @@ fn show_settings_refuses_a_bad_exclude_pattern() {
                 || String::from_utf8_lossy(&out.stdout).contains("exclude pattern `a/[x`"),
             "{extra:?}"
         );
+    }
+}
+
+/// The in-process `check_json` the library tests use reads every flag as the binary
+/// does: for each flag it knows, the same JSON and the same exit code, clean runs and
+/// broken inputs alike.
+#[test]
+fn in_process_checks_are_the_binarys() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = write_in(
+        dir.path(),
+        "facts.toml",
+        "[[options]]\nfor = \"46438F101\"\ncustody = { custodian = \"Coinbase\", qualified_custodian = false }\n",
+    );
+    let baseline = dir.path().join("baseline.json").display().to_string();
+    let recorded = menulint()
+        .args(["check", "--as-of", AS_OF, "--write-baseline", &baseline])
+        .arg("sample-menus/fees.toml")
+        .output()
+        .unwrap();
+    assert_eq!(recorded.status.code(), Some(0));
+    let fewer = PROBLEMS.replacen("[[options]]", "[[options]]\nid = \"new\"\nname = \"New Fund\"\nvehicle = \"etf\"\nasset_class = \"digital_asset\"\n\n[[options]]", 1);
+    let changed = write_in(dir.path(), "fees.toml", &fewer);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["sample-menus/problems.toml"],
+        vec!["sample-menus"],
+        vec![
+            "--select",
+            "CRY00,STR006",
+            "--ignore",
+            "CRY002",
+            "sample-menus/problems.toml",
+        ],
+        vec![
+            "--pack",
+            "tests/packs/custom.toml",
+            "sample-menus/bitcoin.toml",
+        ],
+        vec![
+            "--config",
+            "sample-menus/selection/menulint.toml",
+            "sample-menus/selection/gaps.toml",
+        ],
+        vec![
+            "--config",
+            "sample-menus/selection/menulint.toml",
+            "--since",
+            "sample-menus/bitcoin.toml",
+            "sample-menus/selection/gaps.toml",
+        ],
+        vec![
+            "sample-menus/monitoring/menu.toml",
+            "--history",
+            "sample-menus/monitoring/history.csv",
+        ],
+        vec![
+            "sample-menus/lineup/lineup.xlsx",
+            "--map",
+            "recordkeeper",
+            "--plan",
+            "sample-menus/lineup/plan.toml",
+            "--sheet",
+            "Funds",
+        ],
+        vec![
+            "sample-menus/lineup/lineup.csv",
+            "--map",
+            "recordkeeper",
+            "--plan",
+            "sample-menus/lineup/plan.toml",
+            "--overlay",
+            &overlay,
+        ],
+        vec!["--baseline", &baseline, &changed],
+        vec!["--deny", "warnings", "sample-menus/fees.toml"],
+        vec!["--exit-zero", "sample-menus/problems.toml"],
+        vec!["--max-file-size", "10", "sample-menus/bitcoin.toml"],
+        vec![
+            "--history",
+            "tests/no-such-history.csv",
+            "sample-menus/monitoring/menu.toml",
+        ],
+        vec![
+            "--baseline",
+            "tests/no-such-baseline.json",
+            "sample-menus/bitcoin.toml",
+        ],
+        vec![
+            "--since",
+            "tests/no-such-menu.toml",
+            "sample-menus/bitcoin.toml",
+        ],
+        vec![
+            "sample-menus/lineup/lineup.csv",
+            "--map",
+            "tests/no-such-mapping.toml",
+        ],
+    ];
+    for args in cases {
+        let in_process = check_json(&args);
+        assert_eq!(in_process, check_json_binary(&args), "{args:?}");
     }
 }

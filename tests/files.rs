@@ -14,7 +14,7 @@ fn a_symlink_loop_in_a_directory_run_terminates() {
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::fs::copy("sample-menus/bitcoin.toml", dir.path().join("sub/m.toml")).unwrap();
     std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
-    let (code, json) = check_json(&[&dir.path().display().to_string()]);
+    let (code, json) = check_json_binary(&[&dir.path().display().to_string()]);
     assert_eq!(code, 0);
     assert_eq!(json["files"].as_array().unwrap().len(), 1);
 }
@@ -148,7 +148,7 @@ fn file_names_that_are_not_utf8_stay_apart() {
     for name in [&b"caf\xe9.toml"[..], &b"caf\xe8.toml"[..]] {
         std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), BITCOIN).unwrap();
     }
-    let (code, json) = check_json(&[&dir.path().display().to_string()]);
+    let (code, json) = check_json_binary(&[&dir.path().display().to_string()]);
     assert_eq!(code, 0);
     let paths: Vec<String> = json["files"]
         .as_array()
@@ -167,7 +167,7 @@ fn file_names_that_are_not_utf8_stay_apart() {
 fn a_planted_config_outside_the_repository_does_not_govern_it() {
     // discovery stops at the repository root: this repository has no menulint.toml
     // at its root, and the tests' own menus are checked with the built-in packs
-    let (_, json) = check_json(&["sample-menus/problems.toml"]);
+    let (_, json) = check_json_binary(&["sample-menus/problems.toml"]);
     assert!(rules_of(&json).len() >= 15);
     // a config that switches every rule off is an error unless it says so
     let dir = tempfile::tempdir().unwrap();
@@ -178,7 +178,7 @@ fn a_planted_config_outside_the_repository_does_not_govern_it() {
         include_str!("../sample-menus/problems.toml"),
     );
     write_in(dir.path(), "proj/menulint.toml", "packs = []\n");
-    let (code, json) = check_json(&[&m]);
+    let (code, json) = check_json_binary(&[&m]);
     assert_eq!(code, 2, "{json:#}");
     assert!(json.to_string().contains("no rule is in force"));
     write_in(
@@ -186,7 +186,7 @@ fn a_planted_config_outside_the_repository_does_not_govern_it() {
         "proj/menulint.toml",
         "packs = []\nallow_no_rules = true\n",
     );
-    let (code, _) = check_json(&[&m]);
+    let (code, _) = check_json_binary(&[&m]);
     assert_eq!(code, 0);
     // above the repository root, a planted config is not read
     let outer = tempfile::tempdir().unwrap();
@@ -202,6 +202,6 @@ fn a_planted_config_outside_the_repository_does_not_govern_it() {
         "repo/plans/m.toml",
         include_str!("../sample-menus/problems.toml"),
     );
-    let (code, json) = check_json(&[&m]);
+    let (code, json) = check_json_binary(&[&m]);
     assert_eq!(code, 1, "the built-in packs apply: {json:#}");
 }

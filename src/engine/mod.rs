@@ -21,11 +21,11 @@ use std::sync::Arc;
 /// Process exit codes, as documented in the README.
 pub mod exit {
     /// Every menu was checked and nothing failed.
-    pub(crate) const CLEAN: u8 = 0;
+    pub const CLEAN: u8 = 0;
     /// A policy finding failed the run.
-    pub(crate) const FINDINGS: u8 = 1;
+    pub const FINDINGS: u8 = 1;
     /// Some input could not be checked (bad file, bad rules, bad usage).
-    pub(crate) const NOT_CHECKED: u8 = 2;
+    pub const NOT_CHECKED: u8 = 2;
 }
 
 /// Why a command's inputs were refused before any menu was judged.
@@ -181,8 +181,8 @@ impl FileReport {
     }
 }
 
-/// The worst exit code of a run.
-pub(crate) fn exit_code(reports: &[FileReport], deny_warnings: bool) -> u8 {
+/// The worst exit code of a run: the code `check` exits with (before `--exit-zero`).
+pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> u8 {
     reports
         .iter()
         .map(|r| r.exit_code(deny_warnings))

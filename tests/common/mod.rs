@@ -50,9 +50,79 @@ pub fn first(json: &Value) -> &Value {
     &json["files"][0]["findings"][0]
 }
 
-/// Runs `check --format json --as-of AS_OF ARGS`; returns (exit code, parsed output).
-/// Fails the test on a panic or on output that is not JSON.
+/// `check --format json --as-of AS_OF ARGS`, in process: (exit code, parsed output).
+/// The flags are read into the library's options as `check` reads them
+/// (`outputs::in_process_checks_are_the_binarys` holds the two to the same output);
+/// the run, the JSON and the exit code are the library's. A flag it does not know
+/// fails the test: what only the command line does is tested on the binary.
 pub fn check_json(args: &[&str]) -> (i32, Value) {
+    use menulint::engine::run::{Inputs, RunOptions};
+    let mut opts = RunOptions {
+        as_of: AS_OF.to_owned(),
+        ..RunOptions::default()
+    };
+    let mut inputs = Inputs::default();
+    let (mut paths, mut deny_warnings, mut exit_zero) = (Vec::new(), false, false);
+    let mut args = args.iter();
+    while let Some(&arg) = args.next() {
+        let mut value = || -> &str { args.next().unwrap_or_else(|| panic!("{arg} needs a value")) };
+        let list = |v: &str| v.split(',').map(str::to_owned).collect::<Vec<_>>();
+        match arg {
+            "--config" => opts.config = Some(value().into()),
+            "--select" => opts.selection.select.extend(list(value())),
+            "--ignore" => opts.selection.ignore.extend(list(value())),
+            "--pack" => opts.selection.packs.push(value().into()),
+            "--max-file-size" => opts.check.max_file_size = value().parse().expect("a size"),
+            "--history" => inputs.history = Some(value().into()),
+            "--map" => inputs.map = Some(value().to_owned()),
+            "--sheet" => inputs.sheet = Some(value().to_owned()),
+            "--plan" => inputs.plan = Some(value().into()),
+            "--overlay" => inputs.overlays.push(value().into()),
+            "--since" => inputs.since = Some(value().into()),
+            "--baseline" => inputs.baseline = Some(value().into()),
+            "--deny" => {
+                assert_eq!(value(), "warnings");
+                deny_warnings = true;
+            }
+            "--exit-zero" => exit_zero = true,
+            flag if flag.starts_with('-') => {
+                panic!("{flag} is the command line's: test it with check_json_binary")
+            }
+            path => paths.push(std::path::PathBuf::from(path)),
+        }
+    }
+    if paths.is_empty() {
+        paths.push(".".into());
+    }
+    let unusable = inputs
+        .read_into(&mut opts)
+        .unwrap_or_else(|usage| panic!("{usage}"));
+    let (reports, catalog) = if unusable.is_empty() {
+        let outcome = menulint::engine::run::run(&paths, &opts);
+        (outcome.reports, outcome.catalog)
+    } else {
+        (unusable, Default::default())
+    };
+    let mut code = menulint::engine::exit_code(&reports, deny_warnings);
+    if exit_zero && code == menulint::engine::exit::FINDINGS {
+        code = menulint::engine::exit::CLEAN;
+    }
+    let ropts = menulint::render::RenderOptions {
+        as_of: AS_OF,
+        catalog: &catalog,
+        color: false,
+        width: 100,
+        quiet: false,
+        deny_warnings,
+    };
+    let text = menulint::render::render(menulint::render::Format::Json, &reports, &ropts);
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (i32::from(code), json)
+}
+
+/// [`check_json`] through the binary, for what only the command line does: its
+/// arguments, exit codes, files and standard input.
+pub fn check_json_binary(args: &[&str]) -> (i32, Value) {
     let out = menulint()
         .args(["check", "--format", "json", "--as-of", AS_OF])
         .args(args)
