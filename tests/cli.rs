@@ -1104,4 +1104,90 @@ fn in_process_checks_are_the_binarys() {
         let in_process = check_json(&args);
         assert_eq!(in_process, check_json_binary(&args), "{args:?}");
     }
+    // and every format renders as the binary's does
+    for format in [
+        "human",
+        "json",
+        "sarif",
+        "junit",
+        "github",
+        "markdown",
+        "concise",
+        "json-lines",
+        "gitlab",
+    ] {
+        for menu in ["tests/menus/waived.toml", "sample-menus/problems.toml"] {
+            let out = menulint()
+                .args(["check", "--as-of", AS_OF, "--format", format, menu])
+                .output()
+                .unwrap();
+            let binary = (
+                out.status.code().unwrap(),
+                String::from_utf8(out.stdout).unwrap(),
+            );
+            assert_eq!(check(format, &[menu]), binary, "{format} {menu}");
+        }
+    }
+    // and so does the watch list
+    for format in ["human", "json", "markdown", "html"] {
+        for args in [
+            vec![
+                "sample-menus/monitoring/menu.toml",
+                "--history",
+                "sample-menus/monitoring/history.csv",
+            ],
+            vec!["sample-menus/monitoring/menu.toml"],
+            vec![
+                "sample-menus/monitoring/menu.toml",
+                "--history",
+                "tests/no-such-history.csv",
+            ],
+        ] {
+            let out = menulint()
+                .args(["monitor", "--as-of", AS_OF, "--format", format])
+                .args(&args)
+                .output()
+                .unwrap();
+            let binary = (out.status.code().unwrap(), out.stdout);
+            assert!(
+                watch_list(AS_OF, format, &args) == binary,
+                "monitor {format} {args:?}"
+            );
+        }
+    }
+    // and so do the committee's documents
+    let documents: [(&str, Build); 2] = [
+        ("report", menulint::render::report),
+        ("dossier", menulint::render::dossier),
+    ];
+    for (command, build) in documents {
+        for format in ["html", "markdown", "pdf"] {
+            for args in [
+                vec!["sample-menus/selection/gaps.toml"],
+                vec![
+                    "sample-menus/monitoring/menu.toml",
+                    "--history",
+                    "sample-menus/monitoring/history.csv",
+                ],
+                vec![
+                    "sample-menus/lineup/lineup.csv",
+                    "--map",
+                    "recordkeeper",
+                    "--plan",
+                    "sample-menus/lineup/plan.toml",
+                ],
+            ] {
+                let out = menulint()
+                    .args([command, "--as-of", AS_OF, "--format", format])
+                    .args(&args)
+                    .output()
+                    .unwrap();
+                let binary = (out.status.code().unwrap(), out.stdout);
+                assert!(
+                    document(build, format, &args) == binary,
+                    "{command} {format} {args:?}"
+                );
+            }
+        }
+    }
 }

@@ -9,15 +9,7 @@ use std::path::Path;
 const WAIVED: &str = "tests/menus/waived.toml";
 
 fn run(format: &str, paths: &[&str]) -> (i32, String) {
-    let out = menulint()
-        .args(["check", "--as-of", AS_OF, "--format", format])
-        .args(paths)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+    check(format, paths)
 }
 
 #[test]

@@ -9,15 +9,7 @@ fn check(text: &str) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.toml");
     std::fs::write(&path, text).unwrap();
-    let out = menulint()
-        .args(["check", "--format", "json", "--as-of", AS_OF])
-        .arg(&path)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        serde_json::from_slice(&out.stdout).unwrap(),
-    )
+    check_json(&[path.to_str().unwrap()])
 }
 
 fn finding<'a>(json: &'a Value, rule: &str) -> &'a Value {

@@ -13,18 +13,20 @@ fn monitor(args: &[&str]) -> (i32, String) {
     monitor_at(AS_OF, args)
 }
 
+/// `monitor --as-of AS_OF ARGS` in process (`--format` among the args, human by
+/// default).
 fn monitor_at(as_of: &str, args: &[&str]) -> (i32, String) {
-    let out = menulint()
-        .args(["monitor", "--as-of", as_of])
-        .args(args)
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "panic: {stderr}");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8(out.stdout).expect("UTF-8"),
-    )
+    let mut format = "human";
+    let mut rest = Vec::new();
+    let mut args = args.iter();
+    while let Some(&a) = args.next() {
+        match a {
+            "--format" => format = args.next().expect("a format"),
+            _ => rest.push(a),
+        }
+    }
+    let (code, bytes) = common::watch_list(as_of, format, &rest);
+    (code, String::from_utf8(bytes).expect("UTF-8"))
 }
 
 fn monitor_json(args: &[&str]) -> (i32, Value) {

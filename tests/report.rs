@@ -7,18 +7,10 @@ use std::path::Path;
 
 const WAIVED: &str = "tests/menus/waived.toml";
 
+/// The report of `menu`, built in process.
 fn report(menu: &str, format: &str) -> String {
-    let out = menulint()
-        .args(["report", "--as-of", AS_OF, "--format", format, menu])
-        .output()
-        .unwrap();
-    // the verdict decides 0 or 1 (`the_report_exits_as_its_verdict`); never 2 here
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let (_, bytes) = document(menulint::render::report, format, &[menu]);
+    String::from_utf8(bytes).unwrap()
 }
 
 /// The report is the gate's judgement written out: a FAIL or INCOMPLETE verdict
@@ -474,24 +466,20 @@ fn findings_come_by_severity_then_option_with_locations_in_the_appendix() {
 
 #[test]
 fn a_lineup_report_locates_findings_at_their_cells() {
-    let out = menulint()
-        .args([
-            "report",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "markdown",
+    let (code, md) = document(
+        menulint::render::report,
+        "markdown",
+        &[
             "sample-menus/lineup/lineup.xlsx",
             "--map",
             "recordkeeper",
             "--plan",
             "sample-menus/lineup/plan.toml",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     // the lineup lacks the bitcoin fund's custody: FAIL, exit 1
-    assert_eq!(out.status.code(), Some(1));
-    let md = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(code, 1);
+    let md = String::from_utf8(md).unwrap();
     assert!(
         md.contains("| F1 | CRY006 | `sample-menus/lineup/lineup.xlsx:Funds!A8` | `iShares Bitcoin Trust ETF,IBIT,"),
         "{md}"
@@ -527,16 +515,10 @@ fn the_report_takes_the_gates_judgement() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let report = |extra: &[&str]| {
-        let out = menulint()
-            .args(["report", "--as-of", AS_OF, "--format", "markdown"])
-            .args(extra)
-            .arg("sample-menus/problems.toml")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap(),
-            String::from_utf8(out.stdout).unwrap(),
-        )
+        let mut args = extra.to_vec();
+        args.push("sample-menus/problems.toml");
+        let (code, md) = document(menulint::render::report, "markdown", &args);
+        (code, String::from_utf8(md).unwrap())
     };
     let b = baseline.display().to_string();
     let (code, md) = report(&["--baseline", &b]);
@@ -551,8 +533,12 @@ fn the_report_takes_the_gates_judgement() {
         "{md}"
     );
     assert!(!md.contains("DIS002") && md.contains("CRY002"), "{md}");
-    let (code, _) = report(&["--baseline", &b, "--output", &b]);
-    assert_eq!(code, 2);
+    let overwrite = menulint()
+        .args(["report", "--as-of", AS_OF, "--baseline", &b, "--output", &b])
+        .arg("sample-menus/problems.toml")
+        .output()
+        .unwrap();
+    assert_eq!(overwrite.status.code(), Some(2));
 }
 
 /// The fee sample: each fee problem is found at its line (read from the sample, not
@@ -628,12 +614,7 @@ fn the_fee_sample_is_judged_and_reported_fee_by_fee() {
 fn the_audit_hashes_every_input() {
     let sha = |path: &str| menulint::diag::sha256_hex(&std::fs::read(path).unwrap());
     let run = |args: &[&str]| {
-        let out = menulint()
-            .args(["report", "--as-of", AS_OF, "--format", "markdown"])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
+        String::from_utf8(document(menulint::render::report, "markdown", args).1).unwrap()
     };
     let lineup = "sample-menus/lineup/lineup.xlsx";
     let plan = "sample-menus/lineup/plan.toml";
@@ -726,20 +707,10 @@ fn the_committees_pages_name_no_identifier() {
             .filter(|id| !names.split_whitespace().any(|w| w == id.as_str()))
             .collect();
         for format in ["html", "markdown"] {
-            let out = menulint()
-                .args([
-                    "report",
-                    "--as-of",
-                    AS_OF,
-                    "--format",
-                    format,
-                    "--exit-zero",
-                ])
-                .args(*extra)
-                .arg(menu)
-                .output()
-                .unwrap();
-            let doc = String::from_utf8(out.stdout).unwrap();
+            let mut args = extra.to_vec();
+            args.push(menu);
+            let doc =
+                String::from_utf8(document(menulint::render::report, format, &args).1).unwrap();
             let end = doc
                 .find(r#"<section id="where">"#)
                 .or_else(|| doc.find("## Appendix A"))

@@ -536,10 +536,8 @@ pub(crate) fn check_one(
     output: Option<&std::path::Path>,
 ) -> Result<(crate::policy::Policy, crate::engine::FileReport), Failure> {
     let (policy, reports) = check_named(menu, &[menu.to_path_buf()], opts, output, false)?;
-    // the menu's report comes first, any about the config's waivers after
-    match reports.into_iter().next() {
-        Some(r) if r.checked && r.menu.is_some() => Ok((policy, r)),
-        Some(r) => Err(Failure::inputs(vec![r], false)),
-        None => Err(Failure::usage("no report for the menu")),
-    }
+    crate::engine::run::menu_report(policy, reports).map_err(|reports| match reports.is_empty() {
+        true => Failure::usage("no report for the menu"),
+        false => Failure::inputs(reports, false),
+    })
 }

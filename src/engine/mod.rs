@@ -163,7 +163,7 @@ impl FileReport {
     }
 
     /// This file's contribution to the exit code.
-    pub(crate) fn exit_code(&self, deny_warnings: bool) -> u8 {
+    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
         if !self.checked {
             exit::NOT_CHECKED
         } else if self.findings.iter().any(|f| f.is_failing(deny_warnings)) {

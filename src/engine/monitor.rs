@@ -198,7 +198,7 @@ pub fn statuses(report: &FileReport, policy: &Policy, as_of: &str) -> Vec<Option
 
 /// `menulint monitor`'s exit code: 1 when an option is recommended for replacement
 /// or cannot be judged for want of figures.
-pub(crate) fn exit_code(list: &[OptionStatus]) -> u8 {
+pub fn exit_code(list: &[OptionStatus]) -> u8 {
     if list.iter().any(|s| s.status.fails()) {
         super::exit::FINDINGS
     } else {

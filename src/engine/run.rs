@@ -320,6 +320,28 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
     }
 }
 
+/// Checks the one menu a document is about (`report`, `dossier`, `monitor`,
+/// `disclose`) under the policy found for it: the policy and the menu's report. A
+/// policy that cannot be loaded, or a menu that cannot be checked, is reported.
+pub fn check_one(menu: &Path, opts: &RunOptions) -> Result<(Policy, FileReport), Vec<FileReport>> {
+    let policy = load_policy(menu, opts)?;
+    let reports = check_menus(&policy, &[menu.to_path_buf()], opts);
+    menu_report(policy, reports)
+}
+
+/// The menu's own report of a one-menu run (it comes first, any about the config's
+/// waivers after), or the reports that say why it could not be checked.
+pub(crate) fn menu_report(
+    policy: Policy,
+    reports: Vec<FileReport>,
+) -> Result<(Policy, FileReport), Vec<FileReport>> {
+    match reports.into_iter().next() {
+        Some(r) if r.checked && r.menu.is_some() => Ok((policy, r)),
+        Some(r) => Err(vec![r]),
+        None => Err(Vec::new()),
+    }
+}
+
 /// Loads the policy for menus near `near` (or the configured one).
 pub(crate) fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileReport>> {
     let config = opts

@@ -50,15 +50,24 @@ pub fn first(json: &Value) -> &Value {
     &json["files"][0]["findings"][0]
 }
 
-/// `check --format json --as-of AS_OF ARGS`, in process: (exit code, parsed output).
-/// The flags are read into the library's options as `check` reads them
-/// (`outputs::in_process_checks_are_the_binarys` holds the two to the same output);
-/// the run, the JSON and the exit code are the library's. A flag it does not know
-/// fails the test: what only the command line does is tested on the binary.
-pub fn check_json(args: &[&str]) -> (i32, Value) {
+/// A command's flags as the library's options: what `check`, `report` and `dossier`
+/// read them into.
+struct Flags {
+    opts: menulint::engine::run::RunOptions,
+    paths: Vec<std::path::PathBuf>,
+    deny_warnings: bool,
+    exit_zero: bool,
+}
+
+/// Reads the flags into the library's options as the command line does, and the
+/// files beside the menus; a file that cannot be used is a report, returned.
+fn read_flags(as_of: &str, args: &[&str]) -> (Flags, Vec<menulint::engine::FileReport>) {
     use menulint::engine::run::{Inputs, RunOptions};
     let mut opts = RunOptions {
-        as_of: AS_OF.to_owned(),
+        as_of: as_of.to_owned(),
+        // as `check` keeps them for the formats that quote the menu or show it
+        keep_source: true,
+        keep_menu: true,
         ..RunOptions::default()
     };
     let mut inputs = Inputs::default();
@@ -97,14 +106,31 @@ pub fn check_json(args: &[&str]) -> (i32, Value) {
     let unusable = inputs
         .read_into(&mut opts)
         .unwrap_or_else(|usage| panic!("{usage}"));
+    let flags = Flags {
+        opts,
+        paths,
+        deny_warnings,
+        exit_zero,
+    };
+    (flags, unusable)
+}
+
+/// `check --format FORMAT --as-of AS_OF ARGS`, in process: (exit code, output).
+/// The flags are read into the library's options as `check` reads them
+/// (`cli::in_process_checks_are_the_binarys` holds the two to the same output); the
+/// run, the rendering and the exit code are the library's. A flag it does not know
+/// fails the test: what only the command line does is tested on the binary.
+pub fn check(format: &str, args: &[&str]) -> (i32, String) {
+    let format: menulint::render::Format = format.parse().expect("a format");
+    let (flags, unusable) = read_flags(AS_OF, args);
     let (reports, catalog) = if unusable.is_empty() {
-        let outcome = menulint::engine::run::run(&paths, &opts);
+        let outcome = menulint::engine::run::run(&flags.paths, &flags.opts);
         (outcome.reports, outcome.catalog)
     } else {
         (unusable, Default::default())
     };
-    let mut code = menulint::engine::exit_code(&reports, deny_warnings);
-    if exit_zero && code == menulint::engine::exit::FINDINGS {
+    let mut code = menulint::engine::exit_code(&reports, flags.deny_warnings);
+    if flags.exit_zero && code == menulint::engine::exit::FINDINGS {
         code = menulint::engine::exit::CLEAN;
     }
     let ropts = menulint::render::RenderOptions {
@@ -113,11 +139,79 @@ pub fn check_json(args: &[&str]) -> (i32, Value) {
         color: false,
         width: 100,
         quiet: false,
-        deny_warnings,
+        deny_warnings: flags.deny_warnings,
     };
-    let text = menulint::render::render(menulint::render::Format::Json, &reports, &ropts);
+    (
+        i32::from(code),
+        menulint::render::render(format, &reports, &ropts),
+    )
+}
+
+/// How a committee document is built from a judged menu: `menulint::render::report`
+/// or `menulint::render::dossier`.
+pub type Build = fn(
+    &menulint::engine::Judged,
+    Option<String>,
+    menulint::render::ReportFormat,
+    menulint::render::pdf::Paper,
+) -> Result<Vec<u8>, String>;
+
+/// A committee document about one menu, in process, as `report` or `dossier`
+/// writes it (no timestamp, Letter paper): (exit code, bytes). The menu is the
+/// first path of `args`, read with the flags `check` takes; one that cannot be
+/// checked fails the test.
+pub fn document(build: Build, format: &str, args: &[&str]) -> (i32, Vec<u8>) {
+    let format: menulint::render::ReportFormat = format.parse().expect("a format");
+    let (mut flags, unusable) = read_flags(AS_OF, args);
+    assert!(unusable.is_empty(), "{:#?}", unusable[0].findings);
+    flags.opts.measures = true;
+    let (policy, checked) = menulint::engine::run::check_one(&flags.paths[0], &flags.opts)
+        .unwrap_or_else(|r| panic!("not checked: {:#?}", r.first().map(|r| &r.findings)));
+    let judged = menulint::engine::Judged::new(&checked, &policy, AS_OF);
+    let bytes = build(&judged, None, format, menulint::render::pdf::Paper::Letter)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = if flags.exit_zero {
+        0
+    } else {
+        i32::from(checked.exit_code(false))
+    };
+    (code, bytes)
+}
+
+/// `monitor --format FORMAT --as-of AS_OF ARGS`, in process: the watch list's exit
+/// code and bytes; exit code 2 and nothing written where the menu or its history
+/// cannot be used (the binary says why on standard error).
+pub fn watch_list(as_of: &str, format: &str, args: &[&str]) -> (i32, Vec<u8>) {
+    let format: menulint::render::MonitorFormat = format.parse().expect("a format");
+    let (mut flags, unusable) = read_flags(as_of, args);
+    flags.opts.selection.monitoring = true;
+    if !unusable.is_empty() {
+        return (2, Vec::new());
+    }
+    let Ok((policy, report)) = menulint::engine::run::check_one(&flags.paths[0], &flags.opts)
+    else {
+        return (2, Vec::new());
+    };
+    let list = menulint::engine::monitor::statuses(&report, &policy, as_of);
+    let watched = menulint::render::Watched {
+        plan: &report.menu.as_ref().expect("a checked menu").plan.name,
+        menu_path: &report.path,
+        as_of,
+        options: &list,
+    };
+    let bytes = menulint::render::monitor(&watched, format, menulint::render::pdf::Paper::Letter)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        i32::from(menulint::engine::monitor::exit_code(&list)),
+        bytes,
+    )
+}
+
+/// [`check`] in JSON, parsed.
+pub fn check_json(args: &[&str]) -> (i32, Value) {
+    let (code, text) = check("json", args);
     let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
-    (i32::from(code), json)
+    (code, json)
 }
 
 /// [`check_json`] through the binary, for what only the command line does: its
