@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{check_json, first_findings, menulint, write_in, AS_OF};
+use common::{check, check_json, first_findings, human, menulint, write_in, AS_OF};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
 use serde_json::Value;
 use std::path::Path;
@@ -129,7 +129,72 @@ fn import(lineup: &str, extra: &[&str]) -> (i32, String, String) {
     run(&args)
 }
 
+/// A command, in process where the library does all of it: `import` to standard
+/// output, and `check`: (exit code, standard output, what the binary says on
+/// standard error). Anything else runs the binary.
 fn run(args: &[&str]) -> (i32, String, String) {
+    match args.split_first() {
+        Some((&"import", rest)) if !rest.contains(&"--output") => return import_in_process(rest),
+        Some((&"check", rest)) if !rest.contains(&"--output") => {
+            let (mut format, mut flags) = ("human", Vec::new());
+            let mut rest = rest.iter();
+            while let Some(&a) = rest.next() {
+                match a {
+                    "--format" => format = rest.next().unwrap(),
+                    "--as-of" => assert_eq!(rest.next(), Some(&AS_OF)),
+                    _ => flags.push(a),
+                }
+            }
+            let (code, out) = check(format, &flags);
+            return (code, out, String::new());
+        }
+        _ => {}
+    }
+    binary(args)
+}
+
+/// `import LINEUP --map … [--sheet …] [--plan …] [--overlay …] [--print-map]`, in
+/// process through the library's `engine::check::import` and `starter_mapping`.
+fn import_in_process(args: &[&str]) -> (i32, String, String) {
+    let (mut lineup, mut map, mut sheet, mut plan) = (None, None, None, None);
+    let (mut overlays, mut print_map) = (Vec::new(), false);
+    let mut args = args.iter();
+    while let Some(&a) = args.next() {
+        let mut value = || *args.next().unwrap();
+        match a {
+            "--map" => map = Some(value()),
+            "--sheet" => sheet = Some(value()),
+            "--plan" => plan = Some(std::path::PathBuf::from(value())),
+            "--overlay" => overlays.push(std::path::PathBuf::from(value())),
+            "--print-map" => print_map = true,
+            flag if flag.starts_with('-') => panic!("{flag}: run the binary"),
+            path => lineup = Some(Path::new(path)),
+        }
+    }
+    let lineup = lineup.expect("a lineup");
+    let max = menulint::menu::load::DEFAULT_MAX_FILE_SIZE;
+    let refused = |reports: &[menulint::engine::FileReport]| (2, String::new(), human(reports));
+    let made = if print_map {
+        menulint::engine::check::starter_mapping(lineup, sheet, max)
+    } else {
+        let Some(map) = map else {
+            return binary(&["import", lineup.to_str().unwrap()]);
+        };
+        match menulint::engine::check::LineupOptions::read(map, sheet, plan.as_deref(), &overlays) {
+            Ok(lo) => menulint::engine::check::import(lineup, &lo, max),
+            Err(menulint::engine::Refused::Files(reports)) => return refused(&reports),
+            Err(menulint::engine::Refused::Usage(msg)) => {
+                return (2, String::new(), format!("error: {msg}\n"))
+            }
+        }
+    };
+    match made {
+        Ok(text) => (0, text, String::new()),
+        Err(report) => refused(&[*report]),
+    }
+}
+
+fn binary(args: &[&str]) -> (i32, String, String) {
     let out = menulint().args(args).output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
@@ -2185,4 +2250,47 @@ fn a_lineup_of_a_fund_universe_is_refused_at_its_row_limit() {
         .unwrap()
         .to_owned();
     assert!(message.contains("claims 20001 rows"), "{message}");
+}
+
+/// The in-process `import` these tests use is the binary's: the same menu, the same
+/// starter mapping, the same exit code and the same diagnostics for what is refused.
+#[test]
+fn in_process_imports_are_the_binarys() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = std::fs::read_to_string(CSV)
+        .unwrap()
+        .replacen(",0.015,", ",about 2 bp,", 1);
+    let refused = write_in(dir.path(), "refused.csv", refused);
+    assert_eq!(
+        binary(&["import", &refused, "--map", "recordkeeper", "--plan", PLAN]).0,
+        2
+    );
+    let cases: Vec<Vec<&str>> = vec![
+        vec![CSV, "--map", "recordkeeper", "--plan", PLAN],
+        vec![
+            XLSX,
+            "--map",
+            "recordkeeper",
+            "--plan",
+            PLAN,
+            "--sheet",
+            "Funds",
+        ],
+        vec![XLSX, "--print-map"],
+        vec![&refused, "--map", "recordkeeper", "--plan", PLAN],
+        vec![CSV, "--map", "recordkeepr", "--plan", PLAN],
+        vec![CSV, "--map", "recordkeeper"],
+        vec![
+            "tests/no-such-lineup.csv",
+            "--map",
+            "recordkeeper",
+            "--plan",
+            PLAN,
+        ],
+    ];
+    for args in cases {
+        let mut all = vec!["import"];
+        all.extend(&args);
+        assert_eq!(import_in_process(&args), binary(&all), "{args:?}");
+    }
 }

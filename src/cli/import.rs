@@ -1,8 +1,6 @@
 //! `menulint import`
 
 use super::{Failure, Outcome};
-use crate::diag::FileErrors;
-use crate::engine::FileReport;
 use crate::import::lineup;
 use crate::menu::load::DEFAULT_MAX_FILE_SIZE;
 use std::path::PathBuf;
@@ -38,15 +36,6 @@ pub(crate) struct ImportArgs {
 }
 
 pub(crate) fn run(args: ImportArgs) -> Outcome {
-    let name = crate::diag::display_path(&args.lineup);
-    let failed = |(source, findings): lineup::ReadError| {
-        Failure::inputs(
-            vec![FileReport::from_errors(FileErrors::new(
-                &name, source, findings,
-            ))],
-            false,
-        )
-    };
     let mut inputs = vec![args.lineup.clone()];
     inputs.extend(args.plan.iter().cloned());
     inputs.extend(args.overlay.iter().cloned());
@@ -58,11 +47,14 @@ pub(crate) fn run(args: ImportArgs) -> Outcome {
             return Err(Failure::usage(msg));
         }
     }
+    let failed = |report: Box<crate::engine::FileReport>| Failure::inputs(vec![*report], false);
     let text = if args.print_map {
-        match lineup::starter_mapping(&args.lineup, args.sheet.as_deref(), args.max_file_size) {
-            Ok(t) => t,
-            Err(e) => return Err(failed(e)),
-        }
+        crate::engine::check::starter_mapping(
+            &args.lineup,
+            args.sheet.as_deref(),
+            args.max_file_size,
+        )
+        .map_err(failed)?
     } else {
         let map = args
             .map
@@ -74,15 +66,7 @@ pub(crate) fn run(args: ImportArgs) -> Outcome {
             args.plan.as_deref(),
             &args.overlay,
         )?;
-        let sheet = lo.sheet.as_deref();
-        let l = match lineup::read(&args.lineup, &lo.mapping, sheet, args.max_file_size) {
-            Ok(l) => l,
-            Err(e) => return Err(failed(e)),
-        };
-        match crate::engine::check::import_lineup(&l, &lo) {
-            Ok(text) => text,
-            Err(errors) => return Err(failed((Some(l.source.clone()), errors))),
-        }
+        crate::engine::check::import(&args.lineup, &lo, args.max_file_size).map_err(failed)?
     };
     super::emit(&text, args.output.as_deref(), false).map(|()| crate::engine::exit::CLEAN)
 }

@@ -238,6 +238,40 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
     report
 }
 
+/// `menulint import`: the menu a lineup export becomes through its mapping, as TOML,
+/// or the report of what keeps it from becoming one, each finding at its cell.
+pub fn import(
+    path: &Path,
+    lo: &LineupOptions,
+    max_file_size: u64,
+) -> Result<String, Box<FileReport>> {
+    let failed = |(source, findings): lineup::ReadError| {
+        Box::new(FileReport::from_errors(FileErrors::new(
+            crate::diag::display_path(path),
+            source,
+            findings,
+        )))
+    };
+    let l = lineup::read(path, &lo.mapping, lo.sheet.as_deref(), max_file_size).map_err(failed)?;
+    import_lineup(&l, lo).map_err(|errors| failed((Some(l.source.clone()), errors)))
+}
+
+/// `menulint import --print-map`: a starter mapping for a lineup export, or the report
+/// of why its header row cannot be read.
+pub fn starter_mapping(
+    path: &Path,
+    sheet: Option<&str>,
+    max_file_size: u64,
+) -> Result<String, Box<FileReport>> {
+    lineup::starter_mapping(path, sheet, max_file_size).map_err(|(source, findings)| {
+        Box::new(FileReport::from_errors(FileErrors::new(
+            crate::diag::display_path(path),
+            source,
+            findings,
+        )))
+    })
+}
+
 /// The menu `import` writes for a lineup, or what is wrong with it (each at its cell):
 /// the schema's checks on values the mapping let through (a ticker's pattern, a range).
 pub(crate) fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Vec<Finding>> {

@@ -9,7 +9,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 /// Default largest menu file accepted, in bytes.
-pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// Deepest nesting of arrays and tables accepted; real menus use four levels.
 pub(crate) const MAX_DEPTH: usize = 64;

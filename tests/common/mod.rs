@@ -207,6 +207,21 @@ pub fn watch_list(as_of: &str, format: &str, args: &[&str]) -> (i32, Vec<u8>) {
     )
 }
 
+/// Reports as the human format gives them: what the binary prints on standard
+/// error for inputs it cannot use.
+pub fn human(reports: &[menulint::engine::FileReport]) -> String {
+    let catalog = Default::default();
+    let ropts = menulint::render::RenderOptions {
+        as_of: AS_OF,
+        catalog: &catalog,
+        color: false,
+        width: 100,
+        quiet: false,
+        deny_warnings: false,
+    };
+    menulint::render::render(menulint::render::Format::Human, reports, &ropts)
+}
+
 /// [`check`] in JSON, parsed.
 pub fn check_json(args: &[&str]) -> (i32, Value) {
     let (code, text) = check("json", args);
