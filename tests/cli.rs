@@ -1128,6 +1128,31 @@ fn in_process_checks_are_the_binarys() {
             assert_eq!(check(format, &[menu]), binary, "{format} {menu}");
         }
     }
+    // and so does the diff
+    for format in ["human", "json", "markdown"] {
+        for (current, proposed) in [
+            ("sample-menus/bitcoin.toml", "sample-menus/problems.toml"),
+            ("sample-menus/problems.toml", "sample-menus/bitcoin.toml"),
+            ("sample-menus/bitcoin.toml", "tests/no-such-menu.toml"),
+        ] {
+            let out = menulint()
+                .args([
+                    "diff", "--as-of", AS_OF, "--color", "never", "--format", format,
+                ])
+                .args([current, proposed])
+                .output()
+                .unwrap();
+            let binary = (
+                out.status.code().unwrap(),
+                String::from_utf8(out.stdout).unwrap(),
+            );
+            assert_eq!(
+                diff(format, current, proposed),
+                binary,
+                "diff {format} {current} {proposed}"
+            );
+        }
+    }
     // and so does the watch list
     for format in ["human", "json", "markdown", "html"] {
         for args in [

@@ -9,12 +9,8 @@ fn diff(current: &str, proposed: &str) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();
     let a = write_in(dir.path(), "current.toml", current);
     let b = write_in(dir.path(), "proposed.toml", proposed);
-    let out = menulint()
-        .args(["diff", "--as-of", AS_OF, "--format", "json", &a, &b])
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap();
-    (code, serde_json::from_slice(&out.stdout).unwrap())
+    let (code, out) = common::diff("json", &a, &b);
+    (code, serde_json::from_str(&out).unwrap())
 }
 
 #[test]
@@ -60,12 +56,8 @@ fn the_human_diff_says_by_how_much() {
         "proposed.toml",
         PROBLEMS.replace("weight_pct = 6.0", "weight_pct = 60.0"),
     );
-    let out = menulint()
-        .args(["diff", "--as-of", AS_OF, &a, &b])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (code, text) = common::diff("human", &a, &b);
+    assert_eq!(code, 1);
     assert!(
         text.contains("was 6 (limit 0), now 60 (limit 0): 54 further past the limit"),
         "{text}"

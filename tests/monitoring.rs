@@ -367,16 +367,14 @@ fn option_names_cannot_inject_into_monitor_outputs() {
 #[test]
 fn the_report_gains_a_watch_list_with_trend_charts_only_with_history() {
     let report = |extra: &[&str]| {
-        let out = menulint()
-            .args(["report", "--as-of", AS_OF, MENU])
-            .args(extra)
-            .output()
-            .unwrap();
+        let mut args = vec![MENU];
+        args.extend(extra);
+        let (got, html) = common::document(menulint::render::report, "html", &args);
         // a fund recommended for replacement (MON008, an error) fails the report as
         // it fails the check
         let code = if extra.is_empty() { 0 } else { 1 };
-        assert_eq!(out.status.code(), Some(code), "{extra:?}");
-        String::from_utf8(out.stdout).unwrap()
+        assert_eq!(got, code, "{extra:?}");
+        String::from_utf8(html).unwrap()
     };
     let html = report(&["--history", HISTORY]);
     assert!(html.contains(r#"<section id="watch">"#));
@@ -534,11 +532,12 @@ fn control_characters_never_reach_html() {
     let (_, html) = monitor(&["--format", "html", &menu, "--history", HISTORY]);
     assert!(!html.contains('\u{7}') && !html.contains('\u{202e}'));
     assert!(html.contains("Growth \u{fffd}\u{fffd} Fund"));
-    let out = menulint()
-        .args(["report", "--as-of", AS_OF, &menu, "--history", HISTORY])
-        .output()
-        .unwrap();
-    let report = String::from_utf8(out.stdout).unwrap();
+    let (_, report) = common::document(
+        menulint::render::report,
+        "html",
+        &[&menu, "--history", HISTORY],
+    );
+    let report = String::from_utf8(report).unwrap();
     assert!(!report.contains('\u{7}') && !report.contains('\u{202e}'));
 }
 

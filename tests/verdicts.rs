@@ -124,12 +124,9 @@ fn plan_figures_that_cannot_be_computed_say_so_everywhere() {
     );
     // the report never shows 0 % or PASS for a figure it could not compute
     for format in ["markdown", "html"] {
-        let out = menulint()
-            .args(["report", "--as-of", AS_OF, "--format", format])
-            .arg(format!("{DIR}/missing-assets.toml"))
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+        let menu = format!("{DIR}/missing-assets.toml");
+        let (_, text) = document(menulint::render::report, format, &[&menu]);
+        let text = String::from_utf8(text).unwrap();
         assert!(text.contains("not computed"), "{format}");
         assert!(
             !text.contains(">PASS<") && !text.contains("**Verdict: PASS**"),
@@ -137,13 +134,12 @@ fn plan_figures_that_cannot_be_computed_say_so_everywhere() {
         );
     }
     // the diff too
-    let out = menulint()
-        .args(["diff", "--as-of", AS_OF, "--format", "json"])
-        .arg(format!("{DIR}/no-qdia.toml"))
-        .arg(format!("{DIR}/missing-assets.toml"))
-        .output()
-        .unwrap();
-    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, d) = diff(
+        "json",
+        &format!("{DIR}/no-qdia.toml"),
+        &format!("{DIR}/missing-assets.toml"),
+    );
+    let d: Value = serde_json::from_str(&d).unwrap();
     let crypto = d["figures"]
         .as_array()
         .unwrap()

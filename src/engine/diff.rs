@@ -123,7 +123,7 @@ impl MenuDiff {
     }
 
     /// Like [`introduces_error`](Self::introduces_error), counting warnings too.
-    pub(crate) fn introduces_failure(&self, deny_warnings: bool) -> bool {
+    pub fn introduces_failure(&self, deny_warnings: bool) -> bool {
         self.introduced
             .iter()
             .chain(self.worsened.iter().map(|w| &w.finding))

@@ -343,7 +343,7 @@ pub(crate) fn menu_report(
 }
 
 /// Loads the policy for menus near `near` (or the configured one).
-pub(crate) fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileReport>> {
+pub fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<FileReport>> {
     let config = opts
         .config
         .clone()
@@ -354,11 +354,7 @@ pub(crate) fn load_policy(near: &Path, opts: &RunOptions) -> Result<Policy, Vec<
 
 /// Checks menus under one policy, in parallel, and audits the policy's waivers
 /// against them. The menus' reports come in the order given, the config reports after.
-pub(crate) fn check_menus(
-    policy: &Policy,
-    menus: &[PathBuf],
-    opts: &RunOptions,
-) -> Vec<FileReport> {
+pub fn check_menus(policy: &Policy, menus: &[PathBuf], opts: &RunOptions) -> Vec<FileReport> {
     let mut ev = Evaluation::new(&policy.rules, &opts.as_of, &policy.config.waivers);
     ev.measures = opts.measures;
     ev.brokerage_windows_are_options = policy.config.brokerage_windows_are_options;

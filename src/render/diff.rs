@@ -59,8 +59,8 @@ fn finding_line(path: &str, f: &Finding) -> String {
     )
 }
 
-/// Plain text for the terminal.
-pub(crate) fn diff_human(d: &MenuDiff) -> String {
+/// A menu diff as plain text for the terminal.
+pub fn diff_human(d: &MenuDiff) -> String {
     let mut out = format!(
         "menulint diff: {} → {}\n\nOptions:\n",
         terminal(&d.current),
@@ -146,15 +146,15 @@ pub(crate) fn diff_human(d: &MenuDiff) -> String {
     no_workflow_commands(out)
 }
 
-/// One JSON document.
-pub(crate) fn diff_json(d: &MenuDiff) -> String {
+/// A menu diff as one JSON document.
+pub fn diff_json(d: &MenuDiff) -> String {
     let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// A pull-request comment.
-pub(crate) fn diff_markdown(d: &MenuDiff) -> String {
+/// A menu diff as a pull-request comment (Markdown).
+pub fn diff_markdown(d: &MenuDiff) -> String {
     let verdict = if d.introduces_error() {
         "❌ introduces errors"
     } else {

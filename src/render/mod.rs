@@ -23,7 +23,7 @@ mod rules;
 mod sarif;
 mod settings;
 
-pub(crate) use diff::{diff_human, diff_json, diff_markdown};
+pub use diff::{diff_human, diff_json, diff_markdown};
 pub use disclose::disclose;
 pub use disclose::DiscloseFormat;
 pub use document::ReportFormat;

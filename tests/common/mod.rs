@@ -207,6 +207,41 @@ pub fn watch_list(as_of: &str, format: &str, args: &[&str]) -> (i32, Vec<u8>) {
     )
 }
 
+/// `diff --format FORMAT --as-of AS_OF CURRENT PROPOSED`, in process: both menus
+/// judged by the proposed menu's policy, then the library's diff: (exit code,
+/// output). A menu that cannot be checked is said as the human format says it, exit 2.
+pub fn diff(format: &str, current: &str, proposed: &str) -> (i32, String) {
+    use menulint::engine::run::{check_menus, load_policy, RunOptions};
+    let opts = RunOptions {
+        as_of: AS_OF.to_owned(),
+        keep_source: true,
+        keep_menu: true,
+        measures: true,
+        ..RunOptions::default()
+    };
+    let policy = match load_policy(Path::new(proposed), &opts) {
+        Ok(p) => p,
+        Err(reports) => return (2, human(&reports)),
+    };
+    let reports = check_menus(&policy, &[current.into(), proposed.into()], &opts);
+    let broken: Vec<_> = reports[..2]
+        .iter()
+        .filter(|r| r.menu.is_none() || !r.checked)
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        return (2, human(&broken));
+    }
+    let d = menulint::engine::diff::diff(&reports[0], &reports[1]).expect("two checked menus");
+    let out = match format {
+        "human" => menulint::render::diff_human(&d),
+        "json" => menulint::render::diff_json(&d),
+        "markdown" => menulint::render::diff_markdown(&d),
+        other => panic!("diff has no format {other}"),
+    };
+    (i32::from(d.introduces_failure(false)), out)
+}
+
 /// Reports as the human format gives them: what the binary prints on standard
 /// error for inputs it cannot use.
 pub fn human(reports: &[menulint::engine::FileReport]) -> String {
