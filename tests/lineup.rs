@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{check, check_json, first_findings, human, menulint, write_in, AS_OF};
+use common::{check, check_json, first_findings, human, line_of, menulint, write_in, AS_OF};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
 use serde_json::Value;
 use std::path::Path;
@@ -2110,17 +2110,14 @@ fn lineup_help_never_asks_for_a_value_the_lineup_gives() {
 #[test]
 fn a_finding_on_a_default_points_at_the_mapping() {
     let dir = tempfile::tempdir().unwrap();
-    let map = write_in(
-        dir.path(),
-        "map.toml",
-        "extends = \"recordkeeper\"\n\n[defaults]\nliquidity = \"illiquid\"\n",
-    );
+    let text = "extends = \"recordkeeper\"\n\n[defaults]\nliquidity = \"illiquid\"\n";
+    let map = write_in(dir.path(), "map.toml", text);
     let (_, json) = check_json(&[CSV, "--map", &map, "--plan", PLAN, "--select", "STR010"]);
     let f = first_findings(&json)
         .find(|f| f["rule"] == "STR010")
         .unwrap_or_else(|| panic!("{json}"));
     assert_eq!(f["file"], map.as_str(), "{f}");
-    assert_eq!(f["line"], 4, "{f}");
+    assert_eq!(f["line"], line_of(text, "liquidity") as u64, "{f}");
     assert!(f.get("cell").is_none(), "{f}");
 }
 

@@ -95,7 +95,7 @@ fn a_cycle_is_an_input_error_at_the_closing_holding() {
     let f = &json["files"][0]["findings"][0];
     assert_eq!(f["rule"], "menulint::holdings-cycle");
     assert_eq!(f["message"], "holdings form a cycle: a → b → c → a");
-    assert_eq!(f["line"], 31);
+    assert_eq!(f["line"], line_of(&menu, "option = \"a\"") as u64);
 }
 
 #[test]
@@ -108,13 +108,15 @@ fn missing_targets_and_overweight_holdings_are_errors_at_their_lines() {
         missing["message"],
         "B Multi-Asset Fund holds `ghost`, which is not an option of this menu."
     );
-    assert_eq!(missing["line"], 21);
+    let ghost = line_of(&menu, "option = \"ghost\"") as u64;
+    assert_eq!(missing["line"], ghost);
     let over = finding(&json, "STR009");
     assert_eq!(
         over["message"],
         "B Multi-Asset Fund's holdings add up to 110% of its assets, more than 100%."
     );
-    assert_eq!(over["line"], 20);
+    // at the option's first holding, the line before
+    assert_eq!(over["line"], ghost - 1);
 }
 
 #[test]
