@@ -135,7 +135,7 @@ fn import(c: &mut Criterion) {
         b.iter(|| {
             let l = lineup::read_csv_text("lineup.csv", black_box(&csv), &mapping)
                 .expect("valid lineup");
-            lineup::to_toml(&l, &plan, "recordkeeper")
+            lineup::to_toml(&l, &plan, "recordkeeper").expect("writable")
         })
     });
 }

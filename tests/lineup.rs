@@ -2291,3 +2291,48 @@ fn in_process_imports_are_the_binarys() {
         assert_eq!(import_in_process(&args), binary(&all), "{args:?}");
     }
 }
+
+/// An overlay's facts are written whole, tables inside lists too: the holdings it
+/// gives a fund are looked through (the QDIA's bitcoin holding fails its cap, at the
+/// overlay's line), never written as an empty list that passes.
+#[test]
+fn an_overlays_holdings_are_looked_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[options]]\nfor = \"VTIVX\"\nholdings = [{ option = \"ibit\", weight_pct = 5.0 }]\ncustody = { custodian = \"X\", qualified_custodian = true }\n";
+    let overlay = write_in(dir.path(), "facts.toml", text);
+    let (code, menu, err) = run(&[
+        "import",
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+        "--overlay",
+        &overlay,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        menu.contains("\nholdings = [{ option = \"ibit\", weight_pct = 5.0 }]\n"),
+        "{menu}"
+    );
+    let (_, json) = check_json(&[
+        CSV,
+        "--map",
+        "recordkeeper",
+        "--plan",
+        PLAN,
+        "--overlay",
+        &overlay,
+        "--select",
+        "CRY002",
+    ]);
+    let f = first_findings(&json)
+        .find(|f| f["rule"] == "CRY002")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(f["file"], overlay.as_str());
+    assert_eq!(f["line"], line_of(text, "holdings") as u64);
+    assert!(
+        f["message"].as_str().unwrap().contains("holds 5% crypto"),
+        "{f}"
+    );
+}

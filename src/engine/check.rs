@@ -216,7 +216,12 @@ pub(crate) fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> F
 pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileReport {
     let (l, overlay_errors) = with_overlays(l, lo);
     let l = &l;
-    let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
+    let text = match lineup::to_toml(l, &lo.plan, &lo.mapping_name) {
+        Ok(text) => text,
+        Err(findings) => {
+            return FileReport::not_checked(l.source.name(), Some(l.source.clone()), findings)
+        }
+    };
     let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
     report.source = Some(l.source.clone());
     at_cells(&mut report.findings, l, lo.plan_file.as_ref());
@@ -284,7 +289,7 @@ pub(crate) fn import_lineup(l: &Lineup, lo: &LineupOptions) -> Result<String, Ve
     if !refused.is_empty() {
         return Err(refused);
     }
-    let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name);
+    let text = lineup::to_toml(l, &lo.plan, &lo.mapping_name)?;
     let mut errors = match parse(SourceFile::new(l.source.name(), text.as_str())) {
         Ok(doc) => validate(&doc),
         Err(findings) => findings,

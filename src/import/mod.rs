@@ -43,6 +43,31 @@ pub mod lineup {
 mod tests {
     use super::{cells::*, grid::*, starter::*};
 
+    /// Every value a lineup's option can hold is written as TOML that reads back as
+    /// the same value, tables inside lists too (an overlay's holdings); a value TOML
+    /// cannot hold is refused (`None`), never written as another one.
+    #[test]
+    fn every_value_is_written_as_itself_or_refused() {
+        use super::write::toml_scalar;
+        let kinds = super::mapping::option_fields();
+        let value = serde_json::json!({
+            "holdings": [{ "option": "ibit", "weight_pct": 5.0 }, { "option": "b c", "weight_pct": 1 }],
+            "custody": { "custodian": "X \"Y\"", "qualified_custodian": true, "deep": { "n": [1, 2] } },
+            "empty": {},
+            "names": ["a", "b\nc"],
+        });
+        for (field, v) in value.as_object().unwrap() {
+            let text = toml_scalar(field, v, &kinds).expect("writable");
+            let back: toml::Table = toml::from_str(&format!("x = {text}")).expect(&text);
+            let back = super::mapping::toml_json(&back["x"]);
+            // integers and floats are told apart by TOML as by JSON
+            assert_eq!(&back, v, "{field}: {text}");
+        }
+        assert_eq!(toml_scalar("x", &serde_json::Value::Null, &kinds), None);
+        let nested_null = serde_json::json!([{ "a": null }]);
+        assert_eq!(toml_scalar("holdings", &nested_null, &kinds), None);
+    }
+
     /// A date cell is read in its workbook's date system: serial 45000 is
     /// 2023-03-15 in the 1900 system and 1,462 days later in the 1904 one.
     #[test]

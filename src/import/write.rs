@@ -2,6 +2,7 @@
 
 use super::convert::*;
 use super::mapping::*;
+use crate::diag::{Code, Finding};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -26,8 +27,15 @@ pub(super) const FIELD_ORDER: &[&str] = &[
     "url",
 ];
 
-pub(super) fn toml_scalar(field: &str, v: &Value, kinds: &BTreeMap<String, Kind>) -> String {
-    match v {
+/// A value as TOML text: scalars, lists, and tables (an overlay's holdings are a
+/// list of tables) written inline; `None` for a value TOML cannot hold (JSON's null,
+/// which a non-finite figure becomes), so no value is ever written as something else.
+pub(super) fn toml_scalar(
+    field: &str,
+    v: &Value,
+    kinds: &BTreeMap<String, Kind>,
+) -> Option<String> {
+    Some(match v {
         // a date is written as TOML writes the date it parses to, never as given text
         Value::String(s) if kinds.get(field) == Some(&Kind::Date) => s
             .parse::<toml::value::Datetime>()
@@ -43,11 +51,30 @@ pub(super) fn toml_scalar(field: &str, v: &Value, kinds: &BTreeMap<String, Kind>
             "[{}]",
             a.iter()
                 .map(|x| toml_scalar("", x, kinds))
-                .collect::<Vec<_>>()
+                .collect::<Option<Vec<_>>>()?
                 .join(", ")
         ),
-        _ => String::new(),
-    }
+        Value::Object(m) if m.is_empty() => "{}".to_owned(),
+        Value::Object(m) => format!(
+            "{{ {} }}",
+            m.iter()
+                .map(|(k, x)| {
+                    let inner = if field.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{field}.{k}")
+                    };
+                    Some(format!(
+                        "{} = {}",
+                        toml_key(k),
+                        toml_scalar(&inner, x, kinds)?
+                    ))
+                })
+                .collect::<Option<Vec<_>>>()?
+                .join(", ")
+        ),
+        Value::Null => return None,
+    })
 }
 
 /// Text for a TOML comment: one line, no control characters (a file or sheet name
@@ -83,9 +110,12 @@ pub(super) fn toml_key(k: &str) -> String {
 
 /// A value as `text` writes it, kept as written: the scalar writers above decide
 /// each value's form, toml_edit assembles and escapes the document around them.
-fn written(text: &str) -> toml_edit::Item {
+/// `None` where the text is no TOML value, so the caller says so instead of
+/// leaving the key out.
+fn written(text: &str) -> Option<toml_edit::Item> {
     text.parse::<toml_edit::Value>()
-        .map_or_else(|_| toml_edit::Item::None, toml_edit::Item::Value)
+        .ok()
+        .map(toml_edit::Item::Value)
 }
 
 /// A key as [`toml_key`] writes it.
@@ -99,7 +129,13 @@ fn key(k: &str) -> toml_edit::Key {
 /// bytes) and readable, one `[[options]]` block per row with a comment naming it.
 /// `plan` is the `[plan]` table and anything else the plan file adds (waivers).
 /// The document is built with toml_edit, which writes its tables, keys and comments.
-pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> String {
+/// A value that cannot be written (a figure that is not finite) is an error at its
+/// row, never a key left out.
+pub fn to_toml(
+    lineup: &Lineup,
+    plan: &toml::Table,
+    mapping_name: &str,
+) -> Result<String, Vec<Finding>> {
     use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
     let kinds = option_fields();
     let mut header = format!(
@@ -141,7 +177,10 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
             )
         });
         for k in keys {
-            table.insert_formatted(&key(k), written(&p[k].to_string()));
+            // the plan file's own TOML values, written back as TOML writes them
+            if let Some(item) = written(&p[k].to_string()) {
+                table.insert_formatted(&key(k), item);
+            }
         }
         doc.insert("plan", Item::Table(table));
     }
@@ -164,7 +203,27 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
         }
     }
     let mut options = ArrayOfTables::new();
+    let mut unwritable = Vec::new();
     for o in &lineup.options {
+        let mut value = |field: &str, v: &Value| {
+            let item = toml_scalar(field, v, &kinds).and_then(|text| written(&text));
+            if item.is_none() {
+                unwritable.push(
+                    Finding::input_error(
+                        Code::Lineup,
+                        format!(
+                            "the {field} of row {} cannot be written in the menu: {v} is not a value a menu holds",
+                            o.row
+                        ),
+                        Some(&lineup.source),
+                        Some(o.row_span.clone()),
+                    )
+                    .with_label("this row")
+                    .with_help("correct the figure in the export, the mapping or the overlay that gives it, and import again"),
+                );
+            }
+            item
+        };
         let where_ = match &lineup.sheet {
             Some(s) => format!("{}!{}", comment(s), o.row),
             None => format!("row {}", o.row),
@@ -202,7 +261,9 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
         let (scalars, tables): (Vec<&String>, Vec<&String>) =
             keys.into_iter().partition(|k| !o.value[*k].is_object());
         for k in scalars {
-            table.insert_formatted(&key(k), written(&toml_scalar(k, &o.value[k], &kinds)));
+            if let Some(item) = value(k, &o.value[k]) {
+                table.insert_formatted(&key(k), item);
+            }
         }
         for t in tables {
             let mut sub = Table::new();
@@ -215,10 +276,9 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
                     (n.parse::<u32>().unwrap_or(u32::MAX), (*k).clone())
                 });
                 for (k, v) in fields {
-                    sub.insert_formatted(
-                        &key(k),
-                        written(&toml_scalar(&format!("{t}.{k}"), v, &kinds)),
-                    );
+                    if let Some(item) = value(&format!("{t}.{k}"), v) {
+                        sub.insert_formatted(&key(k), item);
+                    }
                 }
             }
             table.insert_formatted(&key(t), Item::Table(sub));
@@ -236,5 +296,9 @@ pub fn to_toml(lineup: &Lineup, plan: &toml::Table, mapping_name: &str) -> Strin
         ));
     }
     doc.set_trailing(trailing);
-    doc.to_string()
+    if unwritable.is_empty() {
+        Ok(doc.to_string())
+    } else {
+        Err(unwritable)
+    }
 }
