@@ -1117,14 +1117,8 @@ fn in_process_checks_are_the_binarys() {
         "gitlab",
     ] {
         for menu in ["tests/menus/waived.toml", "sample-menus/problems.toml"] {
-            let out = menulint()
-                .args(["check", "--as-of", AS_OF, "--format", format, menu])
-                .output()
-                .unwrap();
-            let binary = (
-                out.status.code().unwrap(),
-                String::from_utf8(out.stdout).unwrap(),
-            );
+            let (code, out) = binary_output(&["check", "--as-of", AS_OF, "--format", format, menu]);
+            let binary = (code, String::from_utf8(out).unwrap());
             assert_eq!(check(format, &[menu]), binary, "{format} {menu}");
         }
     }
@@ -1135,17 +1129,10 @@ fn in_process_checks_are_the_binarys() {
             ("sample-menus/problems.toml", "sample-menus/bitcoin.toml"),
             ("sample-menus/bitcoin.toml", "tests/no-such-menu.toml"),
         ] {
-            let out = menulint()
-                .args([
-                    "diff", "--as-of", AS_OF, "--color", "never", "--format", format,
-                ])
-                .args([current, proposed])
-                .output()
-                .unwrap();
-            let binary = (
-                out.status.code().unwrap(),
-                String::from_utf8(out.stdout).unwrap(),
-            );
+            let (code, out) = binary_output(&[
+                "diff", "--as-of", AS_OF, "--color", "never", "--format", format, current, proposed,
+            ]);
+            let binary = (code, String::from_utf8(out).unwrap());
             assert_eq!(
                 diff(format, current, proposed),
                 binary,
@@ -1168,12 +1155,9 @@ fn in_process_checks_are_the_binarys() {
                 "tests/no-such-history.csv",
             ],
         ] {
-            let out = menulint()
-                .args(["monitor", "--as-of", AS_OF, "--format", format])
-                .args(&args)
-                .output()
-                .unwrap();
-            let binary = (out.status.code().unwrap(), out.stdout);
+            let mut all = vec!["monitor", "--as-of", AS_OF, "--format", format];
+            all.extend(&args);
+            let binary = binary_output(&all);
             assert!(
                 watch_list(AS_OF, format, &args) == binary,
                 "monitor {format} {args:?}"
@@ -1202,12 +1186,9 @@ fn in_process_checks_are_the_binarys() {
                     "sample-menus/lineup/plan.toml",
                 ],
             ] {
-                let out = menulint()
-                    .args([command, "--as-of", AS_OF, "--format", format])
-                    .args(&args)
-                    .output()
-                    .unwrap();
-                let binary = (out.status.code().unwrap(), out.stdout);
+                let mut all = vec![command, "--as-of", AS_OF, "--format", format];
+                all.extend(&args);
+                let binary = binary_output(&all);
                 assert!(
                     document(build, format, &args) == binary,
                     "{command} {format} {args:?}"

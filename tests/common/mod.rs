@@ -133,18 +133,26 @@ pub fn check(format: &str, args: &[&str]) -> (i32, String) {
     if flags.exit_zero && code == menulint::engine::exit::FINDINGS {
         code = menulint::engine::exit::CLEAN;
     }
+    let text = rendered(format, &reports, &catalog, flags.deny_warnings);
+    (i32::from(code), text)
+}
+
+/// Reports in a format, as `check` renders them (no colour, 100 columns).
+fn rendered(
+    format: menulint::render::Format,
+    reports: &[menulint::engine::FileReport],
+    catalog: &menulint::engine::run::Catalog,
+    deny_warnings: bool,
+) -> String {
     let ropts = menulint::render::RenderOptions {
         as_of: AS_OF,
-        catalog: &catalog,
+        catalog,
         color: false,
         width: 100,
         quiet: false,
-        deny_warnings: flags.deny_warnings,
+        deny_warnings,
     };
-    (
-        i32::from(code),
-        menulint::render::render(format, &reports, &ropts),
-    )
+    menulint::render::render(format, reports, &ropts)
 }
 
 /// How a committee document is built from a judged menu: `menulint::render::report`
@@ -246,15 +254,14 @@ pub fn diff(format: &str, current: &str, proposed: &str) -> (i32, String) {
 /// error for inputs it cannot use.
 pub fn human(reports: &[menulint::engine::FileReport]) -> String {
     let catalog = Default::default();
-    let ropts = menulint::render::RenderOptions {
-        as_of: AS_OF,
-        catalog: &catalog,
-        color: false,
-        width: 100,
-        quiet: false,
-        deny_warnings: false,
-    };
-    menulint::render::render(menulint::render::Format::Human, reports, &ropts)
+    rendered(menulint::render::Format::Human, reports, &catalog, false)
+}
+
+/// The binary's exit code and standard output for `args`.
+pub fn binary_output(args: &[&str]) -> (i32, Vec<u8>) {
+    let out = menulint().args(args).output().expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    (out.status.code().expect("an exit code"), out.stdout)
 }
 
 /// [`check`] in JSON, parsed.
