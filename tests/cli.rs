@@ -1116,10 +1116,32 @@ fn in_process_checks_are_the_binarys() {
         "json-lines",
         "gitlab",
     ] {
-        for menu in ["tests/menus/waived.toml", "sample-menus/problems.toml"] {
-            let (code, out) = binary_output(&["check", "--as-of", AS_OF, "--format", format, menu]);
+        for args in [
+            vec!["tests/menus/waived.toml"],
+            vec!["sample-menus/problems.toml"],
+            vec![
+                "sample-menus/lineup/lineup.xlsx",
+                "--map",
+                "recordkeeper",
+                "--plan",
+                "sample-menus/lineup/plan.toml",
+            ],
+            vec![
+                "--baseline",
+                "tests/no-such-baseline.json",
+                "sample-menus/bitcoin.toml",
+            ],
+            vec![
+                "sample-menus/lineup/lineup.csv",
+                "--map",
+                "tests/no-such-mapping.toml",
+            ],
+        ] {
+            let mut all = vec!["check", "--as-of", AS_OF, "--format", format];
+            all.extend(&args);
+            let (code, out) = binary_output(&all);
             let binary = (code, String::from_utf8(out).unwrap());
-            assert_eq!(check(format, &[menu]), binary, "{format} {menu}");
+            assert_eq!(check(format, &args), binary, "{format} {args:?}");
         }
     }
     // and so does the diff

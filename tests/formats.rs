@@ -621,3 +621,36 @@ fn sarif_locations_of_a_workbook_name_the_sheet() {
         .collect();
     assert_eq!(located, cells);
 }
+
+/// A finding's fingerprint is the same whichever other formats the run writes: a
+/// lineup's note (no rule, identified by its line's text) once changed with
+/// whether the run kept the file's text for SARIF or the human format.
+#[test]
+fn fingerprints_do_not_depend_on_the_other_formats_of_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let lineup = [
+        "sample-menus/lineup/lineup.xlsx",
+        "--map",
+        "recordkeeper",
+        "--plan",
+        "sample-menus/lineup/plan.toml",
+    ];
+    let mut alone = vec!["check", "--as-of", AS_OF, "--format", "gitlab"];
+    alone.extend(lineup);
+    let mut with_sarif = alone.clone();
+    let also = format!("sarif={}", sarif.display());
+    with_sarif.extend(["--format", &also]);
+    let (_, a) = binary_output(&alone);
+    let (_, b) = binary_output(&with_sarif);
+    let notes = |out: &[u8]| -> Vec<String> {
+        let v: Value = serde_json::from_slice(out).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(notes(&a), notes(&b));
+    assert_eq!(notes(&a).len(), 4, "{}", String::from_utf8_lossy(&a));
+}

@@ -333,6 +333,108 @@ fn the_menu_in_force_and_the_baseline_are_never_overwritten() {
         .success();
 }
 
+/// When a file beside the menus cannot be used, nothing is checked, and still no
+/// output is written over an input (the menus, the plan, the mapping), no baseline
+/// is recorded, and no settings are shown as if the run could go on.
+#[test]
+fn an_unusable_input_writes_over_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = write_in(dir.path(), "menu.toml", PROBLEMS);
+    let plan_text = std::fs::read_to_string("sample-menus/lineup/plan.toml").unwrap();
+    let plan = write_in(dir.path(), "plan.toml", &plan_text);
+    let map = write_in(dir.path(), "map.toml", "[columns]\nname = 3\n");
+    let missing = dir.path().join("missing.json").display().to_string();
+    let lineup = "sample-menus/lineup/lineup.csv";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "--baseline",
+                &missing,
+                "--format",
+                "json",
+                "--output",
+                &menu,
+                &menu,
+            ],
+            &menu,
+        ),
+        (
+            vec![
+                "--history",
+                &missing,
+                "--format",
+                "json",
+                "--output",
+                &menu,
+                &menu,
+            ],
+            &menu,
+        ),
+        (
+            vec![
+                lineup, "--map", &map, "--plan", &plan, "--format", "json", "--output", &plan,
+            ],
+            &plan,
+        ),
+        (
+            vec![
+                lineup,
+                "--map",
+                "recordkeeper",
+                "--plan",
+                &plan,
+                "--since",
+                &missing,
+                "--format",
+                "json",
+                "--output",
+                &plan,
+            ],
+            &plan,
+        ),
+        (
+            vec![
+                lineup, "--map", &map, "--plan", &plan, "--format", "json", "--output", &map,
+            ],
+            &map,
+        ),
+    ];
+    for (args, input) in cases {
+        let before = std::fs::read(input).unwrap();
+        let out = menulint()
+            .args(["check", "--as-of", AS_OF])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("it is one of the inputs"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(std::fs::read(input).unwrap(), before, "{args:?}");
+    }
+    let baseline = dir.path().join("b.json");
+    for flags in [
+        vec!["--write-baseline", baseline.to_str().unwrap()],
+        vec!["--show-settings"],
+    ] {
+        let out = menulint()
+            .args(["check", "--as-of", AS_OF, "--history", &missing])
+            .args(&flags)
+            .arg(&menu)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("missing.json"),
+            "{flags:?}"
+        );
+        assert!(out.stdout.is_empty(), "{flags:?}");
+    }
+    assert!(!baseline.exists(), "no baseline is recorded from nothing");
+}
+
 /// `--output /dev/stdout` (or `/dev/fd/1`) writes through the process's standard
 /// output: appended to a log it keeps the log, never replaces it.
 #[test]

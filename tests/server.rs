@@ -594,6 +594,10 @@ fn configs_packs_and_mappings_are_read_as_their_own_formats() {
     ));
     assert_eq!(values, ["error", "warning", "info", "off"]);
 
+    // a config another extends is a config too, by its keys
+    let org = uri_of(&dir.path().join("org.toml"));
+    assert_eq!(client.open(&org, config), Vec::<Value>::new());
+
     // a rule pack
     let pack = include_str!("packs/custom.toml");
     let uri = uri_of(&dir.path().join("acme.toml"));

@@ -234,6 +234,10 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
         .judgement
         .inputs(args.history.as_deref(), Some(&args.lineup));
     let unusable = inputs.read_into(&mut opts).map_err(Failure::usage)?;
+    // the settings shown and a baseline recorded are of inputs that can be used
+    if !unusable.is_empty() && (args.show_settings || args.write_baseline.is_some()) {
+        return Err(Failure::inputs(unusable, color));
+    }
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(PathBuf::from(if args.stdin_filename.is_some() {
@@ -290,13 +294,8 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
         crate::engine::run::RunOutcome {
             reports: unusable,
             catalog: Default::default(),
-            inputs: args
-                .history
-                .iter()
-                .chain(&args.judgement.baseline)
-                .chain(&args.judgement.since)
-                .cloned()
-                .collect(),
+            // nothing was checked: what the run would have read is every path named
+            inputs: paths.iter().cloned().chain(inputs.files()).collect(),
             governed: Vec::new(),
         }
     };

@@ -367,6 +367,11 @@ pub struct Finding {
     pub labels: Vec<Label>,
     /// Identifies the finding across edits that move lines: rule, plan, option id, field.
     pub fingerprint: String,
+    /// What identifies a finding without a rule's fingerprint (a schema error, a
+    /// waiver's) for code scanning: its code, where it is (an option by its id) and
+    /// the text of its line. Set while the file's text and menu are at hand, so it
+    /// never depends on the outputs a run keeps them for.
+    pub anchor: String,
     /// The figure the rule measured, when it declares one.
     pub measured: Option<Measured>,
     /// The waiver that excuses this finding, if any; a waived finding does not fail the run.
@@ -420,6 +425,7 @@ impl Finding {
             help: None,
             labels: Vec::new(),
             fingerprint: String::new(),
+            anchor: String::new(),
             measured: None,
             waiver: None,
             incomplete: false,
@@ -462,10 +468,12 @@ impl Finding {
     /// Offers renaming what is written at the finding's span to `to` (the one
     /// accepted name closest to it) as its fix, keeping the quotes it is written in.
     pub(crate) fn with_rename(mut self, source: &SourceFile, to: Option<&str>) -> Self {
+        // a finding at no text (an empty span) has nothing to rename
         let written = self
             .span
             .as_ref()
-            .and_then(|s| source.text().get(s.clone()));
+            .and_then(|s| source.text().get(s.clone()))
+            .filter(|w| !w.trim().is_empty());
         self.replacement = to.zip(written).map(|(to, written)| {
             if written.starts_with('"') || written.starts_with('\'') {
                 format!("\"{to}\"")
@@ -491,9 +499,13 @@ impl Finding {
         };
         let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         match super::suggest(written, &names) {
-            Some(meant) => self
-                .with_help(format!("did you mean `{meant}`?"))
-                .with_rename(source, Some(meant)),
+            Some(meant) => {
+                let help = match &self.help {
+                    Some(help) => format!("did you mean `{meant}`? {help}"),
+                    None => format!("did you mean `{meant}`?"),
+                };
+                self.with_help(help).with_rename(source, Some(meant))
+            }
             None => self,
         }
     }

@@ -86,10 +86,16 @@ impl AuditedFile {
     /// The file at `path` with the bytes the run read from it: the hash is of what
     /// was judged, never of a later read of a file that may have changed since.
     pub fn of(role: &'static str, path: &std::path::Path, bytes: &[u8]) -> AuditedFile {
+        AuditedFile::hashed(role, path, sha256_hex(bytes))
+    }
+
+    /// The file at `path` with the hash of the bytes its reader read (a workbook,
+    /// an export decoded from another encoding: the text is not the bytes).
+    pub fn hashed(role: &'static str, path: &std::path::Path, sha256: String) -> AuditedFile {
         AuditedFile {
             role,
             name: display_path(path),
-            sha256: sha256_hex(bytes),
+            sha256,
         }
     }
 }

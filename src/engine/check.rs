@@ -194,11 +194,11 @@ pub(crate) fn check_path(ev: &Evaluation, opts: &CheckOptions, path: &Path) -> F
         return match lineup::read(path, &lo.mapping, lo.sheet.as_deref(), opts.max_file_size) {
             Ok(l) => {
                 let mut report = check_lineup(ev, &l, lo);
-                report.audited.push(crate::diag::AuditedFile {
-                    role: "lineup",
-                    name: crate::diag::display_path(path),
-                    sha256: l.sha256.clone(),
-                });
+                report.audited.push(crate::diag::AuditedFile::hashed(
+                    "lineup",
+                    path,
+                    l.sha256.clone(),
+                ));
                 report.audited.extend(lo.audited.iter().cloned());
                 report
             }
@@ -218,8 +218,13 @@ pub fn check_lineup(ev: &Evaluation, l: &Lineup, lo: &LineupOptions) -> FileRepo
     let l = &l;
     let text = match lineup::to_toml(l, &lo.plan, &lo.mapping_name) {
         Ok(text) => text,
-        Err(findings) => {
-            return FileReport::not_checked(l.source.name(), Some(l.source.clone()), findings)
+        Err(unwritable) => {
+            // with every other refusal and note, as when the menu can be written
+            let mut findings = l.refused.clone();
+            findings.extend(overlay_errors);
+            findings.extend(unwritable);
+            findings.extend(l.notes.iter().cloned());
+            return FileReport::not_checked(l.source.name(), Some(l.source.clone()), findings);
         }
     };
     let mut report = check_source(ev, None, SourceFile::new(l.source.name(), text));
@@ -250,15 +255,18 @@ pub fn import(
     lo: &LineupOptions,
     max_file_size: u64,
 ) -> Result<String, Box<FileReport>> {
-    let failed = |(source, findings): lineup::ReadError| {
-        Box::new(FileReport::from_errors(FileErrors::new(
-            crate::diag::display_path(path),
-            source,
-            findings,
-        )))
-    };
+    let failed = |e| unreadable(path, e);
     let l = lineup::read(path, &lo.mapping, lo.sheet.as_deref(), max_file_size).map_err(failed)?;
     import_lineup(&l, lo).map_err(|errors| failed((Some(l.source.clone()), errors)))
+}
+
+/// A lineup that could not be read (or made a menu) as the report on its file.
+fn unreadable(path: &Path, (source, findings): lineup::ReadError) -> Box<FileReport> {
+    Box::new(FileReport::from_errors(FileErrors::new(
+        crate::diag::display_path(path),
+        source,
+        findings,
+    )))
 }
 
 /// `menulint import --print-map`: a starter mapping for a lineup export, or the report
@@ -268,13 +276,7 @@ pub fn starter_mapping(
     sheet: Option<&str>,
     max_file_size: u64,
 ) -> Result<String, Box<FileReport>> {
-    lineup::starter_mapping(path, sheet, max_file_size).map_err(|(source, findings)| {
-        Box::new(FileReport::from_errors(FileErrors::new(
-            crate::diag::display_path(path),
-            source,
-            findings,
-        )))
-    })
+    lineup::starter_mapping(path, sheet, max_file_size).map_err(|e| unreadable(path, e))
 }
 
 /// The menu `import` writes for a lineup, or what is wrong with it (each at its cell):
@@ -419,11 +421,7 @@ pub(crate) fn load_history(
         )))
     })?;
     file.path = Some(path.to_owned());
-    file.audited = Some(crate::diag::AuditedFile {
-        role: "history",
-        name,
-        sha256,
-    });
+    file.audited = Some(crate::diag::AuditedFile::hashed("history", path, sha256));
     Ok(file)
 }
 

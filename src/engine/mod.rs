@@ -145,6 +145,17 @@ impl FileReport {
     /// their findings: the source of a clean file (of every file unless a renderer
     /// quotes it), and the parsed menu unless asked.
     pub(crate) fn compact(&mut self, keep_source: bool, keep_menu: bool) {
+        // what identifies each finding is taken while its text and menu are here
+        let anchors: Vec<Option<String>> = self
+            .findings
+            .iter()
+            .map(|f| (f.fingerprint.is_empty() && f.anchor.is_empty()).then(|| anchor(self, f)))
+            .collect();
+        for (f, a) in self.findings.iter_mut().zip(anchors) {
+            if let Some(a) = a {
+                f.anchor = a;
+            }
+        }
         // a document about the menu (report, dossier) quotes it even when it is clean
         if !keep_source || (self.findings.is_empty() && !keep_menu) {
             self.source = None;
@@ -179,6 +190,27 @@ impl FileReport {
             .iter()
             .any(|f| f.code() == Some(Code::RuleEval))
     }
+}
+
+/// What identifies a finding without a rule's fingerprint, stable from run to run:
+/// its code and where it is, an option named by its id, not its position, and the
+/// text of the line it points at (which tells two findings at one path apart, two
+/// waivers, and moves with the line). Never the message, which may change daily
+/// ("expires in 20 days").
+pub(crate) fn anchor(r: &FileReport, f: &Finding) -> String {
+    let option = f
+        .path
+        .option_index()
+        .and_then(|i| r.menu.as_ref()?.options.get(i));
+    let at = match option {
+        Some(o) => format!("options[id={}]{}", o.id, f.path.below_option()),
+        None => f.path.to_string(),
+    };
+    let line = match (f.file.as_ref().or(r.source.as_ref()), f.location) {
+        (Some(src), Some(l)) => src.line_text(l.line).trim().to_owned(),
+        _ => String::new(),
+    };
+    format!("{}:{at}:{line}", f.id())
 }
 
 /// The worst exit code of a run: the code `check` exits with (before `--exit-zero`).

@@ -59,7 +59,8 @@ pub struct RunOptions {
 
 /// The files a run reads beside its menus, by name: a monitoring history, a lineup
 /// export's mapping (a file or a preset) with its sheet, plan file and overlays, the
-/// menu in force and a baseline. Every command that judges menus reads them here.
+/// menu in force and a baseline. `check` and the committee's documents read them
+/// here (`diff` takes none).
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
     /// The quarterly history (`--history`); with one, the monitoring rules are in force.
@@ -79,10 +80,30 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Reads the files into `opts`, and names the menu in force and the baseline as
-    /// inputs no output may overwrite. Each file that cannot be used is a report
-    /// (a baseline's is the run's own, as it points into no file); with any, no menu
-    /// is to be checked (exit code 2). A lineup mapping without a plan is a usage error.
+    /// The files named here that no output may overwrite: all but the baseline,
+    /// which `--write-baseline` may refresh (a preset mapping is no file).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let map = self
+            .map
+            .as_deref()
+            .filter(|m| crate::import::lineup::preset(m).is_none())
+            .map(PathBuf::from);
+        self.history
+            .iter()
+            .cloned()
+            .chain(map)
+            .chain(self.plan.iter().cloned())
+            .chain(self.overlays.iter().cloned())
+            .chain(self.since.iter().cloned())
+            .collect()
+    }
+
+    /// Reads the files into `opts`, the menu in force and the baseline into
+    /// `opts.inputs` too (the documents' commands refuse an output over them). What
+    /// cannot be used is returned as reports (a baseline's is the run's own, as it
+    /// points into no file), and then no menu is to be checked (exit code 2): the
+    /// history's and the mapping's problems together, else the baseline's, else
+    /// the menu in force's. A lineup mapping without a plan is a usage error.
     pub fn read_into(&self, opts: &mut RunOptions) -> Result<Vec<FileReport>, String> {
         let mut unusable = Vec::new();
         if let Some(p) = &self.history {
@@ -112,8 +133,12 @@ impl Inputs {
             match Baseline::read(p) {
                 Ok(b) => opts.baseline = Some(b),
                 Err(msg) => {
-                    let f = Finding::input_error(Code::Baseline, msg, None, None)
-                        .with_help("record the baseline again with `check --write-baseline FILE`");
+                    let mut f = Finding::input_error(Code::Baseline, msg, None, None);
+                    if !f.message.contains("--write-baseline") {
+                        f = f.with_help(
+                            "record a baseline with `check --write-baseline FILE`, or leave --baseline out",
+                        );
+                    }
                     return Ok(vec![FileReport::from_errors(crate::diag::FileErrors::new(
                         crate::diag::COMMAND_LINE,
                         None,

@@ -248,7 +248,7 @@ pub fn read(
     max_size: u64,
 ) -> Result<Lineup, ReadError> {
     let name = crate::diag::display_path(path);
-    let bytes = read_file(path, &name, max_size)?;
+    let bytes = read_file(path, max_size)?;
     let is_csv = path
         .extension()
         .and_then(|e| e.to_str())

@@ -400,35 +400,10 @@ fn open_book<'b>(
 }
 
 /// A lineup file's bytes, read once: size-limited, from a regular file only.
-pub(super) fn read_file(path: &Path, name: &str, max_size: u64) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
-    let unplaced = |msg: String| {
-        (
-            None,
-            vec![Finding::input_error(Code::Lineup, msg, None, None)],
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
-    if !meta.is_file() {
-        return Err(unplaced(format!("{name} is not a regular file")));
-    }
-    let over = |len: u64| {
-        unplaced(format!(
-            "{name} is {len} bytes, over the limit of {max_size} bytes"
-        ))
-    };
-    if meta.len() > max_size {
-        return Err(over(meta.len()));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|e| unplaced(format!("cannot read {name}: {e}")))?;
-    // a file that grew since it was measured is held to the limit too
-    if bytes.len() as u64 > max_size {
-        return Err(over(bytes.len() as u64));
-    }
-    Ok(bytes)
+pub(super) fn read_file(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
+    crate::menu::load::read_bytes(path, max_size)
+        .map(|(_, bytes)| bytes)
+        .map_err(|f| (None, vec![*f]))
 }
 
 /// One sheet as a grid: each sheet row on the line of its number, cells as a CSV row.

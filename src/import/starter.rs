@@ -66,7 +66,7 @@ pub(crate) fn starter_mapping(
         plan: None,
     };
     // read as `check` reads a lineup: one size-limited read of a regular file
-    let bytes = read_file(path, &name, max_size)?;
+    let bytes = read_file(path, max_size)?;
     let grids = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))

@@ -129,8 +129,9 @@ fn key(k: &str) -> toml_edit::Key {
 /// bytes) and readable, one `[[options]]` block per row with a comment naming it.
 /// `plan` is the `[plan]` table and anything else the plan file adds (waivers).
 /// The document is built with toml_edit, which writes its tables, keys and comments.
-/// A value that cannot be written (a figure that is not finite) is an error at its
-/// row, never a key left out.
+/// An option's value that cannot be written (a figure that is not finite) is an
+/// error at its row, never a key left out; the plan file's values and waivers are
+/// TOML already, and are written back as read.
 pub fn to_toml(
     lineup: &Lineup,
     plan: &toml::Table,

@@ -119,8 +119,9 @@ pub(crate) fn read_export(
     ))
 }
 
-/// A file's bytes within a size limit, read from a regular file only.
-fn read_bytes(path: &Path, max_size: u64) -> Result<(String, Vec<u8>), Box<Finding>> {
+/// A file's bytes within a size limit, read from a regular file only, once (what is
+/// hashed for the audit is what was judged).
+pub(crate) fn read_bytes(path: &Path, max_size: u64) -> Result<(String, Vec<u8>), Box<Finding>> {
     let name = crate::diag::display_path(path);
     // errors before the text is read have no place in it
     let unplaced = |code: Code, msg: String| Box::new(Finding::input_error(code, msg, None, None));
@@ -132,8 +133,9 @@ fn read_bytes(path: &Path, max_size: u64) -> Result<(String, Vec<u8>), Box<Findi
     if !meta.is_file() {
         // a FIFO or a device would block or never end
         return Err(Box::new(
-            unplaced(Code::Io, format!("{name} is not a regular file"))
-                .with_help("menus, configs and rule packs are read from regular files only"),
+            unplaced(Code::Io, format!("{name} is not a regular file")).with_help(
+                "menus, lineups, configs and rule packs are read from regular files only",
+            ),
         ));
     }
     if meta.len() > max_size {
@@ -145,7 +147,7 @@ fn read_bytes(path: &Path, max_size: u64) -> Result<(String, Vec<u8>), Box<Findi
             ),
         );
         return Err(Box::new(f.with_help(
-            "a menu is a few kilobytes; raise the limit with --max-file-size if this file is genuine",
+            "a menu or a lineup is a few kilobytes; raise the limit with --max-file-size if this file is genuine",
         )));
     }
     use std::io::Read;

@@ -229,25 +229,14 @@ impl std::fmt::Display for Summary {
 
 /// A result's identity for code scanning, stable from run to run: a rule finding's
 /// fingerprint (rule, plan, option id, field); for other findings (schema, waivers)
-/// the code and where it is, with an option named by its id, not its position. Never
-/// the message, which may change daily ("expires in 20 days").
+/// the anchor the engine took (`engine::anchor`), whichever outputs the run keeps
+/// the file's text for.
 pub(crate) fn stable_key(r: &FileReport, f: &Finding) -> String {
     if !f.fingerprint.is_empty() {
-        return f.fingerprint.clone();
+        f.fingerprint.clone()
+    } else if !f.anchor.is_empty() {
+        f.anchor.clone()
+    } else {
+        crate::engine::anchor(r, f)
     }
-    let option = f
-        .path
-        .option_index()
-        .and_then(|i| r.menu.as_ref()?.options.get(i));
-    let at = match option {
-        Some(o) => format!("options[id={}]{}", o.id, f.path.below_option()),
-        None => f.path.to_string(),
-    };
-    // the text of the line it points at tells two findings at one path apart (two
-    // waivers), and moves with the line
-    let line = match (f.file.as_ref().or(r.source.as_ref()), f.location) {
-        (Some(src), Some(l)) => src.line_text(l.line).trim().to_owned(),
-        _ => String::new(),
-    };
-    format!("{}:{at}:{line}", f.id())
 }

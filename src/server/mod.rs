@@ -221,6 +221,10 @@ impl State {
         // a config or pack that had diagnostics and has none now is cleared
         let mut now: BTreeMap<Url, usize> = BTreeMap::new();
         for (other, findings, other_text) in others {
+            // an open config or pack shows its own buffer's check, not the file's
+            if self.docs.contains_key(&other) {
+                continue;
+            }
             now.insert(other.clone(), findings.len());
             out.push(publish(
                 other,
@@ -389,14 +393,35 @@ fn diagnose(
         Kind::Config => {
             // the config with its packs and rule changes, as every menu under it sees it
             let selection = crate::policy::Selection::default();
-            if let Err(errors) = Policy::load_text(path, text.to_owned(), &selection) {
-                let name = crate::diag::display_path(path);
-                for e in errors {
-                    if e.path == name {
-                        own.extend(e.findings);
-                    } else if let (Some(u), Some(source)) = (file_url(&e.path), e.source) {
+            let name = crate::diag::display_path(path);
+            let errors = match Policy::load_text(path, text.to_owned(), &selection) {
+                // its exclude patterns, as a run under it reads them
+                Ok(policy) => crate::engine::run::exclude_problems(
+                    &RunOptions::default(),
+                    Some(path),
+                    &policy,
+                )
+                .into_iter()
+                .map(|r| crate::diag::FileErrors::new(name.clone(), None, r.findings))
+                .collect(),
+                Err(errors) => errors,
+            };
+            for e in errors {
+                if e.path == name {
+                    own.extend(e.findings);
+                    continue;
+                }
+                match (e.source, file_url(&e.path)) {
+                    (Some(source), Some(u)) => {
                         others.push((u, e.findings, source.text().to_owned()));
                     }
+                    // a file it names that could not be read (an extended config, a
+                    // pack) is said in the buffer, at no place of it
+                    _ => own.extend(e.findings.into_iter().map(|mut f| {
+                        f.span = None;
+                        f.location = None;
+                        f
+                    })),
                 }
             }
         }

@@ -59,20 +59,44 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// A config by its name, as discovery finds one; a pack or a mapping by the table
-    /// only such a file has; any other TOML document is a menu.
+    /// A config by its name, as discovery finds one; a pack or a mapping by the tables
+    /// only such a file has; a config another extends (`org.toml`) by its keys, where
+    /// it has no plan or options; any other TOML document is a menu.
     pub(crate) fn of(path: &Path, text: &str) -> Kind {
-        let has_table = |table: &str| text.lines().any(|l| l.trim() == table);
+        const CONFIG_KEYS: [&str; 7] = [
+            "extends",
+            "packs",
+            "exclude",
+            "extend-exclude",
+            "allow_no_rules",
+            "brokerage_windows_are_options",
+            "incomplete",
+        ];
+        let lines = || text.lines().map(str::trim);
+        let has = |header: &str| lines().any(|l| l == header);
+        let top_key = |l: &str| {
+            l.split('=')
+                .next()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_owned()
+        };
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
         if crate::policy::config::CONFIG_FILES.contains(&name) {
             Kind::Config
-        } else if has_table("[pack]") {
+        } else if has("[pack]") || has("[[rules]]") {
             Kind::Pack
-        } else if has_table("[columns]") {
+        } else if has("[columns]") || has("[lineup]") || has("[defaults]") {
             Kind::Mapping
+        } else if !has("[plan]")
+            && !has("[[options]]")
+            && lines()
+                .any(|l| l.starts_with("[rules.") || CONFIG_KEYS.contains(&top_key(l).as_str()))
+        {
+            Kind::Config
         } else {
             Kind::Menu
         }
@@ -118,18 +142,52 @@ fn description<'a>(root: &'a Value, node: &'a Value) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
+/// A schema node found for a path: the schema it is in (its `$ref`s resolve
+/// there), the node, and the description written where it is referenced.
+struct Found {
+    root: &'static Value,
+    node: &'static Value,
+    description: Option<&'static str>,
+}
+
+impl Found {
+    /// The keys the node's table takes: its own, or those of the first branch of
+    /// its `oneOf` that is a table (a mapping column is a header or a table).
+    fn properties(&self) -> Option<&'static serde_json::Map<String, Value>> {
+        branches(self.root, self.node)
+            .into_iter()
+            .find_map(|n| n.get("properties").and_then(Value::as_object))
+    }
+
+    /// The values the node accepts, if it lists them.
+    fn values(&self) -> Option<&'static Vec<Value>> {
+        self.node.get("enum").and_then(Value::as_array)
+    }
+}
+
+/// A node and, where it is a choice (`oneOf`, `anyOf`), each of its branches.
+fn branches(root: &'static Value, node: &'static Value) -> Vec<&'static Value> {
+    let mut all = vec![node];
+    for choice in ["oneOf", "anyOf"] {
+        if let Some(list) = node.get(choice).and_then(Value::as_array) {
+            all.extend(list.iter().map(|b| resolve(root, b)));
+        }
+    }
+    all
+}
+
 /// The schema node of a path of table and key names (`options`, `exposure`,
-/// `crypto_pct`) in `root`, with the description written where it is referenced;
-/// an array's node is its items', and a table of free keys (`[rules.ID]`) its
-/// entries'.
-fn node_in<'a>(root: &'a Value, path: &[String]) -> Option<(&'a Value, Option<&'a str>)> {
+/// `crypto_pct`) in `root`; an array's node is its items', a table of free keys
+/// (`[rules.ID]`) its entries', and a choice's the branch that has the key.
+fn node_in(root: &'static Value, path: &[String]) -> Option<Found> {
     let mut node = resolve(root, root);
     let mut described = description(root, root);
     for seg in path {
-        let next = match node.get("properties").and_then(|p| p.get(seg)) {
-            Some(n) => n,
-            None => node.get("additionalProperties").filter(|a| a.is_object())?,
-        };
+        let next = branches(root, node).into_iter().find_map(|n| {
+            n.get("properties")
+                .and_then(|p| p.get(seg))
+                .or_else(|| n.get("additionalProperties").filter(|a| a.is_object()))
+        })?;
         described = description(root, next);
         node = resolve(root, next);
         if node.get("type").and_then(Value::as_str) == Some("array") {
@@ -138,31 +196,53 @@ fn node_in<'a>(root: &'a Value, path: &[String]) -> Option<(&'a Value, Option<&'
             }
         }
     }
-    Some((node, described))
+    Some(Found {
+        root,
+        node,
+        description: described,
+    })
 }
 
-/// The schema node of a path in a document of `kind`. A mapping's `[columns]` and
-/// `[defaults]` name the options' fields, and its `[plan]` the menu's: those are
-/// the menu format's.
-fn node_at(kind: Kind, path: &[String]) -> Option<(&'static Value, Option<&'static str>)> {
+/// A menu option's field as a mapping names it (`performance.return_1y_pct`, one
+/// quoted key, or dotted keys), as the path of the menu format's node.
+fn option_field(field: &[String]) -> Vec<String> {
+    std::iter::once("options".to_owned())
+        .chain(field.iter().flat_map(|f| f.split('.').map(str::to_owned)))
+        .collect()
+}
+
+/// The schema node of a path in a document of `kind`. A mapping names the menu's
+/// option fields: a `[defaults]` value is one (the menu format's node), a
+/// `[columns]` key is one (described as the menu describes it) whose value is a
+/// column's header or spec (the mapping format's node); its `[plan]` is the menu's.
+fn node_at(kind: Kind, path: &[String]) -> Option<Found> {
     if kind == Kind::Mapping {
         let menu = Kind::Menu.schema();
-        let borrowed = match path.first().map(String::as_str) {
-            Some("columns" | "defaults") if path.len() > 1 => {
-                node_in(menu, &[&["options".to_owned()], &path[1..]].concat())
+        match path.first().map(String::as_str) {
+            Some("defaults") if path.len() > 1 => return node_in(menu, &option_field(&path[1..])),
+            Some("plan") => return node_in(menu, path),
+            Some("columns") if path.len() == 2 => {
+                let spec = node_in(kind.schema(), path)?;
+                let description = node_in(menu, &option_field(&path[1..]))
+                    .and_then(|f| f.description)
+                    .or(spec.description);
+                return Some(Found {
+                    description,
+                    ..spec
+                });
             }
-            Some("plan") => node_in(menu, path),
-            _ => None,
-        };
-        if borrowed.is_some() {
-            return borrowed;
+            _ => {}
         }
     }
     node_in(kind.schema(), path)
 }
 
-/// The keys a table takes, each with its description.
-fn keys_of(kind: Kind, table: &[String]) -> Vec<(String, Option<String>)> {
+/// A key a completion offers: its name, its description, and the text to insert
+/// where the name alone would not be the key (a dotted field is quoted).
+type Offered = (String, Option<String>, Option<String>);
+
+/// The keys a table takes.
+fn keys_of(kind: Kind, table: &[String]) -> Vec<Offered> {
     if kind == Kind::Mapping
         && table.len() == 1
         && matches!(table[0].as_str(), "columns" | "defaults")
@@ -170,25 +250,55 @@ fn keys_of(kind: Kind, table: &[String]) -> Vec<(String, Option<String>)> {
         return crate::import::lineup::column_names()
             .into_iter()
             .map(|field| {
-                let path: Vec<String> = field.split('.').map(str::to_owned).collect();
-                let described = node_at(kind, &[&[table[0].clone()], &path[..]].concat())
-                    .and_then(|(_, d)| d)
+                let described = node_at(kind, &[table[0].clone(), field.clone()])
+                    .and_then(|f| f.description)
                     .map(str::to_owned);
-                (field, described)
+                // bare, `a.b` would be a table `a` with a key `b`
+                let insert = field.contains('.').then(|| format!("\"{field}\""));
+                (field, described, insert)
             })
             .collect();
     }
-    let root = kind.schema();
-    node_at(kind, table)
-        .and_then(|(n, _)| n.get("properties"))
-        .and_then(Value::as_object)
+    let Some(found) = node_at(kind, table) else {
+        return Vec::new();
+    };
+    found
+        .properties()
         .map(|props| {
             props
                 .iter()
-                .map(|(k, v)| (k.clone(), description(root, v).map(str::to_owned)))
+                .map(|(k, v)| {
+                    let described = description(found.root, v).map(str::to_owned);
+                    (k.clone(), described, None)
+                })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The names of a dotted TOML key or table header (`a."b.c".d`): bare parts split
+/// at dots, quoted ones kept whole.
+fn key_parts(key: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = key.trim();
+    while !rest.is_empty() {
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let end = quoted.find('"').unwrap_or(quoted.len());
+            parts.push(quoted[..end].to_owned());
+            rest = quoted.get(end + 1..).unwrap_or_default();
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            parts.push(rest[..end].trim().to_owned());
+            rest = &rest[end..];
+        }
+        rest = rest
+            .trim_start()
+            .strip_prefix('.')
+            .unwrap_or(rest)
+            .trim_start();
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
 }
 
 /// The table path in force at `offset`: the last `[a.b]` or `[[a]]` header above it.
@@ -198,31 +308,35 @@ fn table_at(text: &str, offset: usize) -> Vec<String> {
         let t = line.trim();
         if let Some(h) = t.strip_prefix('[') {
             let h = h.trim_start_matches('[');
-            let h = h.split(']').next().unwrap_or_default();
-            return h
-                .split('.')
-                .map(|s| s.trim().trim_matches('"').to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
+            // the header ends at the last `]` before any comment
+            let h = h.split('#').next().unwrap_or_default();
+            let h = h.trim_end().trim_end_matches(']');
+            return key_parts(h);
         }
     }
     Vec::new()
 }
 
-/// The bare key a line assigns (`key = …`), with the byte range of the key in it.
-fn assigned_key(line: &str) -> Option<(&str, std::ops::Range<usize>)> {
+/// The key a line assigns (`key = …`, `a.b = …`, `"a.b" = …`): its names, and the
+/// byte range of the key in the line.
+fn assigned_key(line: &str) -> Option<(Vec<String>, std::ops::Range<usize>)> {
     let eq = line.find('=')?;
     let raw = &line[..eq];
     let key = raw.trim();
-    if key.is_empty()
-        || !key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-    {
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    };
+    let quoted = key.len() > 2
+        && key.starts_with('"')
+        && key.ends_with('"')
+        && !key[1..key.len() - 1].contains('"');
+    if !bare(key) && !quoted {
         return None;
     }
     let start = raw.find(key)?;
-    Some((key, start..start + key.len()))
+    Some((key_parts(key), start..start + key.len()))
 }
 
 fn line_around(text: &str, offset: usize) -> (usize, &str) {
@@ -240,12 +354,11 @@ pub(crate) fn key_description(kind: Kind, text: &str, offset: usize) -> Option<S
         return None;
     }
     let mut path = table_at(text, start);
-    path.extend(key.split('.').map(str::to_owned));
-    let (node, description) = node_at(kind, &path)?;
-    let description = description?;
-    let values = node
-        .get("enum")
-        .and_then(Value::as_array)
+    path.extend(key);
+    let found = node_at(kind, &path)?;
+    let description = found.description?;
+    let values = found
+        .values()
         .map(|v| {
             let names: Vec<String> = v
                 .iter()
@@ -275,13 +388,12 @@ pub(crate) fn completions(kind: Kind, text: &str, offset: usize) -> Vec<Completi
     if let Some((key, _)) = assigned_key(typed) {
         // a value: the key's accepted ones, quoted unless a quote is already typed
         let mut path = table;
-        path.extend(key.split('.').map(str::to_owned));
+        path.extend(key);
         let quoted = typed[typed.find('=').map_or(0, |i| i + 1)..]
             .trim_start()
             .starts_with('"');
         return node_at(kind, &path)
-            .and_then(|(n, _)| n.get("enum"))
-            .and_then(Value::as_array)
+            .and_then(|f| f.values())
             .map(|values| {
                 values
                     .iter()
@@ -309,10 +421,10 @@ pub(crate) fn completions(kind: Kind, text: &str, offset: usize) -> Vec<Completi
     }
     keys_of(kind, &table)
         .into_iter()
-        .map(|(label, detail)| Completion {
+        .map(|(label, detail, insert)| Completion {
             label,
             detail,
-            insert: None,
+            insert,
             value: false,
         })
         .collect()
@@ -333,6 +445,96 @@ mod tests {
         assert_eq!(offset(text, Position::new(0, 8)), after_emoji);
         assert_eq!(offset(text, Position::new(0, 99)), text.find('\n').unwrap());
         assert_eq!(offset(text, Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn a_documents_kind_is_told_by_its_name_or_its_tables() {
+        let kind = |name: &str, text: &str| Kind::of(Path::new(name), text);
+        assert_eq!(kind("menulint.toml", ""), Kind::Config);
+        assert_eq!(kind(".menulint.toml", "[plan]\n"), Kind::Config);
+        assert_eq!(
+            kind("org.toml", "[rules.ACM001]\nseverity = \"off\"\n"),
+            Kind::Config
+        );
+        assert_eq!(kind("org.toml", "packs = [\"crypto\"]\n"), Kind::Config);
+        assert_eq!(kind("acme.toml", "[pack]\nname = \"acme\"\n"), Kind::Pack);
+        assert_eq!(
+            kind(
+                "map.toml",
+                "extends = \"recordkeeper\"\n\n[defaults]\nqdia = false\n"
+            ),
+            Kind::Mapping
+        );
+        assert_eq!(
+            kind("map.toml", "[columns]\nname = \"Fund\"\n"),
+            Kind::Mapping
+        );
+        assert_eq!(
+            kind("plan.toml", "schema_version = 1\n[plan]\nname = \"P\"\n"),
+            Kind::Menu
+        );
+        assert_eq!(kind("new.toml", ""), Kind::Menu);
+    }
+
+    #[test]
+    fn keys_and_headers_split_as_toml_reads_them() {
+        assert_eq!(key_parts("a.b"), ["a", "b"]);
+        assert_eq!(
+            key_parts("columns.\"performance.return_1y_pct\""),
+            ["columns", "performance.return_1y_pct"]
+        );
+        assert_eq!(key_parts(" a . \"b c\" "), ["a", "b c"]);
+        let text = "[columns.\"performance.return_1y_pct\"] # the 1-year column\nheader = \"1Y\"\n";
+        assert_eq!(
+            table_at(text, text.len()),
+            ["columns", "performance.return_1y_pct"]
+        );
+    }
+
+    /// A mapping's columns name the menu's option fields (a dotted one quoted, as
+    /// a bare dotted key would be a table); a column's value is a header or a spec,
+    /// never one of the field's values; a default is one of the field's values.
+    #[test]
+    fn a_mapping_names_the_menus_fields_and_gives_headers_and_specs() {
+        let text = "[columns]\n\nasset_class = \"\n\"performance.return_1y_pct\" = \"1 Year\"\n\n[columns.vehicle]\nunit = \"\n\n[defaults]\nasset_class = \"\n";
+        let at = |needle: &str| text.find(needle).unwrap() + needle.len();
+        let keys = completions(Kind::Mapping, text, text.find("\n\n").unwrap() + 1);
+        let dotted = keys
+            .iter()
+            .find(|c| c.label == "performance.return_1y_pct")
+            .expect("the 1-year return");
+        assert_eq!(
+            dotted.insert.as_deref(),
+            Some("\"performance.return_1y_pct\"")
+        );
+        assert!(dotted.detail.is_some());
+        assert!(keys
+            .iter()
+            .any(|c| c.label == "asset_class" && c.insert.is_none()));
+        // a column's value is its header: no field values are offered
+        assert!(completions(Kind::Mapping, text, at("asset_class = \"")).is_empty());
+        // a quoted dotted key is described as the menu describes the field
+        let hover = key_description(Kind::Mapping, text, text.find("performance.").unwrap() + 2)
+            .expect("a description");
+        assert!(
+            hover.starts_with("**columns.performance.return_1y_pct**: "),
+            "{hover}"
+        );
+        // a column's spec: its keys, and the units it takes
+        let spec = completions(Kind::Mapping, text, at("[columns.vehicle]\n"));
+        let names: Vec<&str> = spec.iter().map(|c| c.label.as_str()).collect();
+        for key in ["header", "letter", "values", "unit", "optional"] {
+            assert!(names.contains(&key), "{names:?}");
+        }
+        let units = completions(Kind::Mapping, text, at("unit = \""));
+        assert!(
+            units.iter().any(|c| c.label == "percent"),
+            "{}",
+            units.len()
+        );
+        // a default is the field's value
+        let defaults = completions(Kind::Mapping, text, at("[defaults]\nasset_class = \""));
+        assert!(defaults.iter().any(|c| c.label == "target_date"));
     }
 
     #[test]
