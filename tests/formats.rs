@@ -3,7 +3,7 @@
 use crate::common;
 use common::*;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::Path;
 
 const WAIVED: &str = "tests/menus/waived.toml";
@@ -501,9 +501,9 @@ fn sarif_tells_the_run_from_its_files_and_links_each_rules_page() {
     assert!(!line.contains("file="), "{line}");
 
     // inputs the run cannot use before any menu is checked: a baseline that is
-    // missing or of another format is the run's notification; a menu in force that
-    // does not parse is a result at that file, as a broken menu is; both in SARIF,
-    // never as text in place of the report a CI job uploads
+    // missing or of another format, a menu in force that does not parse, are each
+    // a result at its file, as a broken menu is, in SARIF too (never text in place
+    // of the report a CI job uploads), and the run is not a successful one
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.json").display().to_string();
     let future = write_in(
@@ -520,23 +520,25 @@ fn sarif_tells_the_run_from_its_files_and_links_each_rules_page() {
         let sarif: Value = serde_json::from_str(&text).unwrap();
         assert!(validator.is_valid(&sarif));
         let run0 = &sarif["runs"][0];
-        assert_eq!(run0["results"], json!([]), "{text}");
-        let notes = &run0["invocations"][0]["toolExecutionNotifications"];
-        assert_eq!(notes.as_array().unwrap().len(), 1, "{notes:#}");
-        assert_eq!(notes[0]["descriptor"]["id"], "menulint::baseline");
+        assert_eq!(run0["invocations"][0]["executionSuccessful"], false);
+        let result = &run0["results"][0];
+        assert_eq!(result["ruleId"], "menulint::baseline", "{text}");
         assert!(
-            notes[0]["message"]["text"]
-                .as_str()
-                .unwrap()
-                .contains(words),
-            "{notes:#}"
+            result["message"]["text"].as_str().unwrap().contains(words),
+            "{text}"
         );
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        let name = Path::new(baseline).file_name().unwrap().to_str().unwrap();
+        assert!(uri.ends_with(name), "{uri}");
         let (code, text) = run("github", &["--baseline", baseline, WAIVED]);
         assert_eq!(code, 2);
         assert!(
-            text.starts_with("::error title=menulint%3A%3Abaseline::"),
+            text.starts_with(&format!("::error file={baseline},")),
             "{text}"
         );
+        assert!(!text.contains("command line"), "{text}");
     }
     let bad = write_in(dir.path(), "in-force.toml", "schema_version = [");
     let (code, text) = run("sarif", &["--since", &bad, WAIVED]);

@@ -613,7 +613,11 @@ fn mapping_mistakes_are_located_in_the_mapping() {
     assert!(err.contains("nothing feeds `asset_class`"), "{err}");
     let (code, _, err) = run(&["import", CSV, "--map", "recordkeepr", "--plan", PLAN]);
     assert_eq!(code, 2);
-    assert!(err.contains("a preset: recordkeeper, vendor"), "{err}");
+    assert!(
+        err.contains("did you mean the preset `recordkeeper`?"),
+        "{err}"
+    );
+    assert!(err.contains("recordkeeper, vendor"), "{err}");
 }
 
 #[test]

@@ -322,7 +322,8 @@ fn the_menu_in_force_and_the_baseline_are_never_overwritten() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read(&base).unwrap(), recorded);
-    // refreshing a baseline in place is what --write-baseline is for
+    // refreshing a baseline in place is what --write-baseline is for: it records
+    // every finding there is, not only those the old baseline lacks
     menulint()
         .args(["check", "--as-of", AS_OF, "--baseline"])
         .arg(&base)
@@ -331,6 +332,7 @@ fn the_menu_in_force_and_the_baseline_are_never_overwritten() {
         .arg(&next)
         .assert()
         .success();
+    assert_eq!(std::fs::read(&base).unwrap(), recorded);
 }
 
 /// When a file beside the menus cannot be used, nothing is checked, and still no

@@ -85,6 +85,26 @@ impl Client {
         }
     }
 
+    /// Every diagnostics notification waiting, as (address, diagnostics), in order.
+    fn waiting(&self) -> Vec<(String, Vec<Value>)> {
+        let mut got = Vec::new();
+        while let Ok(msg) = self
+            .conn
+            .receiver
+            .recv_timeout(std::time::Duration::from_millis(300))
+        {
+            if let Message::Notification(n) = msg {
+                if n.method == "textDocument/publishDiagnostics" {
+                    got.push((
+                        n.params["uri"].as_str().unwrap().to_owned(),
+                        n.params["diagnostics"].as_array().unwrap().clone(),
+                    ));
+                }
+            }
+        }
+        got
+    }
+
     fn open(&self, uri: &str, text: &str) -> Vec<Value> {
         self.notify(
             "textDocument/didOpen",
@@ -664,5 +684,61 @@ fn configs_packs_and_mappings_are_read_as_their_own_formats() {
     assert!(
         shown.starts_with(&format!("**columns.{key}**: ")),
         "{shown}"
+    );
+}
+
+/// A config shows what every open document's check says of it: the waiver audit of
+/// the menus under it stays while the config itself is open, and opening a file
+/// under another config clears nothing. Two encodings of one path are one file.
+#[test]
+fn a_config_shows_what_every_open_check_says_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // a directory whose name an editor percent-encodes differently
+    let plan = dir.path().join("plan (2026) a+b");
+    std::fs::create_dir(&plan).unwrap();
+    let config = plan.join("menulint.toml");
+    let config_text = "[[waivers]]\nrule = \"FEE001\"\nreason = \"r\"\napproved_by = \"c\"\nexpires = 2020-01-01\n";
+    std::fs::write(&config, config_text).unwrap();
+    let menu = plan.join("menu.toml");
+    std::fs::write(&menu, PROBLEMS).unwrap();
+    let encoded = |p: &Path| {
+        uri_of(p)
+            .replace(' ', "%20")
+            .replace('(', "%28")
+            .replace(')', "%29")
+            .replace('+', "%2B")
+    };
+    let client = Client::start();
+    client.open(&encoded(&menu), PROBLEMS);
+    let expired = |diags: &[Value]| {
+        diags
+            .iter()
+            .any(|d| d["code"] == "menulint::waiver-expired")
+    };
+    let said = client.waiting();
+    let (uri, diags) = said
+        .iter()
+        .rev()
+        .find(|(u, _)| u.ends_with("menulint.toml"))
+        .expect("the config's diagnostics");
+    assert!(expired(diags), "{said:#?}");
+    // open, the config shows its own check and the menu's audit of its waivers, at
+    // the address the editor gave it (one file, not two)
+    let shown = client.open(&encoded(&config), config_text);
+    assert!(expired(&shown), "{shown:#?}");
+    let said = client.waiting();
+    assert!(
+        said.iter()
+            .all(|(u, _)| u == &encoded(&config) || !u.ends_with("menulint.toml")),
+        "{uri} {said:#?}"
+    );
+    // a file under no config of this one clears nothing of it
+    let other = dir.path().join("other.toml");
+    client.open(&uri_of(&other), BITCOIN);
+    let said = client.waiting();
+    assert!(
+        said.iter()
+            .all(|(u, d)| !u.ends_with("menulint.toml") || expired(d)),
+        "{said:#?}"
     );
 }

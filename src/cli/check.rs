@@ -230,9 +230,13 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Outcom
     let mut opts = opts;
     // a history, mapping, baseline or menu in force that cannot be used is reported
     // in every format asked for, like a broken menu, and nothing is checked
-    let inputs = args
+    let mut inputs = args
         .judgement
         .inputs(args.history.as_deref(), Some(&args.lineup));
+    // a baseline records every finding there is now: the one it replaces filters none
+    if args.write_baseline.is_some() {
+        inputs.baseline = None;
+    }
     let unusable = inputs.read_into(&mut opts).map_err(Failure::usage)?;
     // the settings shown and a baseline recorded are of inputs that can be used
     if !unusable.is_empty() && (args.show_settings || args.write_baseline.is_some()) {

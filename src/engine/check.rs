@@ -73,13 +73,16 @@ impl LineupOptions {
                     Err(f) => {
                         let mut f = *f;
                         if !path.exists() {
+                            let presets: Vec<&str> =
+                                lineup::PRESETS.iter().map(|(n, _)| *n).collect();
+                            // a preset's name misspelt is no file either
+                            let meant = crate::diag::suggest_ignoring_case(map, &presets)
+                                .map_or(String::new(), |p| {
+                                    format!("did you mean the preset `{p}`? ")
+                                });
                             f.help = Some(format!(
-                                "--map takes a mapping file or a preset: {}",
-                                lineup::PRESETS
-                                    .iter()
-                                    .map(|(n, _)| *n)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                "{meant}--map takes a mapping file or a preset: {}",
+                                presets.join(", ")
                             ));
                         }
                         return Err(fail(map, None, vec![f]));

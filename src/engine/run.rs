@@ -79,6 +79,20 @@ pub struct Inputs {
     pub baseline: Option<PathBuf>,
 }
 
+/// Says which option named a file that cannot be used, where the finding says
+/// nothing more to do (a file not found, not readable).
+fn named_by(mut report: FileReport, option: &str) -> FileReport {
+    for f in &mut report.findings {
+        if f.help.is_none() && matches!(f.code(), Some(Code::Io | Code::Encoding | Code::TooLarge))
+        {
+            f.help = Some(format!(
+                "{option} names this file: check the path, or leave {option} out"
+            ));
+        }
+    }
+    report
+}
+
 impl Inputs {
     /// The files named here that no output may overwrite: all but the baseline,
     /// which `--write-baseline` may refresh (a preset mapping is no file).
@@ -100,8 +114,8 @@ impl Inputs {
 
     /// Reads the files into `opts`, the menu in force and the baseline into
     /// `opts.inputs` too (the documents' commands refuse an output over them). What
-    /// cannot be used is returned as reports (a baseline's is the run's own, as it
-    /// points into no file), and then no menu is to be checked (exit code 2): the
+    /// cannot be used is returned as reports, each on its file, and then no menu is
+    /// to be checked (exit code 2): the
     /// history's and the mapping's problems together, else the baseline's, else
     /// the menu in force's. A lineup mapping without a plan is a usage error.
     pub fn read_into(&self, opts: &mut RunOptions) -> Result<Vec<FileReport>, String> {
@@ -110,7 +124,7 @@ impl Inputs {
             opts.selection.monitoring = true;
             match super::check::load_history(p, opts.check.max_file_size) {
                 Ok(h) => opts.check.history = Some(Arc::new(h)),
-                Err(report) => unusable.push(*report),
+                Err(report) => unusable.push(named_by(*report, "--history")),
             }
         }
         if let Some(map) = &self.map {
@@ -121,7 +135,16 @@ impl Inputs {
                 &self.overlays,
             ) {
                 Ok(lo) => opts.check.lineup = Some(Arc::new(lo)),
-                Err(super::Refused::Files(reports)) => unusable.extend(reports),
+                Err(super::Refused::Files(reports)) => {
+                    unusable.extend(reports.into_iter().map(|r| {
+                        let option = if r.path == *map {
+                            "--map"
+                        } else {
+                            "--plan or --overlay"
+                        };
+                        named_by(r, option)
+                    }))
+                }
                 Err(super::Refused::Usage(msg)) => return Err(msg),
             }
         }
@@ -140,7 +163,7 @@ impl Inputs {
                         );
                     }
                     return Ok(vec![FileReport::from_errors(crate::diag::FileErrors::new(
-                        crate::diag::COMMAND_LINE,
+                        display_path(p),
                         None,
                         vec![f],
                     ))]);
@@ -151,7 +174,7 @@ impl Inputs {
         if let Some(current) = &self.since {
             match super::check::load_menu(&opts.check, current) {
                 Ok(menu) => opts.since = Some(Arc::new(menu)),
-                Err(report) => return Ok(vec![*report]),
+                Err(report) => return Ok(vec![named_by(*report, "--since")]),
             }
             opts.inputs.push(current.clone());
         }
@@ -272,7 +295,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> RunOutcome {
                     },
                 );
                 reports.extend(menus.iter().map(|m| {
-                    let name = display_path(m);
+                    // the menu on standard input is named as the file it stands for
+                    let name = match &opts.stdin_name {
+                        Some(n) if m.as_os_str() == STDIN => display_path(n),
+                        _ => display_path(m),
+                    };
                     let msg = format!("{name} was not checked: {why}");
                     let f = Finding::input_error(Code::Config, msg, None, None);
                     FileReport::not_checked(&name, None, vec![f])

@@ -72,8 +72,18 @@ impl Baseline {
         let source = crate::menu::load::read_source(path, MAX_BASELINE_SIZE)
             .map_err(|f| format!("cannot use the baseline: {}", f.message))?;
         let name = source.name();
-        let b: Baseline = serde_json::from_str(source.text())
-            .map_err(|e| format!("{name} is not a menulint baseline: {e}"))?;
+        let b: Baseline = serde_json::from_str(source.text()).map_err(|e| {
+            let what = if e.is_data() {
+                "it does not hold the findings `check --write-baseline` records"
+            } else {
+                "it is not JSON"
+            };
+            format!(
+                "{name} is not a menulint baseline: {what} (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        })?;
         if b.menulint_baseline != FORMAT {
             return Err(format!(
                 "{name} is a baseline in format {}; this menulint reads format {FORMAT}: record it again with --write-baseline",

@@ -207,9 +207,11 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions) -> String {
         .information_uri("https://github.com/menulint/menulint".to_owned())
         .rules(rules)
         .build();
+    // a notification of an error, or an input that kept its file from being checked
     let failed = notifications
         .iter()
-        .any(|n| n.level == Some(serde_json::json!("error")));
+        .any(|n| n.level == Some(serde_json::json!("error")))
+        || reports.iter().any(|r| !r.checked);
     let mut invocation = Invocation::builder().execution_successful(!failed).build();
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);

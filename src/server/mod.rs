@@ -45,19 +45,30 @@ pub fn run() -> Result<(), String> {
 
 /// What an open document last showed.
 struct Doc {
+    /// The document's address as the editor wrote it (its encoding may differ from
+    /// the one a file path gives).
+    uri: Url,
     text: String,
     kind: Kind,
     /// The findings of its last check, in its own text.
     findings: Vec<Finding>,
 }
 
-/// The server's state: the open documents, and the date menus are checked as of.
+/// The server's state: the open documents by file, the date menus are checked as
+/// of, and what each document's last check said of each file.
 struct State {
-    docs: HashMap<Url, Doc>,
+    docs: HashMap<PathBuf, Doc>,
     as_of: String,
-    /// Files of other kinds (configs, packs) that hold diagnostics now, so clearing
-    /// them is published once they are fixed.
-    published: BTreeMap<Url, usize>,
+    /// file → (the document whose check said it → its diagnostics there). A file
+    /// shows what every open document's check says of it: a config, its own
+    /// buffer's mistakes and the waiver audit of each menu under it.
+    given: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<Diagnostic>>>,
+}
+
+/// The file a document's address names; two encodings of one path are one file.
+fn path_of(uri: &Url) -> PathBuf {
+    uri.to_file_path()
+        .unwrap_or_else(|()| PathBuf::from(uri.path()))
 }
 
 /// The capabilities menulint offers.
@@ -89,7 +100,7 @@ pub fn serve(connection: Connection) -> Result<(), String> {
     let mut state = State {
         docs: HashMap::new(),
         as_of: crate::date::today(),
-        published: BTreeMap::new(),
+        given: BTreeMap::new(),
     };
     for msg in &connection.receiver {
         match msg {
@@ -153,14 +164,16 @@ impl State {
                 };
                 // a saved config or pack changes what every open menu is checked
                 // against: check them all again
-                let uris: Vec<Url> = self.docs.keys().cloned().collect();
+                let open: Vec<(Url, String)> = self
+                    .docs
+                    .values()
+                    .map(|d| (d.uri.clone(), d.text.clone()))
+                    .collect();
                 let mut out = Vec::new();
-                for uri in uris {
-                    if let Some(text) = self.docs.get(&uri).map(|d| d.text.clone()) {
-                        out.extend(self.check(uri, text));
-                    }
+                for (uri, text) in open {
+                    out.extend(self.check(uri, text));
                 }
-                if !self.docs.contains_key(&p.text_document.uri) {
+                if !self.docs.contains_key(&path_of(&p.text_document.uri)) {
                     if let Some(text) = p.text {
                         out.extend(self.check(p.text_document.uri, text));
                     }
@@ -171,8 +184,16 @@ impl State {
                 let Some(p) = params::<DidCloseTextDocumentParams>(n.params) else {
                     return Vec::new();
                 };
-                self.docs.remove(&p.text_document.uri);
-                vec![publish(p.text_document.uri, Vec::new())]
+                let path = path_of(&p.text_document.uri);
+                self.docs.remove(&path);
+                // what it said of every file is withdrawn, its own file's included
+                let touched = self.withdraw(&path);
+                let mut out: Vec<Notification> =
+                    touched.iter().map(|t| self.publish_file(t)).collect();
+                if !touched.contains(&path) {
+                    out.push(publish(p.text_document.uri, Vec::new()));
+                }
+                out
             }
             _ => Vec::new(),
         }
@@ -206,54 +227,95 @@ impl State {
         }
     }
 
-    /// Checks one document and returns the diagnostics to publish: its own, and those
-    /// of the configs and packs its check read.
+    /// Checks one document and returns the diagnostics to publish: for its own file,
+    /// and for each config and pack its check read, each file's diagnostics being
+    /// what every open document's check says of it.
     fn check(&mut self, uri: Url, text: String) -> Vec<Notification> {
-        let path = uri
-            .to_file_path()
-            .unwrap_or_else(|()| PathBuf::from(uri.path()));
+        let path = path_of(&uri);
         let kind = Kind::of(&path, &text);
-        let (own, others) = diagnose(kind, &path, &text, &self.as_of);
-        let mut out = vec![publish(
-            uri.clone(),
+        let (own, others) = if text.len() as u64 > crate::menu::load::DEFAULT_MAX_FILE_SIZE {
+            // as `check --stdin-filename` refuses it
+            let f = Finding::input_error(
+                crate::diag::Code::TooLarge,
+                format!(
+                    "the document is over the limit of {} bytes that check reads",
+                    crate::menu::load::DEFAULT_MAX_FILE_SIZE
+                ),
+                None,
+                None,
+            );
+            (vec![f], Vec::new())
+        } else {
+            diagnose(kind, &path, &text, &self.as_of)
+        };
+        let mut says: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+        says.insert(
+            path.clone(),
             own.iter().map(|f| diagnostic(f, &text)).collect(),
-        )];
-        // a config or pack that had diagnostics and has none now is cleared
-        let mut now: BTreeMap<Url, usize> = BTreeMap::new();
+        );
         for (other, findings, other_text) in others {
-            // an open config or pack shows its own buffer's check, not the file's
-            if self.docs.contains_key(&other) {
-                continue;
-            }
-            now.insert(other.clone(), findings.len());
-            out.push(publish(
-                other,
-                findings
-                    .iter()
-                    .map(|f| diagnostic(f, &other_text))
-                    .collect(),
-            ));
+            says.entry(path_of(&other))
+                .or_default()
+                .extend(findings.iter().map(|f| diagnostic(f, &other_text)));
         }
-        for gone in self.published.keys().filter(|u| !now.contains_key(*u)) {
-            if !self.docs.contains_key(gone) && *gone != uri {
-                out.push(publish(gone.clone(), Vec::new()));
-            }
+        let mut touched = self.withdraw(&path);
+        for (file, diagnostics) in says {
+            touched.insert(file.clone());
+            self.given
+                .entry(file)
+                .or_default()
+                .insert(path.clone(), diagnostics);
         }
-        self.published = now;
         self.docs.insert(
-            uri,
+            path,
             Doc {
+                uri,
                 text,
                 kind,
                 findings: own,
             },
         );
-        out
+        touched.iter().map(|t| self.publish_file(t)).collect()
+    }
+
+    /// Withdraws what the check of the document at `path` said of every file; the
+    /// files it had said something of.
+    fn withdraw(&mut self, path: &Path) -> std::collections::BTreeSet<PathBuf> {
+        let mut touched = std::collections::BTreeSet::new();
+        for (file, by) in self.given.iter_mut() {
+            if by.remove(path).is_some() {
+                touched.insert(file.clone());
+            }
+        }
+        self.given.retain(|_, by| !by.is_empty());
+        touched
+    }
+
+    /// A file's diagnostics: what every open document's check says of it, each once,
+    /// at the address its editor uses where it is open.
+    fn publish_file(&self, file: &Path) -> Notification {
+        let mut all: Vec<Diagnostic> = Vec::new();
+        for d in self
+            .given
+            .get(file)
+            .into_iter()
+            .flat_map(|by| by.values().flatten())
+        {
+            if !all.contains(d) {
+                all.push(d.clone());
+            }
+        }
+        let uri = match self.docs.get(file) {
+            Some(doc) => doc.uri.clone(),
+            None => Url::from_file_path(file)
+                .unwrap_or_else(|()| Url::parse("file:///").expect("a file URL")),
+        };
+        publish(uri, all)
     }
 
     fn hover(&self, p: &HoverParams) -> Option<Hover> {
         let pos = &p.text_document_position_params;
-        let doc = self.docs.get(&pos.text_document.uri)?;
+        let doc = self.docs.get(&path_of(&pos.text_document.uri))?;
         let offset = text::offset(&doc.text, pos.position);
         let markdown = doc
             .findings
@@ -275,7 +337,7 @@ impl State {
     }
 
     fn code_actions(&self, p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
-        let Some(doc) = self.docs.get(&p.text_document.uri) else {
+        let Some(doc) = self.docs.get(&path_of(&p.text_document.uri)) else {
             return Vec::new();
         };
         let (from, to) = (
@@ -335,7 +397,7 @@ impl State {
 
     fn completion(&self, p: &CompletionParams) -> Option<CompletionResponse> {
         let pos = &p.text_document_position;
-        let doc = self.docs.get(&pos.text_document.uri)?;
+        let doc = self.docs.get(&path_of(&pos.text_document.uri))?;
         let offset = text::offset(&doc.text, pos.position);
         let items = text::completions(doc.kind, &doc.text, offset)
             .into_iter()
