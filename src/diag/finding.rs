@@ -475,7 +475,8 @@ impl Finding {
             .and_then(|s| source.text().get(s.clone()))
             .filter(|w| !w.trim().is_empty());
         self.replacement = to.zip(written).map(|(to, written)| {
-            if written.starts_with('"') || written.starts_with('\'') {
+            // a dotted name written bare would be a table and a key in it
+            if written.starts_with('"') || written.starts_with('\'') || to.contains('.') {
                 format!("\"{to}\"")
             } else {
                 to.to_owned()

@@ -194,14 +194,15 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         Some(base) => {
             let Some(preset) = preset(base.get_ref()) else {
                 let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                let hint =
-                    crate::diag::suggest_ignoring_case(base.get_ref(), names.iter().copied())
-                        .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+                let meant =
+                    crate::diag::suggest_ignoring_case(base.get_ref(), names.iter().copied());
+                let hint = meant.map_or(String::new(), |c| format!("; did you mean `{c}`?"));
                 return Err(vec![err(
                     Some(base.span()),
                     format!("`extends` names no preset: {:?}{hint}", base.get_ref()),
                 )
-                .with_help(format!("the presets: {}", names.join(", ")))]);
+                .with_help(format!("the presets: {}", names.join(", ")))
+                .with_rename(&source, meant)]);
             };
             let base: MappingToml = toml::from_str(preset.text()).map_err(|e| {
                 vec![err(
@@ -219,18 +220,21 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
     for (field, spec) in &raw.columns {
         let span = field.span();
         let Some(kind) = fields.get(field.get_ref()) else {
-            let hint = crate::diag::suggest_ignoring_case(
+            let meant = crate::diag::suggest_ignoring_case(
                 field.get_ref(),
                 fields.keys().map(String::as_str),
-            )
-            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
-            errors.push(err(
-                Some(span),
-                format!(
-                    "`{}` is not an option field of the menu format{hint}",
-                    field.get_ref()
-                ),
-            ));
+            );
+            let hint = meant.map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            errors.push(
+                err(
+                    Some(span),
+                    format!(
+                        "`{}` is not an option field of the menu format{hint}",
+                        field.get_ref()
+                    ),
+                )
+                .with_rename(&source, meant),
+            );
             continue;
         };
         let spec_span = spec.span();
@@ -325,15 +329,18 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
     let mut defaults = Vec::new();
     for (field, value) in &raw.defaults {
         if !fields.contains_key(field.get_ref()) {
-            let hint = crate::diag::suggest_ignoring_case(
+            let meant = crate::diag::suggest_ignoring_case(
                 field.get_ref(),
                 fields.keys().map(String::as_str),
-            )
-            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
-            errors.push(err(
-                Some(field.span()),
-                format!("default `{}` is not an option field{hint}", field.get_ref()),
-            ));
+            );
+            let hint = meant.map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            errors.push(
+                err(
+                    Some(field.span()),
+                    format!("default `{}` is not an option field{hint}", field.get_ref()),
+                )
+                .with_rename(&source, meant),
+            );
             continue;
         }
         match fields.get(field.get_ref()).map(|kind| typed(kind, value)) {
@@ -566,5 +573,28 @@ mod tests {
         }
         let wrong = serde_json::json!({ "columns": { "ticker": { "unit": "pounds" } } });
         assert!(!validator.is_valid(&wrong));
+        // every unit the schema offers is one the reader takes for some field, and the
+        // reader takes no other
+        let units = &schema["properties"]["columns"]["additionalProperties"]["oneOf"][1]
+            ["properties"]["unit"]["enum"];
+        let fields = [("expense_ratio_pct", "percent"), ("assets_usd", "dollars")];
+        for unit in [
+            "percent",
+            "fraction",
+            "bp",
+            "dollars",
+            "thousands",
+            "millions",
+            "pounds",
+        ] {
+            let offered = units.as_array().unwrap().iter().any(|u| u == unit);
+            let read = fields.iter().any(|(field, _)| {
+                let text = format!(
+                    "extends = \"recordkeeper\"\n[columns]\n{field} = {{ header = \"H\", unit = \"{unit}\" }}\n"
+                );
+                parse_mapping(SourceFile::new("m.toml", text)).is_ok()
+            });
+            assert_eq!(offered, read, "{unit}");
+        }
     }
 }

@@ -371,7 +371,13 @@ impl State {
                     ..CodeAction::default()
                 }));
             }
-            if let (Some(rule), None) = (f.rule(), &f.waiver) {
+            // a menu that lists its waivers inline (`waivers = [...]`) cannot take a
+            // `[[waivers]]` table too
+            let inline = doc
+                .text
+                .lines()
+                .any(|l| l.split('=').next().map(str::trim) == Some("waivers") && l.contains('='));
+            if let (Some(rule), None, false) = (f.rule(), &f.waiver, inline) {
                 let end = text::range(&doc.text, doc.text.len()..doc.text.len());
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: format!(
@@ -593,7 +599,13 @@ fn waiver_stub(text: &str, rule: &str, option: Option<&str>, as_of: &str) -> Str
     let option = option
         .map(|o| format!("option = {}\n", crate::render::escape::toml_string(o)))
         .unwrap_or_default();
-    format!(
+    let stub = format!(
         "{lead}[[waivers]]\nrule = \"{rule}\"\n{option}reason = \"TODO: the committee's reason, with its minutes\"\napproved_by = \"TODO: who approved it\"\nexpires = {expires}\n"
-    )
+    );
+    // in the line endings the menu is written in
+    if text.contains("\r\n") {
+        stub.replace('\n', "\r\n")
+    } else {
+        stub
+    }
 }

@@ -72,8 +72,16 @@ impl Kind {
             "brokerage_windows_are_options",
             "incomplete",
         ];
-        let lines = || text.lines().map(str::trim);
-        let has = |header: &str| lines().any(|l| l == header);
+        // each line without its comment (a header may carry one)
+        let lines = || {
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or_default().trim())
+        };
+        // a table's header, or one of its sub-tables' (`[columns.name]`)
+        let has = |header: &str| {
+            let sub = format!("{}.", header.trim_end_matches(']'));
+            lines().any(|l| l == header || l.starts_with(&sub))
+        };
         let top_key = |l: &str| {
             l.split('=')
                 .next()
@@ -81,6 +89,11 @@ impl Kind {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let dotted = |table: &str| lines().any(|l| top_key(l).starts_with(&format!("{table}.")));
+        // a config extends a .toml file, a mapping a preset by its name
+        let extends_preset = lines().any(|l| {
+            top_key(l) == "extends" && !l.split('=').nth(1).unwrap_or_default().contains(".toml")
+        });
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -89,12 +102,19 @@ impl Kind {
             Kind::Config
         } else if has("[pack]") || has("[[rules]]") {
             Kind::Pack
-        } else if has("[columns]") || has("[lineup]") || has("[defaults]") {
+        } else if has("[columns]")
+            || has("[lineup]")
+            || has("[defaults]")
+            || dotted("columns")
+            || dotted("defaults")
+            || extends_preset
+        {
             Kind::Mapping
         } else if !has("[plan]")
             && !has("[[options]]")
-            && lines()
-                .any(|l| l.starts_with("[rules.") || CONFIG_KEYS.contains(&top_key(l).as_str()))
+            && (has("[rules]")
+                || dotted("rules")
+                || lines().any(|l| CONFIG_KEYS.contains(&top_key(l).as_str())))
         {
             Kind::Config
         } else {
@@ -301,6 +321,26 @@ fn key_parts(key: &str) -> Vec<String> {
     parts
 }
 
+/// The keys written in the table whose line starts at `line_start` (from its header
+/// to the next), but for that line's own.
+fn keys_in_block(text: &str, line_start: usize) -> std::collections::BTreeSet<String> {
+    let is_header = |l: &str| l.trim_start().starts_with('[');
+    let own = text[..line_start.min(text.len())].matches('\n').count();
+    let lines: Vec<&str> = text.lines().collect();
+    let first = (0..own.min(lines.len()))
+        .rev()
+        .find(|&i| is_header(lines[i]))
+        .map_or(0, |i| i + 1);
+    let last = (own + 1..lines.len())
+        .find(|&i| is_header(lines[i]))
+        .unwrap_or(lines.len());
+    (first..last)
+        .filter(|&i| i != own)
+        .filter_map(|i| assigned_key(lines[i]))
+        .map(|(parts, _)| parts.join("."))
+        .collect()
+}
+
 /// The table path in force at `offset`: the last `[a.b]` or `[[a]]` header above it.
 fn table_at(text: &str, offset: usize) -> Vec<String> {
     let before = &text[..offset.min(text.len())];
@@ -389,9 +429,12 @@ pub(crate) fn completions(kind: Kind, text: &str, offset: usize) -> Vec<Completi
         // a value: the key's accepted ones, quoted unless a quote is already typed
         let mut path = table;
         path.extend(key);
-        let quoted = typed[typed.find('=').map_or(0, |i| i + 1)..]
-            .trim_start()
-            .starts_with('"');
+        let value = typed[typed.find('=').map_or(0, |i| i + 1)..].trim_start();
+        let quoted = value.starts_with('"') || value.starts_with('\'');
+        // a value already closed, or a bare one begun (a number, a table), takes none
+        if (quoted && value[1..].contains(&value[..1])) || (!quoted && !value.is_empty()) {
+            return Vec::new();
+        }
         return node_at(kind, &path)
             .and_then(|f| f.values())
             .map(|values| {
@@ -419,8 +462,11 @@ pub(crate) fn completions(kind: Kind, text: &str, offset: usize) -> Vec<Completi
     {
         return Vec::new();
     }
+    // a key the table already has would be written twice
+    let written = keys_in_block(text, start);
     keys_of(kind, &table)
         .into_iter()
+        .filter(|(label, _, _)| !written.contains(label))
         .map(|(label, detail, insert)| Completion {
             label,
             detail,
@@ -469,6 +515,33 @@ mod tests {
             kind("map.toml", "[columns]\nname = \"Fund\"\n"),
             Kind::Mapping
         );
+        for (name, text, want) in [
+            (
+                "map.toml",
+                "[columns] # headers\nname = \"Fund\"\n",
+                Kind::Mapping,
+            ),
+            (
+                "map.toml",
+                "[columns.name]\nheader = \"Fund\"\n",
+                Kind::Mapping,
+            ),
+            ("map.toml", "extends = \"recordkeeper\"\n", Kind::Mapping),
+            ("map.toml", "columns.name = \"Fund\"\n", Kind::Mapping),
+            ("org.toml", "extends = \"base.toml\"\n", Kind::Config),
+            (
+                "org.toml",
+                "rules.ACM001.severity = \"off\"\n",
+                Kind::Config,
+            ),
+            (
+                "org.toml",
+                "[rules]\nACM001 = { severity = \"off\" }\n",
+                Kind::Config,
+            ),
+        ] {
+            assert_eq!(kind(name, text), want, "{text}");
+        }
         assert_eq!(
             kind("plan.toml", "schema_version = 1\n[plan]\nname = \"P\"\n"),
             Kind::Menu
@@ -501,16 +574,19 @@ mod tests {
         let keys = completions(Kind::Mapping, text, text.find("\n\n").unwrap() + 1);
         let dotted = keys
             .iter()
-            .find(|c| c.label == "performance.return_1y_pct")
-            .expect("the 1-year return");
+            .find(|c| c.label == "performance.return_5y_pct")
+            .expect("the 5-year return");
         assert_eq!(
             dotted.insert.as_deref(),
-            Some("\"performance.return_1y_pct\"")
+            Some("\"performance.return_5y_pct\"")
         );
+        // the 1-year return and the asset class are written already
+        assert!(keys.iter().all(|c| c.label != "performance.return_1y_pct"));
         assert!(dotted.detail.is_some());
+        assert!(keys.iter().all(|c| c.label != "asset_class"));
         assert!(keys
             .iter()
-            .any(|c| c.label == "asset_class" && c.insert.is_none()));
+            .any(|c| c.label == "vehicle" && c.insert.is_none()));
         // a column's value is its header: no field values are offered
         assert!(completions(Kind::Mapping, text, at("asset_class = \"")).is_empty());
         // a quoted dotted key is described as the menu describes the field
@@ -557,5 +633,25 @@ mod tests {
         assert!(keys.iter().all(|c| !c.value));
         let plan = completions(Kind::Menu, "[plan]\n\n", 7);
         assert!(plan.iter().any(|c| c.label == "glossary_url"));
+        // a key the table has is not offered again; a value closed takes none; a
+        // literal string's value goes in bare
+        let written = "[plan]\nname = \"P\"\n\n[[options]]\nname = \"X\"\n";
+        let keys = completions(Kind::Menu, written, written.find("\n\n").unwrap() + 1);
+        assert!(
+            keys.iter().all(|c| c.label != "name") && keys.iter().any(|c| c.label == "sponsor")
+        );
+        let keys = completions(Kind::Menu, written, written.len());
+        assert!(
+            keys.iter().all(|c| c.label != "name") && keys.iter().any(|c| c.label == "vehicle")
+        );
+        let closed = "[[options]]\nvehicle = \"etf\" ";
+        assert!(completions(Kind::Menu, closed, closed.len()).is_empty());
+        let literal = "[[options]]\nvehicle = 'e";
+        let values = completions(Kind::Menu, literal, literal.len());
+        assert!(
+            values.iter().any(|c| c.insert.as_deref() == Some("etf")),
+            "{}",
+            values.len()
+        );
     }
 }
