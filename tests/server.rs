@@ -516,6 +516,11 @@ fn misspelt_names_in_every_format_have_their_quick_fix() {
             ("pakcs", "packs"),
         ),
         (
+            "menulint.toml",
+            "[rules.CRY004]\nparams = { max_pcct = 3.0 }\n".to_owned(),
+            ("max_pcct", "max_pct"),
+        ),
+        (
             "acme.toml",
             pack.replacen("basis = ", "basi = ", 1),
             ("basi", "basis"),

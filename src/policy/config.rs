@@ -74,7 +74,7 @@ struct ConfigToml {
 struct OverrideToml {
     severity: Option<Level>,
     #[serde(default)]
-    params: BTreeMap<String, Spanned<toml::Value>>,
+    params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -112,9 +112,11 @@ pub struct RuleOverride {
     /// The severity the config sets (`off` switches the rule off); `None` keeps the
     /// pack's.
     pub level: Option<Level>,
-    /// The parameters the config sets, by name, each with where it is written; the
-    /// others keep the pack's values.
+    /// The parameters the config sets, by name, each with where its value is
+    /// written; the others keep the pack's values.
     pub params: BTreeMap<String, (serde_json::Value, Option<Origin>)>,
+    /// Where each parameter's name is written, for a misspelt one.
+    pub param_names: BTreeMap<String, Origin>,
     /// Where its `[rules.ID]` table is written (the extending config's, when several
     /// configs have one).
     pub origin: Option<Origin>,
@@ -459,6 +461,12 @@ fn load_chain(path: &Path, mut first: Option<SourceFile>) -> Result<Config, Vec<
                     source: source.clone(),
                     span: v.span(),
                 };
+                let name = Origin {
+                    source: source.clone(),
+                    span: k.span(),
+                };
+                let k = k.into_inner();
+                entry.param_names.insert(k.clone(), name);
                 entry
                     .params
                     .insert(k, (crate::rules::toml_to_json(v.get_ref()), Some(origin)));

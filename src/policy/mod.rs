@@ -268,22 +268,20 @@ fn rules_for(config: &Config, selection: &Selection) -> Result<RuleSet, Vec<File
 
 fn apply_overrides(set: &mut RuleSet, config: &Config) -> Result<(), Vec<FileErrors>> {
     let mut errors = Vec::new();
-    let mut err = |origin: &Option<Origin>, msg: String| {
-        errors.push(match origin {
-            Some(o) => FileErrors::at(&o.source, Code::Config, Some(o.span.clone()), msg),
-            None => FileErrors::new(
-                config::CONFIG_FILE,
-                None,
-                vec![Finding::input_error(Code::Config, msg, None, None)],
-            ),
-        });
+    let at = |origin: &Option<Origin>, msg: String| match origin {
+        Some(o) => FileErrors::at(&o.source, Code::Config, Some(o.span.clone()), msg),
+        None => FileErrors::new(
+            config::CONFIG_FILE,
+            None,
+            vec![Finding::input_error(Code::Config, msg, None, None)],
+        ),
     };
     for (id, o) in &config.rules {
         let Some(rule) = set.all_rules_mut().find(|r| r.id == *id) else {
-            err(
+            errors.push(at(
                 &o.origin,
                 format!("no rule {id} in the packs in force; `menulint rules` lists them"),
-            );
+            ));
             continue;
         };
         match o.level {
@@ -299,27 +297,44 @@ fn apply_overrides(set: &mut RuleSet, config: &Config) -> Result<(), Vec<FileErr
             match rule.params.get(name) {
                 None => {
                     let known: Vec<_> = rule.params.keys().map(String::as_str).collect();
-                    err(
-                        origin,
-                        format!(
-                            "rule {id} has no parameter `{name}`; its parameters: {}",
-                            if known.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
+                    let msg = format!(
+                        "rule {id} has no parameter `{name}`; its parameters: {}",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
                     );
+                    // at the name written, renamed to the one it is close to
+                    match o.param_names.get(name) {
+                        Some(at) => {
+                            let meant = crate::diag::suggest(name, &known);
+                            let mut e = FileErrors::at(
+                                &at.source,
+                                Code::Config,
+                                Some(at.span.clone()),
+                                msg,
+                            );
+                            if let Some(f) = e.findings.first_mut() {
+                                *f = f.clone().with_rename(&at.source, meant);
+                                if let Some(m) = meant {
+                                    f.help = Some(format!("did you mean `{m}`?"));
+                                }
+                            }
+                            errors.push(e);
+                        }
+                        None => errors.push(at(origin, msg)),
+                    }
                 }
                 Some(old) if json_kind(old) != json_kind(value) => {
-                    err(
+                    errors.push(at(
                         origin,
                         format!(
                             "parameter `{name}` of {id} takes a {}, not a {}",
                             json_kind(old),
                             json_kind(value)
                         ),
-                    );
+                    ));
                 }
                 Some(_) => {
                     rule.params.insert(name.clone(), value.clone());
