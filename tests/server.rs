@@ -11,7 +11,7 @@ use std::path::Path;
 struct Client {
     conn: Connection,
     next: i32,
-    server: Option<std::thread::JoinHandle<Result<(), String>>>,
+    server: Option<std::thread::JoinHandle<Result<bool, String>>>,
 }
 
 impl Client {
@@ -130,7 +130,7 @@ impl Drop for Client {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
         let result = self.server.take().unwrap().join().unwrap();
-        assert_eq!(result, Ok(()));
+        assert_eq!(result, Ok(true), "shut down, then exit");
     }
 }
 
@@ -632,6 +632,14 @@ fn configs_packs_and_mappings_are_read_as_their_own_formats() {
     for key in ["rule", "option", "reason", "approved_by", "expires"] {
         assert!(keys.contains(&key.to_owned()), "{keys:?}");
     }
+    // a key with a dash, as it is being typed
+    let typing = "extend-";
+    client.change(&uri, typing);
+    let keys = labels(&client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 7 } }),
+    ));
+    assert!(keys.contains(&"extend-exclude".to_owned()), "{keys:?}");
     let typing = "[rules.CRY001]\nseverity = \n";
     client.change(&uri, typing);
     let values = labels(&client.request(
@@ -767,5 +775,52 @@ fn a_config_shows_what_every_open_check_says_of_it() {
         said.iter()
             .all(|(u, d)| !u.ends_with("menulint.toml") || expired(d)),
         "{said:#?}"
+    );
+}
+
+/// An editor that says exit without shutting the server down gets exit code 1, as
+/// the protocol says; after a shutdown, 0.
+#[test]
+fn exit_without_shutdown_is_a_failure() {
+    let (server, conn) = Connection::memory();
+    let handle = std::thread::spawn(move || menulint::server::serve(server));
+    conn.sender
+        .send(Message::Request(Request::new(
+            RequestId::from(1),
+            "initialize".into(),
+            json!({ "capabilities": {} }),
+        )))
+        .unwrap();
+    conn.sender
+        .send(Message::Notification(Notification::new(
+            "initialized".into(),
+            json!({}),
+        )))
+        .unwrap();
+    conn.sender
+        .send(Message::Notification(Notification::new(
+            "exit".into(),
+            Value::Null,
+        )))
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), Ok(false));
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let input = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        r#"{"jsonrpc":"2.0","method":"exit"}"#,
+    ]
+    .map(frame)
+    .concat();
+    let out = menulint()
+        .arg("server")
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

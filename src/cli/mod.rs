@@ -282,8 +282,15 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Outcome {
             }
             emit(&String::from_utf8_lossy(&page), None, true).map(|()| exit::CLEAN)
         }
+        // as the protocol says: 1 when the editor exited without shutting it down
         Command::Server => crate::server::run()
-            .map(|()| exit::CLEAN)
+            .map(|shut_down| {
+                if shut_down {
+                    exit::CLEAN
+                } else {
+                    exit::FINDINGS
+                }
+            })
             .map_err(Failure::usage),
         Command::Schema(args) => emit(args.kind.text(), None, true).map(|()| exit::CLEAN),
     }

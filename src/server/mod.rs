@@ -37,10 +37,13 @@ use std::path::{Path, PathBuf};
 use text::Kind;
 
 /// Serves one editor over standard input and output until it shuts the server down.
-pub fn run() -> Result<(), String> {
+/// Whether the editor shut the server down before it exited: the protocol's exit
+/// code is 0 then, 1 otherwise.
+pub fn run() -> Result<bool, String> {
     let (connection, threads) = Connection::stdio();
-    serve(connection)?;
-    threads.join().map_err(|e| e.to_string())
+    let shut_down = serve(connection)?;
+    threads.join().map_err(|e| e.to_string())?;
+    Ok(shut_down)
 }
 
 /// What an open document last showed.
@@ -94,7 +97,9 @@ fn capabilities() -> ServerCapabilities {
 
 /// Serves one connection (standard input and output, or an in-memory one in tests)
 /// until the client shuts the server down.
-pub fn serve(connection: Connection) -> Result<(), String> {
+/// `Ok(true)` when the client shut the server down and then said exit; `Ok(false)`
+/// when it said exit, or closed the connection, without shutting it down.
+pub fn serve(connection: Connection) -> Result<bool, String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     connection.initialize(caps).map_err(|e| e.to_string())?;
     let mut state = State {
@@ -109,11 +114,12 @@ pub fn serve(connection: Connection) -> Result<(), String> {
                     .handle_shutdown(&req)
                     .map_err(|e| e.to_string())?
                 {
-                    return Ok(());
+                    return Ok(true);
                 }
                 let resp = state.request(req);
                 send(&connection, Message::Response(resp))?;
             }
+            Message::Notification(n) if n.method == "exit" => return Ok(false),
             Message::Notification(n) => {
                 for out in state.notification(n) {
                     send(&connection, Message::Notification(out))?;
@@ -122,7 +128,7 @@ pub fn serve(connection: Connection) -> Result<(), String> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 fn send(connection: &Connection, msg: Message) -> Result<(), String> {

@@ -458,7 +458,7 @@ pub(crate) fn completions(kind: Kind, text: &str, offset: usize) -> Vec<Completi
     if !typed
         .trim_start()
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         return Vec::new();
     }
