@@ -2340,3 +2340,30 @@ fn an_overlays_holdings_are_looked_through() {
         "{f}"
     );
 }
+
+/// A mapping's default outside its field's values is refused once, at its line in
+/// the mapping (the editor shows it there), not at every row it would fill.
+#[test]
+fn a_default_outside_its_fields_values_is_refused_in_the_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "extends = \"recordkeeper\"\n\n[defaults]\nliquidity = \"dayly\"\n";
+    let map = write_in(dir.path(), "map.toml", text);
+    let (code, json) = check_json(&[CSV, "--map", &map, "--plan", PLAN]);
+    assert_eq!(code, 2);
+    let findings: Vec<&Value> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["findings"].as_array().unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{json:#}");
+    let f = findings[0];
+    assert_eq!(f["line"], line_of(text, "dayly") as u64);
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `daily`?"),
+        "{f}"
+    );
+}

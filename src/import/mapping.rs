@@ -343,7 +343,31 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
             );
             continue;
         }
-        match fields.get(field.get_ref()).map(|kind| typed(kind, value)) {
+        let kind = fields.get(field.get_ref());
+        // a value outside the field's accepted ones is refused here, once, not at
+        // every row it would fill
+        let outside = match (kind, value) {
+            (Some(Kind::Choice(accepted)), toml::Value::String(s)) if !accepted.contains(s) => {
+                Some(accepted)
+            }
+            _ => None,
+        };
+        if let Some(accepted) = outside {
+            let given = value.as_str().unwrap_or_default();
+            let hint =
+                crate::diag::suggest_ignoring_case(given, accepted.iter().map(String::as_str))
+                    .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            errors.push(err(
+                Some(field.span()),
+                format!(
+                    "default `{}` is {given:?}, not one of: {}{hint}",
+                    field.get_ref(),
+                    accepted.join(", ")
+                ),
+            ));
+            continue;
+        }
+        match kind.map(|kind| typed(kind, value)) {
             Some(Err(what)) => errors.push(err(
                 Some(field.span()),
                 format!("default `{}` is {what}", field.get_ref()),
