@@ -386,8 +386,37 @@ fn line_around(text: &str, offset: usize) -> (usize, &str) {
     (start, &text[start..end])
 }
 
+/// Whether `offset` is inside a multi-line string (`"""…"""` or `'''…'''`), where
+/// a line that looks like `key = value` is text, not a key.
+fn in_multiline_string(text: &str, offset: usize) -> bool {
+    let mut before = &text[..offset.min(text.len())];
+    while !text.is_char_boundary(before.len()) {
+        before = &before[..before.len() - 1];
+    }
+    let mut open: Option<&str> = None;
+    let mut rest = before;
+    while let Some(i) = rest
+        .find(r#"""""#)
+        .into_iter()
+        .chain(rest.find("'''"))
+        .min()
+    {
+        let quote = &rest[i..i + 3];
+        open = match open {
+            None => Some(quote),
+            Some(q) if q == quote => None,
+            other => other,
+        };
+        rest = &rest[i + 3..];
+    }
+    open.is_some()
+}
+
 /// The format's description of the key under the cursor, for hover.
 pub(crate) fn key_description(kind: Kind, text: &str, offset: usize) -> Option<String> {
+    if in_multiline_string(text, offset) {
+        return None;
+    }
     let (start, line) = line_around(text, offset);
     let (key, at) = assigned_key(line)?;
     if !(start + at.start..=start + at.end).contains(&offset) {
@@ -422,6 +451,9 @@ pub(crate) struct Completion {
 /// The keys of the table at the cursor, or the accepted values of the key whose
 /// value is being written.
 pub(crate) fn completions(kind: Kind, text: &str, offset: usize) -> Vec<Completion> {
+    if in_multiline_string(text, offset) {
+        return Vec::new();
+    }
     let (start, line) = line_around(text, offset);
     let typed = &line[..(offset - start).min(line.len())];
     let table = table_at(text, start);
@@ -547,6 +579,20 @@ mod tests {
             Kind::Menu
         );
         assert_eq!(kind("new.toml", ""), Kind::Menu);
+    }
+
+    /// A line inside a multi-line string is text: no hover, no completion there.
+    #[test]
+    fn a_multi_line_strings_lines_are_text() {
+        let text = "[[options]]\nname = \"\"\"\nasset_class = x\n\"\"\"\nasset_class = \"etf\"\n";
+        let inside = text.find("asset_class = x").unwrap() + 2;
+        assert!(in_multiline_string(text, inside));
+        assert_eq!(key_description(Kind::Menu, text, inside), None);
+        assert!(completions(Kind::Menu, text, inside).is_empty());
+        let after = text.rfind("asset_class").unwrap() + 2;
+        assert!(!in_multiline_string(text, after));
+        assert!(key_description(Kind::Menu, text, after).is_some());
+        assert!(in_multiline_string("a = \'\'\'\n\"\"\"\n", 9));
     }
 
     #[test]
