@@ -16,7 +16,7 @@ pub use path::MenuPath;
 pub use path::Segment;
 pub use source::Location;
 pub use source::{SourceFile, Span};
-pub(crate) use suggest::{did_you_mean, suggest, suggest_ignoring_case};
+pub(crate) use suggest::{did_you_mean, meant, suggest, suggest_ignoring_case};
 
 /// A path for display and for telling files apart: valid UTF-8 as it is, every
 /// byte that is not UTF-8 as `\xNN` (never U+FFFD, which would make `caf\xe9.toml`

@@ -55,7 +55,12 @@ where
     I: IntoIterator<Item = &'k S>,
     S: AsRef<str> + ?Sized + 'k,
 {
-    suggest(name, known).map_or(String::new(), |k| format!("; did you mean `{k}`?"))
+    meant(suggest(name, known))
+}
+
+/// `; did you mean `X`?` for a message, or nothing, for a name already suggested.
+pub(crate) fn meant(name: Option<&str>) -> String {
+    name.map_or(String::new(), |k| format!("; did you mean `{k}`?"))
 }
 
 #[cfg(test)]

@@ -115,9 +115,9 @@ impl Inputs {
     /// Reads the files into `opts`, the menu in force and the baseline into
     /// `opts.inputs` too (the documents' commands refuse an output over them). What
     /// cannot be used is returned as reports, each on its file, and then no menu is
-    /// to be checked (exit code 2): the
-    /// history's and the mapping's problems together, else the baseline's, else
-    /// the menu in force's. A lineup mapping without a plan is a usage error.
+    /// to be checked (exit code 2): the history's and the mapping's problems
+    /// together, else the baseline's, else the menu in force's. A lineup mapping
+    /// without a plan is a usage error.
     pub fn read_into(&self, opts: &mut RunOptions) -> Result<Vec<FileReport>, String> {
         let mut unusable = Vec::new();
         if let Some(p) = &self.history {

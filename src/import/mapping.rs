@@ -196,7 +196,7 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
                 let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
                 let meant =
                     crate::diag::suggest_ignoring_case(base.get_ref(), names.iter().copied());
-                let hint = meant.map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+                let hint = crate::diag::meant(meant);
                 return Err(vec![err(
                     Some(base.span()),
                     format!("`extends` names no preset: {:?}{hint}", base.get_ref()),
@@ -224,7 +224,7 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
                 field.get_ref(),
                 fields.keys().map(String::as_str),
             );
-            let hint = meant.map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            let hint = crate::diag::meant(meant);
             errors.push(
                 err(
                     Some(span),
@@ -333,7 +333,7 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
                 field.get_ref(),
                 fields.keys().map(String::as_str),
             );
-            let hint = meant.map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            let hint = crate::diag::meant(meant);
             errors.push(
                 err(
                     Some(field.span()),
@@ -354,9 +354,10 @@ pub fn parse_mapping(source: SourceFile) -> Result<Mapping, Vec<Finding>> {
         };
         if let Some(accepted) = outside {
             let given = value.as_str().unwrap_or_default();
-            let hint =
-                crate::diag::suggest_ignoring_case(given, accepted.iter().map(String::as_str))
-                    .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            let hint = crate::diag::meant(crate::diag::suggest_ignoring_case(
+                given,
+                accepted.iter().map(String::as_str),
+            ));
             errors.push(err(
                 Some(field.span()),
                 format!(
@@ -537,8 +538,10 @@ pub(crate) fn parse_plan(source: &SourceFile) -> Result<toml::Table, Box<Finding
         .and_then(toml::Value::as_table)
         .and_then(|p| p.keys().find(|k| !known.contains(k)))
     {
-        let hint = crate::diag::suggest_ignoring_case(k, known.iter().map(String::as_str))
-            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+        let hint = crate::diag::meant(crate::diag::suggest_ignoring_case(
+            k,
+            known.iter().map(String::as_str),
+        ));
         // the key's own place, from the parsed file (a text search could land inside
         // another key: `url` in `glossary_url`)
         let at = crate::menu::load::parse(source.clone())

@@ -111,9 +111,10 @@ impl Overlay {
                         "an overlay cannot change a fund's `id`: the lineup gives it".into(),
                     ));
                 } else if !known.contains(key) {
-                    let hint =
-                        crate::diag::suggest_ignoring_case(key, known.iter().map(String::as_str))
-                            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+                    let hint = crate::diag::meant(crate::diag::suggest_ignoring_case(
+                        key,
+                        known.iter().map(String::as_str),
+                    ));
                     errors.push(error(
                         &source,
                         at(&here.clone().key(key)),
@@ -257,9 +258,10 @@ pub fn apply(lineup: &mut Lineup, overlays: &[Overlay]) -> Vec<Finding> {
                         })
                         .filter(|s| !s.is_empty())
                         .collect();
-                    let hint =
-                        crate::diag::suggest_ignoring_case(key, ids.iter().map(String::as_str))
-                            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+                    let hint = crate::diag::meant(crate::diag::suggest_ignoring_case(
+                        key,
+                        ids.iter().map(String::as_str),
+                    ));
                     errors.push(
                         error(source, for_span, format!("`{key}` names no fund of {}{hint}", lineup.source.name()))
                             .with_help("name the fund by the ticker, CUSIP, ISIN or id the lineup gives it; remove the entry if the fund left the menu"),

@@ -277,10 +277,7 @@ fn unknown_keys(source: &SourceFile) -> Vec<FileErrors> {
             findings.push(
                 crate::diag::Finding::input_error(
                     Code::Config,
-                    format!(
-                        "unknown key `{name}` {within}{}",
-                        near.map_or(String::new(), |k| format!("; did you mean `{k}`?"))
-                    ),
+                    format!("unknown key `{name}` {within}{}", crate::diag::meant(near)),
                     Some(source),
                     Some(k.span()),
                 )

@@ -309,19 +309,20 @@ fn apply_overrides(set: &mut RuleSet, config: &Config) -> Result<(), Vec<FileErr
                     match o.param_names.get(name) {
                         Some(at) => {
                             let meant = crate::diag::suggest(name, &known);
-                            let mut e = FileErrors::at(
-                                &at.source,
+                            let mut f = Finding::input_error(
                                 Code::Config,
-                                Some(at.span.clone()),
                                 msg,
-                            );
-                            if let Some(f) = e.findings.first_mut() {
-                                *f = f.clone().with_rename(&at.source, meant);
-                                if let Some(m) = meant {
-                                    f.help = Some(format!("did you mean `{m}`?"));
-                                }
-                            }
-                            errors.push(e);
+                                Some(&at.source),
+                                Some(at.span.clone()),
+                            )
+                            .with_label("here")
+                            .with_rename(&at.source, meant);
+                            f.help = meant.map(|m| format!("did you mean `{m}`?"));
+                            errors.push(FileErrors::new(
+                                at.source.name(),
+                                Some(at.source.clone()),
+                                vec![f],
+                            ));
                         }
                         None => errors.push(at(origin, msg)),
                     }
