@@ -231,7 +231,7 @@ fn quick_fixes_hover_and_completion() {
         json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 2 } }),
     );
     let shown = hover["contents"]["value"].as_str().unwrap();
-    assert!(shown.starts_with("**options.asset_class**"), "{shown}");
+    assert!(shown.starts_with("`options.asset_class`: "), "{shown}");
 
     // a rule's finding: hover explains it, and a waiver stub is offered
     let no_glossary = BITCOIN.replacen("glossary_url", "# glossary_url", 1);
@@ -621,7 +621,7 @@ fn configs_packs_and_mappings_are_read_as_their_own_formats() {
     );
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(
-        shown.starts_with("**rules.CRY001.severity**: The rule's severity"),
+        shown.starts_with("`rules.CRY001.severity`: The rule's severity"),
         "{shown}"
     );
     assert!(shown.contains("`off`"), "{shown}");
@@ -661,7 +661,7 @@ fn configs_packs_and_mappings_are_read_as_their_own_formats() {
         json!({ "textDocument": { "uri": uri }, "position": at(pack, "basis = ") }),
     );
     let shown = hover["contents"]["value"].as_str().unwrap();
-    assert!(shown.starts_with("**rules.basis**: law:"), "{shown}");
+    assert!(shown.starts_with("`rules.basis`: law:"), "{shown}");
     assert!(shown.contains("`safe-harbor`"), "{shown}");
     let typing = format!("{pack}\n[[rules]]\nbasis = \"");
     client.change(&uri, &typing);
@@ -716,10 +716,7 @@ fn configs_packs_and_mappings_are_read_as_their_own_formats() {
         json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 1 } }),
     );
     let shown = hover["contents"]["value"].as_str().unwrap();
-    assert!(
-        shown.starts_with(&format!("**columns.{key}**: ")),
-        "{shown}"
-    );
+    assert!(shown.starts_with(&format!("`columns.{key}`: ")), "{shown}");
 }
 
 /// A config shows what every open document's check says of it: the waiver audit of

@@ -569,22 +569,29 @@ fn diagnostic(f: &Finding, text: &str) -> Diagnostic {
     }
 }
 
-/// A finding's rule explained, as hover shows it.
+/// A finding's rule explained, as hover shows it. The texts are a pack's and a
+/// menu's: escaped as Markdown, so none of them is markup in the editor.
 fn explain(f: &Finding) -> String {
+    use crate::render::escape::markdown as md;
     match f.rule() {
         Some(r) => format!(
             "**{} {}** — {}\n\n{}\n\n*{}*: {}\n\n**What to do:** {}",
-            r.id,
-            r.name,
-            r.summary,
-            r.description.trim(),
+            md(&r.id),
+            md(&r.name),
+            md(&r.summary),
+            md(r.description.trim()),
             r.basis.heading(),
-            r.citation,
-            r.help
+            md(&r.citation),
+            md(&r.help)
         ),
         None => match f.help_text() {
-            Some(h) => format!("**{}** — {}\n\n**What to do:** {h}", f.id(), f.message),
-            None => format!("**{}** — {}", f.id(), f.message),
+            Some(h) => format!(
+                "**{}** — {}\n\n**What to do:** {}",
+                md(f.id()),
+                md(&f.message),
+                md(h)
+            ),
+            None => format!("**{}** — {}", md(f.id()), md(&f.message)),
         },
     }
 }

@@ -437,7 +437,9 @@ pub(crate) fn key_description(kind: Kind, text: &str, offset: usize) -> Option<S
             format!("\n\nAccepted: {}", names.join(", "))
         })
         .unwrap_or_default();
-    Some(format!("**{}**: {description}{values}", path.join(".")))
+    // the key as written is the document's text: shown as code, never as markup
+    let key = crate::render::escape::markdown_code(&path.join("."));
+    Some(format!("{key}: {description}{values}"))
 }
 
 /// One completion: what it shows, what it inserts, and whether it is a value.
@@ -639,7 +641,7 @@ mod tests {
         let hover = key_description(Kind::Mapping, text, text.find("performance.").unwrap() + 2)
             .expect("a description");
         assert!(
-            hover.starts_with("**columns.performance.return_1y_pct**: "),
+            hover.starts_with("`columns.performance.return_1y_pct`: "),
             "{hover}"
         );
         // a column's spec: its keys, and the units it takes
@@ -664,7 +666,15 @@ mod tests {
         let text = "[plan]\nname = \"X\"\n\n[[options]]\nasset_class = \"\"\nexpense_\n";
         let at = text.find("asset_class").unwrap() + 2;
         let hover = key_description(Kind::Menu, text, at).expect("a description");
-        assert!(hover.starts_with("**options.asset_class**"), "{hover}");
+        assert!(hover.starts_with("`options.asset_class`: "), "{hover}");
+        // a key the document writes is shown as code, never as markup
+        let hostile = "[rules.\"*x* [a](http://b)\"]\nseverity = \"off\"\n";
+        let shown = key_description(Kind::Config, hostile, hostile.find("severity").unwrap() + 1)
+            .expect("a description");
+        assert!(
+            shown.starts_with("`rules.*x* [a](http://b).severity`: "),
+            "{shown}"
+        );
         assert!(hover.contains("`digital_asset`"), "{hover}");
         // inside the quotes: the accepted values, unquoted
         let values = completions(Kind::Menu, text, text.find("\"\"\n").unwrap() + 1);
